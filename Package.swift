@@ -8,33 +8,28 @@ let package = Package(
     platforms: [.macOS(.v14)],
     products: [
         .executable(name: "lens-gpt", targets: ["lens-gpt"]),
+
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
         .package(url: "https://github.com/apple/swift-log", from: "1.16.2"),
     ],
     targets: [
-        .systemLibrary(name: "CEpoll", path: "Sources/CEpoll"),
         .systemLibrary(name: "COpenSSL", path: "Sources/COpenSSL", pkgConfig: "openssl",
                        providers: [.apt(["libssl-dev"])]),
         .systemLibrary(name: "CSQLite", path: "Sources/CSQLite", pkgConfig: "sqlite3",
                        providers: [.apt(["libsqlite3-dev"])]),
 
         .target(name: "JSON"),
-        .target(name: "EventLoop", dependencies: ["CEpoll"]),
-        .target(name: "HTTP", dependencies: ["EventLoop", "JSON"]),
-        .target(name: "Pipeline", dependencies: ["JSON", "CSQLite"]),
-        .target(name: "Producers", dependencies: ["Pipeline", "JSON", "COpenSSL"]),
+        .target(name: "HTTP", dependencies: ["JSON"]),
         .target(name: "LensGPT", dependencies: [
-            "EventLoop", "HTTP", "Pipeline", "Producers", "JSON", "COpenSSL",
+            "HTTP", "JSON",
             .product(name: "ArgumentParser", package: "swift-argument-parser"),
             .product(name: "Logging", package: "swift-log"),
         ]),
         .executableTarget(name: "lens-gpt", dependencies: ["LensGPT"]),
 
         .testTarget(name: "JSONTests", dependencies: ["JSON"]),
-        .testTarget(name: "HTTPTests", dependencies: ["HTTP"]),
-        .testTarget(name: "GatewayTests", dependencies: ["LensGPT", "HTTP", "Pipeline", "Producers", "JSON"]),
     ],
     swiftLanguageModes: [.v6]
 )

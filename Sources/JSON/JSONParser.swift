@@ -87,7 +87,7 @@ public struct JSONParser {
     }
 
     private mutating func consume(_ word: StaticString) -> Bool {
-        let count = word.utf8CodeUnitsCount
+        let count = word.utf8CodeUnitCount
         guard index + count <= bytes.count else { return false }
         let matches = word.withUTF8Buffer { buffer in
             (0..<count).allSatisfy { bytes[index + $0] == buffer[$0] }

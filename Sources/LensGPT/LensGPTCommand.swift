@@ -1,0 +1,13 @@
+import ArgumentParser
+
+/// `lens-gpt`: the root command. Each subcommand lives in `Commands/`.
+public struct LensGPTCommand: ParsableCommand {
+    public static let configuration = CommandConfiguration(
+        commandName: "lens-gpt",
+        abstract: "Identify a product from a photo and stream what it is and what it is worth.",
+        subcommands: [
+        ]
+    )
+
+    public init() {}
+}

@@ -1,0 +1,3 @@
+import LensGPT
+
+LensGPTCommand.main()
