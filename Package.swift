@@ -15,15 +15,21 @@ let package = Package(
         .package(url: "https://github.com/apple/swift-log", from: "1.16.2"),
     ],
     targets: [
+        .systemLibrary(name: "CEpoll", path: "Sources/CEpoll"),
         .systemLibrary(name: "COpenSSL", path: "Sources/COpenSSL", pkgConfig: "openssl",
                        providers: [.apt(["libssl-dev"])]),
         .systemLibrary(name: "CSQLite", path: "Sources/CSQLite", pkgConfig: "sqlite3",
                        providers: [.apt(["libsqlite3-dev"])]),
 
         .target(name: "JSON"),
-        .target(name: "HTTP", dependencies: ["JSON"]),
+        .target(name: "EventLoop", dependencies: ["CEpoll"]),
+        .target(name: "HTTP", dependencies: ["EventLoop", "JSON"]),
+        .target(name: "Imaging"),
+        .target(name: "Pipeline", dependencies: ["JSON", "CSQLite"]),
+        .target(name: "Producers", dependencies: ["Pipeline", "Imaging", "JSON"]),
+        .target(name: "Gateway", dependencies: ["EventLoop", "HTTP", "Pipeline", "Imaging", "JSON", "COpenSSL"]),
         .target(name: "LensGPT", dependencies: [
-            "HTTP", "JSON",
+            "Gateway", "HTTP", "Pipeline", "Producers", "JSON", "CEpoll",
             .product(name: "ArgumentParser", package: "swift-argument-parser"),
             .product(name: "Logging", package: "swift-log"),
         ]),

@@ -1,0 +1,196 @@
+import CEpoll
+import Glibc
+import Synchronization
+
+/// Something that owns a file descriptor registered with a loop.
+public protocol EventHandler: AnyObject {
+    /// Called on the loop thread with the epoll flags that fired.
+    func handleEvents(_ events: UInt32)
+}
+
+/// One epoll loop on its own thread, in the manner of redis' `ae`: poll, run the handlers
+/// for what fired, run due timers, run tasks posted from other threads.
+///
+/// Everything but `execute(_:)`, `stop()` and `isCurrent` is confined to the loop's thread.
+public final class EventLoop: @unchecked Sendable {  // wraps the epoll/eventfd handles; state is loop-confined, `execute` goes through a Mutex
+    public static let readable = UInt32(EPOLLIN.rawValue)
+    public static let writable = UInt32(EPOLLOUT.rawValue)
+    static let hangup = UInt32(EPOLLHUP.rawValue) | UInt32(EPOLLERR.rawValue)
+
+    public let index: Int
+    private let epollFD: Int32
+    private let wakeFD: Int32
+    private let pending = Mutex<[@Sendable () -> Void]>([])
+    private let wakePending = Atomic<Bool>(false)
+    private let running = Atomic<Bool>(true)
+    private let threadID = Atomic<UInt>(0)
+
+    private struct Registration {
+        var generation: UInt32
+        var handler: EventHandler
+        var interest: UInt32
+    }
+    private var registrations: [Int32: Registration] = [:]
+    private var generation: UInt32 = 0
+    private var timers = TimerHeap()
+    private var laterTasks: [() -> Void] = []
+
+    /// A scratch buffer for socket reads, shared by every connection of this loop so an idle
+    /// connection holds no read buffer of its own.
+    let readBuffer: UnsafeMutableRawBufferPointer
+
+    public init(index: Int = 0) throws {
+        self.index = index
+        epollFD = epoll_create1(Int32(EPOLL_CLOEXEC))
+        guard epollFD >= 0 else { throw SystemError("epoll_create1") }
+        wakeFD = eventfd(0, Int32(EFD_NONBLOCK | EFD_CLOEXEC))
+        guard wakeFD >= 0 else {
+            let error = SystemError("eventfd")
+            Glibc.close(epollFD)
+            throw error
+        }
+        readBuffer = UnsafeMutableRawBufferPointer.allocate(byteCount: 256 * 1024, alignment: 16)
+        guard cepoll_ctl(epollFD, EPOLL_CTL_ADD, wakeFD, EventLoop.readable, 0) == 0 else {
+            throw SystemError("epoll_ctl(eventfd)")
+        }
+    }
+
+    deinit {
+        Glibc.close(wakeFD)
+        Glibc.close(epollFD)
+        readBuffer.deallocate()
+    }
+
+    /// True when called on this loop's thread.
+    public var isCurrent: Bool { threadID.load(ordering: .relaxed) == UInt(bitPattern: Int(bitPattern: pthread_self())) }
+
+    // MARK: registration (loop thread)
+
+    public func register(fd: Int32, interest: UInt32, handler: EventHandler) throws {
+        generation &+= 1
+        let token = UInt64(UInt32(bitPattern: fd)) | UInt64(generation) << 32
+        guard cepoll_ctl(epollFD, EPOLL_CTL_ADD, fd, interest, token) == 0 else { throw SystemError("epoll_ctl(add)") }
+        registrations[fd] = Registration(generation: generation, handler: handler, interest: interest)
+    }
+
+    /// Changes what a registered descriptor is watched for; does nothing when unchanged.
+    public func setInterest(fd: Int32, _ interest: UInt32) {
+        guard var registration = registrations[fd], registration.interest != interest else { return }
+        let token = UInt64(UInt32(bitPattern: fd)) | UInt64(registration.generation) << 32
+        if cepoll_ctl(epollFD, EPOLL_CTL_MOD, fd, interest, token) == 0 {
+            registration.interest = interest
+            registrations[fd] = registration
+        }
+    }
+
+    public func deregister(fd: Int32) {
+        guard registrations.removeValue(forKey: fd) != nil else { return }
+        _ = cepoll_ctl(epollFD, EPOLL_CTL_DEL, fd, 0, 0)
+    }
+
+    public var registeredCount: Int { registrations.count }
+
+    // MARK: timers (loop thread)
+
+    /// Runs `callback` on the loop after `milliseconds`; returns an id for `cancelTimer`.
+    @discardableResult
+    public func schedule(afterMillis milliseconds: UInt64, _ callback: @escaping () -> Void) -> UInt64 {
+        timers.schedule(at: MonotonicClock.nowMillis() + milliseconds, callback)
+    }
+
+    public func cancelTimer(_ id: UInt64) { timers.cancel(id) }
+
+    /// Runs `task` on this loop after the current turn's handlers (loop thread only). Lets a
+    /// handler continue work without re-entering the code that called it.
+    public func runLater(_ task: @escaping () -> Void) {
+        laterTasks.append(task)
+    }
+
+    // MARK: cross-thread
+
+    /// Runs `task` on the loop thread soon. Safe from any thread; wakes the loop through its eventfd
+    /// at most once per turn however many tasks are posted.
+    public func execute(_ task: @escaping @Sendable () -> Void) {
+        pending.withLock { $0.append(task) }
+        if !wakePending.exchange(true, ordering: .acquiringAndReleasing) {
+            var one: UInt64 = 1
+            _ = Glibc.write(wakeFD, &one, 8)
+        }
+    }
+
+    public func stop() {
+        running.store(false, ordering: .releasing)
+        execute {}
+    }
+
+    // MARK: the loop
+
+    /// Runs until `stop()`. Call on the thread that is to own the loop.
+    public func run() {
+        threadID.store(UInt(bitPattern: Int(bitPattern: pthread_self())), ordering: .relaxed)
+        let capacity = 512
+        let events = UnsafeMutablePointer<epoll_event>.allocate(capacity: capacity)
+        defer { events.deallocate() }
+        while running.load(ordering: .acquiring) {
+            let timeout = pollTimeout()
+            let count = epoll_wait(epollFD, events, Int32(capacity), timeout)
+            if count < 0 {
+                if cepoll_errno() == EINTR { continue }
+                break
+            }
+            for i in 0..<Int(count) {
+                let event = events + i
+                let token = cepoll_event_u64(event)
+                let flags = cepoll_event_flags(event)
+                if token == 0 {
+                    drainWakeups()
+                    continue
+                }
+                let fd = Int32(bitPattern: UInt32(truncatingIfNeeded: token))
+                let generation = UInt32(truncatingIfNeeded: token >> 32)
+                // A handler closed earlier in this turn may have had its fd reused: the generation tells.
+                guard let registration = registrations[fd], registration.generation == generation else { continue }
+                registration.handler.handleEvents(flags)
+            }
+            runTimers()
+            runTasks()
+            runLaterTasks()
+        }
+        runTasks()
+    }
+
+    private func pollTimeout() -> Int32 {
+        if !laterTasks.isEmpty { return 0 }
+        guard let deadline = timers.nextDeadline() else { return -1 }
+        let now = MonotonicClock.nowMillis()
+        return deadline <= now ? 0 : Int32(min(deadline - now, 60_000))
+    }
+
+    private func drainWakeups() {
+        var value: UInt64 = 0
+        _ = Glibc.read(wakeFD, &value, 8)
+    }
+
+    private func runTimers() {
+        guard !timers.isEmpty else { return }
+        for callback in timers.popExpired(now: MonotonicClock.nowMillis()) { callback() }
+    }
+
+    private func runLaterTasks() {
+        while !laterTasks.isEmpty {
+            let tasks = laterTasks
+            laterTasks.removeAll()
+            for task in tasks { task() }
+        }
+    }
+
+    private func runTasks() {
+        wakePending.store(false, ordering: .releasing)
+        let tasks = pending.withLock { tasks -> [@Sendable () -> Void] in
+            let taken = tasks
+            tasks.removeAll(keepingCapacity: true)
+            return taken
+        }
+        for task in tasks { task() }
+    }
+}

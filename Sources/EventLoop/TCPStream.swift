@@ -1,0 +1,230 @@
+import CEpoll
+import Glibc
+
+/// What a stream tells its owner (the HTTP connection). Every call is on the loop thread.
+public protocol StreamDelegate: AnyObject {
+    /// Plaintext received. The bytes are valid only during the call.
+    func streamDidRead(_ stream: TCPStream, _ bytes: UnsafeRawBufferPointer)
+    /// The write queue emptied after having held bytes (a good moment to resume work).
+    func streamDidDrain(_ stream: TCPStream)
+    /// The stream is closed (peer EOF, error, or our own close). No more calls follow.
+    func streamDidClose(_ stream: TCPStream)
+}
+
+/// A non-blocking TCP connection owned by one loop, with a write queue: a write is tried at
+/// once and only what the kernel did not take waits for EPOLLOUT.
+public final class TCPStream: EventHandler {
+    public let fd: Int32
+    public let loop: EventLoop
+    public let peerAddress: String
+    public var delegate: StreamDelegate?
+    /// TLS or another byte transform; nil for plaintext.
+    public var transform: StreamTransform?
+
+    private var queue = WriteQueue()
+    /// Bytes written by the application that the kernel has not taken yet.
+    public var queuedBytes: Int { queue.byteCount }
+    private var readingPaused = false
+    private var closeWhenFlushed = false
+    public private(set) var isClosed = false
+    private var plaintextScratch: [UInt8] = []
+    private var ciphertextScratch: [UInt8] = []
+    private let onClose: (() -> Void)?
+
+    /// Adopts an accepted, non-blocking socket and registers it for reading.
+    public init(fd: Int32, loop: EventLoop, onClose: (() -> Void)? = nil) throws {
+        self.fd = fd
+        self.loop = loop
+        self.onClose = onClose
+        peerAddress = Socket.peerAddress(fd)
+        _ = cepoll_set_nodelay(fd)
+        try loop.register(fd: fd, interest: EventLoop.readable, handler: self)
+    }
+
+    // MARK: writing
+
+    /// Queues bytes for the peer, writing at once what the socket takes.
+    public func write(_ bytes: UnsafeRawBufferPointer) {
+        guard !isClosed, !closeWhenFlushed, bytes.count > 0 else { return }
+        if let transform {
+            ciphertextScratch.removeAll(keepingCapacity: true)
+            do {
+                try transform.outbound(bytes, ciphertext: &ciphertextScratch)
+            } catch {
+                abort()
+                return
+            }
+            let ciphertext = ciphertextScratch
+            ciphertext.withUnsafeBytes { writeRaw($0) }
+        } else {
+            writeRaw(bytes)
+        }
+    }
+
+    public func write(_ bytes: [UInt8]) {
+        bytes.withUnsafeBytes { write($0) }
+    }
+
+    private func writeRaw(_ bytes: UnsafeRawBufferPointer) {
+        guard bytes.count > 0 else { return }
+        var offset = 0
+        if queue.isEmpty {
+            guard let base = bytes.baseAddress else { return }
+            while offset < bytes.count {
+                let n = cepoll_send(fd, base + offset, bytes.count - offset)
+                if n > 0 {
+                    offset += n
+                } else if n < 0 && cepoll_errno() == EINTR {
+                    continue
+                } else if n < 0 && (cepoll_errno() == EAGAIN || cepoll_errno() == EWOULDBLOCK) {
+                    break
+                } else {
+                    abort()
+                    return
+                }
+            }
+            if offset == bytes.count { return }
+        }
+        queue.append(UnsafeRawBufferPointer(rebasing: bytes[offset...]))
+        updateInterest()
+    }
+
+    private func flushQueue() {
+        switch queue.flush(to: fd) {
+        case .failed:
+            abort()
+        case .wouldBlock:
+            break
+        case .drained:
+            updateInterest()
+            if closeWhenFlushed {
+                finishClose()
+            } else {
+                delegate?.streamDidDrain(self)
+            }
+        }
+    }
+
+    // MARK: reading
+
+    /// Stops reading (back-pressure: a client that does not read our responses is not read either).
+    public func pauseReading() {
+        readingPaused = true
+        updateInterest()
+    }
+
+    public func resumeReading() {
+        readingPaused = false
+        updateInterest()
+    }
+
+    private func updateInterest() {
+        guard !isClosed else { return }
+        var interest: UInt32 = 0
+        if !readingPaused && !closeWhenFlushed { interest |= EventLoop.readable }
+        if !queue.isEmpty { interest |= EventLoop.writable }
+        loop.setInterest(fd: fd, interest)
+    }
+
+    public func handleEvents(_ events: UInt32) {
+        if events & EventLoop.writable != 0 {
+            flushQueue()
+        }
+        if isClosed { return }
+        if events & (EventLoop.readable | EventLoop.hangup) != 0 && !readingPaused {
+            readAvailable()
+        } else if events & EventLoop.hangup != 0 {
+            abort()
+        }
+    }
+
+    private func readAvailable() {
+        let buffer = loop.readBuffer
+        // A few reads per turn at most, so one busy upload cannot starve the loop's other connections.
+        for _ in 0..<4 {
+            guard let base = buffer.baseAddress, !isClosed, !readingPaused else { return }
+            let n = Glibc.read(fd, base, buffer.count)
+            if n > 0 {
+                deliver(UnsafeRawBufferPointer(start: base, count: n))
+                if n < buffer.count { return }
+            } else if n == 0 {
+                abort()
+                return
+            } else {
+                let error = cepoll_errno()
+                if error == EINTR { continue }
+                if error != EAGAIN && error != EWOULDBLOCK { abort() }
+                return
+            }
+        }
+    }
+
+    private func deliver(_ bytes: UnsafeRawBufferPointer) {
+        guard let transform else {
+            delegate?.streamDidRead(self, bytes)
+            return
+        }
+        plaintextScratch.removeAll(keepingCapacity: true)
+        let open: Bool
+        do {
+            open = try transform.inbound(bytes, plaintext: &plaintextScratch)
+        } catch {
+            sendTransformPending()
+            close()
+            return
+        }
+        sendTransformPending()
+        if !plaintextScratch.isEmpty {
+            let plaintext = plaintextScratch
+            plaintext.withUnsafeBytes { delegate?.streamDidRead(self, $0) }
+        }
+        if !open { close() }
+    }
+
+    private func sendTransformPending() {
+        guard let transform else { return }
+        ciphertextScratch.removeAll(keepingCapacity: true)
+        transform.takePending(into: &ciphertextScratch)
+        if !ciphertextScratch.isEmpty {
+            let pending = ciphertextScratch
+            pending.withUnsafeBytes { writeRaw($0) }
+        }
+    }
+
+    // MARK: closing
+
+    /// Closes after everything queued has been written.
+    public func close() {
+        guard !isClosed, !closeWhenFlushed else { return }
+        if let transform {
+            transform.shutdown()
+            sendTransformPending()
+        }
+        closeWhenFlushed = true
+        if queue.isEmpty {
+            finishClose()
+        } else {
+            updateInterest()
+        }
+    }
+
+    /// Closes at once, dropping whatever is queued.
+    public func abort() {
+        guard !isClosed else { return }
+        queue.removeAll()
+        finishClose()
+    }
+
+    private func finishClose() {
+        guard !isClosed else { return }
+        isClosed = true
+        loop.deregister(fd: fd)
+        Glibc.close(fd)
+        let delegate = self.delegate
+        self.delegate = nil
+        transform = nil
+        delegate?.streamDidClose(self)
+        onClose?()
+    }
+}
+

@@ -1,0 +1,32 @@
+import Glibc
+import HTTP
+import Pipeline
+
+/// What every request handler of the gateway shares.
+public final class GatewayContext: Sendable {
+    public let settings: GatewaySettings
+    public let hub: ResultHub
+    public let store: ResultStore
+    public let metrics: Metrics
+    let staticFiles: StaticFiles
+    /// Where uploads stream to while they arrive and while their run lasts.
+    let uploadDirectory: String
+    /// Extra readiness checks (browser, LLM) added by later stages: name → state, ok.
+    let readinessChecks: [@Sendable () -> (name: String, state: String, ok: Bool)]
+
+    init(settings: GatewaySettings, hub: ResultHub, store: ResultStore, metrics: Metrics, uploadDirectory: String,
+         readinessChecks: [@Sendable () -> (name: String, state: String, ok: Bool)])
+    {
+        self.settings = settings
+        self.hub = hub
+        self.store = store
+        self.metrics = metrics
+        self.uploadDirectory = uploadDirectory
+        self.readinessChecks = readinessChecks
+        staticFiles = StaticFiles(root: settings.webDirectory)
+    }
+
+    func removeFile(_ path: String) {
+        unlink(path)
+    }
+}

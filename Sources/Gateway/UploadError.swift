@@ -1,0 +1,39 @@
+import HTTP
+
+/// Why an upload was refused, with the status and code the client gets.
+enum UploadError: Error {
+    case tooLarge(limit: Int)
+    case unsupportedType
+    case empty
+    case noFile
+    case malformed(String)
+    case storage(String)
+
+    var response: HTTPResponse {
+        switch self {
+        case .tooLarge(let limit):
+            return .error(.contentTooLarge, code: "upload_too_large",
+                          message: "the image is larger than the \(ByteSize.describe(limit)) limit")
+        case .unsupportedType:
+            return .error(.unsupportedMediaType, code: "unsupported_media_type",
+                          message: "the upload is not a PNG, JPEG or WebP image (checked by its bytes)")
+        case .empty:
+            return .error(.badRequest, code: "empty_file", message: "the uploaded file is empty")
+        case .noFile:
+            return .error(.badRequest, code: "no_file",
+                          message: "no image found: send multipart/form-data with the image in field \"file\", or the raw image bytes")
+        case .malformed(let detail):
+            return .error(.badRequest, code: "malformed_upload", message: detail)
+        case .storage(let detail):
+            return .error(.insufficientStorage, code: "storage_unavailable", message: "the upload could not be stored: \(detail)")
+        }
+    }
+}
+
+enum ByteSize {
+    static func describe(_ bytes: Int) -> String {
+        if bytes % (1024 * 1024) == 0 { return "\(bytes / (1024 * 1024)) MiB" }
+        if bytes % 1024 == 0 { return "\(bytes / 1024) KiB" }
+        return "\(bytes) bytes"
+    }
+}

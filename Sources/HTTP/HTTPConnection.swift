@@ -1,0 +1,262 @@
+import EventLoop
+
+/// One client connection: bytes in → parser → handler; responses out in order. Requests are
+/// handled one at a time; pipelined requests wait in `pending` until the response before them
+/// is finished. Confined to its loop thread.
+final class HTTPConnection: StreamDelegate {
+    let stream: TCPStream
+    private let server: HTTPServerContext
+    private var parser: HTTPRequestParser
+    /// Bytes received but not parsed yet (a partial head, or pipelined requests).
+    private var pending: [UInt8] = []
+    private var handler: HTTPRequestHandler?
+    private var writer: HTTPResponseWriter?
+    private var requestComplete = false
+    var keepAlive = true
+    private var isProcessing = false
+    private var timer: UInt64?
+    private var requestCount = 0
+    private var bodyBytesInWindow = 0
+
+    init(stream: TCPStream, server: HTTPServerContext) {
+        self.stream = stream
+        self.server = server
+        parser = HTTPRequestParser(limits: server.configuration.parserLimits)
+        stream.delegate = self
+        armTimer(server.configuration.headerTimeoutMillis) { [weak self] in self?.headerTimedOut() }
+    }
+
+    // MARK: StreamDelegate
+
+    func streamDidRead(_ stream: TCPStream, _ bytes: UnsafeRawBufferPointer) {
+        if parser.isIdle && writer == nil {
+            // First byte of a new request: the idle timeout gives way to the header timeout.
+            armTimer(server.configuration.headerTimeoutMillis) { [weak self] in self?.headerTimedOut() }
+        }
+        if writer != nil && requestComplete {
+            // A pipelined request behind a response still in progress: keep it for later, bounded.
+            pending.append(contentsOf: bytes)
+            if pending.count > server.configuration.maxPipelinedBytes { stream.pauseReading() }
+            return
+        }
+        if pending.isEmpty {
+            let consumed = process(bytes)
+            if consumed < bytes.count && !stream.isClosed {
+                pending.append(contentsOf: UnsafeRawBufferPointer(rebasing: bytes[consumed...]))
+            }
+        } else {
+            pending.append(contentsOf: bytes)
+            processPending()
+        }
+    }
+
+    func streamDidDrain(_ stream: TCPStream) {
+        if writer == nil || requestComplete == false { stream.resumeReading() }
+    }
+
+    func streamDidClose(_ stream: TCPStream) {
+        if let timer { stream.loop.cancelTimer(timer) }
+        timer = nil
+        if let writer, !writer.isFinished {
+            server.log(writer, closedEarly: true)
+        }
+        handler?.connectionClosed()
+        handler = nil
+        writer = nil
+        pending = []
+    }
+
+    // MARK: parsing
+
+    private func processPending() {
+        guard !pending.isEmpty else { return }
+        let buffer = pending
+        let consumed = buffer.withUnsafeBytes { process($0) }
+        if stream.isClosed { return }
+        pending.removeFirst(min(consumed, pending.count))
+        if pending.count <= server.configuration.maxPipelinedBytes && writer == nil { stream.resumeReading() }
+    }
+
+    /// Parses what it can; returns how many bytes it used.
+    private func process(_ bytes: UnsafeRawBufferPointer) -> Int {
+        isProcessing = true
+        defer { isProcessing = false }
+        var offset = 0
+        while offset < bytes.count && !stream.isClosed {
+            // A response still running for a complete request: the rest waits (pipelining).
+            if writer != nil && requestComplete { break }
+            let consumed: Int
+            do {
+                consumed = try parser.parse(UnsafeRawBufferPointer(rebasing: bytes[offset...])) { event in
+                    self.handle(event)
+                }
+            } catch let error as HTTPParseError {
+                fail(error)
+                return bytes.count
+            } catch {
+                fail(HTTPParseError(.badRequest, "\(error)"))
+                return bytes.count
+            }
+            offset += consumed
+            if consumed == 0 { break }
+        }
+        return offset
+    }
+
+    private func handle(_ event: HTTPRequestEvent) {
+        switch event {
+        case .head(let head):
+            startRequest(head)
+        case .body(let bytes):
+            bodyBytesInWindow += bytes.count
+            guard let writer, let handler else { return }
+            if writer.isResponseStarted { return }  // answered early (413, 415): the rest is dropped
+            handler.receiveBody(bytes, writer)
+        case .end:
+            requestComplete = true
+            cancelTimer()
+            guard let writer, let handler else { return }
+            if writer.isFinished {
+                nextRequest()
+            } else if !writer.isResponseStarted {
+                handler.receiveEnd(writer)
+            }
+        }
+    }
+
+    private func startRequest(_ head: HTTPRequestHead) {
+        requestCount += 1
+        requestComplete = false
+        keepAlive = head.keepAlive && !server.isShuttingDown
+        let writer = HTTPResponseWriter(head: head, connection: self, requestID: server.nextRequestID())
+        self.writer = writer
+        handler = server.router(head, writer)
+        if writer.isResponseStarted { return }
+        if head.framing != .none && head.framing != .length(0) {
+            if head.expectsContinue && head.versionMinor >= 1 {
+                stream.write(Array("HTTP/1.1 100 Continue\r\n\r\n".utf8))
+            }
+            bodyBytesInWindow = 0
+            armBodyRateTimer()
+        } else {
+            cancelTimer()
+        }
+    }
+
+    private func fail(_ error: HTTPParseError) {
+        keepAlive = false
+        if let writer, writer.isResponseStarted {
+            stream.close()
+            return
+        }
+        let writer = self.writer ?? HTTPResponseWriter(
+            head: HTTPRequestHead(method: "-", target: "-"), connection: self, requestID: server.nextRequestID())
+        self.writer = writer
+        requestComplete = true
+        writer.send(.error(error.status, code: errorCode(error.kind), message: error.message))
+    }
+
+    private func errorCode(_ kind: HTTPParseError.Kind) -> String {
+        switch kind {
+        case .badRequest: return "bad_request"
+        case .uriTooLong: return "uri_too_long"
+        case .headersTooLarge: return "headers_too_large"
+        case .bodyTooLarge: return "upload_too_large"
+        case .notImplemented: return "not_implemented"
+        case .versionNotSupported: return "http_version_not_supported"
+        }
+    }
+
+    // MARK: responses
+
+    func commonHeaders(for writer: HTTPResponseWriter) -> [(String, String)] {
+        var headers: [(String, String)] = [("Date", server.date.current()), ("X-Request-Id", writer.requestID)]
+        if !keepAlive || !requestComplete && writer.head.framing != .none && writer.head.framing != .length(0) {
+            // Answered before the body was read (413, 415): the unread rest cannot be reused.
+            keepAlive = keepAlive && requestComplete
+            if !keepAlive { headers.append(("Connection", "close")) }
+        }
+        return headers
+    }
+
+    /// Called by the writer when its response is complete.
+    func responseFinished(_ finished: HTTPResponseWriter) {
+        server.log(finished, closedEarly: false)
+        guard finished === writer else { return }
+        if !keepAlive {
+            stream.close()
+        } else if requestComplete {
+            nextRequest()
+        } else if finished.head.framing != .none && finished.head.framing != .length(0) {
+            stream.close()  // answered before the body was read: the unread rest cannot be reused
+        }
+        // Otherwise a bodiless request whose end the parser has yet to report; `.end` goes on.
+    }
+
+    private func nextRequest() {
+        handler = nil
+        writer = nil
+        requestComplete = false
+        armTimer(server.configuration.idleTimeoutMillis) { [weak self] in self?.stream.close() }
+        if stream.queuedBytes > server.configuration.writeHighWaterBytes {
+            stream.pauseReading()  // the client is not reading what we send: stop reading what it sends
+        }
+        if !isProcessing && !pending.isEmpty {
+            // Finished from outside the parse loop (a stream ended later): go on with what is buffered.
+            stream.loop.runLater { [weak self] in self?.processPending() }
+        }
+    }
+
+    // MARK: timeouts
+
+    private func armTimer(_ millis: UInt64, _ action: @escaping () -> Void) {
+        cancelTimer()
+        timer = stream.loop.schedule(afterMillis: millis) { [weak self] in
+            self?.timer = nil
+            action()
+        }
+    }
+
+    private func cancelTimer() {
+        if let timer { stream.loop.cancelTimer(timer) }
+        timer = nil
+    }
+
+    private func headerTimedOut() {
+        guard !stream.isClosed, writer == nil else { return }
+        if parser.isIdle && pending.isEmpty {
+            stream.close()  // sent nothing (or only finished requests): nothing to answer
+        } else {
+            timeOut("request header not received within \(server.configuration.headerTimeoutMillis) ms")
+        }
+    }
+
+    private func armBodyRateTimer() {
+        let window = server.configuration.bodyRateWindowMillis
+        let minimum = server.configuration.minBodyBytesPerSecond * Int(window) / 1000
+        armTimer(window) { [weak self] in
+            guard let self, !self.requestComplete, !self.stream.isClosed else { return }
+            if self.bodyBytesInWindow < minimum {
+                self.timeOut("request body arrived slower than \(self.server.configuration.minBodyBytesPerSecond) bytes/s")
+            } else {
+                self.bodyBytesInWindow = 0
+                self.armBodyRateTimer()
+            }
+        }
+    }
+
+    private func timeOut(_ message: String) {
+        keepAlive = false
+        if let writer, writer.isResponseStarted {
+            stream.close()
+            return
+        }
+        handler?.connectionClosed()
+        handler = nil
+        let writer = self.writer ?? HTTPResponseWriter(
+            head: HTTPRequestHead(method: "-", target: "-"), connection: self, requestID: server.nextRequestID())
+        self.writer = writer
+        requestComplete = true
+        writer.send(.error(.requestTimeout, code: "request_timeout", message: message))
+    }
+}

@@ -1,0 +1,54 @@
+import JSON
+
+/// A complete response with a body in memory (everything but streams).
+public struct HTTPResponse: Sendable {
+    public var status: HTTPStatus
+    public var headers: HTTPHeaders
+    public var body: [UInt8]
+
+    public init(status: HTTPStatus, headers: HTTPHeaders = HTTPHeaders(), body: [UInt8] = []) {
+        self.status = status
+        self.headers = headers
+        self.body = body
+    }
+
+    public static func text(_ status: HTTPStatus, _ text: String) -> HTTPResponse {
+        HTTPResponse(status: status, headers: HTTPHeaders([("Content-Type", "text/plain; charset=utf-8")]), body: Array(text.utf8))
+    }
+
+    public static func json(_ status: HTTPStatus, _ value: JSONValue) -> HTTPResponse {
+        var body = value.serializedBytes()
+        body.append(0x0A)
+        return HTTPResponse(status: status, headers: HTTPHeaders([("Content-Type", "application/json")]), body: body)
+    }
+
+    /// The error body of PROTOCOL.md: `{"error": {"code": "...", "message": "..."}}`.
+    public static func error(_ status: HTTPStatus, code: String, message: String) -> HTTPResponse {
+        json(status, ["error": ["code": .string(code), "message": .string(message)]])
+    }
+}
+
+/// Writes status lines and header sections.
+enum ResponseHead {
+    static func bytes(status: HTTPStatus, headers: HTTPHeaders, extra: [(String, String)] = []) -> [UInt8] {
+        var out: [UInt8] = []
+        out.reserveCapacity(256)
+        out.append(contentsOf: "HTTP/1.1 \(status.code) \(status.reason)\r\n".utf8)
+        for (name, value) in headers {
+            append(name, value, to: &out)
+        }
+        for (name, value) in extra {
+            append(name, value, to: &out)
+        }
+        out.append(contentsOf: "\r\n".utf8)
+        return out
+    }
+
+    private static func append(_ name: String, _ value: String, to out: inout [UInt8]) {
+        out.append(contentsOf: name.utf8)
+        out.append(contentsOf: ": ".utf8)
+        // A value must never split the header section: drop CR and LF.
+        for byte in value.utf8 where byte != 0x0D && byte != 0x0A { out.append(byte) }
+        out.append(contentsOf: "\r\n".utf8)
+    }
+}

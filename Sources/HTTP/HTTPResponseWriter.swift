@@ -1,0 +1,101 @@
+import EventLoop
+
+/// How a handler answers its request: one complete response, or a stream (SSE). Confined to
+/// the connection's loop thread; a handler on another thread hops over with `loop.execute`.
+public final class HTTPResponseWriter {
+    public let head: HTTPRequestHead
+    public let loop: EventLoop
+    public let requestID: String
+    public let peerAddress: String
+    let startedAt: UInt64
+    private weak var connection: HTTPConnection?
+
+    public private(set) var isResponseStarted = false
+    public private(set) var isFinished = false
+    private var streaming = false
+    private var chunked = false
+    var status: HTTPStatus?
+    var bytesSent = 0
+
+    init(head: HTTPRequestHead, connection: HTTPConnection, requestID: String) {
+        self.head = head
+        self.loop = connection.stream.loop
+        self.connection = connection
+        self.requestID = requestID
+        self.peerAddress = connection.stream.peerAddress
+        startedAt = MonotonicClock.nowNanos()
+    }
+
+    /// The connection is gone (the client left or was cut off).
+    public var isClosed: Bool { connection?.stream.isClosed ?? true }
+
+    /// Response bytes queued for the client that it has not read yet.
+    public var backlog: Int { connection?.stream.queuedBytes ?? 0 }
+
+    /// Sends a complete response and ends the request.
+    public func send(_ response: HTTPResponse) {
+        guard !isResponseStarted, let connection else { return }
+        isResponseStarted = true
+        status = response.status
+        let isHead = head.method == "HEAD"
+        let noBody = isHead || response.status.code == 204 || response.status.code == 304
+        var extra: [(String, String)] = connection.commonHeaders(for: self)
+        if response.status.code != 204 && response.status.code != 304 {
+            extra.append(("Content-Length", String(response.body.count)))
+        }
+        var bytes = ResponseHead.bytes(status: response.status, headers: response.headers, extra: extra)
+        if !noBody { bytes.append(contentsOf: response.body) }
+        bytesSent += bytes.count
+        connection.stream.write(bytes)  // head and small body in one write
+        finish()
+    }
+
+    /// Starts a streamed response: chunked for HTTP/1.1, ended by closing for HTTP/1.0.
+    public func beginStream(status: HTTPStatus, headers: HTTPHeaders) {
+        guard !isResponseStarted, let connection else { return }
+        isResponseStarted = true
+        streaming = true
+        self.status = status
+        chunked = head.versionMinor >= 1
+        if !chunked { connection.keepAlive = false }
+        var extra = connection.commonHeaders(for: self)
+        if chunked { extra.append(("Transfer-Encoding", "chunked")) }
+        let bytes = ResponseHead.bytes(status: status, headers: headers, extra: extra)
+        bytesSent += bytes.count
+        connection.stream.write(bytes)
+        if head.method == "HEAD" { finish() }
+    }
+
+    /// Writes part of a streamed response.
+    public func write(_ bytes: [UInt8]) {
+        guard streaming, !isFinished, !bytes.isEmpty, let connection else { return }
+        bytesSent += bytes.count
+        if chunked {
+            var framed = Array(String(bytes.count, radix: 16).utf8)
+            framed.append(contentsOf: [0x0D, 0x0A])
+            framed.append(contentsOf: bytes)
+            framed.append(contentsOf: [0x0D, 0x0A])
+            connection.stream.write(framed)
+        } else {
+            connection.stream.write(bytes)
+        }
+    }
+
+    /// Ends a streamed response.
+    public func endStream() {
+        guard streaming, !isFinished, let connection else { return }
+        if chunked { connection.stream.write(Array("0\r\n\r\n".utf8)) }
+        finish()
+    }
+
+    /// Drops the connection at once (a subscriber too slow to keep up, a broken request).
+    public func abort() {
+        connection?.stream.abort()
+    }
+
+    private func finish() {
+        guard !isFinished else { return }
+        isFinished = true
+        connection?.responseFinished(self)
+    }
+}

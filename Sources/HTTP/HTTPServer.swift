@@ -1,0 +1,114 @@
+import EventLoop
+import Synchronization
+
+/// One finished (or abandoned) request, for the access log and metrics.
+public struct HTTPRequestLog: Sendable {
+    public var requestID: String
+    public var method: String
+    public var target: String
+    public var status: Int
+    public var bytesSent: Int
+    public var durationMillis: Double
+    public var peer: String
+    /// The client left before the response was complete.
+    public var closedEarly: Bool
+}
+
+/// What every connection of a server shares: configuration, router, per-loop caches.
+final class HTTPServerContext {
+    let configuration: HTTPServerConfiguration
+    let router: HTTPRouter
+    let date = HTTPDateCache()
+    private let onLog: (@Sendable (HTTPRequestLog) -> Void)?
+    private let shared: HTTPServer.Shared
+    private let loopIndex: Int
+    private var requestCounter: UInt64 = 0
+
+    init(configuration: HTTPServerConfiguration, router: @escaping HTTPRouter, loopIndex: Int,
+         shared: HTTPServer.Shared, onLog: (@Sendable (HTTPRequestLog) -> Void)?)
+    {
+        self.configuration = configuration
+        self.router = router
+        self.loopIndex = loopIndex
+        self.shared = shared
+        self.onLog = onLog
+    }
+
+    var isShuttingDown: Bool { shared.shuttingDown.load(ordering: .relaxed) }
+
+    func nextRequestID() -> String {
+        requestCounter += 1
+        return "\(shared.instance)-\(loopIndex)-\(requestCounter)"
+    }
+
+    func log(_ writer: HTTPResponseWriter, closedEarly: Bool) {
+        guard let onLog else { return }
+        let elapsed = Double(MonotonicClock.nowNanos() - writer.startedAt) / 1_000_000
+        onLog(HTTPRequestLog(requestID: writer.requestID, method: writer.head.method, target: writer.head.target,
+                             status: writer.status?.code ?? 0, bytesSent: writer.bytesSent,
+                             durationMillis: elapsed, peer: writer.peerAddress, closedEarly: closedEarly))
+    }
+}
+
+/// The HTTP/1.1 server: one listener per loop on a shared port, one `HTTPConnection` per client.
+public final class HTTPServer: Sendable {
+    final class Shared: Sendable {
+        let shuttingDown = Atomic<Bool>(false)
+        let instance: String
+        init() {
+            var bytes = [UInt8](repeating: 0, count: 4)
+            for i in bytes.indices { bytes[i] = UInt8.random(in: 0...255) }
+            instance = bytes.map { String($0, radix: 16) }.joined()
+        }
+    }
+
+    public let group: EventLoopGroup
+    public let connections: ConnectionCounter
+    public let port: Int
+    private let shared = Shared()
+    private let listeners: Mutex<[Listener]>  // touched only before start and in shutdown's loop tasks
+
+    /// Binds the port and starts the loops. `router` is called on a loop thread for every request.
+    public init(configuration: HTTPServerConfiguration, transform: (@Sendable () -> StreamTransform?)? = nil,
+                onLog: (@Sendable (HTTPRequestLog) -> Void)? = nil,
+                router: @escaping @Sendable (HTTPRequestHead, HTTPResponseWriter) -> HTTPRequestHandler) throws
+    {
+        Socket.raiseDescriptorLimit()
+        group = try EventLoopGroup(count: configuration.loopCount)
+        connections = ConnectionCounter(limit: configuration.maxConnections)
+        var boundPort = configuration.port
+        var made: [Listener] = []
+        for loop in group.loops {
+            let (fd, port) = try Socket.listen(host: configuration.host, port: boundPort, reusePort: true)
+            boundPort = port
+            let context = HTTPServerContext(configuration: configuration, router: router, loopIndex: loop.index,
+                                            shared: shared, onLog: onLog)
+            made.append(try Listener(fd: fd, port: port, loop: loop, connections: connections) { stream in
+                stream.transform = transform?()
+                _ = HTTPConnection(stream: stream, server: context)
+            })
+        }
+        port = boundPort
+        listeners = Mutex(made)
+        try group.start()
+    }
+
+    /// Closes the listening sockets; connections already open are served on (without keep-alive).
+    public func stopAccepting() {
+        shared.shuttingDown.store(true, ordering: .relaxed)
+        let all = listeners.withLock { l -> [Listener] in
+            let taken = l
+            l.removeAll()
+            return taken
+        }
+        for listener in all {
+            listener.loop.execute { listener.close() }
+        }
+    }
+
+    /// Stops accepting and stops the loops.
+    public func shutdown() {
+        stopAccepting()
+        group.shutdown()
+    }
+}

@@ -1,0 +1,26 @@
+import Glibc
+
+/// Limits and timeouts of the HTTP layer. Every value has a name, a default and a setting.
+public struct HTTPServerConfiguration: Sendable {
+    public var host: String = "0.0.0.0"
+    public var port: Int = 3002
+    /// Event-loop threads; default one per core.
+    public var loopCount: Int = HTTPServerConfiguration.coreCount
+    public var maxConnections: Int = 16_384
+    public var parserLimits = HTTPParserLimits(maxBodyBytes: 21 * 1024 * 1024)
+    /// Time allowed from a connection's (or request's) first byte until its header section is complete (slowloris).
+    public var headerTimeoutMillis: UInt64 = 10_000
+    /// How long a keep-alive connection may sit between requests.
+    public var idleTimeoutMillis: UInt64 = 30_000
+    /// A request body slower than this many bytes per second over `bodyRateWindowMillis` is cut off with 408.
+    public var minBodyBytesPerSecond: Int = 1024
+    public var bodyRateWindowMillis: UInt64 = 10_000
+    /// Response bytes a connection may have waiting for the client before we stop reading its requests.
+    public var writeHighWaterBytes: Int = 256 * 1024
+    /// Pipelined request bytes buffered while a response is in progress.
+    public var maxPipelinedBytes: Int = 64 * 1024
+
+    public init() {}
+
+    public static var coreCount: Int { max(1, sysconf(Int32(_SC_NPROCESSORS_ONLN))) }
+}

@@ -1,0 +1,99 @@
+import Glibc
+
+/// Files from one directory (the demo page): content types, ETag/304, and no way out of the
+/// directory whatever the path says.
+public struct StaticFiles: Sendable {
+    public let root: String
+    public let maxFileBytes: Int
+
+    public init(root: String, maxFileBytes: Int = 16 * 1024 * 1024) {
+        self.root = root
+        self.maxFileBytes = maxFileBytes
+    }
+
+    static let contentTypes: [String: String] = [
+        "html": "text/html; charset=utf-8", "css": "text/css; charset=utf-8",
+        "js": "text/javascript; charset=utf-8", "mjs": "text/javascript; charset=utf-8",
+        "json": "application/json", "svg": "image/svg+xml", "png": "image/png", "jpg": "image/jpeg",
+        "jpeg": "image/jpeg", "webp": "image/webp", "ico": "image/x-icon", "txt": "text/plain; charset=utf-8",
+        "webmanifest": "application/manifest+json", "woff2": "font/woff2",
+    ]
+
+    /// The file for a GET or HEAD request, or 404.
+    public func response(for head: HTTPRequestHead) -> HTTPResponse {
+        guard let relative = StaticFiles.safeRelativePath(head.path) else {
+            return .error(.notFound, code: "not_found", message: "no such file")
+        }
+        let path = root + "/" + (relative.isEmpty ? "index.html" : relative)
+        let fd = open(path, O_RDONLY | O_CLOEXEC)
+        guard fd >= 0 else { return .error(.notFound, code: "not_found", message: "no such file") }
+        defer { close(fd) }
+        var info = stat()
+        guard fstat(fd, &info) == 0, (info.st_mode & S_IFMT) == S_IFREG else {
+            return .error(.notFound, code: "not_found", message: "no such file")
+        }
+        let size = Int(info.st_size)
+        guard size <= maxFileBytes else {
+            return .error(.notFound, code: "not_found", message: "file too large to serve")
+        }
+        let etag = "\"\(String(size, radix: 16))-\(String(info.st_mtim.tv_sec, radix: 16))\""
+        var headers = HTTPHeaders([("ETag", etag), ("Cache-Control", "no-cache")])
+        if let match = head.headers["If-None-Match"], match.split(separator: ",").contains(where: {
+            $0.trimmingSpaces == etag || $0.trimmingSpaces == "W/" + etag || $0.trimmingSpaces == "*"
+        }) {
+            return HTTPResponse(status: .notModified, headers: headers)
+        }
+        let ext = path.split(separator: ".").last.map { String($0).lowercased() } ?? ""
+        headers.add("Content-Type", StaticFiles.contentTypes[ext] ?? "application/octet-stream")
+        headers.add("X-Content-Type-Options", "nosniff")
+        var body = [UInt8](repeating: 0, count: size)
+        var filled = 0
+        while filled < size {
+            let n = body.withUnsafeMutableBytes { raw -> Int in
+                guard let base = raw.baseAddress else { return -1 }
+                return read(fd, base + filled, size - filled)
+            }
+            if n <= 0 { break }
+            filled += n
+        }
+        guard filled == size else { return .error(.internalServerError, code: "read_failed", message: "file changed while read") }
+        return HTTPResponse(status: .ok, headers: headers, body: body)
+    }
+
+    /// The percent-decoded path below the root, or nil for anything that could leave it
+    /// (`..`, NUL, backslashes, hidden files).
+    static func safeRelativePath<S: StringProtocol>(_ path: S) -> String? {
+        guard let decoded = percentDecode(String(path)) else { return nil }
+        var segments: [Substring] = []
+        for segment in decoded.split(separator: "/", omittingEmptySubsequences: true) {
+            if segment.hasPrefix(".") || segment.contains("\\") || segment.contains("\0") { return nil }
+            segments.append(segment)
+        }
+        return segments.joined(separator: "/")
+    }
+
+    static func percentDecode(_ text: String) -> String? {
+        var out: [UInt8] = []
+        var bytes = text.utf8.makeIterator()
+        while let byte = bytes.next() {
+            if byte == UInt8(ascii: "%") {
+                guard let hi = bytes.next(), let lo = bytes.next(),
+                      let value = UInt8(String(decoding: [hi, lo], as: UTF8.self), radix: 16)
+                else { return nil }
+                out.append(value)
+            } else {
+                out.append(byte)
+            }
+        }
+        return String(validating: out, as: UTF8.self)
+    }
+}
+
+extension Substring {
+    var trimmingSpaces: Substring {
+        var s = self
+        while s.first == " " || s.first == "\t" { s.removeFirst() }
+        while s.last == " " || s.last == "\t" { s.removeLast() }
+        return s
+    }
+}

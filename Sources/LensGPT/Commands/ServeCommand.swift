@@ -1,0 +1,114 @@
+import ArgumentParser
+import CEpoll
+import Gateway
+import Glibc
+import HTTP
+import Logging
+import Producers
+
+/// `lens-gpt serve`: runs the gateway until SIGTERM or SIGINT.
+struct ServeCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "serve",
+        abstract: "Run the lens-gpt HTTP server.",
+        discussion: "Every option can also be set with the LENS_GPT_* variable named in its help; a flag wins over the variable."
+    )
+
+    @Option(help: "Address to listen on (LENS_GPT_HOST, default 0.0.0.0).") var host: String?
+    @Option(help: "Port to listen on (LENS_GPT_PORT, default 3002).") var port: String?
+    @Option(help: "Directory for results and uploads in flight (LENS_GPT_DATA_DIR, default ./data).") var dataDir: String?
+    @Option(help: "Directory of the web page (LENS_GPT_WEB_DIR, default ./web).") var webDir: String?
+    @Option(help: "Largest accepted image, e.g. 20MiB (LENS_GPT_MAX_UPLOAD, default 20MiB).") var maxUpload: String?
+    @Option(help: "Stage tasks running at once (LENS_GPT_WORKERS, default 2 × cores).") var workers: String?
+    @Option(help: "Stage tasks that may wait before uploads get 503 (LENS_GPT_QUEUE_LIMIT, default 64).") var queueLimit: String?
+    @Option(help: "Event-loop threads (LENS_GPT_LOOPS, default one per core).") var loops: String?
+    @Option(help: "Open connections at most (LENS_GPT_MAX_CONNECTIONS, default 16384).") var maxConnections: String?
+    @Option(help: "Milliseconds to receive a request's headers (LENS_GPT_HEADER_TIMEOUT_MS, default 10000).") var headerTimeoutMs: String?
+    @Option(help: "Milliseconds a keep-alive connection may idle (LENS_GPT_IDLE_TIMEOUT_MS, default 30000).") var idleTimeoutMs: String?
+    @Option(help: "Slowest accepted request body in bytes/s (LENS_GPT_MIN_BODY_RATE, default 1024).") var minBodyRate: String?
+    @Option(help: "Milliseconds of silence before an SSE heartbeat comment (LENS_GPT_HEARTBEAT_MS, default 15000).") var heartbeatMs: String?
+    @Option(help: "Time limit of each pipeline stage in ms (LENS_GPT_STAGE_TIMEOUT_MS, default 60000).") var stageTimeoutMs: String?
+    @Option(help: "Days finished results are kept (LENS_GPT_RETENTION_DAYS, default 7).") var retentionDays: String?
+    @Option(help: "trace, debug, info, notice, warning, error (LENS_GPT_LOG_LEVEL, default info).") var logLevel: String?
+
+    func resolveSettings() throws -> GatewaySettings {
+        var s = GatewaySettings()
+        s.http.host = Setting.string(host, env: "LENS_GPT_HOST", default: s.http.host)
+        s.http.port = try Setting.int(port, env: "LENS_GPT_PORT", default: s.http.port)
+        s.dataDirectory = Setting.string(dataDir, env: "LENS_GPT_DATA_DIR", default: s.dataDirectory)
+        s.webDirectory = Setting.string(webDir, env: "LENS_GPT_WEB_DIR", default: s.webDirectory)
+        s.maxUploadBytes = try Setting.bytes(maxUpload, env: "LENS_GPT_MAX_UPLOAD", default: s.maxUploadBytes)
+        s.workers = try Setting.int(workers, env: "LENS_GPT_WORKERS", default: s.workers, min: 1)
+        s.queueLimit = try Setting.int(queueLimit, env: "LENS_GPT_QUEUE_LIMIT", default: s.queueLimit)
+        s.http.loopCount = try Setting.int(loops, env: "LENS_GPT_LOOPS", default: s.http.loopCount, min: 1)
+        s.http.maxConnections = try Setting.int(maxConnections, env: "LENS_GPT_MAX_CONNECTIONS", default: s.http.maxConnections, min: 1)
+        s.http.headerTimeoutMillis = UInt64(try Setting.int(headerTimeoutMs, env: "LENS_GPT_HEADER_TIMEOUT_MS",
+                                                            default: Int(s.http.headerTimeoutMillis), min: 1))
+        s.http.idleTimeoutMillis = UInt64(try Setting.int(idleTimeoutMs, env: "LENS_GPT_IDLE_TIMEOUT_MS",
+                                                          default: Int(s.http.idleTimeoutMillis), min: 1))
+        s.http.minBodyBytesPerSecond = try Setting.int(minBodyRate, env: "LENS_GPT_MIN_BODY_RATE", default: s.http.minBodyBytesPerSecond)
+        s.heartbeatMillis = try Setting.int(heartbeatMs, env: "LENS_GPT_HEARTBEAT_MS", default: s.heartbeatMillis, min: 100)
+        s.stageTimeoutMillis = try Setting.int(stageTimeoutMs, env: "LENS_GPT_STAGE_TIMEOUT_MS", default: s.stageTimeoutMillis, min: 1)
+        s.resultRetentionSeconds = Int64(try Setting.int(retentionDays, env: "LENS_GPT_RETENTION_DAYS", default: 7, min: 1)) * 86_400
+        // The body limit of the parser follows the upload limit (plus multipart framing).
+        s.http.parserLimits.maxBodyBytes = s.maxUploadBytes + 1024 * 1024
+        return s
+    }
+
+    func run() throws {
+        // Signals are taken synchronously by this thread; every thread started later inherits the mask.
+        for signal in [SIGTERM, SIGINT] { _ = cepoll_block_signal(signal) }
+        Glibc.signal(SIGPIPE, SIG_IGN)
+
+        let levelText = Setting.string(logLevel, env: "LENS_GPT_LOG_LEVEL", default: "info")
+        guard let level = Logger.Level(rawValue: levelText) else {
+            throw ValidationError("log level must be one of trace, debug, info, notice, warning, error")
+        }
+        LoggingSystem.bootstrap { label in
+            var handler = StreamLogHandler.standardError(label: label)
+            handler.logLevel = level
+            return handler
+        }
+        let logger = Logger(label: "lens-gpt")
+        let settings: GatewaySettings
+        do {
+            settings = try resolveSettings()
+        } catch {
+            throw ValidationError("\(error)")
+        }
+
+        let gateway: Gateway
+        do {
+            gateway = try Gateway(settings: settings, graph: StageTree.graph(stageTimeoutMillis: settings.stageTimeoutMillis),
+                                  onLog: { entry in RequestLog.write(entry, to: logger) })
+        } catch {
+            logger.critical("cannot start: \(error)")
+            throw ExitCode.failure
+        }
+        logger.info("lens-gpt listening on http://\(settings.http.host):\(gateway.port) (data: \(settings.dataDirectory), \(settings.http.loopCount) loops, \(settings.workers) workers)")
+
+        var set = sigset_t()
+        sigemptyset(&set)
+        sigaddset(&set, SIGTERM)
+        sigaddset(&set, SIGINT)
+        var received: Int32 = 0
+        sigwait(&set, &received)
+        logger.info("signal \(received): finishing runs in progress, then stopping")
+        gateway.shutdown()
+        logger.info("stopped")
+    }
+}
+
+/// One access-log line per request.
+enum RequestLog {
+    static func write(_ entry: HTTPRequestLog, to logger: Logger) {
+        let duration = (entry.durationMillis * 10).rounded() / 10
+        logger.info("\(entry.method) \(entry.target) \(entry.status)", metadata: [
+            "request_id": .string(entry.requestID),
+            "bytes": .stringConvertible(entry.bytesSent),
+            "duration_ms": .stringConvertible(duration),
+            "peer": .string(entry.peer),
+            "closed_early": .stringConvertible(entry.closedEarly),
+        ])
+    }
+}

@@ -1,0 +1,65 @@
+import Glibc
+
+/// A setting's value from its flag, else its `LENS_GPT_*` variable, else its default.
+struct SettingError: Error, CustomStringConvertible {
+    let description: String
+}
+
+enum Setting {
+    static func environment(_ name: String) -> String? {
+        guard let value = getenv(name) else { return nil }
+        let text = String(cString: value)
+        return text.isEmpty ? nil : text
+    }
+
+    static func string(_ flag: String?, env: String, default value: String) -> String {
+        flag ?? environment(env) ?? value
+    }
+
+    static func int(_ flag: String?, env: String, default value: Int, min: Int = 0) throws -> Int {
+        guard let text = flag ?? environment(env) else { return value }
+        guard let parsed = Int(text), parsed >= min else {
+            throw SettingError(description: "\(env) (or its flag) must be a whole number ≥ \(min), not \"\(text)\"")
+        }
+        return parsed
+    }
+
+    static func bool(_ flag: Bool, env: String) throws -> Bool {
+        if flag { return true }
+        guard let text = environment(env)?.lowercased() else { return false }
+        switch text {
+        case "1", "true", "yes", "on": return true
+        case "0", "false", "no", "off": return false
+        default: throw SettingError(description: "\(env) must be true or false, not \"\(text)\"")
+        }
+    }
+
+    /// A byte size: `20MiB`, `512KiB`, `1GiB`, `20MB` or plain bytes.
+    static func bytes(_ flag: String?, env: String, default value: Int) throws -> Int {
+        guard let text = flag ?? environment(env) else { return value }
+        guard let parsed = parseBytes(text) else {
+            throw SettingError(description: "\(env) (or its flag) must be a size such as 20MiB or 1048576, not \"\(text)\"")
+        }
+        return parsed
+    }
+
+    static func parseBytes(_ text: String) -> Int? {
+        let trimmed = text.trimmingCharacters(in: " ")
+        let digits = trimmed.prefix { $0.isNumber }
+        guard let number = Int(digits), number >= 0 else { return nil }
+        let unit = trimmed.dropFirst(digits.count).lowercased().trimmingCharacters(in: " ")
+        let multipliers: [String: Int] = [
+            "": 1, "b": 1, "k": 1024, "kb": 1000, "kib": 1024, "m": 1 << 20, "mb": 1_000_000, "mib": 1 << 20,
+            "g": 1 << 30, "gb": 1_000_000_000, "gib": 1 << 30,
+        ]
+        guard let multiplier = multipliers[unit] else { return nil }
+        let (result, overflow) = number.multipliedReportingOverflow(by: multiplier)
+        return overflow ? nil : result
+    }
+}
+
+extension StringProtocol {
+    func trimmingCharacters(in set: Character) -> String {
+        String(drop { $0 == set }.reversed().drop { $0 == set }.reversed())
+    }
+}

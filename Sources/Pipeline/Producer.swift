@@ -1,0 +1,57 @@
+import JSON
+
+/// One stage of the pipeline. It receives the outputs of the stages it depends on, may emit
+/// events (its result, under its own name), and returns an output for the stages that depend on it.
+public protocol Producer: Sendable {
+    /// The stage name; also the event name of its result (`image-info`, `lens-matches`, ...).
+    var stage: String { get }
+    func produce(_ inputs: StageInputs, _ context: StageContext) throws -> any Sendable
+}
+
+/// A stage failure a client can act on: it becomes an `error` event.
+public struct StageError: Error, Sendable, Equatable, CustomStringConvertible {
+    public var code: String
+    public var message: String
+    public var retryable: Bool
+    /// Files saved for diagnosis (screenshots, page sources), named in the error event.
+    public var artifacts: [String]
+
+    public init(code: String, message: String, retryable: Bool = false, artifacts: [String] = []) {
+        self.code = code
+        self.message = message
+        self.retryable = retryable
+        self.artifacts = artifacts
+    }
+
+    public var description: String { "\(code): \(message)" }
+}
+
+/// The outputs of the stages a producer depends on.
+public struct StageInputs: Sendable {
+    let outputs: [String: any Sendable]
+
+    public init(_ outputs: [String: any Sendable]) { self.outputs = outputs }
+
+    /// The output of `stage`, which must be one of the producer's dependencies.
+    public func get<T>(_ stage: String, as type: T.Type = T.self) throws -> T {
+        guard let value = outputs[stage] as? T else {
+            throw StageError(code: "internal", message: "stage \(stage) gave no \(T.self)")
+        }
+        return value
+    }
+}
+
+/// The photo a run is about.
+public struct UploadedImage: Sendable, Equatable {
+    /// Lowercase hex SHA-256 of the bytes: the result id.
+    public var id: String
+    /// Where the bytes are while the run lasts.
+    public var path: String
+    public var bytes: Int
+
+    public init(id: String, path: String, bytes: Int) {
+        self.id = id
+        self.path = path
+        self.bytes = bytes
+    }
+}

@@ -1,0 +1,83 @@
+import JSON
+import Synchronization
+
+/// The events of one result (one image id): appended by the run, read by any number of
+/// subscribers from any position. Subscribers are told "something new" and read at their own
+/// pace, so the fan-out path holds one shared log rather than a queue per subscriber.
+public final class ResultStream: Sendable {
+    public let id: String
+    private struct State {
+        var events: [ResultEvent] = []
+        var status: ResultStatus = .running
+        var watchers: [UInt64: @Sendable () -> Void] = [:]
+        var nextWatcher: UInt64 = 1
+    }
+    private let state: Mutex<State>
+
+    public init(id: String) {
+        self.id = id
+        state = Mutex(State())
+    }
+
+    /// A finished result loaded from the store.
+    public init(id: String, events: [ResultEvent], status: ResultStatus) {
+        self.id = id
+        var initial = State()
+        initial.events = events
+        initial.status = status
+        state = Mutex(initial)
+    }
+
+    public var status: ResultStatus { state.withLock { $0.status } }
+    public var isFinished: Bool { status != .running }
+    public var lastEventID: Int { state.withLock { $0.events.last?.id ?? 0 } }
+    public var watcherCount: Int { state.withLock { $0.watchers.count } }
+
+    /// Events with an id above `afterID`, and whether the result is finished.
+    public func events(after afterID: Int) -> (events: [ResultEvent], finished: Bool) {
+        state.withLock { s in
+            // Ids are 1, 2, 3, ...: the position is the id.
+            let start = min(max(0, afterID), s.events.count)
+            return (Array(s.events[start...]), s.status != .running)
+        }
+    }
+
+    public var allEvents: [ResultEvent] { state.withLock { $0.events } }
+
+    /// Appends an event with the next id and wakes the watchers.
+    @discardableResult
+    func append(name: String, payload: JSONValue) -> ResultEvent? {
+        let (event, watchers) = state.withLock { s -> (ResultEvent?, [@Sendable () -> Void]) in
+            guard s.status == .running else { return (nil, []) }
+            let event = ResultEvent(id: s.events.count + 1, name: name, payload: payload)
+            s.events.append(event)
+            return (event, Array(s.watchers.values))
+        }
+        for wake in watchers { wake() }
+        return event
+    }
+
+    /// Marks the result finished (after its `done` event) and wakes the watchers a last time.
+    func finish(_ status: ResultStatus) {
+        let watchers = state.withLock { s -> [@Sendable () -> Void] in
+            s.status = status
+            return Array(s.watchers.values)
+        }
+        for wake in watchers { wake() }
+    }
+
+    /// Calls `wake` (on the appending thread) whenever events are added or the result finishes.
+    /// The watcher then reads with `events(after:)`. Returns a token for `unwatch`.
+    public func watch(_ wake: @escaping @Sendable () -> Void) -> UInt64 {
+        state.withLock { s in
+            let token = s.nextWatcher
+            s.nextWatcher += 1
+            s.watchers[token] = wake
+            return token
+        }
+    }
+
+    public func unwatch(_ token: UInt64) {
+        _ = state.withLock { $0.watchers.removeValue(forKey: token) }
+    }
+}

@@ -1,0 +1,57 @@
+import Glibc
+import Imaging
+import JSON
+import Pipeline
+
+/// `image-info`: format, pixel size, byte count and SHA-256 of the uploaded photo, read from
+/// the stored file itself (not from what the client declared).
+public struct ImageInfoProducer: Producer {
+    public let stage = "image-info"
+
+    public init() {}
+
+    /// What dependants receive.
+    public struct Output: Sendable, Equatable {
+        public let sha256: String
+        public let format: ImageFormat
+        public let width: Int
+        public let height: Int
+        public let bytes: Int
+    }
+
+    public func produce(_ inputs: StageInputs, _ context: StageContext) throws -> any Sendable {
+        let head = try readHead(context.image.path, count: ImageHeader.sniffLength)
+        guard let header = ImageHeader.parse(head) else {
+            throw StageError(code: "unsupported_image", message: "the upload is not a readable PNG, JPEG or WebP image")
+        }
+        let output = Output(sha256: context.image.id, format: header.format, width: header.width,
+                            height: header.height, bytes: context.image.bytes)
+        context.emit(stage, [
+            "sha256": .string(output.sha256),
+            "format": .string(output.format.rawValue),
+            "width": .int(output.width),
+            "height": .int(output.height),
+            "bytes": .int(output.bytes),
+        ])
+        return output
+    }
+
+    private func readHead(_ path: String, count: Int) throws -> [UInt8] {
+        let fd = open(path, O_RDONLY | O_CLOEXEC)
+        guard fd >= 0 else {
+            throw StageError(code: "image_missing", message: "the uploaded image is no longer on disk")
+        }
+        defer { close(fd) }
+        var buffer = [UInt8](repeating: 0, count: count)
+        var filled = 0
+        while filled < count {
+            let n = buffer.withUnsafeMutableBytes { raw -> Int in
+                guard let base = raw.baseAddress else { return -1 }
+                return read(fd, base + filled, count - filled)
+            }
+            if n <= 0 { break }
+            filled += n
+        }
+        return Array(buffer[0..<filled])
+    }
+}
