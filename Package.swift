@@ -22,6 +22,7 @@ let package = Package(
 
         .target(name: "JSON"),
         .target(name: "HTTP", dependencies: ["JSON"]),
+        .target(name: "Imaging"),
         .target(name: "LensGPT", dependencies: [
             "HTTP", "JSON",
             .product(name: "ArgumentParser", package: "swift-argument-parser"),
@@ -30,6 +31,8 @@ let package = Package(
         .executableTarget(name: "lens-gpt", dependencies: ["LensGPT"]),
 
         .testTarget(name: "JSONTests", dependencies: ["JSON"]),
+        .testTarget(name: "HTTPTests", dependencies: ["HTTP"]),
+        .testTarget(name: "ImagingTests", dependencies: ["Imaging"]),
     ],
     swiftLanguageModes: [.v6]
 )

@@ -1,0 +1,1 @@
+public enum ImageFormat: String, Sendable { case png, jpeg, webp }
