@@ -36,6 +36,9 @@ let package = Package(
         .executableTarget(name: "lens-gpt", dependencies: ["LensGPT"]),
 
         .testTarget(name: "JSONTests", dependencies: ["JSON"]),
+        .testTarget(name: "HTTPTests", dependencies: ["HTTP"]),
+        .testTarget(name: "ImagingTests", dependencies: ["Imaging"]),
+        .testTarget(name: "GatewayTests", dependencies: ["Gateway", "HTTP", "Pipeline", "Producers", "JSON"]),
     ],
     swiftLanguageModes: [.v6]
 )
