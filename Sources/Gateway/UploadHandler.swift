@@ -13,6 +13,7 @@ final class UploadHandler: HTTPRequestHandler {
     private var inImagePart = false
     private var imagePartSeen = false
     private var failed = false
+    private var bodyBytes = 0
     /// The result stream, once the upload is complete and answered as SSE.
     private var subscription: ResultSubscription?
 
@@ -53,7 +54,12 @@ final class UploadHandler: HTTPRequestHandler {
 
     func receiveBody(_ bytes: UnsafeRawBufferPointer, _ writer: HTTPResponseWriter) {
         guard !failed else { return }
+        bodyBytes += bytes.count
         do {
+            // Counted over the whole body so that parts other than the image are bounded too.
+            if bodyBytes > gateway.settings.maxUploadBytes + gateway.settings.multipartAllowance {
+                throw UploadError.tooLarge(limit: gateway.settings.maxUploadBytes)
+            }
             if multipart != nil {
                 try feedMultipart(bytes, writer)
             } else {

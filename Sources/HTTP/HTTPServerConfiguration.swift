@@ -7,7 +7,9 @@ public struct HTTPServerConfiguration: Sendable {
     /// Event-loop threads; default one per core.
     public var loopCount: Int = HTTPServerConfiguration.coreCount
     public var maxConnections: Int = 16_384
-    public var parserLimits = HTTPParserLimits(maxBodyBytes: 21 * 1024 * 1024)
+    /// Request line and header bounds. Body size is left to each route's handler (the upload
+    /// route knows its limit; the others buffer at most 64 KiB), so the parser's body bound is off.
+    public var parserLimits = HTTPParserLimits()
     /// Time allowed from a connection's (or request's) first byte until its header section is complete (slowloris).
     public var headerTimeoutMillis: UInt64 = 10_000
     /// How long a keep-alive connection may sit between requests.

@@ -1,8 +1,8 @@
 import Synchronization
 
 /// One stream per image id. Concurrent uploads of the same image share one run (single
-/// flight); a finished result is served from memory or the store without running again; a
-/// failed one runs again on a new upload.
+/// flight); a complete result is served from memory or the store without running again; a
+/// failed or partial one (some stage failed) runs again on a new upload.
 public final class ResultHub: Sendable {
     public enum SubmitError: Error, Sendable {
         /// Too much work waiting: answer 503 with Retry-After.
@@ -45,7 +45,8 @@ public final class ResultHub: Sendable {
 
     /// An upload of `image` has arrived.
     public func submit(_ image: UploadedImage) throws(SubmitError) -> Submission {
-        if let existing = stream(id: image.id), existing.status != .failed {
+        // Running and complete results are shared; a failed or partial one runs again.
+        if let existing = stream(id: image.id), existing.status == .running || existing.status == .complete {
             return Submission(stream: existing, startedRun: false)
         }
         // Decide and register under one lock, so two identical uploads cannot both start a run.

@@ -50,8 +50,6 @@ struct ServeCommand: ParsableCommand {
         s.heartbeatMillis = try Setting.int(heartbeatMs, env: "LENS_GPT_HEARTBEAT_MS", default: s.heartbeatMillis, min: 100)
         s.stageTimeoutMillis = try Setting.int(stageTimeoutMs, env: "LENS_GPT_STAGE_TIMEOUT_MS", default: s.stageTimeoutMillis, min: 1)
         s.resultRetentionSeconds = Int64(try Setting.int(retentionDays, env: "LENS_GPT_RETENTION_DAYS", default: 7, min: 1)) * 86_400
-        // The body limit of the parser follows the upload limit (plus multipart framing).
-        s.http.parserLimits.maxBodyBytes = s.maxUploadBytes + 1024 * 1024
         return s
     }
 

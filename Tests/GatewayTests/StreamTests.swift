@@ -1,0 +1,155 @@
+import Foundation
+import Testing
+@testable import Gateway
+import Pipeline
+
+@Suite(.serialized) struct StreamTests {
+    let image = TestImages.png(width: 64, height: 48)
+
+    @Test func uploadStreamsImageInfoThenDoneByteForByte() throws {
+        let server = try TestServer()
+        defer { server.stop() }
+        let response = try server.classify(image)
+        let sha = TestImages.sha256Hex(image)
+        #expect(response.status == 200)
+        #expect(response.header("Content-Type") == "text/event-stream")
+        #expect(response.header("Cache-Control") == "no-cache")
+        #expect(response.header("X-Accel-Buffering") == "no")
+        #expect(response.header("X-Result-Id") == sha)
+        #expect(response.header("Location") == "/results/\(sha)")
+        let text = response.bodyText
+        #expect(text.hasPrefix("retry: 3000\n\n"))
+        let expectedInfo = "id: 2\nevent: image-info\ndata: {\"data\":{\"sha256\":\"\(sha)\",\"format\":\"png\",\"width\":64,\"height\":48,\"bytes\":\(image.count)},\"data_type\":\"dict[str, Any]\",\"data_description\":\"image-info\"}\n\n"
+        #expect(text.contains(expectedInfo))
+        let events = SSE.parse(text)
+        #expect(events.map(\.event) == ["progress", "image-info", "progress", "done"])
+        #expect(events.map(\.id) == ["1", "2", "3", "4"])
+        #expect(text.hasSuffix("\n\n"))
+        let done = try #require(events.last)
+        #expect(done.data.contains(#""status":"complete""#))
+        #expect(done.data.hasSuffix(#","data_type":"dict[str, Any]","data_description":"done"}"#))
+        // Every data line is one JSON envelope with exactly the three keys, in order.
+        for event in events {
+            #expect(event.data.hasPrefix(#"{"data":"#))
+            #expect(event.data.contains(#""data_description":"\#(event.event ?? "")"}"#))
+        }
+    }
+
+    @Test func replayAfterLastEventIDRepeatsTheSameFrames() throws {
+        let server = try TestServer()
+        defer { server.stop() }
+        let first = try server.classify(image)
+        let sha = TestImages.sha256Hex(image)
+        let original = first.bodyText
+        guard let thirdFrame = original.range(of: "id: 3\n") else {
+            Issue.record("no frame 3 in \(original)")
+            return
+        }
+        let tail = String(original[thirdFrame.lowerBound...])
+
+        let byHeader = try server.get("/results/\(sha)/events", headers: "Last-Event-ID: 2\r\n")
+        #expect(byHeader.status == 200)
+        #expect(byHeader.bodyText == "retry: 3000\n\n" + tail)
+
+        let byQuery = try server.get("/results/\(sha)/events?lastEventId=2")
+        #expect(byQuery.bodyText == "retry: 3000\n\n" + tail)
+
+        let full = try server.get("/results/\(sha)/events")
+        #expect(full.bodyText == original)
+    }
+
+    @Test func reconnectAfterDoneGets204() throws {
+        let server = try TestServer()
+        defer { server.stop() }
+        _ = try server.classify(image)
+        let sha = TestImages.sha256Hex(image)
+        let response = try server.get("/results/\(sha)/events", headers: "Last-Event-ID: 4\r\n")
+        #expect(response.status == 204)
+        #expect(response.body.isEmpty)
+    }
+
+    @Test func snapshotAndJSONMode() throws {
+        let server = try TestServer()
+        defer { server.stop() }
+        let accepted = try server.classify(image, accept: "application/json")
+        let sha = TestImages.sha256Hex(image)
+        #expect(accepted.status == 202)
+        #expect(accepted.header("Location") == "/results/\(sha)")
+        #expect(accepted.bodyText == "{\"id\":\"\(sha)\",\"events_url\":\"/results/\(sha)/events\",\"result_url\":\"/results/\(sha)\"}\n")
+        let events = try server.get("/results/\(sha)/events")
+        #expect(SSE.parse(events.bodyText).last?.event == "done")
+        let snapshot = try server.get("/results/\(sha)")
+        #expect(snapshot.status == 200)
+        let json = try #require(try JSONSerialization.jsonObject(with: Data(snapshot.body)) as? [String: Any])
+        #expect(json["id"] as? String == sha)
+        #expect(json["status"] as? String == "complete")
+        let list = try #require(json["events"] as? [[String: Any]])
+        #expect(list.count == 4)
+        #expect(list[1]["data_description"] as? String == "image-info")
+        #expect(Set(list[1].keys) == ["data", "data_type", "data_description"])
+    }
+
+    @Test func identicalConcurrentUploadsShareOneRun() throws {
+        let gate = GateProducer()
+        let server = try TestServer(graph: TestGraphs.imageInfo(then: gate))
+        defer { server.stop() }
+        let request = Multipart.request(path: "/classify", fileBytes: image)
+        let a = try server.client(), b = try server.client()
+        try a.send(request)
+        #expect(waitUntil { gate.calls.load(ordering: .relaxed) == 1 })
+        try b.send(request)
+        // b has joined the running stream once it has been replayed the image-info frame.
+        try b.read(until: { $0.contains("event: image-info") })
+        gate.open()
+        let responseA = try a.readResponse(), responseB = try b.readResponse()
+        #expect(gate.calls.load(ordering: .relaxed) == 1)
+        #expect(SSE.parse(responseA.bodyText).map(\.event) == ["progress", "image-info", "progress", "progress", "gate", "progress", "done"])
+        #expect(SSE.parse(responseA.bodyText) == SSE.parse(responseB.bodyText))
+    }
+
+    @Test func aClientLeavingMidStreamDoesNotStopTheRun() throws {
+        let gate = GateProducer()
+        let server = try TestServer(graph: TestGraphs.imageInfo(then: gate))
+        defer { server.stop() }
+        let sha = TestImages.sha256Hex(image)
+        do {
+            let leaving = try server.client()
+            try leaving.send(Multipart.request(path: "/classify", fileBytes: image))
+            try leaving.read(until: { $0.contains("event: image-info") })
+        }  // closed here, mid-stream
+        let watcher = try server.client()
+        try watcher.send("GET /results/\(sha)/events HTTP/1.1\r\nHost: t\r\n\r\n")
+        try watcher.read(until: { $0.contains("event: image-info") })
+        gate.open()
+        try watcher.read(until: { $0.contains("event: done") })
+        #expect(watcher.contains(#""status":"complete""#))
+        #expect(waitUntil { (try? server.gateway.context.store.load(id: sha))??.status == .complete })
+    }
+
+    @Test func resultsSurviveARestartAndFailedRunsRunAgain() throws {
+        let directory = NSTemporaryDirectory() + "lens-gpt-restart-" + UUID().uuidString
+        defer { try? FileManager.default.removeItem(atPath: directory) }
+        let sha = TestImages.sha256Hex(image)
+        do {
+            let failing = GateProducer(failFirst: true)
+            let server = try TestServer(graph: TestGraphs.imageInfo(then: failing)) { $0.dataDirectory = directory }
+            failing.open(times: 2)
+            let first = try server.classify(image)
+            #expect(first.bodyText.contains(#""status":"partial""#))
+            #expect(first.bodyText.contains(#""code":"test_failure""#))
+            let second = try server.classify(image)  // a failed result runs again
+            #expect(second.bodyText.contains(#""status":"complete""#))
+            #expect(failing.calls.load(ordering: .relaxed) == 2)
+            server.stop()
+        }
+        let counting = CountingProducer()
+        let restarted = try TestServer(graph: TestGraphs.imageInfo(then: counting)) { $0.dataDirectory = directory }
+        defer { restarted.stop() }
+        let snapshot = try restarted.get("/results/\(sha)")
+        #expect(snapshot.status == 200)
+        #expect(snapshot.bodyText.contains(#""status":"complete""#))
+        let again = try restarted.classify(image)
+        #expect(again.bodyText.contains("event: done"))
+        #expect(counting.calls.load(ordering: .relaxed) == 0)  // served from the store
+    }
+}
