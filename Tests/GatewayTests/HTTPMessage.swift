@@ -11,15 +11,16 @@ struct HTTPMessage {
     var bodyText: String { String(decoding: body, as: UTF8.self) }
 
     /// Parses complete responses from the start of `bytes`; returns them and whether the last is complete.
-    static func parseAll(_ bytes: [UInt8]) -> [HTTPMessage] {
+    /// `headIndexes`: positions of responses to HEAD requests, which have no body whatever their headers say.
+    static func parseAll(_ bytes: [UInt8], headIndexes: Set<Int> = []) -> [HTTPMessage] {
         var messages: [HTTPMessage] = []
         var rest = bytes[...]
-        while let message = parseOne(&rest) { messages.append(message) }
+        while let message = parseOne(&rest, isHead: headIndexes.contains(messages.count)) { messages.append(message) }
         return messages
     }
 
     /// One complete response, or nil when incomplete.
-    static func parseOne(_ bytes: inout ArraySlice<UInt8>) -> HTTPMessage? {
+    static func parseOne(_ bytes: inout ArraySlice<UInt8>, isHead: Bool = false) -> HTTPMessage? {
         let crlfcrlf: [UInt8] = [13, 10, 13, 10]
         guard let headEnd = bytes.firstRange(of: crlfcrlf) else { return nil }
         let headText = String(decoding: bytes[bytes.startIndex..<headEnd.lowerBound], as: UTF8.self)
@@ -34,7 +35,11 @@ struct HTTPMessage {
         var cursor = headEnd.upperBound
         if status == 100 {
             bytes = bytes[cursor...]
-            return parseOne(&bytes)
+            return parseOne(&bytes, isHead: isHead)
+        }
+        if isHead || status == 204 || status == 304 {
+            bytes = bytes[cursor...]
+            return message
         }
         if let length = message.header("Content-Length").flatMap({ Int($0) }) {
             guard bytes.endIndex - cursor >= length else { return nil }
@@ -56,11 +61,7 @@ struct HTTPMessage {
             bytes = bytes[cursor...]
             return message
         }
-        // No length: 204/304, or a body until close.
-        if status == 204 || status == 304 {
-            bytes = bytes[cursor...]
-            return message
-        }
+        // No length: a body until close.
         message.body = Array(bytes[cursor...])
         bytes = bytes[bytes.endIndex...]
         return message

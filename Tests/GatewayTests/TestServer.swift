@@ -46,14 +46,7 @@ final class TestServer {
     func request(_ raw: [UInt8], timeout: Double = 10) throws -> HTTPMessage {
         let client = try client()
         try client.send(raw)
-        var message: HTTPMessage?
-        try client.read(until: { bytes in
-            var slice = bytes[...]
-            message = HTTPMessage.parseOne(&slice)
-            return message != nil && (message?.header("Transfer-Encoding") != nil || message?.header("Content-Length") != nil || message?.status == 204)
-        }, timeout: timeout)
-        guard let message else { throw TestClient.Failure(description: "no response") }
-        return message
+        return try client.readResponse(timeout: timeout)
     }
 
     func get(_ path: String, headers: String = "") throws -> HTTPMessage {
