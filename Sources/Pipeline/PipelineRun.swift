@@ -34,10 +34,11 @@ final class PipelineRun: Sendable {
     private let pool: WorkerPool
     private let startedAt = PipelineClock.nanos()
     private let state = Mutex(State())
-    private let onFinish: @Sendable (RunSummary) -> Void
+    private let onFinish: @Sendable (RunSummary, JSONValue) -> Void
 
+    /// `onFinish` gets the summary and the `done` payload; it stores and publishes the end.
     init(graph: PipelineGraph, image: UploadedImage, stream: ResultStream, pool: WorkerPool,
-         onFinish: @escaping @Sendable (RunSummary) -> Void)
+         onFinish: @escaping @Sendable (RunSummary, JSONValue) -> Void)
     {
         self.graph = graph
         self.image = image
@@ -143,12 +144,12 @@ final class PipelineRun: Sendable {
             if let ms = durations[node.stage] { entry["duration_ms"] = .int(ms) }
             perStage[node.stage] = .object(entry)
         }
-        stream.append(name: "done", payload: [
+        let done: JSONValue = [
             "status": .string(status.rawValue), "elapsed_ms": .int(elapsedMillis), "stages": .object(perStage),
-        ])
+        ]
         onFinish(RunSummary(status: status, stages: graph.nodes.map { node in
             RunSummary.Stage(stage: node.stage, state: stages[node.stage]?.rawValue ?? "skipped",
                              durationMillis: durations[node.stage])
-        }))
+        }), done)
     }
 }

@@ -68,17 +68,16 @@ public final class ResultHub: Sendable {
             try store.markRunning(id: image.id)
         } catch {
             state.withLock { _ = $0.running.removeValue(forKey: image.id) }
-            submission.stream.finish(.failed)
+            submission.stream.abandon()
             throw .storeUnavailable("\(error)")
         }
         let stream = submission.stream
-        let run = PipelineRun(graph: graph, image: image, stream: stream, pool: pool) { [self] summary in
-            let status = summary.status
-            let events = stream.allEvents
-            // Saved before the stream is marked finished: a reader that sees "finished" can
-            // rely on the store holding the result.
-            try? store.save(id: image.id, status: status, events: events)
-            stream.finish(status)
+        let run = PipelineRun(graph: graph, image: image, stream: stream, pool: pool) { [self] summary, done in
+            // Stored, counted and cached before the final event is published: a client that has
+            // seen `done` finds the result everywhere.
+            let (events, final) = stream.seal(final: "done", payload: done)
+            try? store.save(id: image.id, status: summary.status, events: events)
+            onRunFinished(image, summary)
             state.withLock { s in
                 s.running[image.id] = nil
                 s.finished[image.id] = stream
@@ -88,7 +87,7 @@ public final class ResultHub: Sendable {
                     s.finished[s.finishedOrder.removeFirst()] = nil
                 }
             }
-            onRunFinished(image, summary)
+            stream.finish(with: final, status: summary.status)
         }
         run.start()
         return submission

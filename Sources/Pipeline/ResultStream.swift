@@ -9,6 +9,8 @@ public final class ResultStream: Sendable {
     private struct State {
         var events: [ResultEvent] = []
         var status: ResultStatus = .running
+        /// Set when the final event is being stored: later appends (a timed-out stage's) are dropped.
+        var sealed = false
         var watchers: [UInt64: @Sendable () -> Void] = [:]
         var nextWatcher: UInt64 = 1
     }
@@ -48,7 +50,7 @@ public final class ResultStream: Sendable {
     @discardableResult
     func append(name: String, payload: JSONValue) -> ResultEvent? {
         let (event, watchers) = state.withLock { s -> (ResultEvent?, [@Sendable () -> Void]) in
-            guard s.status == .running else { return (nil, []) }
+            guard s.status == .running, !s.sealed else { return (nil, []) }
             let event = ResultEvent(id: s.events.count + 1, name: name, payload: payload)
             s.events.append(event)
             return (event, Array(s.watchers.values))
@@ -57,10 +59,30 @@ public final class ResultStream: Sendable {
         return event
     }
 
-    /// Marks the result finished (after its `done` event) and wakes the watchers a last time.
-    func finish(_ status: ResultStatus) {
+    /// Stops further appends and returns every event plus the final one (not yet published),
+    /// so the run can be stored before any client sees its end.
+    func seal(final name: String, payload: JSONValue) -> (events: [ResultEvent], final: ResultEvent) {
+        state.withLock { s in
+            s.sealed = true
+            let final = ResultEvent(id: s.events.count + 1, name: name, payload: payload)
+            return (s.events + [final], final)
+        }
+    }
+
+    /// Publishes the final event and the outcome, and wakes the watchers a last time.
+    func finish(with final: ResultEvent, status: ResultStatus) {
         let watchers = state.withLock { s -> [@Sendable () -> Void] in
+            s.events.append(final)
             s.status = status
+            return Array(s.watchers.values)
+        }
+        for wake in watchers { wake() }
+    }
+
+    /// Marks a run that never started as failed (nothing to publish).
+    func abandon() {
+        let watchers = state.withLock { s -> [@Sendable () -> Void] in
+            s.status = .failed
             return Array(s.watchers.values)
         }
         for wake in watchers { wake() }
