@@ -22,14 +22,16 @@ let package = Package(
 
         .target(name: "JSON"),
         .target(name: "HTTP", dependencies: ["JSON"]),
+        .target(name: "TLS", dependencies: ["COpenSSL"]),
         .target(name: "LensGPT", dependencies: [
-            "HTTP", "JSON",
+            "HTTP", "JSON", "TLS",
             .product(name: "ArgumentParser", package: "swift-argument-parser"),
             .product(name: "Logging", package: "swift-log"),
         ]),
         .executableTarget(name: "lens-gpt", dependencies: ["LensGPT"]),
 
         .testTarget(name: "JSONTests", dependencies: ["JSON"]),
+        .testTarget(name: "TLSTests", dependencies: ["TLS", "COpenSSL"]),
     ],
     swiftLanguageModes: [.v6]
 )
