@@ -20,6 +20,9 @@ public final class TLSSession {
     private let events: UnsafeMutablePointer<lensgpt_ssl_events>
 
     private var failure: TLSError?
+    /// Set once the initial handshake completes. SSL_is_init_finished is not used for this: it
+    /// is briefly false again after the handshake while a TLS 1.3 KeyUpdate is being sent.
+    private var handshakeCompleted = false
     private var peerClosed = false
     private var shutdownQueued = false
     private var receivedAnyCiphertext = false
@@ -118,8 +121,9 @@ public final class TLSSession {
     public func readPlaintext(into plaintext: inout [UInt8]) throws(TLSError) -> TLSReadState {
         if let failure { throw failure }
         if peerClosed { return .closed }
-        if SSL_is_init_finished(ssl) == 0 {
+        if !handshakeCompleted {
             guard try advanceHandshake() else { return .open }
+            handshakeCompleted = true
         }
         return try drainPlaintext(into: &plaintext)
     }
@@ -210,7 +214,7 @@ public final class TLSSession {
         guard !shutdownQueued else {
             throw TLSError(code: TLSError.Code.closed, message: "write after shutdown()")
         }
-        guard SSL_is_init_finished(ssl) != 0 else {
+        guard handshakeCompleted else {
             throw TLSError(code: TLSError.Code.notReady, message: "write before the TLS handshake completed")
         }
         guard let base = bytes.baseAddress, bytes.count > 0 else { return }
@@ -240,7 +244,7 @@ public final class TLSSession {
 
     // MARK: State
 
-    public var isHandshakeComplete: Bool { SSL_is_init_finished(ssl) != 0 }
+    public var isHandshakeComplete: Bool { handshakeCompleted }
 
     /// The protocol the server selected by ALPN (e.g. "http/1.1"), nil if none was negotiated.
     public var negotiatedALPN: String? {
@@ -275,6 +279,8 @@ public final class TLSSession {
         shutdownQueued = true
         guard failure == nil, isHandshakeComplete else { return }
         OpenSSLErrorQueue.clear()
+        // SSL_shutdown refuses to run "in init"; finish sending a pending KeyUpdate first.
+        if SSL_in_init(ssl) != 0 { _ = SSL_do_handshake(ssl) }
         // 0 means "sent ours, not yet received theirs": fine, we do not wait for the peer's.
         _ = SSL_shutdown(ssl)
         OpenSSLErrorQueue.clear()

@@ -148,4 +148,38 @@ import Testing
         #expect(String(decoding: link.serverReceived, as: UTF8.self) == "late words")
         #expect(link.clientState == .closed)
     }
+
+    @Test func tls11ClientIsRefused() throws {
+        let setup = try Setup()
+        let clients = try TestClientContext(minVersion: TLS1_1_VERSION, maxVersion: TLS1_1_VERSION)
+        // Let the client offer TLS 1.1 at all (OpenSSL 3 refuses to by default).
+        SSL_CTX_set_security_level(clients.handle, 0)
+        var link = InMemoryLink(client: try clients.makeSession(), server: try TLSSession(context: setup.context))
+        let error = #expect(throws: TLSError.self) { try link.run() }
+        #expect(error?.code == TLSError.Code.handshakeFailed)
+        #expect(error?.message.contains("unsupported protocol") == true, "\(String(describing: error))")
+        #expect(!link.server.isHandshakeComplete)
+    }
+
+    @Test func tls13KeyUpdateFromTheClientIsAnswered() throws {
+        let setup = try Setup()
+        let clients = try TestClientContext(minVersion: TLS1_3_VERSION)
+        var link = InMemoryLink(client: try clients.makeSession(), server: try TLSSession(context: setup.context))
+        try link.run()
+        #expect(SSL_key_update(link.client.ssl, SSL_KEY_UPDATE_REQUESTED) == 1)
+        try link.client.write("after key update")
+        try link.run()
+        #expect(String(decoding: link.serverReceived, as: UTF8.self) == "after key update")
+        // The server answered with its own KeyUpdate and its records still decrypt.
+        try link.server.write("answer")
+        try link.run()
+        #expect(String(decoding: link.clientReceived, as: UTF8.self) == "answer")
+
+        // A KeyUpdate still queued does not stop close_notify (SSL_shutdown refuses "in init").
+        #expect(SSL_key_update(link.server.ssl, SSL_KEY_UPDATE_NOT_REQUESTED) == 1)
+        #expect(link.server.isHandshakeComplete)
+        link.server.shutdown()
+        try link.run()
+        #expect(link.clientState == .closed)
+    }
 }
