@@ -74,6 +74,7 @@ public final class TLSSession {
 
     /// Ciphertext read from the socket. Buffered until `readPlaintext`; the caller bounds how
     /// much it feeds between two `readPlaintext` calls (that bounds the plaintext they produce).
+    /// Ignored after a failure or `receiveEndOfStream()`.
     public func receiveCiphertext(_ bytes: UnsafeRawBufferPointer) {
         guard failure == nil, !inputEnded, let base = bytes.baseAddress, bytes.count > 0 else { return }
         if !receivedAnyCiphertext {

@@ -158,4 +158,23 @@ import Testing
         let error = #expect(throws: TLSError.self) { try TLSContext(configuration: configuration) }
         #expect(error?.code == TLSError.Code.configuration)
     }
+
+    @Test(arguments: [TLS1_2_VERSION, TLS1_3_VERSION])
+    func tamperedRecordIsAProtocolError(version: Int32) throws {
+        let clients = try TestClientContext(minVersion: version, maxVersion: version)
+        var link = InMemoryLink(client: try clients.makeSession(), server: try TLSSession(context: context))
+        try link.run()
+        try link.client.write("GET /secret HTTP/1.1\r\n\r\n")
+        var record: [UInt8] = []
+        link.client.takeCiphertext(into: &record)
+        record[record.count - 1] ^= 0x01
+        link.server.receive(record)
+        let error = #expect(throws: TLSError.self) { try link.server.readPlaintext(into: &link.serverReceived) }
+        #expect(error?.code == TLSError.Code.protocolError)
+        #expect(error?.message.contains("bad record mac") == true, "\(String(describing: error))")
+        #expect(link.serverReceived.isEmpty)
+        #expect(link.server.hasCiphertext, "a bad_record_mac alert is ready to send")
+        let write = #expect(throws: TLSError.self) { try link.server.write("no") }
+        #expect(write?.code == TLSError.Code.closed)
+    }
 }
