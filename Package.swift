@@ -22,14 +22,15 @@ let package = Package(
                        providers: [.apt(["libsqlite3-dev"])]),
 
         .target(name: "JSON"),
-        .target(name: "EventLoop", dependencies: ["CEpoll"]),
+        .target(name: "TLS", dependencies: ["COpenSSL"]),
+        .target(name: "EventLoop", dependencies: ["CEpoll", "TLS"]),
         .target(name: "HTTP", dependencies: ["EventLoop", "JSON"]),
         .target(name: "Imaging"),
         .target(name: "Pipeline", dependencies: ["JSON", "CSQLite"]),
         .target(name: "Producers", dependencies: ["Pipeline", "Imaging", "JSON"]),
         .target(name: "Gateway", dependencies: ["EventLoop", "HTTP", "Pipeline", "Imaging", "JSON", "COpenSSL"]),
         .target(name: "LensGPT", dependencies: [
-            "Gateway", "HTTP", "Pipeline", "Producers", "JSON", "CEpoll",
+            "Gateway", "HTTP", "Pipeline", "Producers", "JSON", "CEpoll", "TLS",
             .product(name: "ArgumentParser", package: "swift-argument-parser"),
             .product(name: "Logging", package: "swift-log"),
         ]),
@@ -38,7 +39,8 @@ let package = Package(
         .testTarget(name: "JSONTests", dependencies: ["JSON"]),
         .testTarget(name: "HTTPTests", dependencies: ["HTTP"]),
         .testTarget(name: "ImagingTests", dependencies: ["Imaging"]),
-        .testTarget(name: "GatewayTests", dependencies: ["Gateway", "HTTP", "Pipeline", "Producers", "JSON"]),
+        .testTarget(name: "TLSTests", dependencies: ["TLS", "COpenSSL"]),
+        .testTarget(name: "GatewayTests", dependencies: ["Gateway", "HTTP", "Pipeline", "Producers", "JSON", "TLS", "COpenSSL"]),
     ],
     swiftLanguageModes: [.v6]
 )
