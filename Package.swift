@@ -28,7 +28,7 @@ let package = Package(
         .target(name: "Imaging"),
         .target(name: "Pipeline", dependencies: ["JSON", "CSQLite"]),
         .target(name: "Producers", dependencies: ["Pipeline", "Imaging", "JSON"]),
-        .target(name: "Gateway", dependencies: ["EventLoop", "HTTP", "Pipeline", "Imaging", "JSON", "COpenSSL"]),
+        .target(name: "Gateway", dependencies: ["EventLoop", "HTTP", "Pipeline", "Imaging", "JSON", "COpenSSL", "TLS"]),
         .target(name: "LensGPT", dependencies: [
             "Gateway", "HTTP", "Pipeline", "Producers", "JSON", "CEpoll", "TLS",
             .product(name: "ArgumentParser", package: "swift-argument-parser"),

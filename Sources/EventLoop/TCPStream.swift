@@ -26,6 +26,10 @@ public final class TCPStream: EventHandler {
     public var queuedBytes: Int { queue.byteCount }
     private var readingPaused = false
     private var closeWhenFlushed = false
+    /// Set by `close(lingerMillis:)`: after the flush, the write side is shut and reads are
+    /// discarded until EOF or the deadline.
+    private var lingerMillis: UInt64 = 0
+    private var lingering = false
     public private(set) var isClosed = false
     private var plaintextScratch: [UInt8] = []
     private var ciphertextScratch: [UInt8] = []
@@ -98,7 +102,7 @@ public final class TCPStream: EventHandler {
         case .drained:
             updateInterest()
             if closeWhenFlushed {
-                finishClose()
+                finishCloseOrLinger()
             } else {
                 delegate?.streamDidDrain(self)
             }
@@ -121,7 +125,7 @@ public final class TCPStream: EventHandler {
     private func updateInterest() {
         guard !isClosed else { return }
         var interest: UInt32 = 0
-        if !readingPaused && !closeWhenFlushed { interest |= EventLoop.readable }
+        if lingering || (!readingPaused && !closeWhenFlushed) { interest |= EventLoop.readable }
         if !queue.isEmpty { interest |= EventLoop.writable }
         loop.setInterest(fd: fd, interest)
     }
@@ -140,6 +144,10 @@ public final class TCPStream: EventHandler {
 
     private func readAvailable() {
         let buffer = loop.readBuffer
+        if lingering {
+            discardUntilEOF(buffer)
+            return
+        }
         // A few reads per turn at most, so one busy upload cannot starve the loop's other connections.
         for _ in 0..<4 {
             guard let base = buffer.baseAddress, !isClosed, !readingPaused else { return }
@@ -156,6 +164,17 @@ public final class TCPStream: EventHandler {
                 if error != EAGAIN && error != EWOULDBLOCK { abort() }
                 return
             }
+        }
+    }
+
+    private func discardUntilEOF(_ buffer: UnsafeMutableRawBufferPointer) {
+        guard let base = buffer.baseAddress else { return }
+        for _ in 0..<16 {
+            let n = Glibc.read(fd, base, buffer.count)
+            if n > 0 { continue }
+            if n < 0 && (cepoll_errno() == EAGAIN || cepoll_errno() == EWOULDBLOCK || cepoll_errno() == EINTR) { return }
+            finishClose()
+            return
         }
     }
 
@@ -194,18 +213,35 @@ public final class TCPStream: EventHandler {
     // MARK: closing
 
     /// Closes after everything queued has been written.
-    public func close() {
+    ///
+    /// `lingerMillis` > 0 is for a response sent before the request was read to its end (413,
+    /// 415): closing at once with unread bytes makes the kernel send a reset, which can destroy
+    /// the response before the client reads it. So the write side is shut, and what the client
+    /// still sends is read and dropped until it closes or the time is up.
+    public func close(lingerMillis: UInt64 = 0) {
         guard !isClosed, !closeWhenFlushed else { return }
+        self.lingerMillis = lingerMillis
         if let transform {
             transform.shutdown()
             sendTransformPending()
         }
         closeWhenFlushed = true
         if queue.isEmpty {
-            finishClose()
+            finishCloseOrLinger()
         } else {
             updateInterest()
         }
+    }
+
+    private func finishCloseOrLinger() {
+        guard lingerMillis > 0, !lingering else {
+            if !lingering { finishClose() }
+            return
+        }
+        lingering = true
+        Glibc.shutdown(fd, Int32(SHUT_WR))
+        updateInterest()
+        loop.schedule(afterMillis: lingerMillis) { [weak self] in self?.finishClose() }
     }
 
     /// Closes at once, dropping whatever is queued.

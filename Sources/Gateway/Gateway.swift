@@ -4,6 +4,7 @@ import HTTP
 import Pipeline
 import Synchronization
 import EventLoop
+import TLS
 
 public struct GatewayStartupError: Error, CustomStringConvertible {
     public let description: String
@@ -14,6 +15,7 @@ public final class Gateway: Sendable {
     public let context: GatewayContext
     public let server: HTTPServer
     private let cleanupTimer: Mutex<DispatchSourceTimer>
+    private let certificates: TLSCertificateStore?
 
     /// Starts serving. `graph` is the stage tree (`StageTree.graph()` in production).
     public init(settings: GatewaySettings, graph: PipelineGraph,
@@ -59,10 +61,35 @@ public final class Gateway: Sendable {
                 ("lens_gpt_pool_running", "Stage tasks running.", pool.running),
             ]
         }
-        server = try HTTPServer(configuration: settings.http, onLog: { entry in
+        var specs: [HTTPListenerSpec] = []
+        let route: @Sendable (HTTPRequestHead, HTTPResponseWriter) -> HTTPRequestHandler = { router.route($0, $1) }
+        if let tls = settings.tls {
+            let store: TLSCertificateStore
+            do {
+                store = try TLSCertificateStore(configuration: TLSConfiguration(
+                    certificateChainPath: tls.certificatePath, privateKeyPath: tls.privateKeyPath))
+            } catch {
+                throw GatewayStartupError(description: "TLS: \(error)")
+            }
+            certificates = store
+            switch settings.plaintext {
+            case .keep: specs.append(HTTPListenerSpec(port: settings.http.port, router: route))
+            case .off: break
+            case .redirect:
+                let redirect = HTTPSRedirect(httpsPort: tls.port)
+                specs.append(HTTPListenerSpec(port: settings.http.port) { head, writer in redirect.route(head, writer) })
+            }
+            specs.append(HTTPListenerSpec(port: tls.port, transform: {
+                TLSStreamTransform(session: try store.makeSession())
+            }, router: route))
+        } else {
+            certificates = nil
+            specs.append(HTTPListenerSpec(port: settings.http.port, router: route))
+        }
+        server = try HTTPServer(configuration: settings.http, listeners: specs, onLog: { entry in
             metrics.requestFinished(status: entry.status)
             onLog?(entry)
-        }, router: { head, writer in router.route(head, writer) })
+        })
         counter.attach(server.connections)
 
         let timer = DispatchSource.makeTimerSource(queue: .global())
@@ -73,7 +100,18 @@ public final class Gateway: Sendable {
         cleanupTimer = Mutex(timer)
     }
 
+    /// The first listener's port (plaintext unless it is off).
     public var port: Int { server.port }
+    /// The HTTPS port, when TLS is on.
+    public var tlsPort: Int? { certificates == nil ? nil : server.ports.last }
+
+    /// Re-reads the certificate and key for new connections (SIGHUP). On a bad file the old
+    /// certificate stays and the error is thrown for the caller to log.
+    @discardableResult
+    public func reloadCertificates() throws -> TLSCertificateInfo? {
+        guard let certificates else { return nil }
+        return try certificates.reload()
+    }
 
     /// Stops accepting, waits up to `graceMillis` for runs in progress, then stops.
     public func shutdown(graceMillis: Int = 10_000) {

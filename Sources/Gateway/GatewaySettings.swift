@@ -17,15 +17,42 @@ public struct GatewaySettings: Sendable {
     public var stageTimeoutMillis = 60_000
     public var heartbeatMillis = 15_000
     public var sseRetryMillis = 3_000
-    /// Unread SSE bytes after which a subscriber is disconnected.
+    /// Unread SSE bytes after which a subscriber is disconnected. Replay pauses well before it
+    /// (at the HTTP write high-water mark), so only a subscriber that stops reading gets near it.
     public var maxSubscriberBacklogBytes = 1024 * 1024
+    /// A subscriber whose unread bytes have not drained for this long is disconnected.
+    public var subscriberStallMillis = 30_000
     /// Finished results kept in memory (the store has them all).
     public var resultCacheSize = 256
     /// Finished results older than this are deleted from the store.
     public var resultRetentionSeconds: Int64 = 7 * 24 * 3600
 
+    /// HTTPS: nil serves plaintext only.
+    public var tls: TLSSettings?
+    /// What the plaintext port does when HTTPS is on.
+    public var plaintext: PlaintextMode = .keep
+
     public init() {}
 
     /// Multipart framing around the image (boundaries, part headers, small fields).
     var multipartAllowance: Int { 64 * 1024 }
+}
+
+/// The certificate and port of the HTTPS listener.
+public struct TLSSettings: Sendable {
+    /// PEM certificate chain (leaf first) and its private key (RSA or ECDSA).
+    public var certificatePath: String
+    public var privateKeyPath: String
+    public var port: Int
+
+    public init(certificatePath: String, privateKeyPath: String, port: Int = 3443) {
+        self.certificatePath = certificatePath
+        self.privateKeyPath = privateKeyPath
+        self.port = port
+    }
+}
+
+/// The plaintext listener beside HTTPS: served as usual, not opened, or redirecting to HTTPS.
+public enum PlaintextMode: String, Sendable, CaseIterable {
+    case keep, off, redirect
 }

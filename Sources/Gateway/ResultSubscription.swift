@@ -5,8 +5,10 @@ import Synchronization
 
 /// Streams one result to one client as SSE: replays from `afterID`, then follows live events
 /// until `done`. The hub only says "something new"; the subscription reads the shared log on
-/// its own loop, so a slow client costs its socket buffer, not a queue. A client whose unread
-/// backlog passes the bound is disconnected instead of growing memory.
+/// its own loop at the client's pace: it writes while the client's unread bytes are under the
+/// high-water mark and goes on when they drain, so a slow client costs its socket buffer, not
+/// a queue. A client that stops reading (no drain within the stall time) or whose backlog
+/// passes the bound anyway is disconnected.
 final class ResultSubscription: HTTPRequestHandler {
     private let stream: ResultStream
     private let writer: HTTPResponseWriter
@@ -17,6 +19,8 @@ final class ResultSubscription: HTTPRequestHandler {
     private var lastWrite = MonotonicClock.nowMillis()
     private let wakeScheduled = WakeFlag()
     private var ended = false
+    private let highWater: Int
+    private var stallTimer: UInt64?
 
     /// A flag shared with the hub's thread so many events in a burst wake the loop once.
     final class WakeFlag: Sendable {
@@ -30,6 +34,7 @@ final class ResultSubscription: HTTPRequestHandler {
         self.writer = writer
         self.settings = settings
         self.cursor = afterID
+        highWater = min(settings.http.writeHighWaterBytes, settings.maxSubscriberBacklogBytes / 2)
         var headers = HTTPHeaders([
             ("Content-Type", "text/event-stream"),
             ("Cache-Control", "no-cache"),
@@ -50,8 +55,15 @@ final class ResultSubscription: HTTPRequestHandler {
                 bound.value.pump()
             }
         }
+        writer.onDrain = { [weak self] in self?.drained() }
         pump()
         armHeartbeat()
+    }
+
+    private func drained() {
+        if let stallTimer { writer.loop.cancelTimer(stallTimer) }
+        stallTimer = nil
+        pump()
     }
 
     func receiveEnd(_ writer: HTTPResponseWriter) {}
@@ -67,25 +79,43 @@ final class ResultSubscription: HTTPRequestHandler {
             stop()
             return
         }
-        let (events, finished) = stream.events(after: cursor)
-        if !events.isEmpty {
+        var (events, finished) = stream.events(after: cursor)
+        // Paced: write while the client's unread bytes are under the high-water mark; what is
+        // left goes out from `drained()`.
+        while !events.isEmpty && writer.backlog < highWater && !writer.isClosed {
             var bytes: [UInt8] = []
+            var taken = 0
             for event in events {
+                if !bytes.isEmpty && writer.backlog + bytes.count >= highWater { break }
                 bytes.append(contentsOf: SSEFrame.event(id: String(event.id), name: event.name, data: event.envelope))
+                cursor = event.id
+                taken += 1
             }
-            cursor = events[events.count - 1].id
+            events.removeFirst(taken)
             writer.write(bytes)
             lastWrite = MonotonicClock.nowMillis()
         }
+        finished = finished && events.isEmpty
         if writer.backlog > settings.maxSubscriberBacklogBytes {
-            stop()
-            writer.abort()  // too slow to keep up: drop it rather than buffer without bound
+            disconnect()
             return
+        }
+        if writer.backlog >= highWater && stallTimer == nil {
+            stallTimer = writer.loop.schedule(afterMillis: UInt64(settings.subscriberStallMillis)) { [weak self] in
+                self?.stallTimer = nil
+                self?.disconnect()
+            }
         }
         if finished && cursor >= stream.lastEventID {
             stop()
             writer.endStream()
         }
+    }
+
+    /// Too slow to keep up: dropped rather than buffered without bound.
+    private func disconnect() {
+        stop()
+        writer.abort()
     }
 
     private func armHeartbeat() {
@@ -107,5 +137,8 @@ final class ResultSubscription: HTTPRequestHandler {
         watchToken = nil
         if let heartbeatTimer { writer.loop.cancelTimer(heartbeatTimer) }
         heartbeatTimer = nil
+        if let stallTimer { writer.loop.cancelTimer(stallTimer) }
+        stallTimer = nil
+        writer.onDrain = nil
     }
 }

@@ -14,6 +14,8 @@ final class HTTPConnection: StreamDelegate {
     private var requestComplete = false
     var keepAlive = true
     private var isProcessing = false
+    /// The client may still be sending bytes we will never read (a refused body, a bad request).
+    private var unreadInput = false
     private var timer: UInt64?
     private var requestCount = 0
     private var bodyBytesInWindow = 0
@@ -23,7 +25,10 @@ final class HTTPConnection: StreamDelegate {
         self.server = server
         parser = HTTPRequestParser(limits: server.configuration.parserLimits)
         stream.delegate = self
-        armTimer(server.configuration.headerTimeoutMillis) { [weak self] in self?.headerTimedOut() }
+        // An encrypted connection first gets the handshake's time; the header timeout starts
+        // with the first plaintext byte.
+        let first = stream.transform == nil ? server.configuration.headerTimeoutMillis : server.configuration.tlsHandshakeTimeoutMillis
+        armTimer(first) { [weak self] in self?.headerTimedOut() }
     }
 
     // MARK: StreamDelegate
@@ -52,6 +57,7 @@ final class HTTPConnection: StreamDelegate {
 
     func streamDidDrain(_ stream: TCPStream) {
         if writer == nil || requestComplete == false { stream.resumeReading() }
+        writer?.onDrain?()
     }
 
     func streamDidClose(_ stream: TCPStream) {
@@ -60,6 +66,7 @@ final class HTTPConnection: StreamDelegate {
         if let writer, !writer.isFinished {
             server.log(writer, closedEarly: true)
         }
+        writer?.onDrain = nil
         handler?.connectionClosed()
         handler = nil
         writer = nil
@@ -145,6 +152,7 @@ final class HTTPConnection: StreamDelegate {
 
     private func fail(_ error: HTTPParseError) {
         keepAlive = false
+        unreadInput = true  // the rest of what the client sent is not parsed: close lingering
         if let writer, writer.isResponseStarted {
             stream.close()
             return
@@ -183,12 +191,15 @@ final class HTTPConnection: StreamDelegate {
     func responseFinished(_ finished: HTTPResponseWriter) {
         server.log(finished, closedEarly: false)
         guard finished === writer else { return }
-        if !keepAlive {
+        let bodyUnread = !requestComplete && finished.head.framing != .none && finished.head.framing != .length(0)
+        if unreadInput || bodyUnread {
+            // Answered before the request was read to its end: the rest cannot be reused, and
+            // closing at once could reset the connection before the client reads the answer.
+            stream.close(lingerMillis: server.configuration.lingerMillis)
+        } else if !keepAlive {
             stream.close()
         } else if requestComplete {
             nextRequest()
-        } else if finished.head.framing != .none && finished.head.framing != .length(0) {
-            stream.close()  // answered before the body was read: the unread rest cannot be reused
         }
         // Otherwise a bodiless request whose end the parser has yet to report; `.end` goes on.
     }
@@ -247,6 +258,7 @@ final class HTTPConnection: StreamDelegate {
 
     private func timeOut(_ message: String) {
         keepAlive = false
+        unreadInput = true
         if let writer, writer.isResponseStarted {
             stream.close()
             return

@@ -32,6 +32,9 @@ public final class HTTPResponseWriter {
     /// Response bytes queued for the client that it has not read yet.
     public var backlog: Int { connection?.stream.queuedBytes ?? 0 }
 
+    /// Called when everything queued has been written (for streams that pace themselves).
+    public var onDrain: (() -> Void)?
+
     /// Sends a complete response and ends the request.
     public func send(_ response: HTTPResponse) {
         guard !isResponseStarted, let connection else { return }

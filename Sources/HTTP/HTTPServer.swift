@@ -50,7 +50,26 @@ final class HTTPServerContext {
     }
 }
 
-/// The HTTP/1.1 server: one listener per loop on a shared port, one `HTTPConnection` per client.
+/// A port to listen on, whether its connections are encrypted, and who answers them.
+public struct HTTPListenerSpec: Sendable {
+    /// nil: the configuration's host.
+    public var host: String?
+    public var port: Int
+    /// Makes the byte transform (TLS) of each new connection; nil for plaintext.
+    public var transform: (@Sendable () throws -> StreamTransform)?
+    public var router: @Sendable (HTTPRequestHead, HTTPResponseWriter) -> HTTPRequestHandler
+
+    public init(host: String? = nil, port: Int, transform: (@Sendable () throws -> StreamTransform)? = nil,
+                router: @escaping @Sendable (HTTPRequestHead, HTTPResponseWriter) -> HTTPRequestHandler)
+    {
+        self.host = host
+        self.port = port
+        self.transform = transform
+        self.router = router
+    }
+}
+
+/// The HTTP/1.1 server: one listener per loop on each shared port, one `HTTPConnection` per client.
 public final class HTTPServer: Sendable {
     final class Shared: Sendable {
         let shuttingDown = Atomic<Bool>(false)
@@ -64,33 +83,53 @@ public final class HTTPServer: Sendable {
 
     public let group: EventLoopGroup
     public let connections: ConnectionCounter
-    public let port: Int
+    /// The bound port of each listener, in the order given (useful when a port was 0).
+    public let ports: [Int]
+    public var port: Int { ports[0] }
     private let shared = Shared()
     private let listeners: Mutex<[Listener]>  // touched only before start and in shutdown's loop tasks
 
-    /// Binds the port and starts the loops. `router` is called on a loop thread for every request.
-    public init(configuration: HTTPServerConfiguration, transform: (@Sendable () -> StreamTransform?)? = nil,
-                onLog: (@Sendable (HTTPRequestLog) -> Void)? = nil,
-                router: @escaping @Sendable (HTTPRequestHead, HTTPResponseWriter) -> HTTPRequestHandler) throws
+    /// Binds every listener's port on every loop and starts the loops.
+    public init(configuration: HTTPServerConfiguration, listeners specs: [HTTPListenerSpec],
+                onLog: (@Sendable (HTTPRequestLog) -> Void)? = nil) throws
     {
         Socket.raiseDescriptorLimit()
         group = try EventLoopGroup(count: configuration.loopCount)
         connections = ConnectionCounter(limit: configuration.maxConnections)
-        var boundPort = configuration.port
         var made: [Listener] = []
-        for loop in group.loops {
-            let (fd, port) = try Socket.listen(host: configuration.host, port: boundPort, reusePort: true)
-            boundPort = port
-            let context = HTTPServerContext(configuration: configuration, router: router, loopIndex: loop.index,
-                                            shared: shared, onLog: onLog)
-            made.append(try Listener(fd: fd, port: port, loop: loop, connections: connections) { stream in
-                stream.transform = transform?()
-                _ = HTTPConnection(stream: stream, server: context)
-            })
+        var ports: [Int] = []
+        for spec in specs {
+            var boundPort = spec.port
+            for loop in group.loops {
+                let (fd, port) = try Socket.listen(host: spec.host ?? configuration.host, port: boundPort, reusePort: true)
+                boundPort = port
+                let context = HTTPServerContext(configuration: configuration, router: spec.router, loopIndex: loop.index,
+                                                shared: shared, onLog: onLog)
+                let makeTransform = spec.transform
+                made.append(try Listener(fd: fd, port: port, loop: loop, connections: connections) { stream in
+                    if let makeTransform {
+                        guard let transform = try? makeTransform() else {
+                            stream.abort()  // no TLS session could be made (logged by the factory)
+                            return
+                        }
+                        stream.transform = transform
+                    }
+                    _ = HTTPConnection(stream: stream, server: context)
+                })
+            }
+            ports.append(boundPort)
         }
-        port = boundPort
+        self.ports = ports
         listeners = Mutex(made)
         try group.start()
+    }
+
+    /// One plaintext listener on `configuration.port`.
+    public convenience init(configuration: HTTPServerConfiguration, onLog: (@Sendable (HTTPRequestLog) -> Void)? = nil,
+                            router: @escaping @Sendable (HTTPRequestHead, HTTPResponseWriter) -> HTTPRequestHandler) throws
+    {
+        try self.init(configuration: configuration,
+                      listeners: [HTTPListenerSpec(port: configuration.port, router: router)], onLog: onLog)
     }
 
     /// Closes the listening sockets; connections already open are served on (without keep-alive).

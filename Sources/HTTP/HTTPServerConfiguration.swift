@@ -12,6 +12,8 @@ public struct HTTPServerConfiguration: Sendable {
     public var parserLimits = HTTPParserLimits()
     /// Time allowed from a connection's (or request's) first byte until its header section is complete (slowloris).
     public var headerTimeoutMillis: UInt64 = 10_000
+    /// Time allowed for a TLS handshake (and nothing else) on a new encrypted connection.
+    public var tlsHandshakeTimeoutMillis: UInt64 = 10_000
     /// How long a keep-alive connection may sit between requests.
     public var idleTimeoutMillis: UInt64 = 30_000
     /// A request body slower than this many bytes per second over `bodyRateWindowMillis` is cut off with 408.
@@ -19,6 +21,9 @@ public struct HTTPServerConfiguration: Sendable {
     public var bodyRateWindowMillis: UInt64 = 10_000
     /// Response bytes a connection may have waiting for the client before we stop reading its requests.
     public var writeHighWaterBytes: Int = 256 * 1024
+    /// After answering a request whose body was not read (413, 415, a parse error), how long
+    /// the rest is read and dropped so the client gets the answer rather than a reset.
+    public var lingerMillis: UInt64 = 2_000
     /// Pipelined request bytes buffered while a response is in progress.
     public var maxPipelinedBytes: Int = 64 * 1024
 

@@ -4,8 +4,8 @@ import Testing
 @testable import Gateway
 
 @Suite(.serialized) struct ConnectionTests {
-    @Test func pipelinedRequestsAreAnsweredInOrder() throws {
-        let server = try TestServer()
+    @Test(arguments: Transport.allCases) func pipelinedRequestsAreAnsweredInOrder(_ transport: Transport) throws {
+        let server = try TestServer(transport: transport)
         defer { server.stop() }
         let client = try server.client()
         let sha = String(repeating: "b", count: 64)
@@ -21,8 +21,8 @@ import Testing
         #expect(Set(ids).count == 4)
     }
 
-    @Test func keepAliveServesManyRequestsOnOneConnection() throws {
-        let server = try TestServer()
+    @Test(arguments: Transport.allCases) func keepAliveServesManyRequestsOnOneConnection(_ transport: Transport) throws {
+        let server = try TestServer(transport: transport)
         defer { server.stop() }
         let client = try server.client()
         for i in 0..<50 {
@@ -32,8 +32,8 @@ import Testing
         #expect(HTTPMessage.parseAll(client.received).allSatisfy { $0.status == 200 })
     }
 
-    @Test func expectContinueGetsAnInterimResponse() throws {
-        let server = try TestServer()
+    @Test(arguments: Transport.allCases) func expectContinueGetsAnInterimResponse(_ transport: Transport) throws {
+        let server = try TestServer(transport: transport)
         defer { server.stop() }
         let client = try server.client()
         let body = Multipart.body(fileBytes: TestImages.png(width: 4, height: 4))
@@ -44,8 +44,8 @@ import Testing
         #expect(client.text.hasPrefix("HTTP/1.1 100 Continue\r\n\r\nHTTP/1.1 200 OK\r\n"))
     }
 
-    @Test func aThousandConcurrentConnections() throws {
-        let server = try TestServer()
+    @Test(arguments: Transport.allCases) func aThousandConcurrentConnections(_ transport: Transport) throws {
+        let server = try TestServer(transport: transport)
         defer { server.stop() }
         var clients: [TestClient] = []
         for _ in 0..<1000 { clients.append(try server.client()) }
@@ -58,8 +58,8 @@ import Testing
         #expect(waitUntil { server.gateway.server.connections.current == 0 })
     }
 
-    @Test func staticFilesWithETagAndNoWayOut() throws {
-        let server = try TestServer()
+    @Test(arguments: Transport.allCases) func staticFilesWithETagAndNoWayOut(_ transport: Transport) throws {
+        let server = try TestServer(transport: transport)
         defer { server.stop() }
         let index = try server.get("/")
         #expect(index.status == 200)
@@ -73,8 +73,8 @@ import Testing
         }
     }
 
-    @Test func metricsAndReadiness() throws {
-        let server = try TestServer()
+    @Test(arguments: Transport.allCases) func metricsAndReadiness(_ transport: Transport) throws {
+        let server = try TestServer(transport: transport)
         defer { server.stop() }
         _ = try server.classify(TestImages.png(width: 4, height: 4))
         let metrics = try server.get("/metrics")
@@ -90,14 +90,14 @@ import Testing
         #expect(ready.bodyText == "{\"status\":\"ready\",\"checks\":{\"store\":{\"state\":\"ok\"}}}\n")
     }
 
-    @Test func aSubscriberThatStopsReadingIsDisconnected() throws {
+    @Test(arguments: Transport.allCases) func aSubscriberThatStopsReadingIsDisconnected(_ transport: Transport) throws {
         let gate = GateProducer()
         let big = BigEventProducer(count: 400, size: 16 * 1024)
         let graph = try Pipeline.PipelineGraph([
             .init(big),
             .init(gate, dependsOn: [big.stage]),
         ])
-        let server = try TestServer(graph: graph) { $0.maxSubscriberBacklogBytes = 512 * 1024 }
+        let server = try TestServer(transport: transport, graph: graph) { $0.subscriberStallMillis = 500 }
         defer { server.stop(); gate.open() }
         let image = TestImages.png(width: 4, height: 4)
         let sha = TestImages.sha256Hex(image)
@@ -107,7 +107,8 @@ import Testing
         var small: Int32 = 4096
         setsockopt(stalled.fd, SOL_SOCKET, SO_RCVBUF, &small, socklen_t(MemoryLayout<Int32>.size))
         try stalled.send("GET /results/\(sha)/events HTTP/1.1\r\nHost: t\r\n\r\n")
-        // 6.4 MB of events cannot fit in the socket buffers: the server must cut it off.
+        // 6.4 MB of events cannot fit in the socket buffers: the server stops writing at its
+        // high-water mark and, when nothing drains, cuts the client off.
         #expect(waitUntil { server.gateway.server.connections.current == 0 })
         // The run itself goes on for everyone else.
         gate.open()

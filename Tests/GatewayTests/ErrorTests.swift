@@ -10,8 +10,8 @@ import Testing
         #expect(response.bodyText.hasPrefix("{\"error\":{\"code\":\"\(code)\",\"message\":\""), sourceLocation: sourceLocation)
     }
 
-    @Test func textFileNamedPNGGets415() throws {
-        let server = try TestServer()
+    @Test(arguments: Transport.allCases) func textFileNamedPNGGets415(_ transport: Transport) throws {
+        let server = try TestServer(transport: transport)
         defer { server.stop() }
         let text = Array(String(repeating: "this is not an image at all\n", count: 100).utf8)
         expectError(try server.request(Multipart.request(path: "/classify", fileBytes: text)), 415, "unsupported_media_type")
@@ -23,8 +23,8 @@ import Testing
         expectError(try server.request(Multipart.request(path: "/classify", fileBytes: truncated)), 415, "unsupported_media_type")
     }
 
-    @Test func oversizedUploadGets413BeforeTheBodyIsSent() throws {
-        let server = try TestServer()
+    @Test(arguments: Transport.allCases) func oversizedUploadGets413BeforeTheBodyIsSent(_ transport: Transport) throws {
+        let server = try TestServer(transport: transport)
         defer { server.stop() }
         let client = try server.client()
         let size = 25 * 1024 * 1024
@@ -37,8 +37,8 @@ import Testing
         #expect(response.bodyText.contains("20 MiB"))
     }
 
-    @Test func uploadGrowingPastTheLimitWhileStreamingGets413() throws {
-        let server = try TestServer { $0.maxUploadBytes = 64 * 1024 }
+    @Test(arguments: Transport.allCases) func uploadGrowingPastTheLimitWhileStreamingGets413(_ transport: Transport) throws {
+        let server = try TestServer(transport: transport) { $0.maxUploadBytes = 64 * 1024 }
         defer { server.stop() }
         let client = try server.client()
         try client.send("POST /classify HTTP/1.1\r\nHost: t\r\nContent-Type: image/png\r\nTransfer-Encoding: chunked\r\n\r\n")
@@ -51,8 +51,8 @@ import Testing
         expectError(try #require(HTTPMessage.parseOne(&slice)), 413, "upload_too_large")
     }
 
-    @Test func badUploadsGet400() throws {
-        let server = try TestServer()
+    @Test(arguments: Transport.allCases) func badUploadsGet400(_ transport: Transport) throws {
+        let server = try TestServer(transport: transport)
         defer { server.stop() }
         let png = TestImages.png(width: 8, height: 8)
         // No file part.
@@ -72,8 +72,8 @@ import Testing
         expectError(try server.request("GET\r\n\r\n"), 400, "bad_request")
     }
 
-    @Test func unknownThingsGet404And405() throws {
-        let server = try TestServer()
+    @Test(arguments: Transport.allCases) func unknownThingsGet404And405(_ transport: Transport) throws {
+        let server = try TestServer(transport: transport)
         defer { server.stop() }
         expectError(try server.get("/results/" + String(repeating: "a", count: 64)), 404, "result_not_found")
         expectError(try server.get("/results/not-an-id/events"), 404, "not_found")
@@ -86,17 +86,17 @@ import Testing
         #expect(delete.header("Allow") == "GET, HEAD")
     }
 
-    @Test func limitsOnRequestLineAndHeaders() throws {
-        let server = try TestServer()
+    @Test(arguments: Transport.allCases) func limitsOnRequestLineAndHeaders(_ transport: Transport) throws {
+        let server = try TestServer(transport: transport)
         defer { server.stop() }
         expectError(try server.request("GET /" + String(repeating: "a", count: 9000) + " HTTP/1.1\r\nHost: t\r\n\r\n"), 414, "uri_too_long")
         expectError(try server.request("GET / HTTP/1.1\r\nHost: t\r\nX-Big: " + String(repeating: "b", count: 20000) + "\r\n\r\n"), 431, "headers_too_large")
         expectError(try server.request("GET / HTTP/2.0\r\nHost: t\r\n\r\n"), 505, "http_version_not_supported")
     }
 
-    @Test func overloadGets503WithRetryAfter() throws {
+    @Test(arguments: Transport.allCases) func overloadGets503WithRetryAfter(_ transport: Transport) throws {
         let gate = GateProducer()
-        let server = try TestServer(graph: TestGraphs.imageInfo(then: gate)) {
+        let server = try TestServer(transport: transport, graph: TestGraphs.imageInfo(then: gate)) {
             $0.workers = 1
             $0.queueLimit = 0
         }
@@ -111,8 +111,11 @@ import Testing
         try busy.read(until: { $0.contains("event: done") })
     }
 
-    @Test func slowHeaderClientIsCutOffWhileOthersAreServed() throws {
-        let server = try TestServer { $0.http.headerTimeoutMillis = 300 }
+    @Test(arguments: Transport.allCases) func slowHeaderClientIsCutOffWhileOthersAreServed(_ transport: Transport) throws {
+        let server = try TestServer(transport: transport) {
+            $0.http.headerTimeoutMillis = 300
+            $0.http.tlsHandshakeTimeoutMillis = 300
+        }
         defer { server.stop() }
         let slow = try server.client()
         try slow.send("GET /healthz HTTP/1.1\r\nHost: t\r\nX-Slow: ")

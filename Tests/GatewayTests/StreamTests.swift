@@ -6,8 +6,8 @@ import Pipeline
 @Suite(.serialized) struct StreamTests {
     let image = TestImages.png(width: 64, height: 48)
 
-    @Test func uploadStreamsImageInfoThenDoneByteForByte() throws {
-        let server = try TestServer()
+    @Test(arguments: Transport.allCases) func uploadStreamsImageInfoThenDoneByteForByte(_ transport: Transport) throws {
+        let server = try TestServer(transport: transport)
         defer { server.stop() }
         let response = try server.classify(image)
         let sha = TestImages.sha256Hex(image)
@@ -35,8 +35,8 @@ import Pipeline
         }
     }
 
-    @Test func replayAfterLastEventIDRepeatsTheSameFrames() throws {
-        let server = try TestServer()
+    @Test(arguments: Transport.allCases) func replayAfterLastEventIDRepeatsTheSameFrames(_ transport: Transport) throws {
+        let server = try TestServer(transport: transport)
         defer { server.stop() }
         let first = try server.classify(image)
         let sha = TestImages.sha256Hex(image)
@@ -58,8 +58,8 @@ import Pipeline
         #expect(full.bodyText == original)
     }
 
-    @Test func reconnectAfterDoneGets204() throws {
-        let server = try TestServer()
+    @Test(arguments: Transport.allCases) func reconnectAfterDoneGets204(_ transport: Transport) throws {
+        let server = try TestServer(transport: transport)
         defer { server.stop() }
         _ = try server.classify(image)
         let sha = TestImages.sha256Hex(image)
@@ -68,8 +68,8 @@ import Pipeline
         #expect(response.body.isEmpty)
     }
 
-    @Test func snapshotAndJSONMode() throws {
-        let server = try TestServer()
+    @Test(arguments: Transport.allCases) func snapshotAndJSONMode(_ transport: Transport) throws {
+        let server = try TestServer(transport: transport)
         defer { server.stop() }
         let accepted = try server.classify(image, accept: "application/json")
         let sha = TestImages.sha256Hex(image)
@@ -89,9 +89,9 @@ import Pipeline
         #expect(Set(list[1].keys) == ["data", "data_type", "data_description"])
     }
 
-    @Test func identicalConcurrentUploadsShareOneRun() throws {
+    @Test(arguments: Transport.allCases) func identicalConcurrentUploadsShareOneRun(_ transport: Transport) throws {
         let gate = GateProducer()
-        let server = try TestServer(graph: TestGraphs.imageInfo(then: gate))
+        let server = try TestServer(transport: transport, graph: TestGraphs.imageInfo(then: gate))
         defer { server.stop() }
         let request = Multipart.request(path: "/classify", fileBytes: image)
         let a = try server.client(), b = try server.client()
@@ -107,9 +107,9 @@ import Pipeline
         #expect(SSE.parse(responseA.bodyText) == SSE.parse(responseB.bodyText))
     }
 
-    @Test func aClientLeavingMidStreamDoesNotStopTheRun() throws {
+    @Test(arguments: Transport.allCases) func aClientLeavingMidStreamDoesNotStopTheRun(_ transport: Transport) throws {
         let gate = GateProducer()
-        let server = try TestServer(graph: TestGraphs.imageInfo(then: gate))
+        let server = try TestServer(transport: transport, graph: TestGraphs.imageInfo(then: gate))
         defer { server.stop() }
         let sha = TestImages.sha256Hex(image)
         do {
@@ -126,13 +126,13 @@ import Pipeline
         #expect(waitUntil { (try? server.gateway.context.store.load(id: sha))??.status == .complete })
     }
 
-    @Test func resultsSurviveARestartAndFailedRunsRunAgain() throws {
+    @Test(arguments: Transport.allCases) func resultsSurviveARestartAndFailedRunsRunAgain(_ transport: Transport) throws {
         let directory = NSTemporaryDirectory() + "lens-gpt-restart-" + UUID().uuidString
         defer { try? FileManager.default.removeItem(atPath: directory) }
         let sha = TestImages.sha256Hex(image)
         do {
             let failing = GateProducer(failFirst: true)
-            let server = try TestServer(graph: TestGraphs.imageInfo(then: failing)) { $0.dataDirectory = directory }
+            let server = try TestServer(transport: transport, graph: TestGraphs.imageInfo(then: failing)) { $0.dataDirectory = directory }
             failing.open(times: 2)
             let first = try server.classify(image)
             #expect(first.bodyText.contains(#""status":"partial""#))
@@ -143,7 +143,7 @@ import Pipeline
             server.stop()
         }
         let counting = CountingProducer()
-        let restarted = try TestServer(graph: TestGraphs.imageInfo(then: counting)) { $0.dataDirectory = directory }
+        let restarted = try TestServer(transport: transport, graph: TestGraphs.imageInfo(then: counting)) { $0.dataDirectory = directory }
         defer { restarted.stop() }
         let snapshot = try restarted.get("/results/\(sha)")
         #expect(snapshot.status == 200)

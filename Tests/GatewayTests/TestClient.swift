@@ -1,3 +1,4 @@
+import COpenSSL
 import Glibc
 
 /// A blocking loopback client for tests: exact bytes out, bytes in until a condition or a deadline.
@@ -5,10 +6,15 @@ final class TestClient {
     let fd: Int32
     private(set) var received: [UInt8] = []
     private(set) var closedByPeer = false
+    /// Set for HTTPS: every byte goes through this OpenSSL client session on the blocking socket.
+    private var ssl: OpaquePointer?
+    private var sslContext: OpaquePointer?
 
     struct Failure: Error, CustomStringConvertible { let description: String }
 
-    init(port: Int) throws {
+    /// `trusting`: a PEM certificate file; when given, the connection is TLS and verified against it.
+    init(port: Int, trusting certificate: String? = nil) throws {
+        signal(SIGPIPE, SIG_IGN)  // OpenSSL writes with write(2): a server that hung up must not kill the test run
         fd = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
         guard fd >= 0 else { throw Failure(description: "socket: \(errno)") }
         var address = sockaddr_in()
@@ -22,17 +28,52 @@ final class TestClient {
             close(fd)
             throw Failure(description: "connect: \(errno)")
         }
+        if let certificate { try startTLS(trusting: certificate) }
     }
 
-    deinit { close(fd) }
+    private func startTLS(trusting certificate: String) throws {
+        guard let context = SSL_CTX_new(TLS_client_method()) else { throw Failure(description: "SSL_CTX_new") }
+        sslContext = context
+        guard SSL_CTX_load_verify_locations(context, certificate, nil) == 1 else { throw Failure(description: "cannot load \(certificate)") }
+        SSL_CTX_set_verify(context, SSL_VERIFY_PEER, nil)
+        guard let ssl = SSL_new(context) else { throw Failure(description: "SSL_new") }
+        self.ssl = ssl
+        _ = lensgpt_ssl_set_tlsext_host_name(ssl, "localhost")
+        SSL_set_fd(ssl, fd)
+        guard SSL_connect(ssl) == 1 else { throw Failure(description: "TLS handshake failed") }
+    }
+
+    deinit {
+        if let ssl { SSL_free(ssl) }
+        if let sslContext { SSL_CTX_free(sslContext) }
+        close(fd)
+    }
+
+    /// One read from the socket (or the TLS session): bytes, 0 at EOF, -1 on error.
+    private func receive(into buffer: inout [UInt8]) -> Int {
+        if let ssl {
+            let n = buffer.withUnsafeMutableBytes { SSL_read(ssl, $0.baseAddress, Int32($0.count)) }
+            return n > 0 ? Int(n) : (SSL_get_error(ssl, n) == SSL_ERROR_ZERO_RETURN ? 0 : -1)
+        }
+        return buffer.withUnsafeMutableBytes { recv(fd, $0.baseAddress, $0.count, 0) }
+    }
+
+    /// Whether a read would return at once (TLS may hold decrypted bytes the socket no longer shows).
+    private func readable(timeoutMillis: Int32) -> Bool {
+        if let ssl, SSL_pending(ssl) > 0 { return true }
+        var pfd = pollfd(fd: fd, events: Int16(POLLIN), revents: 0)
+        return poll(&pfd, 1, timeoutMillis) > 0
+    }
 
     func send(_ text: String) throws { try send(Array(text.utf8)) }
 
     func send(_ bytes: [UInt8]) throws {
         var offset = 0
         while offset < bytes.count {
-            let n = bytes.withUnsafeBytes { raw in
-                Glibc.send(fd, raw.baseAddress! + offset, bytes.count - offset, Int32(MSG_NOSIGNAL))
+            let n: Int = bytes.withUnsafeBytes { raw in
+                guard let base = raw.baseAddress else { return -1 }
+                if let ssl { return Int(SSL_write(ssl, base + offset, Int32(bytes.count - offset))) }
+                return Glibc.send(fd, base + offset, bytes.count - offset, Int32(MSG_NOSIGNAL))
             }
             guard n > 0 else { throw Failure(description: "send failed: errno \(errno)") }
             offset += n
@@ -48,10 +89,8 @@ final class TestClient {
             if closedByPeer { throw Failure(description: "peer closed; got \(text)") }
             let left = deadline - Self.now()
             guard left > 0 else { throw Failure(description: "timed out; got \(text.prefix(2000))") }
-            var pfd = pollfd(fd: fd, events: Int16(POLLIN), revents: 0)
-            let ready = poll(&pfd, 1, Int32(left * 1000) + 1)
-            if ready <= 0 { continue }
-            let n = buffer.withUnsafeMutableBytes { recv(fd, $0.baseAddress!, $0.count, 0) }
+            guard readable(timeoutMillis: Int32(left * 1000) + 1) else { continue }
+            let n = receive(into: &buffer)
             if n > 0 {
                 received.append(contentsOf: buffer[0..<n])
             } else {
@@ -68,9 +107,8 @@ final class TestClient {
         while !closedByPeer {
             let left = deadline - Self.now()
             guard left > 0 else { throw Failure(description: "connection not closed in time; got \(text.prefix(500))") }
-            var pfd = pollfd(fd: fd, events: Int16(POLLIN), revents: 0)
-            if poll(&pfd, 1, Int32(left * 1000) + 1) <= 0 { continue }
-            let n = buffer.withUnsafeMutableBytes { recv(fd, $0.baseAddress!, $0.count, 0) }
+            guard readable(timeoutMillis: Int32(left * 1000) + 1) else { continue }
+            let n = receive(into: &buffer)
             if n > 0 { received.append(contentsOf: buffer[0..<n]) } else { closedByPeer = true }
         }
         return received

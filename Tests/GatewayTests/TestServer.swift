@@ -3,14 +3,27 @@ import Gateway
 import HTTP
 import Pipeline
 import Producers
+import TLS
+import Testing
 
-/// A real gateway on a free loopback port with its own temp data directory.
+/// How a test reaches the server: every gateway test runs over both.
+enum Transport: String, CaseIterable, CustomTestStringConvertible {
+    case plaintext, tls
+    var testDescription: String { rawValue }
+}
+
+/// A real gateway on a free loopback port with its own temp data directory; over TLS, with a
+/// fresh development certificate that the test clients trust.
 final class TestServer {
     let gateway: Gateway
     let directory: String
-    var port: Int { gateway.port }
+    let transport: Transport
+    /// The port the test clients use (the HTTPS one over TLS).
+    var port: Int { transport == .tls ? (gateway.tlsPort ?? 0) : gateway.port }
+    var certificatePath: String { directory + "/tls/cert.pem" }
 
-    init(graph: PipelineGraph? = nil, _ configure: (inout GatewaySettings) -> Void = { _ in }) throws {
+    init(transport: Transport = .plaintext, graph: PipelineGraph? = nil, _ configure: (inout GatewaySettings) -> Void = { _ in }) throws {
+        self.transport = transport
         directory = NSTemporaryDirectory() + "lens-gpt-test-" + UUID().uuidString
         try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true)
         var settings = GatewaySettings()
@@ -21,6 +34,10 @@ final class TestServer {
         settings.webDirectory = directory + "/web"
         try FileManager.default.createDirectory(atPath: settings.webDirectory, withIntermediateDirectories: true)
         try Data("<!doctype html><title>lens-gpt</title>\n".utf8).write(to: URL(fileURLWithPath: settings.webDirectory + "/index.html"))
+        if transport == .tls {
+            let paths = try DevCertificate().write(toDirectory: directory + "/tls")
+            settings.tls = TLSSettings(certificatePath: paths.certificatePath, privateKeyPath: paths.privateKeyPath, port: 0)
+        }
         configure(&settings)
         gateway = try Gateway(settings: settings, graph: graph ?? StageTree.graph())
     }
@@ -36,7 +53,9 @@ final class TestServer {
 
     deinit { stop() }
 
-    func client() throws -> TestClient { try TestClient(port: port) }
+    func client() throws -> TestClient {
+        try TestClient(port: port, trusting: transport == .tls ? certificatePath : nil)
+    }
 
     /// One request on a new connection; the complete response.
     func request(_ raw: String, timeout: Double = 10) throws -> HTTPMessage {

@@ -5,6 +5,7 @@ import Glibc
 import HTTP
 import Logging
 import Producers
+import TLS
 
 /// `lens-gpt serve`: runs the gateway until SIGTERM or SIGINT.
 struct ServeCommand: ParsableCommand {
@@ -30,6 +31,11 @@ struct ServeCommand: ParsableCommand {
     @Option(help: "Time limit of each pipeline stage in ms (LENS_GPT_STAGE_TIMEOUT_MS, default 60000).") var stageTimeoutMs: String?
     @Option(help: "Days finished results are kept (LENS_GPT_RETENTION_DAYS, default 7).") var retentionDays: String?
     @Option(help: "trace, debug, info, notice, warning, error (LENS_GPT_LOG_LEVEL, default info).") var logLevel: String?
+    @Option(help: "PEM certificate chain for HTTPS (LENS_GPT_TLS_CERT); with --tls-key turns HTTPS on.") var tlsCert: String?
+    @Option(help: "PEM private key for HTTPS (LENS_GPT_TLS_KEY).") var tlsKey: String?
+    @Option(help: "HTTPS port (LENS_GPT_TLS_PORT, default 3443).") var tlsPort: String?
+    @Option(help: "With HTTPS, the plaintext port: keep, off or redirect (LENS_GPT_PLAINTEXT, default keep).") var plaintext: String?
+    @Option(help: "Milliseconds allowed for a TLS handshake (LENS_GPT_TLS_HANDSHAKE_TIMEOUT_MS, default 10000).") var tlsHandshakeTimeoutMs: String?
 
     func resolveSettings() throws -> GatewaySettings {
         var s = GatewaySettings()
@@ -49,13 +55,32 @@ struct ServeCommand: ParsableCommand {
         s.http.minBodyBytesPerSecond = try Setting.int(minBodyRate, env: "LENS_GPT_MIN_BODY_RATE", default: s.http.minBodyBytesPerSecond)
         s.heartbeatMillis = try Setting.int(heartbeatMs, env: "LENS_GPT_HEARTBEAT_MS", default: s.heartbeatMillis, min: 100)
         s.stageTimeoutMillis = try Setting.int(stageTimeoutMs, env: "LENS_GPT_STAGE_TIMEOUT_MS", default: s.stageTimeoutMillis, min: 1)
+        let cert = Setting.string(tlsCert, env: "LENS_GPT_TLS_CERT", default: "")
+        let key = Setting.string(tlsKey, env: "LENS_GPT_TLS_KEY", default: "")
+        if !cert.isEmpty || !key.isEmpty {
+            guard !cert.isEmpty, !key.isEmpty else {
+                throw SettingError(description: "HTTPS needs both --tls-cert and --tls-key (LENS_GPT_TLS_CERT, LENS_GPT_TLS_KEY)")
+            }
+            s.tls = TLSSettings(certificatePath: cert, privateKeyPath: key,
+                                port: try Setting.int(tlsPort, env: "LENS_GPT_TLS_PORT", default: 3443))
+        }
+        let mode = Setting.string(plaintext, env: "LENS_GPT_PLAINTEXT", default: "keep")
+        guard let parsedMode = PlaintextMode(rawValue: mode) else {
+            throw SettingError(description: "LENS_GPT_PLAINTEXT (or --plaintext) must be keep, off or redirect, not \"\(mode)\"")
+        }
+        guard parsedMode == .keep || s.tls != nil else {
+            throw SettingError(description: "--plaintext \(mode) needs HTTPS (--tls-cert and --tls-key)")
+        }
+        s.plaintext = parsedMode
+        s.http.tlsHandshakeTimeoutMillis = UInt64(try Setting.int(tlsHandshakeTimeoutMs, env: "LENS_GPT_TLS_HANDSHAKE_TIMEOUT_MS",
+                                                                  default: Int(s.http.tlsHandshakeTimeoutMillis), min: 1))
         s.resultRetentionSeconds = Int64(try Setting.int(retentionDays, env: "LENS_GPT_RETENTION_DAYS", default: 7, min: 1)) * 86_400
         return s
     }
 
     func run() throws {
         // Signals are taken synchronously by this thread; every thread started later inherits the mask.
-        for signal in [SIGTERM, SIGINT] { _ = cepoll_block_signal(signal) }
+        for signal in [SIGTERM, SIGINT, SIGHUP] { _ = cepoll_block_signal(signal) }
         Glibc.signal(SIGPIPE, SIG_IGN)
 
         let levelText = Setting.string(logLevel, env: "LENS_GPT_LOG_LEVEL", default: "info")
@@ -83,14 +108,31 @@ struct ServeCommand: ParsableCommand {
             logger.critical("cannot start: \(error)")
             throw ExitCode.failure
         }
-        logger.info("lens-gpt listening on http://\(settings.http.host):\(gateway.port) (data: \(settings.dataDirectory), \(settings.http.loopCount) loops, \(settings.workers) workers)")
+        var listening = "http://\(settings.http.host):\(gateway.port)"
+        if let tlsPort = gateway.tlsPort {
+            listening = settings.plaintext == .off ? "https://\(settings.http.host):\(tlsPort)"
+                : listening + " (\(settings.plaintext.rawValue)) and https://\(settings.http.host):\(tlsPort)"
+        }
+        logger.info("lens-gpt listening on \(listening) (data: \(settings.dataDirectory), \(settings.http.loopCount) loops, \(settings.workers) workers)")
 
         var set = sigset_t()
         sigemptyset(&set)
-        sigaddset(&set, SIGTERM)
-        sigaddset(&set, SIGINT)
+        for signal in [SIGTERM, SIGINT, SIGHUP] { sigaddset(&set, signal) }
         var received: Int32 = 0
-        sigwait(&set, &received)
+        while true {
+            sigwait(&set, &received)
+            guard received == SIGHUP else { break }
+            // Certificate renewals: new connections get the new files, open ones are untouched.
+            do {
+                if let info = try gateway.reloadCertificates() {
+                    logger.notice("reloaded TLS certificate \(info)")
+                } else {
+                    logger.notice("SIGHUP: no TLS certificate to reload")
+                }
+            } catch {
+                logger.error("TLS reload failed, keeping the current certificate: \(error)")
+            }
+        }
         logger.info("signal \(received): finishing runs in progress, then stopping")
         gateway.shutdown()
         logger.info("stopped")
