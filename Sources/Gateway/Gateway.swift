@@ -62,6 +62,7 @@ public final class Gateway: Sendable {
             ]
         }
         var specs: [HTTPListenerSpec] = []
+        var redirect: HTTPSRedirect?
         let route: @Sendable (HTTPRequestHead, HTTPResponseWriter) -> HTTPRequestHandler = { router.route($0, $1) }
         if let tls = settings.tls {
             let store: TLSCertificateStore
@@ -76,8 +77,9 @@ public final class Gateway: Sendable {
             case .keep: specs.append(HTTPListenerSpec(port: settings.http.port, router: route))
             case .off: break
             case .redirect:
-                let redirect = HTTPSRedirect(httpsPort: tls.port)
-                specs.append(HTTPListenerSpec(port: settings.http.port) { head, writer in redirect.route(head, writer) })
+                let redirector = HTTPSRedirect(httpsPort: tls.port)
+                redirect = redirector
+                specs.append(HTTPListenerSpec(port: settings.http.port) { head, writer in redirector.route(head, writer) })
             }
             specs.append(HTTPListenerSpec(port: tls.port, transform: {
                 TLSStreamTransform(session: try store.makeSession())
@@ -91,6 +93,7 @@ public final class Gateway: Sendable {
             onLog?(entry)
         })
         counter.attach(server.connections)
+        if let redirect, let bound = server.ports.last { redirect.httpsPort.store(bound, ordering: .relaxed) }
 
         let timer = DispatchSource.makeTimerSource(queue: .global())
         timer.schedule(deadline: .now() + .seconds(3600), repeating: .seconds(3600))

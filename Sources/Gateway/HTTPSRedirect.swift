@@ -1,8 +1,14 @@
 import HTTP
+import Synchronization
 
 /// The plaintext listener in `redirect` mode: every request is sent to the same path over HTTPS.
-struct HTTPSRedirect: Sendable {
-    let httpsPort: Int
+final class HTTPSRedirect: Sendable {
+    /// The bound HTTPS port, known only once the listeners exist (the setting may be 0).
+    let httpsPort: Atomic<Int>
+
+    init(httpsPort: Int) {
+        self.httpsPort = Atomic(httpsPort)
+    }
 
     func route(_ head: HTTPRequestHead, _ writer: HTTPResponseWriter) -> HTTPRequestHandler {
         if head.path == "/healthz" {  // probes keep working on the plaintext port
@@ -11,7 +17,8 @@ struct HTTPSRedirect: Sendable {
         }
         let hostHeader = head.headers["Host"] ?? "localhost"
         let host = HTTPSRedirect.hostWithoutPort(hostHeader)
-        let portPart = httpsPort == 443 ? "" : ":\(httpsPort)"
+        let port = httpsPort.load(ordering: .relaxed)
+        let portPart = port == 443 ? "" : ":\(port)"
         let target = head.target.hasPrefix("/") ? head.target : "/"
         var response = HTTPResponse.error(.permanentRedirect, code: "use_https", message: "this service is served over HTTPS")
         response.headers.add("Location", "https://\(host)\(portPart)\(target)")
