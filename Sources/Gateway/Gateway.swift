@@ -18,7 +18,8 @@ public final class Gateway: Sendable {
     private let certificates: TLSCertificateStore?
 
     /// Starts serving. `graph` is the stage tree (`StageTree.graph()` in production).
-    public init(settings: GatewaySettings, graph: PipelineGraph,
+    /// `store`: where results are kept; nil for the SQLite file in the data directory.
+    public init(settings: GatewaySettings, graph: PipelineGraph, store injected: ResultStore? = nil,
                 readinessChecks: [@Sendable () -> (name: String, state: String, ok: Bool)] = [],
                 onLog: (@Sendable (HTTPRequestLog) -> Void)? = nil) throws
     {
@@ -33,9 +34,9 @@ public final class Gateway: Sendable {
         }
         Gateway.removeFiles(in: uploads)  // uploads of runs that a previous process never finished
 
-        let store: SQLiteResultStore
+        let store: ResultStore
         do {
-            store = try SQLiteResultStore(path: settings.dataDirectory + "/results.sqlite")
+            store = try injected ?? SQLiteResultStore(path: settings.dataDirectory + "/results.sqlite")
             _ = try store.removeInterrupted()
             _ = try store.purge(olderThanSeconds: settings.resultRetentionSeconds)
         } catch {

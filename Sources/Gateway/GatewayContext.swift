@@ -13,6 +13,9 @@ public final class GatewayContext: Sendable {
     let uploadDirectory: String
     /// Extra readiness checks (browser, LLM) added by later stages: name → state, ok.
     let readinessChecks: [@Sendable () -> (name: String, state: String, ok: Bool)]
+    let rateLimiter: RateLimiter
+    /// Signs result URLs when an API token is set.
+    let resultTokens: ResultToken?
 
     init(settings: GatewaySettings, hub: ResultHub, store: ResultStore, metrics: Metrics, uploadDirectory: String,
          readinessChecks: [@Sendable () -> (name: String, state: String, ok: Bool)])
@@ -24,6 +27,15 @@ public final class GatewayContext: Sendable {
         self.uploadDirectory = uploadDirectory
         self.readinessChecks = readinessChecks
         staticFiles = StaticFiles(root: settings.webDirectory)
+        rateLimiter = RateLimiter(perMinute: settings.uploadsPerMinute, burst: settings.uploadBurst)
+        resultTokens = settings.apiToken.map(ResultToken.init(secret:))
+    }
+
+    /// `/results/{id}` and `/results/{id}/events`, signed when an API token is set.
+    func resultURLs(id: String) -> (events: String, result: String) {
+        guard let resultTokens else { return ("/results/\(id)/events", "/results/\(id)") }
+        let token = resultTokens.make(id: id, expiresAt: Int64(time(nil)) + Int64(settings.resultTokenSeconds))
+        return ("/results/\(id)/events?token=\(token)", "/results/\(id)?token=\(token)")
     }
 
     func removeFile(_ path: String) {

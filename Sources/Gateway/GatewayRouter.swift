@@ -5,6 +5,7 @@ import Pipeline
 /// Maps each request to its handler (PROTOCOL.md, "Endpoints").
 struct GatewayRouter: Sendable {
     let gateway: GatewayContext
+    var access: AccessPolicy { AccessPolicy(gateway: gateway) }
     /// Sampled at scrape time for /metrics.
     let gauges: @Sendable () -> [(name: String, help: String, value: Int)]
 
@@ -12,9 +13,17 @@ struct GatewayRouter: Sendable {
         let path = head.path
         let method = head.method
         let isRead = method == "GET" || method == "HEAD"
+        let isAPI = path == "/classify" || path.hasPrefix("/results/") || (path == "/" && method == "POST")
 
+        if isAPI, let origin = head.headers["Origin"], access.allows(origin: origin) {
+            writer.extraHeaders += access.corsHeaders(origin: origin)
+        }
+        if method == "OPTIONS" {
+            return respond(writer, access.preflight(head))
+        }
         if path == "/classify" || (path == "/" && method == "POST") {
             guard method == "POST" else { return respond(writer, methodNotAllowed(path == "/" ? "GET, HEAD, POST" : "POST")) }
+            if let refusal = access.refuseUpload(head, writer) { return respond(writer, refusal) }
             return UploadHandler(head: head, writer: writer, gateway: gateway)
         }
         if path.hasPrefix("/results/") {
@@ -46,6 +55,7 @@ struct GatewayRouter: Sendable {
         else {
             return respond(writer, .error(.notFound, code: "not_found", message: "no such result"))
         }
+        if let refusal = access.refuseResult(id: id, head) { return respond(writer, refusal) }
         guard let stream = gateway.hub.stream(id: id) else {
             return respond(writer, .error(.notFound, code: "result_not_found", message: "no result with id \(id)"))
         }

@@ -27,6 +27,18 @@ public struct GatewaySettings: Sendable {
     /// Finished results older than this are deleted from the store.
     public var resultRetentionSeconds: Int64 = 7 * 24 * 3600
 
+    /// Largest image in pixels (width × height): a small file can declare a huge image.
+    public var maxPixels = 100_000_000
+    /// Origins allowed to call the API from a browser (`*` for any); empty: same origin only.
+    public var corsOrigins: [String] = []
+    /// When set, uploads need `Authorization: Bearer <token>` and result URLs carry a signed token.
+    public var apiToken: String?
+    /// Lifetime of the signed token in `events_url` / `result_url`.
+    public var resultTokenSeconds = 3600
+    /// Uploads per minute per client address (0: no limit), and how many may come in a burst.
+    public var uploadsPerMinute = 60
+    public var uploadBurst = 20
+
     /// HTTPS: nil serves plaintext only.
     public var tls: TLSSettings?
     /// What the plaintext port does when HTTPS is on.

@@ -7,6 +7,7 @@ import Pipeline
 /// upload's size.
 final class ImageSink {
     private let maxBytes: Int
+    private let maxPixels: Int
     private var fd: Int32
     let path: String
     private let hasher = SHA256Hasher()
@@ -14,8 +15,9 @@ final class ImageSink {
     private(set) var count = 0
     private var finished = false
 
-    init(directory: String, maxBytes: Int) throws(UploadError) {
+    init(directory: String, maxBytes: Int, maxPixels: Int) throws(UploadError) {
         self.maxBytes = maxBytes
+        self.maxPixels = maxPixels
         var template = Array("\(directory)/upload-XXXXXX".utf8CString)
         // mkstemp creates the file with mode 0600: uploads are not readable by other users.
         let fd = template.withUnsafeMutableBufferPointer { buffer -> Int32 in
@@ -59,7 +61,12 @@ final class ImageSink {
     /// Completes the upload: the image's id and file, or why it is refused.
     func finish() throws(UploadError) -> UploadedImage {
         guard count > 0 else { throw .empty }
-        guard ImageHeader.parse(head) != nil else { throw .unsupportedType }
+        guard let header = ImageHeader.parse(head) else { throw .unsupportedType }
+        // A few bytes can declare a picture that would take gigabytes to decode downstream.
+        let (pixels, overflow) = header.width.multipliedReportingOverflow(by: header.height)
+        guard !overflow, pixels <= maxPixels else {
+            throw .tooManyPixels(width: header.width, height: header.height, limit: maxPixels)
+        }
         guard fsync(fd) == 0 || errno == EINVAL else { throw .storage(String(cString: strerror(errno))) }
         close(fd)
         fd = -1

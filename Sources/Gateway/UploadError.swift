@@ -3,6 +3,7 @@ import HTTP
 /// Why an upload was refused, with the status and code the client gets.
 enum UploadError: Error {
     case tooLarge(limit: Int)
+    case tooManyPixels(width: Int, height: Int, limit: Int)
     case unsupportedType
     case empty
     case noFile
@@ -14,6 +15,9 @@ enum UploadError: Error {
         case .tooLarge(let limit):
             return .error(.contentTooLarge, code: "upload_too_large",
                           message: "the image is larger than the \(ByteSize.describe(limit)) limit")
+        case .tooManyPixels(let width, let height, let limit):
+            return .error(.contentTooLarge, code: "image_too_large",
+                          message: "the image is \(width) × \(height) pixels, more than the limit of \(limit) pixels")
         case .unsupportedType:
             return .error(.unsupportedMediaType, code: "unsupported_media_type",
                           message: "the upload is not a PNG, JPEG or WebP image (checked by its bytes)")

@@ -46,7 +46,8 @@ final class UploadHandler: HTTPRequestHandler {
 
     private func openSink(_ writer: HTTPResponseWriter) {
         do {
-            sink = try ImageSink(directory: gateway.uploadDirectory, maxBytes: gateway.settings.maxUploadBytes)
+            sink = try ImageSink(directory: gateway.uploadDirectory, maxBytes: gateway.settings.maxUploadBytes,
+                                 maxPixels: gateway.settings.maxPixels)
         } catch {
             fail(error, writer)
         }
@@ -137,10 +138,11 @@ final class UploadHandler: HTTPRequestHandler {
         if !submission.startedRun { gateway.removeFile(image.path) }  // the existing result answers
         let id = image.id
         if (writer.head.headers["Accept"] ?? "").contains("application/json") {
+            let urls = gateway.resultURLs(id: id)
             var response = HTTPResponse.json(.accepted, [
                 "id": .string(id),
-                "events_url": .string("/results/\(id)/events"),
-                "result_url": .string("/results/\(id)"),
+                "events_url": .string(urls.events),
+                "result_url": .string(urls.result),
             ])
             response.headers.add("X-Result-Id", id)
             response.headers.add("Location", "/results/\(id)")

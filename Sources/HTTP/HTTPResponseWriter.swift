@@ -32,6 +32,9 @@ public final class HTTPResponseWriter {
     /// Response bytes queued for the client that it has not read yet.
     public var backlog: Int { connection?.stream.queuedBytes ?? 0 }
 
+    /// Headers added to whatever response this request gets (CORS, for instance).
+    public var extraHeaders: [(String, String)] = []
+
     /// Called when everything queued has been written (for streams that pace themselves).
     public var onDrain: (() -> Void)?
 
@@ -42,7 +45,7 @@ public final class HTTPResponseWriter {
         status = response.status
         let isHead = head.method == "HEAD"
         let noBody = isHead || response.status.code == 204 || response.status.code == 304
-        var extra: [(String, String)] = connection.commonHeaders(for: self)
+        var extra: [(String, String)] = connection.commonHeaders(for: self) + extraHeaders
         if response.status.code != 204 && response.status.code != 304 {
             extra.append(("Content-Length", String(response.body.count)))
         }
@@ -61,7 +64,7 @@ public final class HTTPResponseWriter {
         self.status = status
         chunked = head.versionMinor >= 1
         if !chunked { connection.keepAlive = false }
-        var extra = connection.commonHeaders(for: self)
+        var extra = connection.commonHeaders(for: self) + extraHeaders
         if chunked { extra.append(("Transfer-Encoding", "chunked")) }
         let bytes = ResponseHead.bytes(status: status, headers: headers, extra: extra)
         bytesSent += bytes.count

@@ -22,7 +22,8 @@ final class TestServer {
     var port: Int { transport == .tls ? (gateway.tlsPort ?? 0) : gateway.port }
     var certificatePath: String { directory + "/tls/cert.pem" }
 
-    init(transport: Transport = .plaintext, graph: PipelineGraph? = nil, _ configure: (inout GatewaySettings) -> Void = { _ in }) throws {
+    init(transport: Transport = .plaintext, graph: PipelineGraph? = nil, store: ResultStore? = nil,
+         _ configure: (inout GatewaySettings) -> Void = { _ in }) throws {
         self.transport = transport
         directory = NSTemporaryDirectory() + "lens-gpt-test-" + UUID().uuidString
         try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true)
@@ -39,7 +40,7 @@ final class TestServer {
             settings.tls = TLSSettings(certificatePath: paths.certificatePath, privateKeyPath: paths.privateKeyPath, port: 0)
         }
         configure(&settings)
-        gateway = try Gateway(settings: settings, graph: graph ?? StageTree.graph())
+        gateway = try Gateway(settings: settings, graph: graph ?? StageTree.graph(), store: store)
     }
 
     private var stopped = false

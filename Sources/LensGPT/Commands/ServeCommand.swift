@@ -31,6 +31,11 @@ struct ServeCommand: ParsableCommand {
     @Option(help: "Time limit of each pipeline stage in ms (LENS_GPT_STAGE_TIMEOUT_MS, default 60000).") var stageTimeoutMs: String?
     @Option(help: "Days finished results are kept (LENS_GPT_RETENTION_DAYS, default 7).") var retentionDays: String?
     @Option(help: "trace, debug, info, notice, warning, error (LENS_GPT_LOG_LEVEL, default info).") var logLevel: String?
+    @Option(help: "Largest image in pixels, width × height (LENS_GPT_MAX_PIXELS, default 100000000).") var maxPixels: String?
+    @Option(help: "Comma-separated origins allowed to call the API from browsers, or * (LENS_GPT_CORS_ORIGINS, default: same origin only).") var corsOrigins: String?
+    @Option(help: "Uploads per minute per client address, 0 for no limit (LENS_GPT_UPLOADS_PER_MINUTE, default 60).") var uploadsPerMinute: String?
+    @Option(help: "Uploads a client may send in a burst (LENS_GPT_UPLOAD_BURST, default 20).") var uploadBurst: String?
+    @Option(help: "Seconds a signed result URL stays valid when LENS_GPT_API_TOKEN is set (LENS_GPT_RESULT_TOKEN_SECONDS, default 3600).") var resultTokenSeconds: String?
     @Option(help: "PEM certificate chain for HTTPS (LENS_GPT_TLS_CERT); with --tls-key turns HTTPS on.") var tlsCert: String?
     @Option(help: "PEM private key for HTTPS (LENS_GPT_TLS_KEY).") var tlsKey: String?
     @Option(help: "HTTPS port (LENS_GPT_TLS_PORT, default 3443).") var tlsPort: String?
@@ -55,6 +60,14 @@ struct ServeCommand: ParsableCommand {
         s.http.minBodyBytesPerSecond = try Setting.int(minBodyRate, env: "LENS_GPT_MIN_BODY_RATE", default: s.http.minBodyBytesPerSecond)
         s.heartbeatMillis = try Setting.int(heartbeatMs, env: "LENS_GPT_HEARTBEAT_MS", default: s.heartbeatMillis, min: 100)
         s.stageTimeoutMillis = try Setting.int(stageTimeoutMs, env: "LENS_GPT_STAGE_TIMEOUT_MS", default: s.stageTimeoutMillis, min: 1)
+        s.maxPixels = try Setting.int(maxPixels, env: "LENS_GPT_MAX_PIXELS", default: s.maxPixels, min: 1)
+        s.corsOrigins = Setting.string(corsOrigins, env: "LENS_GPT_CORS_ORIGINS", default: "")
+            .split(separator: ",").map { String($0).trimmingCharacters(in: " ") }.filter { !$0.isEmpty }
+        s.uploadsPerMinute = try Setting.int(uploadsPerMinute, env: "LENS_GPT_UPLOADS_PER_MINUTE", default: s.uploadsPerMinute)
+        s.uploadBurst = try Setting.int(uploadBurst, env: "LENS_GPT_UPLOAD_BURST", default: s.uploadBurst, min: 1)
+        s.resultTokenSeconds = try Setting.int(resultTokenSeconds, env: "LENS_GPT_RESULT_TOKEN_SECONDS", default: s.resultTokenSeconds, min: 1)
+        // A secret: from the environment only, so it never shows in `ps` or shell history.
+        s.apiToken = Setting.environment("LENS_GPT_API_TOKEN")
         let cert = Setting.string(tlsCert, env: "LENS_GPT_TLS_CERT", default: "")
         let key = Setting.string(tlsKey, env: "LENS_GPT_TLS_KEY", default: "")
         if !cert.isEmpty || !key.isEmpty {
@@ -143,7 +156,7 @@ struct ServeCommand: ParsableCommand {
 enum RequestLog {
     static func write(_ entry: HTTPRequestLog, to logger: Logger) {
         let duration = (entry.durationMillis * 10).rounded() / 10
-        logger.info("\(entry.method) \(entry.target) \(entry.status)", metadata: [
+        logger.info("\(entry.method) \(RequestLogRedaction.redacted(entry.target)) \(entry.status)", metadata: [
             "request_id": .string(entry.requestID),
             "bytes": .stringConvertible(entry.bytesSent),
             "duration_ms": .stringConvertible(duration),

@@ -1,0 +1,37 @@
+import COpenSSL
+
+/// Signed, short-lived access to one result, for `EventSource` (which cannot send headers):
+/// `<expiry>.<hex HMAC-SHA256(secret, "<id>.<expiry>")>` in the `token` query parameter.
+struct ResultToken: Sendable {
+    let secret: String
+
+    func make(id: String, expiresAt: Int64) -> String {
+        "\(expiresAt).\(signature(id: id, expiresAt: expiresAt))"
+    }
+
+    func verify(_ token: String, id: String, now: Int64) -> Bool {
+        let parts = token.split(separator: ".", maxSplits: 1)
+        guard parts.count == 2, let expiry = Int64(parts[0]), expiry >= now else { return false }
+        return ResultToken.constantTimeEqual(Array(parts[1].utf8), Array(signature(id: id, expiresAt: expiry).utf8))
+    }
+
+    private func signature(id: String, expiresAt: Int64) -> String {
+        let key = Array(secret.utf8)
+        let message = Array("\(id).\(expiresAt)".utf8)
+        var digest = [UInt8](repeating: 0, count: Int(EVP_MAX_MD_SIZE))
+        var length: UInt32 = 0
+        _ = HMAC(EVP_sha256(), key, Int32(key.count), message, message.count, &digest, &length)
+        return digest.prefix(Int(length)).map { byte in
+            let hex = Array("0123456789abcdef")
+            return String([hex[Int(byte >> 4)], hex[Int(byte & 0x0F)]])
+        }.joined()
+    }
+
+    /// Compares without an early exit, so the time taken says nothing about where they differ.
+    static func constantTimeEqual(_ a: [UInt8], _ b: [UInt8]) -> Bool {
+        guard a.count == b.count else { return false }
+        var difference: UInt8 = 0
+        for (x, y) in zip(a, b) { difference |= x ^ y }
+        return difference == 0
+    }
+}
