@@ -35,6 +35,21 @@ import Pipeline
         }
     }
 
+    @Test(arguments: [
+        ("jpeg", [0xFF, 0xD8, 0xFF, 0xE0, 0x00, 0x10, 0x4A, 0x46, 0x49, 0x46, 0x00, 0x01, 0x01, 0x00, 0x00, 0x01, 0x00, 0x01, 0x00, 0x00,
+                  0xFF, 0xC0, 0x00, 0x11, 0x08, 0x00, 0x0C, 0x00, 0x10, 0x03, 0x01, 0x22, 0x00, 0x02, 0x11, 0x01, 0x03, 0x11, 0x01,
+                  0xFF, 0xD9] as [UInt8]),
+        ("webp", Array("RIFF".utf8) + [0x24, 0, 0, 0] + Array("WEBPVP8X".utf8) + [0x0A, 0, 0, 0, 0, 0, 0, 0, 0x0F, 0, 0, 0x0B, 0, 0]),
+    ])
+    func jpegAndWebPAreRecognisedByTheirBytes(_ format: String, _ bytes: [UInt8]) throws {
+        let server = try TestServer()
+        defer { server.stop() }
+        // Declared as PNG on purpose: the bytes decide.
+        let response = try server.classify(bytes)
+        #expect(response.status == 200)
+        #expect(response.bodyText.contains(#""format":"\#(format)","width":16,"height":12,"bytes":\#(bytes.count)"#))
+    }
+
     @Test(arguments: Transport.allCases) func replayAfterLastEventIDRepeatsTheSameFrames(_ transport: Transport) throws {
         let server = try TestServer(transport: transport)
         defer { server.stop() }
