@@ -19,17 +19,23 @@ let package = Package(
                        providers: [.apt(["libssl-dev"])]),
         .systemLibrary(name: "CSQLite", path: "Sources/CSQLite", pkgConfig: "sqlite3",
                        providers: [.apt(["libsqlite3-dev"])]),
+        .systemLibrary(name: "CLibXML2", path: "Sources/CLibXML2", pkgConfig: "libxml-2.0",
+                       providers: [.apt(["libxml2-dev"])]),
+        .systemLibrary(name: "CZlib", path: "Sources/CZlib", providers: [.apt(["zlib1g-dev"])]),
 
         .target(name: "JSON"),
         .target(name: "HTTP", dependencies: ["JSON"]),
+        .target(name: "Extraction", dependencies: ["JSON", "CLibXML2", "CZlib"]),
         .target(name: "LensGPT", dependencies: [
-            "HTTP", "JSON",
+            "HTTP", "JSON", "Extraction",
             .product(name: "ArgumentParser", package: "swift-argument-parser"),
             .product(name: "Logging", package: "swift-log"),
         ]),
         .executableTarget(name: "lens-gpt", dependencies: ["LensGPT"]),
 
         .testTarget(name: "JSONTests", dependencies: ["JSON"]),
+        .testTarget(name: "ExtractionTests", dependencies: ["Extraction", "JSON"],
+                    exclude: ["Fixtures"]),
     ],
     swiftLanguageModes: [.v6]
 )
