@@ -6,6 +6,7 @@ public struct LensGPTCommand: ParsableCommand {
         commandName: "lens-gpt",
         abstract: "Identify a product from a photo and stream what it is and what it is worth.",
         subcommands: [
+            ExtractCommand.self,
             PriceCommand.self,
         ]
     )
