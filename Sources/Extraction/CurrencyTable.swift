@@ -106,6 +106,13 @@ public enum CurrencyTable {
 }
 
 extension String {
+    func trimmingCharacters(in set: String) -> String {
+        let characters = Array(self)
+        guard let start = characters.firstIndex(where: { !set.contains($0) }),
+              let end = characters.lastIndex(where: { !set.contains($0) }) else { return "" }
+        return String(characters[start...end])
+    }
+
     /// Trims ASCII and Unicode spaces without Foundation.
     func trimmingSpaces() -> String {
         let scalars = unicodeScalars

@@ -1,5 +1,120 @@
-/// Placeholder until the visible-page fallback lands.
+/// The fallback for pages with no structured price: the price shown nearest the main
+/// heading and the add-to-cart button, skipping struck-through old prices, per-unit prices,
+/// savings, instalments, review counts and identifiers.
 enum VisiblePriceReader {
-    static func price(in document: HTMLDocument, name: String?) -> ParsedPrice? { nil }
-    static func availability(in document: HTMLDocument) -> String? { nil }
+    /// Longest element text still read as one price ("$1,299.99", "Now 12,99 € inkl. MwSt.").
+    static let maxPriceTextLength = 60
+    /// How far from the landmarks (in nodes) a price may be before it is someone else's.
+    static let maxDistance = 3_000
+
+    static let positiveHints = ["price", "preis", "prix", "precio", "prezzo", "cena", "цена", "amount", "cost"]
+    static let strongHints = ["sale", "current", "final", "our", "now", "offer", "special", "actual", "priceblock",
+                              "product-price", "price-now", "deal", "selling", "main-price", "buybox"]
+    static let negativeHints = [
+        "old", "was", "regular", "list", "strike", "original", "compare", "before", "rrp", "msrp", "uvp", "crossed",
+        "saving", "save", "discount", "per", "unit", "installment", "instalment", "monthly", "month", "shipping",
+        "delivery", "related", "recommend", "similar", "carousel", "upsell", "cross-sell", "crosssell", "footer",
+        "header", "nav", "menu", "minicart", "mini-cart", "basket", "review", "rating", "tax", "vat", "klarna",
+        "afterpay", "finance", "credit", "coupon", "reward", "points", "badge", "sponsored", "bundle", "accessor",
+    ]
+    static let negativeText = ["/kg", "/ kg", "per ", "/100", "/ 100", "/l", "/ l", "/m", "/ml", "/st", "/ea",
+                               "/unit", "each", "save", "off", "%", "review", "rating", "stars", "sterne",
+                               "month", "/mo", "mtl", "monat", "x ", "×", "shipping", "versand", "delivery",
+                               "livraison", "from", "ab ", "à partir", "was ", "statt", "uvp", "rrp", "list"]
+
+    static func price(in document: HTMLDocument, name: String?) -> ParsedPrice? {
+        let landmarks = PageLandmarks(document: document, name: name)
+        let nodes = document.nodes
+        var best: (price: ParsedPrice, score: Double)?
+        var seen = Set<Int>()
+        for index in nodes.indices where nodes[index].kind == .element {
+            let node = nodes[index]
+            guard !HTMLDocument.invisible.contains(node.name), !["option", "select", "del", "s", "strike"].contains(node.name)
+            else { continue }
+            let hints = hintText(node)
+            let ownText = directText(of: index, in: document)
+            let pricey = positiveHints.contains { hints.contains($0) }
+            guard pricey || ownText.contains(where: isCurrencyMark) else { continue }
+            let text = document.visibleText(of: index, limit: maxPriceTextLength + 1)
+            guard !text.isEmpty, text.count <= maxPriceTextLength, text.contains(where: \.isNumber) else { continue }
+            guard let distance = landmarks.distance(to: index) ?? (nodes.count < 5_000 ? 0 : nil),
+                  distance <= maxDistance else { continue }
+            guard !document.hasAncestor(index, named: ["del", "s", "strike", "option", "nav", "footer", "header"])
+            else { continue }
+            let parsed = PriceParser.parse(text)
+            guard let amount = parsed.amount, !DecimalText.isZero(amount) else { continue }
+            // Bare numbers count only where the markup says "price".
+            guard parsed.currencyText != nil || pricey else { continue }
+            if seen.contains(index) { continue }
+            seen.insert(index)
+            var score = -Double(distance) / 150
+            if pricey { score += 2 }
+            if strongHints.contains(where: { hints.contains($0) }) { score += 1.5 }
+            let ancestorHints = ancestorHintText(index, in: document)
+            if negativeHints.contains(where: { hints.contains($0) || ancestorHints.contains($0) }) { score -= 4 }
+            let lowered = text.lowercased()
+            if negativeText.contains(where: { lowered.contains($0) }) { score -= 3 }
+            if parsed.currencyText != nil { score += 1 }
+            if let heading = landmarks.heading, index > heading { score += 0.5 }
+            if best == nil || score > (best?.score ?? 0) { best = (parsed, score) }
+        }
+        return best?.price
+    }
+
+    static func isCurrencyMark(_ c: Character) -> Bool {
+        "$€£¥₹₽₩₪₺₴₫฿zł".contains(c) || c == "円" || c == "元"
+    }
+
+    static func hintText(_ node: HTMLNode) -> String {
+        [node.attribute("class"), node.attribute("id"), node.attribute("itemprop"), node.attribute("data-testid"),
+         node.attribute("data-test"), node.attribute("data-qa")]
+            .compactMap { $0 }.joined(separator: " ").lowercased()
+    }
+
+    /// Class and id names of the three nearest ancestors: "old-price" wrappers mark their children.
+    static func ancestorHintText(_ index: Int, in document: HTMLDocument) -> String {
+        var text = ""
+        var current = document.nodes[index].parent
+        var steps = 0
+        while let parent = current, steps < 3 {
+            text += " " + hintText(document.nodes[parent])
+            current = document.nodes[parent].parent
+            steps += 1
+        }
+        return text
+    }
+
+    /// Text of the element's own text children (not its descendants').
+    static func directText(of index: Int, in document: HTMLDocument) -> String {
+        document.nodes[index].children.lazy.filter { document.nodes[$0].kind == .text }
+            .map { document.nodes[$0].text }.joined()
+    }
+
+    static let outOfStockPhrases = [
+        "out of stock", "currently unavailable", "sold out", "no longer available", "temporarily unavailable",
+        "ausverkauft", "nicht verfügbar", "nicht lieferbar", "derzeit nicht", "épuisé", "rupture de stock",
+        "indisponible", "agotado", "no disponible", "esaurito", "non disponibile", "niet op voorraad",
+        "uitverkocht", "brak w magazynie", "niedostępny", "нет в наличии", "slutsåld", "udsolgt", "utsolgt",
+        "currently out of stock", "item is unavailable", "not available",
+    ]
+
+    /// "Out of stock" shown as a short notice near the product (not inside a size list).
+    static func availability(in document: HTMLDocument) -> String? {
+        let landmarks = PageLandmarks(document: document, name: nil)
+        guard landmarks.heading != nil || landmarks.addToCart != nil else { return nil }
+        let nodes = document.nodes
+        for index in nodes.indices where nodes[index].kind == .text {
+            guard let distance = landmarks.distance(to: index), distance <= 400 else { continue }
+            // The notice is the whole text ("Currently unavailable."), not a phrase inside a
+            // caption such as "Image not available".
+            let text = nodes[index].text.collapsingWhitespace().lowercased()
+                .trimmingCharacters(in: " .!:-–()")
+            guard !text.isEmpty, text.count <= 40 else { continue }
+            guard outOfStockPhrases.contains(where: { text.hasPrefix($0) && text.count <= $0.count + 12 }) else { continue }
+            guard !document.hasAncestor(index, named: ["option", "select", "script", "style", "noscript", "template"])
+            else { continue }
+            return "OutOfStock"
+        }
+        return nil
+    }
 }

@@ -54,11 +54,21 @@ def score(truth, predictions, attribute, errors=None):
     return f1(counts)
 
 
-def run_extract(binary, html_dir, keys):
-    files = [str(html_dir / f"{key}.html.gz") for key in keys]
-    result = subprocess.run([binary, "extract", *files], capture_output=True, text=True)
+def original_url(pywb_path):
+    """pywb paths are /<collection>/<timestamp>/<original URL>; systems saw the page as that URL."""
+    parts = pywb_path.split("/", 3)
+    return parts[3] if len(parts) == 4 else None
+
+
+def run_extract(binary, html_dir, keys, urls):
     ours = {}
-    for line in result.stdout.splitlines():
+    lines = []
+    for key in keys:
+        args = [binary, "extract", str(html_dir / f"{key}.html.gz")]
+        if urls.get(key):
+            args += ["--url", original_url(urls[key])]
+        lines += subprocess.run(args, capture_output=True, text=True).stdout.splitlines()
+    for line in lines:
         record = json.loads(line)
         key = Path(record["file"]).name.split(".")[0]
         ours[key] = {
@@ -75,7 +85,8 @@ def main():
     show = "--show-errors" in sys.argv
     root = peer / "product-extraction-benchmark"
     truth = json.loads((root / "ground-truth.json").read_text(encoding="utf-8"))
-    ours = run_extract(binary, root / "html", sorted(truth))
+    urls = json.loads((root / "pywb-mapping.json").read_text(encoding="utf-8"))
+    ours = run_extract(binary, root / "html", sorted(truth), urls)
     if len(ours) != len(truth):
         sys.exit(f"lens-gpt extract returned {len(ours)} records for {len(truth)} pages")
     peers = {name: json.loads((root / "output" / f"{name}.json").read_text(encoding="utf-8")) for name in PEERS}
