@@ -17,15 +17,36 @@ public enum JSONLDReader {
         return blocks
     }
 
+    /// A block's JSON without the HTML comment or CDATA wrappers pages put around it (or a
+    /// whole comment before it). Only objects and arrays count: `null` and `false` blocks
+    /// are placeholders.
     static func parse(_ text: String) -> JSONValue? {
-        var body = Substring(text.trimmingSpaces())
+        var body = text.trimmingSpaces()
         for (open, close) in [("<!--", "-->"), ("<![CDATA[", "]]>")] {
-            if body.hasPrefix(open) { body = body.dropFirst(open.count) }
-            if body.hasSuffix(close) { body = body.dropLast(close.count) }
-            body = Substring(String(body).trimmingSpaces())
+            if body.hasPrefix(open) {
+                let firstJSON = body.firstIndex(where: { $0 == "{" || $0 == "[" }) ?? body.endIndex
+                if let end = body.firstRange(of: close), end.upperBound <= firstJSON {
+                    body = String(body[end.upperBound...])  // a comment before the JSON
+                } else {
+                    body = String(body.dropFirst(open.count))  // a wrapper around it
+                }
+            }
+            body = body.trimmingSpaces()
+            if body.hasSuffix(close) {
+                let lastJSON = body.lastIndex(where: { $0 == "}" || $0 == "]" }) ?? body.startIndex
+                if let start = body.ranges(of: open).last, start.lowerBound > lastJSON {
+                    body = String(body[..<start.lowerBound])
+                } else {
+                    body = String(body.dropLast(close.count))
+                }
+            }
+            body = body.trimmingSpaces()
         }
-        guard !body.isEmpty else { return nil }
-        return try? JSONParser.parse(String(body), options: .init(lenient: true))
+        guard !body.isEmpty, let value = try? JSONParser.parse(body, options: .init(lenient: true)) else { return nil }
+        switch value {
+        case .object, .array: return value
+        default: return nil
+        }
     }
 
     /// Keys under which a product names other products; those are never the page's product.

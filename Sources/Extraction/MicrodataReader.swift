@@ -65,9 +65,13 @@ public enum MicrodataReader {
         var found: [Int] = []
         for root in roots {
             let isRef = root != index
-            if isRef, document.nodes[root].attribute("itemprop") != nil { found.append(root) }
+            // A referenced property is taken whole; a referenced block's children are its
+            // properties, even when the block is an item itself (as extruct reads it).
+            if isRef, document.nodes[root].attribute("itemprop") != nil {
+                found.append(root)
+                continue
+            }
             var cursor = root + 1
-            if isRef, document.nodes[root].attribute("itemscope") != nil { continue }
             while cursor < document.nodes[root].end {
                 let node = document.nodes[cursor]
                 guard node.kind == .element else { cursor += 1; continue }

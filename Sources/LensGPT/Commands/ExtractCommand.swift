@@ -23,12 +23,24 @@ struct ExtractCommand: ParsableCommand {
     @Option(help: "The page's URL, used to pick the main product and the variant it names.")
     var url: String?
 
+    @Flag(help: "Print the JSON-LD, microdata and OpenGraph the page declares instead of the product.")
+    var structuredData = false
+
     func run() throws {
         var failed = false
         let limits = ExtractionLimits()
         for file in files {
             do {
                 let bytes = try InputFile.read(file, maxBytes: limits.maxInputBytes)
+                if structuredData {
+                    let document = try HTMLDocument(html: try HTMLInput.decode(bytes, limits: limits))
+                    var line: JSONObject = ["file": .string(file)]
+                    for (key, value) in StructuredData(document: document, limits: limits).json.objectValue?.entries ?? [] {
+                        line[key] = value
+                    }
+                    print(JSONValue.object(line).serialized())
+                    continue
+                }
                 let record = try Extractor.extract(html: bytes, url: url, limits: limits)
                 print(Self.json(file: file, record: record).serialized())
             } catch let error as ExtractionError {
