@@ -40,6 +40,14 @@ public enum Extractor {
         if record.availability == nil, let notice = VisiblePriceReader.availability(in: document) {
             record.availability = notice
         }
+        if record.sku == nil {
+            // A URL that names the item outright (/dp/ASIN, /itm/123) beats a labelled code on
+            // the page, which beats productID and an id guessed from the end of the URL.
+            record.sku = pageURL.flatMap { IdentifierReader.sku(fromURL: $0, strongOnly: true) }
+                ?? IdentifierReader.sku(in: document, landmarks: PageLandmarks(document: document, name: record.name))
+                ?? record.productID
+                ?? pageURL.flatMap { IdentifierReader.sku(fromURL: $0, strongOnly: false) }
+        }
         if record.name == nil { record.name = context.titles.first }
         if record.method == nil, record.filledCount > 0 { record.method = .visible }
         return record

@@ -21,6 +21,8 @@ public struct ProductRecord: Sendable, Equatable {
     public var method: ExtractionMethod?
     /// The product's own URL as the markup gives it (not printed; used to pick the main product).
     public var url: String?
+    /// schema.org productID: an SKU of last resort, after a labelled code on the page.
+    var productID: String?
 
     public struct Spec: Sendable, Equatable {
         public var name: String
@@ -53,6 +55,7 @@ public struct ProductRecord: Sendable, Equatable {
         image = image ?? other.image
         condition = condition ?? other.condition
         url = url ?? other.url
+        productID = productID ?? other.productID
         method = method ?? other.method
     }
 

@@ -24,7 +24,8 @@ struct SchemaProductMapper {
         var record = ProductRecord()
         record.name = SchemaValue.text(product["name"])
         record.brand = SchemaValue.text(resolveAll(product["brand"])) ?? SchemaValue.text(resolveAll(product["manufacturer"]))
-        record.sku = SchemaValue.text(product["sku"]) ?? SchemaValue.text(product["productID"])
+        record.sku = SchemaValue.text(product["sku"]).flatMap(Self.cleanIdentifier)
+        record.productID = SchemaValue.text(product["productID"]).flatMap(Self.cleanIdentifier)
         record.gtin = ["gtin13", "gtin", "gtin12", "gtin14", "gtin8", "ean", "isbn"].lazy
             .compactMap { SchemaValue.text(product[$0]) }.first
         record.mpn = SchemaValue.text(product["mpn"])
@@ -156,6 +157,15 @@ struct SchemaProductMapper {
             }
         }
         return Self.parse(raw, currency: currency)
+    }
+
+    /// "TE502955-1293415 Housse de canapé" → "TE502955-1293415": shops sometimes append the name;
+    /// "sku:123" style prefixes stay, as the page wrote them.
+    static func cleanIdentifier(_ raw: String) -> String? {
+        let tokens = raw.split(separator: " ")
+        guard let first = tokens.first else { return nil }
+        if tokens.count > 1, first.contains(where: \.isNumber), first.count >= 4 { return String(first) }
+        return raw
     }
 
     static func parse(_ raw: JSONValue?, currency: String?) -> ParsedPrice? {
