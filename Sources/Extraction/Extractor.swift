@@ -32,6 +32,11 @@ public enum Extractor {
         } else if let og = ogCandidate?.record {
             record = og
         }
+        if let price = record.price, let shown = VisiblePriceReader.correction(for: price, in: document, name: record.name) {
+            record.price = shown.amount
+            record.currency = shown.currency ?? record.currency
+            record.method = .visible
+        }
         if record.price == nil, let visible = VisiblePriceReader.price(in: document, name: record.name) {
             record.price = visible.amount
             record.currency = visible.currency ?? record.currency

@@ -107,11 +107,13 @@ struct SchemaProductMapper {
             }
             if let price = price(of: offer), price.amount != nil { priced.append((offer, price)) }
         }
-        let inStock = priced.first { Availability.normalize(SchemaValue.text($0.offer["availability"]) ?? "") == "InStock" }
-        let urlMatch = pageURL.flatMap { page in
-            priced.first { SchemaValue.text($0.offer["url"]).map(URLText.comparable) == URLText.comparable(page) }
-        }
-        if let chosen = urlMatch ?? inStock ?? priced.first {
+        let buyable = priced.filter { Availability.normalize(SchemaValue.text($0.offer["availability"]) ?? "") == "InStock" }
+        // Of several offers the lowest is what the page sells at (a sale price beside the
+        // list price, the cheapest seller); offers in another currency are not compared.
+        let pool = buyable.isEmpty ? priced : buyable
+        let lowest = pool.filter { $0.price.currency == pool.first?.price.currency }
+            .min { DecimalText.less($0.price.amount, $1.price.amount) }
+        if let chosen = lowest {
             record.price = chosen.price.amount
             record.currency = chosen.price.currency
             record.condition = SchemaValue.text(chosen.offer["itemCondition"]).map(ConditionNormalizer.normalize)

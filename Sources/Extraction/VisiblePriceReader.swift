@@ -22,14 +22,41 @@ enum VisiblePriceReader {
                                "month", "/mo", "mtl", "monat", "x ", "×", "shipping", "versand", "delivery",
                                "livraison", "from", "ab ", "à partir", "was ", "statt", "uvp", "rrp", "list"]
 
+    /// A price shown on the page and how it is presented.
+    struct Candidate {
+        var price: ParsedPrice
+        var score: Double
+        /// Marked as the current price ("sale", "actual", "special", ...).
+        var current: Bool
+        /// Marked as an old or reference price, or crossed out.
+        var old: Bool
+    }
+
     static func price(in document: HTMLDocument, name: String?) -> ParsedPrice? {
+        candidates(in: document, name: name).max(by: { $0.score < $1.score })?.price
+    }
+
+    /// When markup gives one price but the page presents another as the current price and
+    /// shows the markup's one only as an old price, the page is right (a sale the markup
+    /// missed). Returns the price to use instead, if any.
+    static func correction(for structured: String, in document: HTMLDocument, name: String?) -> ParsedPrice? {
+        let all = candidates(in: document, name: name, includeCrossedOut: true)
+        let same = all.filter { DecimalText.equal($0.price.amount, structured) }
+        guard !same.isEmpty, same.allSatisfy(\.old) else { return nil }
+        return all.filter { $0.current && !$0.old && !DecimalText.equal($0.price.amount, structured) }
+            .max(by: { $0.score < $1.score })?.price
+    }
+
+    static func candidates(in document: HTMLDocument, name: String?, includeCrossedOut: Bool = false) -> [Candidate] {
         let landmarks = PageLandmarks(document: document, name: name)
         let nodes = document.nodes
-        var best: (price: ParsedPrice, score: Double)?
+        var found: [Candidate] = []
         var seen = Set<Int>()
         for index in nodes.indices where nodes[index].kind == .element {
             let node = nodes[index]
-            guard !HTMLDocument.invisible.contains(node.name), !["option", "select", "del", "s", "strike"].contains(node.name)
+            let crossed = ["del", "s", "strike"].contains(node.name)
+            guard !HTMLDocument.invisible.contains(node.name), !["option", "select"].contains(node.name),
+                  includeCrossedOut || !crossed
             else { continue }
             let hints = hintText(node)
             let ownText = directText(of: index, in: document)
@@ -39,7 +66,9 @@ enum VisiblePriceReader {
             guard !text.isEmpty, text.count <= maxPriceTextLength, text.contains(where: \.isNumber) else { continue }
             guard let distance = landmarks.distance(to: index) ?? (nodes.count < 5_000 ? 0 : nil),
                   distance <= maxDistance else { continue }
-            guard !document.hasAncestor(index, named: ["del", "s", "strike", "option", "nav", "footer", "header"])
+            let crossedAncestor = document.hasAncestor(index, named: ["del", "s", "strike"])
+            guard !document.hasAncestor(index, named: ["option", "nav", "footer", "header"]),
+                  includeCrossedOut || !crossedAncestor
             else { continue }
             let parsed = PriceParser.parse(text)
             guard let amount = parsed.amount, !DecimalText.isZero(amount) else { continue }
@@ -49,17 +78,23 @@ enum VisiblePriceReader {
             seen.insert(index)
             var score = -Double(distance) / 150
             if pricey { score += 2 }
-            if strongHints.contains(where: { hints.contains($0) }) { score += 1.5 }
+            let current = strongHints.contains(where: { hints.contains($0) })
+            if current { score += 1.5 }
             let ancestorHints = ancestorHintText(index, in: document)
-            if negativeHints.contains(where: { hints.contains($0) || ancestorHints.contains($0) }) { score -= 4 }
+            let negative = negativeHints.contains(where: { hints.contains($0) || ancestorHints.contains($0) })
+            if negative { score -= 4 }
             let lowered = text.lowercased()
             if negativeText.contains(where: { lowered.contains($0) }) { score -= 3 }
             if parsed.currencyText != nil { score += 1 }
             if let heading = landmarks.heading, index > heading { score += 0.5 }
-            if best == nil || score > (best?.score ?? 0) { best = (parsed, score) }
+            let old = crossed || crossedAncestor || oldHints.contains(where: { hints.contains($0) || ancestorHints.contains($0) })
+            found.append(Candidate(price: parsed, score: score, current: current, old: old))
         }
-        return best?.price
+        return found
     }
+
+    static let oldHints = ["old", "was", "regular", "strike", "original", "compare", "before", "rrp", "msrp", "uvp",
+                           "crossed", "full-price", "fullprice", "list-price", "listprice", "previous"]
 
     static func isCurrencyMark(_ c: Character) -> Bool {
         "$€£¥₹₽₩₪₺₴₫฿zł".contains(c) || c == "円" || c == "元"
