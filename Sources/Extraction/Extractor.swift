@@ -19,13 +19,16 @@ public enum Extractor {
 
         var structured = JSONLDReader.candidates(in: JSONLDReader.blocks(in: document, limits: limits), pageURL: pageURL)
         structured += MicrodataReader.candidates(in: MicrodataReader.items(in: document), pageURL: pageURL)
-        structured += AppStateReader.candidates(in: document, limits: limits)
+        // App state is the least tidy source: it decides only when markup has no product,
+        // and otherwise fills gaps for the same product.
+        let appState = AppStateReader.candidates(in: document, titles: context.titles, limits: limits)
+        if structured.isEmpty { structured = appState }
 
         let ogCandidate = OpenGraphReader.candidate(from: openGraph)
         var record = ProductRecord()
         if let main = MainProductChooser.choose(structured, context: context) {
             record = main.record
-            for other in structured where isSameProduct(other.record, as: main.record) {
+            for other in structured + appState where isSameProduct(other.record, as: main.record) {
                 record.fillGaps(from: other.record)
             }
             if let og = ogCandidate?.record { record.fillGaps(from: og) }
