@@ -8,6 +8,7 @@ enum AppStateReader {
     /// Global names shops assign their state to.
     static let assignments = ["__INITIAL_STATE__", "__PRELOADED_STATE__", "__APOLLO_STATE__", "__STATE__",
                               "__APP_STATE__", "__INITIAL_DATA__", "__PRODUCT__", "__DATA__"]
+    static let assignmentBytes = ByteSearch.bytes(assignments)
     /// How many JSON values to look at per page, so a huge blob costs bounded time.
     static let maxVisitedValues = 300_000
 
@@ -23,7 +24,8 @@ enum AppStateReader {
                 continue
             }
             guard type.isEmpty || type.contains("javascript") else { continue }
-            for name in assignments where text.contains(name) {
+            let bytes = Array(text.utf8)
+            for (name, nameBytes) in zip(assignments, assignmentBytes) where ByteSearch.contains(bytes, nameBytes) {
                 if let json = assignedObject(named: name, in: text),
                    let value = try? JSONParser.parse(json, options: .init(lenient: true)) {
                     blobs.append(value)

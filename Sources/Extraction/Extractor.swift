@@ -19,9 +19,13 @@ public enum Extractor {
 
         var structured = JSONLDReader.candidates(in: JSONLDReader.blocks(in: document, limits: limits), pageURL: pageURL)
         structured += MicrodataReader.candidates(in: MicrodataReader.items(in: document), pageURL: pageURL)
-        // App state is the least tidy source: it decides only when markup has no product,
-        // and otherwise fills gaps for the same product.
-        let appState = AppStateReader.candidates(in: document, titles: context.titles, limits: limits)
+        // App state is the least tidy (and costliest) source: it decides only when markup has
+        // no product, and otherwise fills gaps in price, SKU or availability for the same one.
+        var appState: [ProductCandidate] = []
+        let markupMain = MainProductChooser.choose(structured, context: context)?.record
+        if markupMain == nil || markupMain?.price == nil || markupMain?.sku == nil || markupMain?.availability == nil {
+            appState = AppStateReader.candidates(in: document, titles: context.titles, limits: limits)
+        }
         if structured.isEmpty { structured = appState }
 
         let ogCandidate = OpenGraphReader.candidate(from: openGraph)
@@ -35,24 +39,25 @@ public enum Extractor {
         } else if let og = ogCandidate?.record {
             record = og
         }
-        if let price = record.price, let shown = VisiblePriceReader.correction(for: price, in: document, name: record.name) {
+        let landmarks = PageLandmarks(document: document)
+        if let price = record.price, let shown = VisiblePriceReader.correction(for: price, in: document, landmarks: landmarks) {
             record.price = shown.amount
             record.currency = shown.currency ?? record.currency
             record.method = .visible
         }
-        if record.price == nil, let visible = VisiblePriceReader.price(in: document, name: record.name) {
+        if record.price == nil, let visible = VisiblePriceReader.price(in: document, landmarks: landmarks) {
             record.price = visible.amount
             record.currency = visible.currency ?? record.currency
             record.method = .visible
         }
-        if record.availability == nil, let notice = VisiblePriceReader.availability(in: document) {
+        if record.availability == nil, let notice = VisiblePriceReader.availability(in: document, landmarks: landmarks) {
             record.availability = notice
         }
         if record.sku == nil {
             // A URL that names the item outright (/dp/ASIN, /itm/123) beats a labelled code on
             // the page, which beats productID and an id guessed from the end of the URL.
             record.sku = pageURL.flatMap { IdentifierReader.sku(fromURL: $0, strongOnly: true) }
-                ?? IdentifierReader.sku(in: document, landmarks: PageLandmarks(document: document, name: record.name))
+                ?? IdentifierReader.sku(in: document, landmarks: landmarks)
                 ?? record.productID
                 ?? pageURL.flatMap { IdentifierReader.sku(fromURL: $0, strongOnly: false) }
         }

@@ -18,15 +18,20 @@ extension HTMLDocument {
     /// Text a reader would see: script, style and template bodies left out, whitespace collapsed.
     public func visibleText(of node: Int, limit: Int = .max) -> String {
         var out = ""
+        var length = 0  // UTF-8 bytes so far: counting characters each turn would be quadratic
         var index = node + 1
         let end = nodes[node].end
-        while index < end, out.count < limit {
+        while index < end, length < limit {
             let current = nodes[index]
             if current.kind == .element, HTMLDocument.invisible.contains(current.name) {
                 index = current.end
                 continue
             }
-            if current.kind == .text { out += current.text; out += " " }
+            if current.kind == .text {
+                out += current.text
+                out += " "
+                length += current.text.utf8.count + 1
+            }
             index += 1
         }
         return out.collapsingWhitespace()

@@ -13,7 +13,9 @@ struct PageLandmarks: Sendable {
         "add-to-bag", "addtobag", "add to shopping bag", "ajouter au sac", "buy-now", "addtobasket",
     ]
 
-    init(document: HTMLDocument, name: String?) {
+    static let cartPhraseBytes = ByteSearch.bytes(cartPhrases)
+
+    init(document: HTMLDocument) {
         let nodes = document.nodes
         heading = document.elements(named: "h1").first { !document.visibleText(of: $0, limit: 300).isEmpty }
         if heading == nil {
@@ -27,11 +29,13 @@ struct PageLandmarks: Sendable {
         addToCart = nodes.indices.first { index in
             let node = nodes[index]
             guard node.kind == .element, ["button", "input", "a", "form"].contains(node.name) else { return false }
-            let label = [node.attribute("id"), node.attribute("class"), node.attribute("name"), node.attribute("value"),
-                         node.attribute("aria-label"), node.attribute("data-action"), node.attribute("action")]
-                .compactMap { $0 }.joined(separator: " ").lowercased()
-            let text = node.name == "form" ? "" : document.visibleText(of: index, limit: 80).lowercased()
-            return Self.cartPhrases.contains { label.contains($0) || text.contains($0) }
+            let label = Array([node.attribute("id"), node.attribute("class"), node.attribute("name"), node.attribute("value"),
+                               node.attribute("aria-label"), node.attribute("data-action"), node.attribute("action")]
+                .compactMap { $0 }.joined(separator: " ").lowercased().utf8)
+            if ByteSearch.containsAny(label, Self.cartPhraseBytes) { return true }
+            guard node.name != "form" else { return false }
+            let text = Array(document.visibleText(of: index, limit: 80).lowercased().utf8)
+            return ByteSearch.containsAny(text, Self.cartPhraseBytes)
         }
     }
 

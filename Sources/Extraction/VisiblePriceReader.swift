@@ -32,23 +32,22 @@ enum VisiblePriceReader {
         var old: Bool
     }
 
-    static func price(in document: HTMLDocument, name: String?) -> ParsedPrice? {
-        candidates(in: document, name: name).max(by: { $0.score < $1.score })?.price
+    static func price(in document: HTMLDocument, landmarks: PageLandmarks) -> ParsedPrice? {
+        candidates(in: document, landmarks: landmarks).max(by: { $0.score < $1.score })?.price
     }
 
     /// When markup gives one price but the page presents another as the current price and
     /// shows the markup's one only as an old price, the page is right (a sale the markup
     /// missed). Returns the price to use instead, if any.
-    static func correction(for structured: String, in document: HTMLDocument, name: String?) -> ParsedPrice? {
-        let all = candidates(in: document, name: name, includeCrossedOut: true)
+    static func correction(for structured: String, in document: HTMLDocument, landmarks: PageLandmarks) -> ParsedPrice? {
+        let all = candidates(in: document, landmarks: landmarks, includeCrossedOut: true)
         let same = all.filter { DecimalText.equal($0.price.amount, structured) }
         guard !same.isEmpty, same.allSatisfy(\.old) else { return nil }
         return all.filter { $0.current && !$0.old && !DecimalText.equal($0.price.amount, structured) }
             .max(by: { $0.score < $1.score })?.price
     }
 
-    static func candidates(in document: HTMLDocument, name: String?, includeCrossedOut: Bool = false) -> [Candidate] {
-        let landmarks = PageLandmarks(document: document, name: name)
+    static func candidates(in document: HTMLDocument, landmarks: PageLandmarks, includeCrossedOut: Bool = false) -> [Candidate] {
         let nodes = document.nodes
         var found: [Candidate] = []
         var seen = Set<Int>()
@@ -58,12 +57,12 @@ enum VisiblePriceReader {
             guard !HTMLDocument.invisible.contains(node.name), !["option", "select"].contains(node.name),
                   includeCrossedOut || !crossed
             else { continue }
-            let hints = hintText(node)
-            let ownText = directText(of: index, in: document)
-            let pricey = positiveHints.contains { hints.contains($0) }
-            guard pricey || ownText.contains(where: isCurrencyMark) else { continue }
-            let text = document.visibleText(of: index, limit: maxPriceTextLength + 1)
-            guard !text.isEmpty, text.count <= maxPriceTextLength, text.contains(where: \.isNumber) else { continue }
+            let hints = Array(hintText(node).utf8)
+            let pricey = ByteSearch.containsAny(hints, positiveHintBytes)
+            guard pricey || directText(of: index, in: document).unicodeScalars.contains(where: isCurrencyMark) else { continue }
+            let text = document.visibleText(of: index, limit: maxPriceTextLength * 4)
+            guard !text.isEmpty, text.unicodeScalars.count <= maxPriceTextLength,
+                  text.utf8.contains(where: { $0 >= 0x30 && $0 <= 0x39 }) else { continue }
             guard let distance = landmarks.distance(to: index) ?? (nodes.count < 5_000 ? 0 : nil),
                   distance <= maxDistance else { continue }
             let crossedAncestor = document.hasAncestor(index, named: ["del", "s", "strike"])
@@ -78,27 +77,34 @@ enum VisiblePriceReader {
             seen.insert(index)
             var score = -Double(distance) / 150
             if pricey { score += 2 }
-            let current = strongHints.contains(where: { hints.contains($0) })
+            let current = ByteSearch.containsAny(hints, strongHintBytes)
             if current { score += 1.5 }
-            let ancestorHints = ancestorHintText(index, in: document)
-            let negative = negativeHints.contains(where: { hints.contains($0) || ancestorHints.contains($0) })
+            let ancestorHints = Array(ancestorHintText(index, in: document).utf8)
+            let negative = ByteSearch.containsAny(hints, negativeHintBytes) || ByteSearch.containsAny(ancestorHints, negativeHintBytes)
             if negative { score -= 4 }
-            let lowered = text.lowercased()
-            if negativeText.contains(where: { lowered.contains($0) }) { score -= 3 }
+            let lowered = Array(text.lowercased().utf8)
+            if ByteSearch.containsAny(lowered, negativeTextBytes) { score -= 3 }
             if parsed.currencyText != nil { score += 1 }
             if let heading = landmarks.heading, index > heading { score += 0.5 }
-            let old = crossed || crossedAncestor || oldHints.contains(where: { hints.contains($0) || ancestorHints.contains($0) })
+            let old = crossed || crossedAncestor || ByteSearch.containsAny(hints, oldHintBytes)
+                || ByteSearch.containsAny(ancestorHints, oldHintBytes)
             found.append(Candidate(price: parsed, score: score, current: current, old: old))
         }
         return found
     }
 
+    static let positiveHintBytes = ByteSearch.bytes(positiveHints)
+    static let strongHintBytes = ByteSearch.bytes(strongHints)
+    static let negativeHintBytes = ByteSearch.bytes(negativeHints)
+    static let negativeTextBytes = ByteSearch.bytes(negativeText)
+    static let oldHintBytes = ByteSearch.bytes(oldHints)
+
     static let oldHints = ["old", "was", "regular", "strike", "original", "compare", "before", "rrp", "msrp", "uvp",
                            "crossed", "full-price", "fullprice", "list-price", "listprice", "previous"]
 
-    static func isCurrencyMark(_ c: Character) -> Bool {
-        "$€£¥₹₽₩₪₺₴₫฿zł".contains(c) || c == "円" || c == "元"
-    }
+    static let currencyMarks: Set<Unicode.Scalar> = Set("$€£¥₹₽₩₪₺₴₫฿ł円元".unicodeScalars)
+
+    static func isCurrencyMark(_ scalar: Unicode.Scalar) -> Bool { currencyMarks.contains(scalar) }
 
     static func hintText(_ node: HTMLNode) -> String {
         [node.attribute("class"), node.attribute("id"), node.attribute("itemprop"), node.attribute("data-testid"),
@@ -134,8 +140,7 @@ enum VisiblePriceReader {
     ]
 
     /// "Out of stock" shown as a short notice near the product (not inside a size list).
-    static func availability(in document: HTMLDocument) -> String? {
-        let landmarks = PageLandmarks(document: document, name: nil)
+    static func availability(in document: HTMLDocument, landmarks: PageLandmarks) -> String? {
         guard landmarks.heading != nil || landmarks.addToCart != nil else { return nil }
         let nodes = document.nodes
         for index in nodes.indices where nodes[index].kind == .text {
