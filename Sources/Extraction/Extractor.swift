@@ -52,6 +52,9 @@ public enum Extractor {
         }
         if record.availability == nil, let notice = VisiblePriceReader.availability(in: document, landmarks: landmarks) {
             record.availability = notice
+            // A page that says the product is unavailable and has no price of its own in
+            // markup shows other sellers' or other products' prices.
+            if record.method == .visible { record.price = nil; record.currency = nil }
         }
         if record.sku == nil {
             // A URL that names the item outright (/dp/ASIN, /itm/123) beats a labelled code on

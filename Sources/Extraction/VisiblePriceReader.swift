@@ -30,7 +30,15 @@ enum VisiblePriceReader {
         var current: Bool
         /// Marked as an old or reference price, or crossed out.
         var old: Bool
+        /// The number is the element's own text, not a wrapper's summary of its children.
+        var direct: Bool
+        var node: Int
+        /// Inside <del>, <s> or <strike>: the page itself says this price no longer applies.
+        var struck: Bool
     }
+
+    /// How close (in nodes) a current price must sit to the crossed-out one to be its replacement.
+    static let priceBlockSpan = 40
 
     static func price(in document: HTMLDocument, landmarks: PageLandmarks) -> ParsedPrice? {
         candidates(in: document, landmarks: landmarks).max(by: { $0.score < $1.score })?.price
@@ -41,9 +49,17 @@ enum VisiblePriceReader {
     /// missed). Returns the price to use instead, if any.
     static func correction(for structured: String, in document: HTMLDocument, landmarks: PageLandmarks) -> ParsedPrice? {
         let all = candidates(in: document, landmarks: landmarks, includeCrossedOut: true)
-        let same = all.filter { DecimalText.equal($0.price.amount, structured) }
+        let direct = all.filter(\.direct)
+        let same = direct.filter { DecimalText.equal($0.price.amount, structured) }
         guard !same.isEmpty, same.allSatisfy(\.old) else { return nil }
-        return all.filter { $0.current && !$0.old && !DecimalText.equal($0.price.amount, structured) }
+        // The replacement must sit in the same price block, or it is another product's price.
+        // A struck-through markup price needs only a plain price beside it; one that is only
+        // labelled "old" needs a price labelled current.
+        let struck = same.allSatisfy(\.struck)
+        return direct.filter { candidate in
+            (candidate.current || struck) && !candidate.old && !DecimalText.equal(candidate.price.amount, structured)
+                && same.contains { abs($0.node - candidate.node) <= priceBlockSpan }
+        }
             .max(by: { $0.score < $1.score })?.price
     }
 
@@ -88,7 +104,9 @@ enum VisiblePriceReader {
             if let heading = landmarks.heading, index > heading { score += 0.5 }
             let old = crossed || crossedAncestor || ByteSearch.containsAny(hints, oldHintBytes)
                 || ByteSearch.containsAny(ancestorHints, oldHintBytes)
-            found.append(Candidate(price: parsed, score: score, current: current, old: old))
+            let direct = directText(of: index, in: document).utf8.contains(where: { $0 >= 0x30 && $0 <= 0x39 })
+            found.append(Candidate(price: parsed, score: score, current: current, old: old, direct: direct, node: index,
+                                   struck: crossed || crossedAncestor))
         }
         return found
     }
@@ -102,7 +120,7 @@ enum VisiblePriceReader {
     static let oldHints = ["old", "was", "regular", "strike", "original", "compare", "before", "rrp", "msrp", "uvp",
                            "crossed", "full-price", "fullprice", "list-price", "listprice", "previous"]
 
-    static let currencyMarks: Set<Unicode.Scalar> = Set("$€£¥₹₽₩₪₺₴₫฿ł円元".unicodeScalars)
+    static let currencyMarks: Set<Unicode.Scalar> = Set("$€£¥₹₽₩₪₺₴₫฿ł円元₸₼₾₦₱₲₡₵₭₮৳₨".unicodeScalars)
 
     static func isCurrencyMark(_ scalar: Unicode.Scalar) -> Bool { currencyMarks.contains(scalar) }
 

@@ -19,6 +19,27 @@ struct VisiblePageTests {
         #expect(try Extractor.extract(html: Array(sizes.utf8), url: nil).availability == nil)
     }
 
+    @Test func unavailablePageDropsItsVisiblePrice() throws {
+        let html = """
+        <html><body><h1>Headphones Z</h1><span>Currently unavailable.</span>
+        <div class="other-sellers"><span class="price">$29.99</span></div></body></html>
+        """
+        let record = try Extractor.extract(html: Array(html.utf8), url: nil)
+        #expect(record.availability == "OutOfStock")
+        #expect(record.price == nil)
+    }
+
+    @Test func struckMarkupPriceIsCorrectedByThePriceBesideIt() throws {
+        let html = """
+        <html><body><h1>Phone A01</h1><script type="application/ld+json">{"@type": "Product", "name": "Phone A01",
+        "offers": {"@type": "Offer", "price": "49890", "priceCurrency": "KZT"}}</script>
+        <div><s>49 890 ₸</s> <span class="now-price">44 890 ₸</span></div>
+        <section class="recommended"><span class="price">12 000 ₸</span></section></body></html>
+        """
+        let record = try Extractor.extract(html: Array(html.utf8), url: nil)
+        #expect(record.price == "44890")
+    }
+
     @Test func markupPriceShownOnlyAsOldPriceIsCorrected() throws {
         let html = """
         <html><body><div itemscope itemtype="http://schema.org/Product"><h1 itemprop="name">Book</h1>
