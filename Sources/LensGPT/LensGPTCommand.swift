@@ -8,6 +8,8 @@ public struct LensGPTCommand: ParsableCommand {
         subcommands: [
             ServeCommand.self,
             DevCertCommand.self,
+            ExtractCommand.self,
+            PriceCommand.self,
         ]
     )
 

@@ -1,0 +1,116 @@
+import ArgumentParser
+import Extraction
+import JSON
+
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Darwin)
+import Darwin
+#endif
+
+/// `lens-gpt extract FILE... [--url URL]`: one JSON line per file with the page's product.
+/// FILE is HTML, optionally gzip-compressed, or `-` for stdin. A file that cannot be read
+/// still gets its line, with an `error` object instead of the fields, and the exit status is 1.
+struct ExtractCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "extract",
+        abstract: "Extract the product (name, price, availability, ...) from saved HTML pages."
+    )
+
+    @Argument(help: "HTML files (optionally .gz), or '-' for stdin.")
+    var files: [String]
+
+    @Option(help: "The page's URL, used to pick the main product and the variant it names.")
+    var url: String?
+
+    @Flag(help: "Print the JSON-LD, microdata and OpenGraph the page declares instead of the product.")
+    var structuredData = false
+
+    func run() throws {
+        var failed = false
+        let limits = ExtractionLimits()
+        for file in files {
+            do {
+                let bytes = try InputFile.read(file, maxBytes: limits.maxInputBytes)
+                if structuredData {
+                    let document = try HTMLDocument(html: try HTMLInput.decode(bytes, limits: limits))
+                    var line: JSONObject = ["file": .string(file)]
+                    for (key, value) in StructuredData(document: document, limits: limits).json.objectValue?.entries ?? [] {
+                        line[key] = value
+                    }
+                    print(JSONValue.object(line).serialized())
+                    continue
+                }
+                let record = try Extractor.extract(html: bytes, url: url, limits: limits)
+                print(Self.json(file: file, record: record).serialized())
+            } catch let error as ExtractionError {
+                failed = true
+                Self.report(file: file, code: error.code.rawValue, message: error.message)
+            } catch let error as InputFile.Error {
+                failed = true
+                Self.report(file: file, code: "unreadable_file", message: error.message)
+            }
+        }
+        if failed { throw ExitCode(1) }
+    }
+
+    static func report(file: String, code: String, message: String) {
+        let line: JSONValue = ["file": .string(file), "error": ["code": .string(code), "message": .string(message)]]
+        print(line.serialized())
+        InputFile.writeToStandardError("lens-gpt extract: \(file): \(message)\n")
+    }
+
+    static func json(file: String, record: ProductRecord) -> JSONValue {
+        let specs: JSONValue = record.specs.isEmpty ? .null
+            : .object(JSONObject(record.specs.map { ($0.name, JSONValue.string($0.value)) }))
+        return .object([
+            "file": .string(file),
+            "name": .optional(record.name),
+            "brand": .optional(record.brand),
+            "price": .optional(record.price),
+            "currency": .optional(record.currency),
+            "availability": .optional(record.availability),
+            "sku": .optional(record.sku),
+            "gtin": .optional(record.gtin),
+            "mpn": .optional(record.mpn),
+            "description": .optional(record.description),
+            "material": .optional(record.material),
+            "specs": specs,
+            "image": .optional(record.image),
+            "condition": .optional(record.condition?.rawValue),
+            "method": .optional(record.method?.rawValue),
+        ])
+    }
+}
+
+/// Reads a file or stdin, stopping one byte past the limit so a huge file is refused
+/// without being loaded.
+enum InputFile {
+    struct Error: Swift.Error {
+        let message: String
+    }
+
+    static func read(_ path: String, maxBytes: Int) throws -> [UInt8] {
+        let descriptor = path == "-" ? 0 : open(path, O_RDONLY)
+        guard descriptor >= 0 else { throw Error(message: "cannot open: \(String(cString: strerror(errno)))") }
+        defer { if path != "-" { close(descriptor) } }
+        var bytes: [UInt8] = []
+        var chunk = [UInt8](repeating: 0, count: 1 << 16)
+        while bytes.count <= maxBytes {
+            let count = chunk.withUnsafeMutableBytes { Glibc.read(descriptor, $0.baseAddress, $0.count) }
+            if count < 0 {
+                if errno == EINTR { continue }
+                throw Error(message: "cannot read: \(String(cString: strerror(errno)))")
+            }
+            if count == 0 { break }
+            bytes.append(contentsOf: chunk[0..<count])
+        }
+        // More than the limit: hand over limit + 1 bytes and let the size check report it.
+        return Array(bytes.prefix(maxBytes + 1))
+    }
+
+    static func writeToStandardError(_ text: String) {
+        var bytes = Array(text.utf8)
+        _ = bytes.withUnsafeMutableBytes { write(2, $0.baseAddress, $0.count) }
+    }
+}
