@@ -77,6 +77,7 @@ import Testing
         let server = try TestServer(transport: transport)
         defer { server.stop() }
         _ = try server.classify(TestImages.png(width: 4, height: 4))
+        #expect(waitUntil { server.gateway.server.connections.current == 0 })  // the upload's connection has closed
         let metrics = try server.get("/metrics")
         #expect(metrics.status == 200)
         #expect(metrics.header("Content-Type")?.hasPrefix("text/plain; version=0.0.4") == true)
