@@ -1,0 +1,151 @@
+import Foundation
+
+/// `estimated-price`, deterministic: what the item is likely worth second-hand.
+///
+/// Comparables are brought into one currency (the most common among them; others only through
+/// rates given in configuration), outliers are dropped with Tukey fences on log price (prices are
+/// multiplicative: a listing at 10× is as odd as one at 0.1×), and the weighted median is the
+/// estimate with the weighted P25–P75 as its range. With fewer than three comparables the estimate
+/// comes from the retail price instead (about a third of it), with low certainty.
+public struct PriceEstimator: Sendable {
+    public struct Comparable: Sendable, Equatable {
+        public var amount: Double
+        public var currency: String
+        /// Normalised condition (`new`, `like_new`, ..., `unknown`).
+        public var condition: String
+        /// How well the listing matches the identified product, 0...1.
+        public var match: Double
+
+        public init(amount: Double, currency: String, condition: String = "unknown", match: Double = 1) {
+            self.amount = amount
+            self.currency = currency
+            self.condition = condition
+            self.match = match
+        }
+    }
+
+    public struct Estimate: Sendable, Equatable {
+        public var price: Double
+        public var low: Double
+        public var high: Double
+        public var certainty: Double
+        public var currency: String
+        /// `comparables` or `retail`.
+        public var basis: String
+        public var sampleSize: Int
+    }
+
+    /// Currency → value of one unit in `base`; e.g. base EUR, ["USD": 0.92]. Only what the
+    /// configuration gives: no rate is ever made up.
+    public var rates: [String: Double]
+    public var base: String?
+    public var minimumComparables = 3
+
+    public init(rates: [String: Double] = [:], base: String? = nil) {
+        self.rates = rates
+        self.base = base
+    }
+
+    /// Weight of a listing by condition: used items in good shape are the comparables we want;
+    /// new ones price above and "for parts" says little.
+    static func conditionWeight(_ condition: String) -> Double {
+        switch condition {
+        case "like_new", "very_good", "good": return 1.0
+        case "used": return 0.9
+        case "acceptable": return 0.7
+        case "unknown": return 0.7
+        case "new": return 0.5
+        default: return 0  // for_parts
+        }
+    }
+
+    public func estimate(comparables: [Comparable], retail: (amount: Double, currency: String)?) -> Estimate? {
+        let usable = convert(comparables.filter { $0.amount > 0 && $0.amount.isFinite && PriceEstimator.conditionWeight($0.condition) > 0 })
+        let kept = PriceEstimator.withoutOutliers(usable.items)
+        if kept.count >= minimumComparables, let currency = usable.currency {
+            let weighted = kept.map { (value: $0.amount, weight: PriceEstimator.conditionWeight($0.condition) * max(0.05, min(1, $0.match))) }
+            let median = PriceEstimator.weightedQuantile(weighted, 0.5)
+            let low = PriceEstimator.weightedQuantile(weighted, 0.25)
+            let high = PriceEstimator.weightedQuantile(weighted, 0.75)
+            // More comparables and a tighter spread: more certain.
+            let sizeFactor = 1 - exp(-Double(kept.count) / 6)
+            let spread = median > 0 ? (high - low) / median : 1
+            let certainty = min(0.95, sizeFactor / (1 + 1.5 * spread))
+            return Estimate(price: median, low: low, high: high, certainty: PriceEstimator.round(certainty, places: 2),
+                            currency: currency, basis: "comparables", sampleSize: kept.count)
+        }
+        guard let retail, retail.amount > 0 else { return nil }
+        let certainty = kept.isEmpty ? 0.2 : 0.3
+        return Estimate(price: retail.amount / 3, low: retail.amount * 0.25, high: retail.amount * 0.40,
+                        certainty: certainty, currency: retail.currency, basis: "retail", sampleSize: kept.count)
+    }
+
+    /// All comparables in one currency: the configured base if every other one has a rate to it,
+    /// else the most common one; listings that cannot be converted are left out.
+    func convert(_ items: [Comparable]) -> (items: [Comparable], currency: String?) {
+        guard !items.isEmpty else { return ([], nil) }
+        var counts: [String: Int] = [:]
+        for item in items { counts[item.currency, default: 0] += 1 }
+        let majority = counts.max { $0.value < $1.value || ($0.value == $1.value && $0.key > $1.key) }?.key
+        let target = base ?? majority
+        guard let target else { return ([], nil) }
+        let converted = items.compactMap { item -> Comparable? in
+            if item.currency == target { return item }
+            guard let from = rates[item.currency] else { return nil }
+            let to = target == base ? 1 : rates[target]
+            guard let to, to > 0 else { return nil }
+            var copy = item
+            copy.amount = item.amount * from / to
+            copy.currency = target
+            return copy
+        }
+        return (converted, target)
+    }
+
+    /// Tukey fences (1.5 × IQR) on log price.
+    static func withoutOutliers(_ items: [Comparable]) -> [Comparable] {
+        guard items.count >= 4 else { return items }
+        let logs = items.map { Foundation.log($0.amount) }.sorted()
+        let q1 = quantile(logs, 0.25), q3 = quantile(logs, 0.75)
+        let iqr = q3 - q1
+        let low = q1 - 1.5 * iqr, high = q3 + 1.5 * iqr
+        return items.filter { let l = Foundation.log($0.amount); return l >= low && l <= high }
+    }
+
+    static func quantile(_ sorted: [Double], _ q: Double) -> Double {
+        guard !sorted.isEmpty else { return 0 }
+        let position = q * Double(sorted.count - 1)
+        let lower = Int(position.rounded(.down)), upper = Int(position.rounded(.up))
+        return sorted[lower] + (sorted[upper] - sorted[lower]) * (position - Double(lower))
+    }
+
+    /// The value where the cumulative weight first reaches `q` of the total (midpoint rule).
+    static func weightedQuantile(_ values: [(value: Double, weight: Double)], _ q: Double) -> Double {
+        let sorted = values.filter { $0.weight > 0 }.sorted { $0.value < $1.value }
+        guard !sorted.isEmpty else { return 0 }
+        let total = sorted.reduce(0) { $0 + $1.weight }
+        var cumulative = 0.0
+        for (i, item) in sorted.enumerated() {
+            let midpoint = (cumulative + item.weight / 2) / total
+            if midpoint >= q {
+                guard i > 0 else { return item.value }
+                let previous = sorted[i - 1]
+                let previousMid = (cumulative - previous.weight / 2) / total
+                let t = (q - previousMid) / (midpoint - previousMid)
+                return previous.value + (item.value - previous.value) * max(0, min(1, t))
+            }
+            cumulative += item.weight
+        }
+        return sorted[sorted.count - 1].value
+    }
+
+    static func round(_ value: Double, places: Int) -> Double {
+        let factor = pow(10, Double(places))
+        return (value * factor).rounded() / factor
+    }
+
+    /// Money as the wire wants it: a decimal string with two places.
+    public static func money(_ value: Double) -> String {
+        String(format: "%.2f", value)
+    }
+}
