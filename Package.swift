@@ -20,12 +20,15 @@ let package = Package(
                        providers: [.apt(["libssl-dev"])]),
         .systemLibrary(name: "CSQLite", path: "Sources/CSQLite", pkgConfig: "sqlite3",
                        providers: [.apt(["libsqlite3-dev"])]),
+        .systemLibrary(name: "CCurl", path: "Sources/CCurl", pkgConfig: "libcurl",
+                       providers: [.apt(["libcurl4-openssl-dev"])]),
 
         .target(name: "JSON"),
         .target(name: "EventLoop", dependencies: ["CEpoll"]),
         .target(name: "HTTP", dependencies: ["EventLoop", "JSON"]),
         .target(name: "Imaging"),
         .target(name: "Pipeline", dependencies: ["JSON", "CSQLite"]),
+        .target(name: "Outbound", dependencies: ["CCurl", "JSON"]),
         .target(name: "Producers", dependencies: ["Pipeline", "Imaging", "JSON"]),
         .target(name: "Gateway", dependencies: ["EventLoop", "HTTP", "Pipeline", "Imaging", "JSON", "COpenSSL"]),
         .target(name: "LensGPT", dependencies: [
@@ -39,6 +42,7 @@ let package = Package(
         .testTarget(name: "HTTPTests", dependencies: ["HTTP"]),
         .testTarget(name: "ImagingTests", dependencies: ["Imaging"]),
         .testTarget(name: "GatewayTests", dependencies: ["Gateway", "HTTP", "Pipeline", "Producers", "JSON"]),
+        .testTarget(name: "OutboundTests", dependencies: ["Outbound", "HTTP", "JSON"]),
     ],
     swiftLanguageModes: [.v6]
 )
