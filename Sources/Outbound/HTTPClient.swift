@@ -73,7 +73,9 @@ public final class HTTPClient: Sendable {
         default:
             if request.method != "POST" { handle.set(CURLOPT_CUSTOMREQUEST, request.method) }
         }
-        if let body = request.body ?? (request.method == "POST" ? [] : nil) {
+        // A body turns libcurl's request into a POST: GET and HEAD never carry one.
+        let sendsBody = request.method != "GET" && request.method != "HEAD"
+        if sendsBody, let body = request.body ?? (request.method == "POST" ? [] : nil) {
             _ = ccurl_setopt_off_t(handle.raw, CURLOPT_POSTFIELDSIZE_LARGE, curl_off_t(body.count))
             // COPYPOSTFIELDS copies, so the bytes need not outlive this call.
             body.withUnsafeBytes { raw in

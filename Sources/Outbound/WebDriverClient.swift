@@ -37,9 +37,10 @@ public final class WebDriverClient: Sendable {
     {
         let answer: (status: Int, value: JSONValue)
         do {
-            // A POST always carries a JSON body; chromedriver rejects one without.
-            answer = try http.json(method, baseURL + path, body ?? (method == "POST" ? .object(JSONObject()) : nil),
-                                   timeoutMillis: timeoutMillis ?? commandTimeoutMillis)
+            // A POST always carries a JSON body; chromedriver rejects one without. (Spelled out:
+            // JSONValue takes `nil` literals, so `body ?? nil` would send a JSON null.)
+            let payload: JSONValue? = method == "POST" ? (body ?? .object(JSONObject())) : body
+            answer = try http.json(method, baseURL + path, payload, timeoutMillis: timeoutMillis ?? commandTimeoutMillis)
         } catch {
             if error.kind == .badResponse { throw WebDriverError(.malformedResponse, "\(method) \(path): \(error.message)") }
             throw WebDriverError(.unreachable, "\(method) \(path): \(error.message)")
