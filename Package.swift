@@ -1,6 +1,12 @@
 // swift-tools-version:6.0
 import PackageDescription
 
+// The DemoWorld's page templates and scripts, compiled into the binary like the Lens profile.
+enum DemoWorldAssets {
+    static let embedded: [Resource] = ["lens-start.html", "lens-results.html", "lens-consent.html", "lens-sorry.html", "lens-page.js"]
+        .map { .embedInCode("Resources/\($0)") }
+}
+
 // One target per layer; see README "Layout". C libraries come in through small
 // system-library module maps with header-only shims (no C sources to compile).
 let package = Package(
@@ -29,10 +35,13 @@ let package = Package(
         .target(name: "Imaging"),
         .target(name: "Pipeline", dependencies: ["JSON", "CSQLite"]),
         .target(name: "Outbound", dependencies: ["CCurl", "JSON"]),
-        .target(name: "Producers", dependencies: ["Pipeline", "Imaging", "JSON"]),
+        .target(name: "DemoWorld", dependencies: ["HTTP", "JSON"], resources: DemoWorldAssets.embedded),
+        // The default Lens profile is a JSON file compiled into the binary (no bundle to ship beside it).
+        .target(name: "Producers", dependencies: ["Pipeline", "Imaging", "JSON", "Outbound"],
+                resources: [.embedInCode("Resources/google-lens.json")]),
         .target(name: "Gateway", dependencies: ["EventLoop", "HTTP", "Pipeline", "Imaging", "JSON", "COpenSSL"]),
         .target(name: "LensGPT", dependencies: [
-            "Gateway", "HTTP", "Pipeline", "Producers", "JSON", "CEpoll",
+            "Gateway", "HTTP", "Pipeline", "Producers", "JSON", "CEpoll", "Outbound", "DemoWorld", "Imaging",
             .product(name: "ArgumentParser", package: "swift-argument-parser"),
             .product(name: "Logging", package: "swift-log"),
         ]),
