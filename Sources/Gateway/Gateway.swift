@@ -18,6 +18,7 @@ public final class Gateway: Sendable {
     /// Starts serving. `graph` is the stage tree (`StageTree.graph()` in production).
     public init(settings: GatewaySettings, graph: PipelineGraph,
                 readinessChecks: [@Sendable () -> (name: String, state: String, ok: Bool)] = [],
+                extraResponder: (@Sendable (HTTPRequestHead) -> HTTPResponse?)? = nil,
                 onLog: (@Sendable (HTTPRequestLog) -> Void)? = nil) throws
     {
         let uploads = settings.dataDirectory + "/tmp"
@@ -47,7 +48,8 @@ public final class Gateway: Sendable {
             metrics.runFinished(summary)
         }
         let context = GatewayContext(settings: settings, hub: hub, store: store, metrics: metrics,
-                                     uploadDirectory: uploads, readinessChecks: readinessChecks)
+                                     uploadDirectory: uploads, readinessChecks: readinessChecks,
+                                     extraResponder: extraResponder)
         self.context = context
 
         let counter = ConnectionGauge()

@@ -13,10 +13,14 @@ public final class GatewayContext: Sendable {
     let uploadDirectory: String
     /// Extra readiness checks (browser, LLM) added by later stages: name → state, ok.
     let readinessChecks: [@Sendable () -> (name: String, state: String, ok: Bool)]
+    /// Answers for GET paths that are neither API nor `web/` files (the demo's sample photos).
+    let extraResponder: (@Sendable (HTTPRequestHead) -> HTTPResponse?)?
 
     init(settings: GatewaySettings, hub: ResultHub, store: ResultStore, metrics: Metrics, uploadDirectory: String,
-         readinessChecks: [@Sendable () -> (name: String, state: String, ok: Bool)])
+         readinessChecks: [@Sendable () -> (name: String, state: String, ok: Bool)],
+         extraResponder: (@Sendable (HTTPRequestHead) -> HTTPResponse?)? = nil)
     {
+        self.extraResponder = extraResponder
         self.settings = settings
         self.hub = hub
         self.store = store

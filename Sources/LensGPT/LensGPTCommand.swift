@@ -7,6 +7,8 @@ public struct LensGPTCommand: ParsableCommand {
         abstract: "Identify a product from a photo and stream what it is and what it is worth.",
         subcommands: [
             ServeCommand.self,
+            LensCommand.self,
+            DemoWorldCommand.self,
         ]
     )
 

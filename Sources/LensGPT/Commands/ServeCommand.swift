@@ -1,9 +1,11 @@
 import ArgumentParser
 import CEpoll
+import DemoWorld
 import Gateway
 import Glibc
 import HTTP
 import Logging
+import Outbound
 import Producers
 
 /// `lens-gpt serve`: runs the gateway until SIGTERM or SIGINT.
@@ -30,6 +32,8 @@ struct ServeCommand: ParsableCommand {
     @Option(help: "Time limit of each pipeline stage in ms (LENS_GPT_STAGE_TIMEOUT_MS, default 60000).") var stageTimeoutMs: String?
     @Option(help: "Days finished results are kept (LENS_GPT_RETENTION_DAYS, default 7).") var retentionDays: String?
     @Option(help: "trace, debug, info, notice, warning, error (LENS_GPT_LOG_LEVEL, default info).") var logLevel: String?
+    @OptionGroup var lens: LensOptions
+    @Flag(help: "Run against the offline demo world: the Lens replica on loopback with a local chromedriver (LENS_GPT_DEMO).") var demo = false
 
     func resolveSettings() throws -> GatewaySettings {
         var s = GatewaySettings()
@@ -75,15 +79,47 @@ struct ServeCommand: ParsableCommand {
             throw ValidationError("\(error)")
         }
 
+        let demoWorld: DemoWorld?
+        let lensSetup: LensSetup?
+        do {
+            demoWorld = try Setting.bool(demo, env: "LENS_GPT_DEMO") ? DemoWorld(host: "127.0.0.1", port: 0) : nil
+            lensSetup = try LensSetup.make(lens, dataDirectory: settings.dataDirectory, lensURL: demoWorld?.lensURL())
+        } catch {
+            logger.critical("cannot start: \(error)")
+            throw ExitCode.failure
+        }
+        if demoWorld != nil && lensSetup == nil {
+            logger.critical("--demo needs a browser: install chromedriver (Debian: chromium-driver) or set --webdriver-url")
+            throw ExitCode.failure
+        }
+        let pool = lensSetup?.pool
+        let browserCheck: @Sendable () -> (name: String, state: String, ok: Bool) = {
+            let state = pool?.browserState ?? .notConfigured
+            return ("browser", state.rawValue, state == .ready || state == .notConfigured)
+        }
+
+        let samples: (@Sendable (HTTPRequestHead) -> HTTPResponse?)? = demoWorld == nil ? nil : { @Sendable head in DemoWorld.sampleResponse(head) }
         let gateway: Gateway
         do {
-            gateway = try Gateway(settings: settings, graph: StageTree.graph(stageTimeoutMillis: settings.stageTimeoutMillis),
+            gateway = try Gateway(settings: settings,
+                                  graph: StageTree.graph(stageTimeoutMillis: settings.stageTimeoutMillis, lens: lensSetup?.runner),
+                                  readinessChecks: [browserCheck],
+                                  extraResponder: samples,
                                   onLog: { entry in RequestLog.write(entry, to: logger) })
         } catch {
             logger.critical("cannot start: \(error)")
             throw ExitCode.failure
         }
         logger.info("lens-gpt listening on http://\(settings.http.host):\(gateway.port) (data: \(settings.dataDirectory), \(settings.http.loopCount) loops, \(settings.workers) workers)")
+        if let lensSetup {
+            lensSetup.pool.warmUp()
+            logger.info("lens: \(lensSetup.pool.configuration.size) browser sessions from \(lensSetup.endpointDescription), starting at \(lensSetup.runner.profile.startURL)")
+        } else {
+            logger.notice("lens: no browser configured (set --webdriver-url or install chromedriver); runs give image-info only")
+        }
+        if let demoWorld {
+            logger.info("demo world on \(demoWorld.baseURL): Lens replica \(demoWorld.lensURL()), sample photos at /demo/samples.json")
+        }
 
         var set = sigset_t()
         sigemptyset(&set)
@@ -93,6 +129,8 @@ struct ServeCommand: ParsableCommand {
         sigwait(&set, &received)
         logger.info("signal \(received): finishing runs in progress, then stopping")
         gateway.shutdown()
+        lensSetup?.pool.shutdown()
+        demoWorld?.shutdown()
         logger.info("stopped")
     }
 }
