@@ -68,6 +68,7 @@ public struct LensProfile: Sendable {
             throw Invalid(description: "\(origin): \(error)")
         }
         let reader = ProfileReader(root: root, origin: origin)
+        let startURL = try reader.string("start_url")
         let methodName = try reader.string("upload", "method", default: "inject")
         guard let method = UploadMethod(rawValue: methodName) else {
             throw Invalid(description: "\(origin): upload.method must be \"inject\" or \"path\", not \"\(methodName)\"")
@@ -93,7 +94,7 @@ public struct LensProfile: Sendable {
         }
         return LensProfile(
             name: try reader.string("name", default: "lens"),
-            startURL: try reader.string("start_url"),
+            startURL: startURL,
             consentURLContains: try reader.strings("consent", "url_contains"),
             consentDetectSelectors: try reader.strings("consent", "detect_selectors"),
             consentAcceptSelectors: try reader.strings("consent", "accept_selectors"),
