@@ -67,6 +67,7 @@ public final class BrowserPool: Sendable {
     private let permits: DispatchSemaphore
     private let state = Mutex(PoolState())
     private let background = DispatchQueue(label: "lens-gpt.browser-pool", attributes: .concurrent)
+    private let waiters = Atomic(0)
 
     struct Entry {
         let session: WebDriverSession
@@ -106,6 +107,8 @@ public final class BrowserPool: Sendable {
     /// Sessions that exist now (for metrics and tests).
     public var liveSessions: Int { state.withLock { $0.live } }
     public var idleSessions: Int { state.withLock { $0.idle.count } }
+    /// Requests waiting for a free session now.
+    public var waiting: Int { waiters.load(ordering: .relaxed) }
 
     /// Runs `body` with a session of its own. If `body` throws, the session is recycled.
     public func withSession<T>(waitMillis: Int? = nil, _ body: (WebDriverSession) throws -> T) throws -> T {
@@ -126,7 +129,10 @@ public final class BrowserPool: Sendable {
         guard !state.withLock({ $0.shutDown }) else {
             throw BrowserPoolError(kind: .shutDown, message: "the browser pool is shut down")
         }
-        guard permits.wait(timeout: .now() + .milliseconds(max(0, wait))) == .success else {
+        waiters.add(1, ordering: .relaxed)
+        let granted = permits.wait(timeout: .now() + .milliseconds(max(0, wait)))
+        waiters.subtract(1, ordering: .relaxed)
+        guard granted == .success else {
             throw BrowserPoolError(kind: .busy, message: "all \(configuration.size) browser sessions stayed busy for \(wait) ms")
         }
         while let entry = state.withLock({ $0.idle.popLast() }) {

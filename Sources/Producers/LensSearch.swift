@@ -30,6 +30,7 @@ struct LensSearch {
     private func reachUploadControl() throws(LensFailure) {
         let stepDeadline = min(deadline, Clock.millis() + profile.uploadTimeoutMillis)
         var consentSince: Int?
+        var consentClickedAt = Int.min / 2
         var openedPanel = false
         while true {
             let state = try probe()
@@ -40,8 +41,13 @@ struct LensSearch {
                 if Clock.millis() - since > profile.consentTimeoutMillis {
                     throw .consent("the consent wall at \(state.url) stayed after pressing accept for \(profile.consentTimeoutMillis) ms")
                 }
-                if try click(profile.consentAcceptSelectors) == nil && Clock.millis() - since > profile.consentTimeoutMillis / 2 {
-                    throw .consent("no accept button of the profile on the consent wall at \(state.url)")
+                // One press, then time for the page to move on before pressing again.
+                if Clock.millis() - consentClickedAt > 2_000 {
+                    if try click(profile.consentAcceptSelectors) != nil {
+                        consentClickedAt = Clock.millis()
+                    } else if Clock.millis() - since > profile.consentTimeoutMillis / 2 {
+                        throw .consent("no accept button of the profile on the consent wall at \(state.url)")
+                    }
                 }
             } else if state.input {
                 return

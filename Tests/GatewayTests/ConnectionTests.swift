@@ -77,6 +77,9 @@ import Testing
         let server = try TestServer()
         defer { server.stop() }
         _ = try server.classify(TestImages.png(width: 4, height: 4))
+        // The upload's connection is closed by the client; on a busy machine the server may not
+        // have seen that yet. Wait for it, so the gauge below counts only the /metrics request.
+        #expect(waitUntil { server.gateway.server.connections.current == 0 })
         let metrics = try server.get("/metrics")
         #expect(metrics.status == 200)
         #expect(metrics.header("Content-Type")?.hasPrefix("text/plain; version=0.0.4") == true)

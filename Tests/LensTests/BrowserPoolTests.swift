@@ -76,7 +76,7 @@ final class FakeWebDriver: Sendable {
         let pool = pool(driver, size: 1, waitMillis: 5_000)
         let held = try pool.acquire()
         async let waiter: String = { try pool.withSession { $0.id } }()
-        try await Task.sleep(for: .milliseconds(50))  // lets the waiter queue; the result does not depend on it
+        #expect(waitFor { pool.waiting == 1 })
         pool.release(held, healthy: true)
         #expect(try await waiter == held.session.id)
     }
