@@ -1,6 +1,12 @@
 // swift-tools-version:6.0
 import PackageDescription
 
+// The DemoWorld's page templates and scripts, compiled into the binary like the Lens profile.
+enum DemoWorldAssets {
+    static let embedded: [Resource] = ["lens-start.html", "lens-results.html", "lens-consent.html", "lens-sorry.html", "lens-page.js"]
+        .map { .embedInCode("Resources/\($0)") }
+}
+
 // One target per layer; see README "Layout". C libraries come in through small
 // system-library module maps with header-only shims (no C sources to compile).
 let package = Package(
@@ -8,7 +14,6 @@ let package = Package(
     platforms: [.macOS(.v14)],
     products: [
         .executable(name: "lens-gpt", targets: ["lens-gpt"]),
-
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
@@ -23,6 +28,8 @@ let package = Package(
         .systemLibrary(name: "CLibXML2", path: "Sources/CLibXML2", pkgConfig: "libxml-2.0",
                        providers: [.apt(["libxml2-dev"])]),
         .systemLibrary(name: "CZlib", path: "Sources/CZlib", providers: [.apt(["zlib1g-dev"])]),
+        .systemLibrary(name: "CCurl", path: "Sources/CCurl", pkgConfig: "libcurl",
+                       providers: [.apt(["libcurl4-openssl-dev"])]),
 
         .target(name: "JSON"),
         .target(name: "TLS", dependencies: ["COpenSSL"]),
@@ -31,10 +38,14 @@ let package = Package(
         .target(name: "Imaging"),
         .target(name: "Extraction", dependencies: ["JSON", "CLibXML2", "CZlib"]),
         .target(name: "Pipeline", dependencies: ["JSON", "CSQLite"]),
-        .target(name: "Producers", dependencies: ["Pipeline", "Imaging", "JSON"]),
+        .target(name: "Outbound", dependencies: ["CCurl", "JSON"]),
+        .target(name: "DemoWorld", dependencies: ["HTTP", "JSON"], resources: DemoWorldAssets.embedded),
+        // The default Lens profile is a JSON file compiled into the binary (no bundle to ship beside it).
+        .target(name: "Producers", dependencies: ["Pipeline", "Imaging", "JSON", "Outbound"],
+                resources: [.embedInCode("Resources/google-lens.json")]),
         .target(name: "Gateway", dependencies: ["EventLoop", "HTTP", "Pipeline", "Imaging", "JSON", "COpenSSL", "TLS"]),
         .target(name: "LensGPT", dependencies: [
-            "Gateway", "HTTP", "Pipeline", "Producers", "JSON", "CEpoll", "TLS", "Extraction",
+            "Gateway", "HTTP", "Pipeline", "Producers", "JSON", "CEpoll", "TLS", "Extraction", "Outbound", "DemoWorld", "Imaging",
             .product(name: "ArgumentParser", package: "swift-argument-parser"),
             .product(name: "Logging", package: "swift-log"),
         ]),
@@ -49,6 +60,8 @@ let package = Package(
         .testTarget(name: "GatewayTests", dependencies: ["Gateway", "HTTP", "Pipeline", "Producers", "JSON", "TLS", "COpenSSL"]),
         .testTarget(name: "ExtractionTests", dependencies: ["Extraction", "JSON"],
                     exclude: ["Fixtures"]),
+        .testTarget(name: "OutboundTests", dependencies: ["Outbound", "HTTP", "JSON"]),
+        .testTarget(name: "LensTests", dependencies: ["Producers", "Outbound", "DemoWorld", "Gateway", "HTTP", "Pipeline", "JSON"]),
     ],
     swiftLanguageModes: [.v6]
 )

@@ -21,6 +21,7 @@ public final class Gateway: Sendable {
     /// `store`: where results are kept; nil for the SQLite file in the data directory.
     public init(settings: GatewaySettings, graph: PipelineGraph, store injected: ResultStore? = nil,
                 readinessChecks: [@Sendable () -> (name: String, state: String, ok: Bool)] = [],
+                extraResponder: (@Sendable (HTTPRequestHead) -> HTTPResponse?)? = nil,
                 onLog: (@Sendable (HTTPRequestLog) -> Void)? = nil) throws
     {
         let uploads = settings.dataDirectory + "/tmp"
@@ -50,7 +51,8 @@ public final class Gateway: Sendable {
             metrics.runFinished(summary)
         }
         let context = GatewayContext(settings: settings, hub: hub, store: store, metrics: metrics,
-                                     uploadDirectory: uploads, readinessChecks: readinessChecks)
+                                     uploadDirectory: uploads, readinessChecks: readinessChecks,
+                                     extraResponder: extraResponder)
         self.context = context
 
         let counter = ConnectionGauge()

@@ -16,10 +16,14 @@ public final class GatewayContext: Sendable {
     let rateLimiter: RateLimiter
     /// Signs result URLs when an API token is set.
     let resultTokens: ResultToken?
+    /// Answers for GET paths that are neither API nor `web/` files (the demo's sample photos).
+    let extraResponder: (@Sendable (HTTPRequestHead) -> HTTPResponse?)?
 
     init(settings: GatewaySettings, hub: ResultHub, store: ResultStore, metrics: Metrics, uploadDirectory: String,
-         readinessChecks: [@Sendable () -> (name: String, state: String, ok: Bool)])
+         readinessChecks: [@Sendable () -> (name: String, state: String, ok: Bool)],
+         extraResponder: (@Sendable (HTTPRequestHead) -> HTTPResponse?)? = nil)
     {
+        self.extraResponder = extraResponder
         self.settings = settings
         self.hub = hub
         self.store = store

@@ -44,6 +44,7 @@ struct GatewayRouter: Sendable {
             return respond(writer, response)
         default:
             guard isRead else { return respond(writer, methodNotAllowed("GET, HEAD")) }
+            if let extra = gateway.extraResponder?(head) { return respond(writer, extra) }
             return respond(writer, gateway.staticFiles.response(for: head))
         }
     }

@@ -10,6 +10,8 @@ public struct LensGPTCommand: ParsableCommand {
             DevCertCommand.self,
             ExtractCommand.self,
             PriceCommand.self,
+            LensCommand.self,
+            DemoWorldCommand.self,
         ]
     )
 

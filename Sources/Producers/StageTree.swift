@@ -3,9 +3,14 @@ import Pipeline
 /// The stages of a run and what each depends on: the one place the tree is declared.
 /// Adding a stage is a new `Producer` plus one line here.
 public enum StageTree {
-    public static func graph(stageTimeoutMillis: Int = 60_000) throws -> PipelineGraph {
-        try PipelineGraph([
+    /// `lens` is the browser-backed Lens step; without a browser the tree is `image-info` alone.
+    public static func graph(stageTimeoutMillis: Int = 60_000, lens: LensRunner? = nil) throws -> PipelineGraph {
+        var nodes: [PipelineGraph.Node] = [
             .init(ImageInfoProducer(), timeoutMillis: stageTimeoutMillis),
-        ])
+        ]
+        if let lens {
+            nodes.append(.init(LensMatchesProducer(runner: lens), dependsOn: ["image-info"], timeoutMillis: stageTimeoutMillis))
+        }
+        return try PipelineGraph(nodes)
     }
 }

@@ -1,9 +1,11 @@
 import ArgumentParser
 import CEpoll
+import DemoWorld
 import Gateway
 import Glibc
 import HTTP
 import Logging
+import Outbound
 import Producers
 import TLS
 
@@ -41,6 +43,8 @@ struct ServeCommand: ParsableCommand {
     @Option(help: "HTTPS port (LENS_GPT_TLS_PORT, default 3443).") var tlsPort: String?
     @Option(help: "With HTTPS, the plaintext port: keep, off or redirect (LENS_GPT_PLAINTEXT, default keep).") var plaintext: String?
     @Option(help: "Milliseconds allowed for a TLS handshake (LENS_GPT_TLS_HANDSHAKE_TIMEOUT_MS, default 10000).") var tlsHandshakeTimeoutMs: String?
+    @OptionGroup var lens: LensOptions
+    @Flag(help: "Run against the offline demo world: the Lens replica on loopback with a local chromedriver (LENS_GPT_DEMO).") var demo = false
 
     func resolveSettings() throws -> GatewaySettings {
         var s = GatewaySettings()
@@ -113,9 +117,32 @@ struct ServeCommand: ParsableCommand {
             throw ValidationError("\(error)")
         }
 
+        let demoWorld: DemoWorld?
+        let lensSetup: LensSetup?
+        do {
+            demoWorld = try Setting.bool(demo, env: "LENS_GPT_DEMO") ? DemoWorld(host: "127.0.0.1", port: 0) : nil
+            lensSetup = try LensSetup.make(lens, dataDirectory: settings.dataDirectory, lensURL: demoWorld?.lensURL())
+        } catch {
+            logger.critical("cannot start: \(error)")
+            throw ExitCode.failure
+        }
+        if demoWorld != nil && lensSetup == nil {
+            logger.critical("--demo needs a browser: install chromedriver (Debian: chromium-driver) or set --webdriver-url")
+            throw ExitCode.failure
+        }
+        let pool = lensSetup?.pool
+        let browserCheck: @Sendable () -> (name: String, state: String, ok: Bool) = {
+            let state = pool?.browserState ?? .notConfigured
+            return ("browser", state.rawValue, state == .ready || state == .notConfigured)
+        }
+
+        let samples: (@Sendable (HTTPRequestHead) -> HTTPResponse?)? = demoWorld == nil ? nil : { @Sendable head in DemoWorld.sampleResponse(head) }
         let gateway: Gateway
         do {
-            gateway = try Gateway(settings: settings, graph: StageTree.graph(stageTimeoutMillis: settings.stageTimeoutMillis),
+            gateway = try Gateway(settings: settings,
+                                  graph: StageTree.graph(stageTimeoutMillis: settings.stageTimeoutMillis, lens: lensSetup?.runner),
+                                  readinessChecks: [browserCheck],
+                                  extraResponder: samples,
                                   onLog: { entry in RequestLog.write(entry, to: logger) })
         } catch {
             logger.critical("cannot start: \(error)")
@@ -127,6 +154,15 @@ struct ServeCommand: ParsableCommand {
                 : listening + " (\(settings.plaintext.rawValue)) and https://\(settings.http.host):\(tlsPort)"
         }
         logger.info("lens-gpt listening on \(listening) (data: \(settings.dataDirectory), \(settings.http.loopCount) loops, \(settings.workers) workers)")
+        if let lensSetup {
+            lensSetup.pool.warmUp()
+            logger.info("lens: \(lensSetup.pool.configuration.size) browser sessions from \(lensSetup.endpointDescription), starting at \(lensSetup.runner.profile.startURL)")
+        } else {
+            logger.notice("lens: no browser configured (set --webdriver-url or install chromedriver); runs give image-info only")
+        }
+        if let demoWorld {
+            logger.info("demo world on \(demoWorld.baseURL): Lens replica \(demoWorld.lensURL()), sample photos at /demo/samples.json")
+        }
 
         var set = sigset_t()
         sigemptyset(&set)
@@ -148,6 +184,8 @@ struct ServeCommand: ParsableCommand {
         }
         logger.info("signal \(received): finishing runs in progress, then stopping")
         gateway.shutdown()
+        lensSetup?.pool.shutdown()
+        demoWorld?.shutdown()
         logger.info("stopped")
     }
 }

@@ -1,0 +1,92 @@
+/// `{{name}}` substitution in the replica's page templates (values are inserted as given:
+/// callers escape them for where they go).
+enum PageTemplate {
+    static func render(_ template: [UInt8], _ values: [String: String]) -> [UInt8] {
+        var text = String(decoding: template, as: UTF8.self)
+        for (name, value) in values {
+            text = text.replacing("{{\(name)}}", with: value)
+        }
+        return Array(text.utf8)
+    }
+}
+
+enum Escape {
+    static func html(_ text: String) -> String {
+        var out = ""
+        for c in text {
+            switch c {
+            case "&": out += "&amp;"
+            case "<": out += "&lt;"
+            case ">": out += "&gt;"
+            case "\"": out += "&quot;"
+            case "'": out += "&#39;"
+            default: out.append(c)
+            }
+        }
+        return out
+    }
+
+    /// Percent-encodes everything but unreserved characters (RFC 3986).
+    static func component(_ text: String) -> String {
+        var out = ""
+        for byte in text.utf8 {
+            switch byte {
+            case UInt8(ascii: "A")...UInt8(ascii: "Z"), UInt8(ascii: "a")...UInt8(ascii: "z"),
+                 UInt8(ascii: "0")...UInt8(ascii: "9"), UInt8(ascii: "-"), UInt8(ascii: "."), UInt8(ascii: "_"), UInt8(ascii: "~"):
+                out.append(Character(Unicode.Scalar(byte)))
+            default:
+                let hex = Array("0123456789ABCDEF")
+                out += "%\(hex[Int(byte >> 4)])\(hex[Int(byte & 15)])"
+            }
+        }
+        return out
+    }
+
+    /// Decodes `%XX` and `+` (form encoding); nil for malformed escapes or invalid UTF-8.
+    static func decodeComponent<S: StringProtocol>(_ text: S) -> String? {
+        var out: [UInt8] = []
+        var bytes = text.utf8.makeIterator()
+        while let byte = bytes.next() {
+            if byte == UInt8(ascii: "%") {
+                guard let hi = bytes.next(), let lo = bytes.next(),
+                      let value = UInt8(String(decoding: [hi, lo], as: UTF8.self), radix: 16) else { return nil }
+                out.append(value)
+            } else {
+                out.append(byte == UInt8(ascii: "+") ? UInt8(ascii: " ") : byte)
+            }
+        }
+        return String(validating: out, as: UTF8.self)
+    }
+
+    /// `name=value&...` pairs, decoded.
+    static func form<S: StringProtocol>(_ text: S?) -> [(String, String)] {
+        guard let text else { return [] }
+        return text.split(separator: "&").compactMap { pair in
+            let kv = pair.split(separator: "=", maxSplits: 1, omittingEmptySubsequences: false)
+            guard let name = decodeComponent(kv[0]) else { return nil }
+            return (name, kv.count > 1 ? (decodeComponent(kv[1]) ?? "") : "")
+        }
+    }
+
+    /// JSON string literal for embedding in a `<script>` (also breaks `</script>`).
+    static func scriptString(_ text: String) -> String {
+        var out = "\""
+        for scalar in text.unicodeScalars {
+            switch scalar {
+            case "\"": out += "\\\""
+            case "\\": out += "\\\\"
+            case "<": out += "\\u003c"
+            case "\n": out += "\\n"
+            case "\r": out += "\\r"
+            default:
+                if scalar.value < 0x20 || scalar.value == 0x2028 || scalar.value == 0x2029 {
+                    let hex = String(scalar.value, radix: 16)
+                    out += "\\u" + String(repeating: "0", count: 4 - hex.count) + hex
+                } else {
+                    out.unicodeScalars.append(scalar)
+                }
+            }
+        }
+        return out + "\""
+    }
+}

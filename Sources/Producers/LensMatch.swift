@@ -1,0 +1,42 @@
+import JSON
+
+/// One visual match as the `lens-matches` event carries it (PROTOCOL.md).
+public struct LensMatch: Sendable, Equatable {
+    public var title: String
+    public var link: String
+    public var domain: String
+    public var source: String?
+    public var price: String?
+    public var currency: String?
+    public var thumbnail: String?
+    public var position: Int
+
+    /// A match from what the profile's extraction script read off a card; nil when the card
+    /// has no usable link or title.
+    init?(raw: JSONValue, position: Int) {
+        guard let rawLink = raw["link"]?.stringValue, let title = raw["title"]?.stringValue, !title.isEmpty else { return nil }
+        let link = LensLinks.clean(rawLink)
+        guard let domain = LensLinks.domain(link) else { return nil }
+        self.title = title
+        self.link = link
+        self.domain = domain
+        source = raw["source"]?.stringValue.flatMap { $0.isEmpty ? nil : $0 }
+        if let text = raw["price"]?.stringValue, let parsed = PriceText.parse(text) {
+            price = parsed.amount
+            currency = parsed.currency
+        }
+        thumbnail = raw["thumbnail"]?.stringValue.flatMap { $0.isEmpty ? nil : $0 }
+        self.position = position
+    }
+
+    /// Known keys only: a client can tell "no price shown" from "price 0".
+    public var json: JSONValue {
+        var object: JSONObject = ["title": .string(title), "link": .string(link), "domain": .string(domain)]
+        if let source { object["source"] = .string(source) }
+        if let price { object["price"] = .string(price) }
+        if let currency { object["currency"] = .string(currency) }
+        if let thumbnail { object["thumbnail"] = .string(thumbnail) }
+        object["position"] = .int(position)
+        return .object(object)
+    }
+}
