@@ -14,6 +14,8 @@ import Testing
         process.executableURL = URL(fileURLWithPath: "/bin/sh")
         process.arguments = ["-c", "ulimit -n \(descriptorLimit) && exec \"$0\" serve --host 127.0.0.1 --port 0 --loops 1 --data-dir \"$1\" --web-dir \"$1\"",
                              ProcessTests.binary, directory]
+        // No chromedriver on PATH: this test is about the gateway's own descriptors, not the browser's.
+        process.environment = ["PATH": "/nonexistent", "HOME": directory]
         let log = Pipe()
         process.standardError = log
         process.standardOutput = log
@@ -40,7 +42,7 @@ import Testing
         let directory = NSTemporaryDirectory() + "lens-gpt-emfile-" + UUID().uuidString
         try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true)
         defer { try? FileManager.default.removeItem(atPath: directory) }
-        let (process, port, _) = try start(descriptorLimit: 48, directory: directory)
+        let (process, port, log) = try start(descriptorLimit: 48, directory: directory)
         defer { if process.isRunning { process.terminate() } }
         // More connections than the process has descriptors: the extra ones are accepted and
         // closed at once (EMFILE), not left to make the listener spin.
@@ -65,6 +67,6 @@ import Testing
         // Graceful stop.
         kill(process.processIdentifier, SIGTERM)
         #expect(waitUntil(timeout: 15) { !process.isRunning })
-        #expect(process.terminationStatus == 0)
+        #expect(process.terminationStatus == 0, "server log: \(String(decoding: log.fileHandleForReading.availableData, as: UTF8.self).suffix(3000))")
     }
 }
