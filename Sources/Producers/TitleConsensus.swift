@@ -25,6 +25,16 @@ public struct TitleConsensus: Sendable {
         "gebraucht", "neu", "occasion", "neuf", "usato", "nuovo", "segunda", "mano", "wie",
     ]
 
+    /// What kind of thing it is, not which one: never a model name on their own.
+    static let categoryWords: Set<String> = [
+        "lamp", "desk", "chair", "table", "sofa", "shelf", "shoe", "shoes", "sneaker", "sneakers", "boot", "boots",
+        "trainer", "trainers", "running", "trail", "headphones", "headphone", "earbuds", "earphones", "wireless",
+        "bluetooth", "noise", "cancelling", "canceling", "over-ear", "on-ear", "watch", "chronograph", "bag", "backpack",
+        "rucksack", "mug", "cup", "jacket", "coat", "shirt", "t-shirt", "dress", "jeans", "phone", "smartphone", "laptop",
+        "camera", "lens", "speaker", "office", "leather", "ceramic", "canvas", "led", "bike", "bicycle", "helmet",
+        "bottle", "kettle", "toaster", "blender", "vacuum", "cleaner", "light", "lighting", "kopfhörer", "lampe",
+    ]
+
     public func identify(titles: [String]) -> Identification? {
         let documents = titles.prefix(40).map(TitleConsensus.tokens)
         guard !documents.isEmpty else { return nil }
@@ -44,13 +54,27 @@ public struct TitleConsensus: Sendable {
                 }
             }
         }
-        guard let (brand, _) = brandScore.max(by: { $0.value < $1.value || ($0.value == $1.value && $0.key > $1.key) }),
-              let supporting = brandTitles[brand]
-        else { return nil }
-        let aliases = Set(BrandCatalog.entries.first { $0.name == brand }?.aliases.flatMap { $0.split(separator: " ").map(String.init) } ?? [])
+        let brand: String
+        let supporting: [Int]
+        let aliases: Set<String>
+        if let (known, _) = brandScore.max(by: { $0.value < $1.value || ($0.value == $1.value && $0.key > $1.key) }),
+           let titles = brandTitles[known]
+        {
+            brand = known
+            supporting = titles
+            aliases = Set(BrandCatalog.entries.first { $0.name == known }?.aliases.flatMap { $0.split(separator: " ").map(String.init) } ?? [])
+        } else if let leading = TitleConsensus.leadingWordConsensus(documents) {
+            // A brand the catalog does not know: most titles start with it.
+            brand = leading.display
+            supporting = leading.titles
+            aliases = [leading.key]
+        } else {
+            return nil
+        }
 
         // Model: the n-gram (1–4 words, no noise, not the brand) shared by most supporting titles.
         var support: [String: Set<Int>] = [:]
+        var leading: Set<String> = []
         var display: [String: String] = [:]
         for rank in supporting {
             let words = documents[rank].filter { !TitleConsensus.noise.contains($0.lower) && !aliases.contains($0.lower) }
@@ -59,14 +83,22 @@ public struct TitleConsensus: Sendable {
                     let slice = words[start..<start + length]
                     let key = slice.map(\.lower).joined(separator: " ")
                     support[key, default: []].insert(rank)
+                    if start == 0 { leading.insert(key) }
                     if display[key] == nil { display[key] = slice.map(\.text).joined(separator: " ") }
                 }
             }
         }
         let needed = supporting.count >= 3 ? max(2, Int((Double(supporting.count) * 0.3).rounded(.up))) : 1
+        // Longer shared phrases, phrases right after the brand, and not just category words.
+        func score(_ key: String, _ titles: Set<Int>) -> Double {
+            let words = key.split(separator: " ").map(String.init)
+            var value = Double(titles.count) * (1 + 0.35 * Double(words.count - 1))
+            if leading.contains(key) { value *= 1.5 }
+            if words.allSatisfy(TitleConsensus.categoryWords.contains) { value *= 0.3 }
+            return value
+        }
         let best = support.filter { $0.value.count >= needed }.max { a, b in
-            let sa = Double(a.value.count) * (1 + 0.35 * Double(a.key.split(separator: " ").count - 1))
-            let sb = Double(b.value.count) * (1 + 0.35 * Double(b.key.split(separator: " ").count - 1))
+            let sa = score(a.key, a.value), sb = score(b.key, b.value)
             return sa < sb || (sa == sb && a.key > b.key)
         }
         guard let best, let model = display[best.key] else { return nil }
@@ -74,6 +106,22 @@ public struct TitleConsensus: Sendable {
         let modelShare = Double(best.value.count) / Double(supporting.count)
         let confidence = min(0.95, (brandShare * modelShare * 100).rounded() / 100)
         return Identification(producer: brand, model: model, confidence: confidence)
+    }
+
+    /// The first meaningful word shared by most titles (at least two and 40% of them).
+    static func leadingWordConsensus(_ documents: [[Token]]) -> (key: String, display: String, titles: [Int])? {
+        var titles: [String: [Int]] = [:]
+        var display: [String: String] = [:]
+        for (rank, tokens) in documents.enumerated() {
+            guard let first = tokens.first(where: { !noise.contains($0.lower) && $0.lower.contains(where: \.isLetter) }) else { continue }
+            titles[first.lower, default: []].append(rank)
+            if display[first.lower] == nil { display[first.lower] = first.text }
+        }
+        guard let best = titles.max(by: { $0.value.count < $1.value.count || ($0.value.count == $1.value.count && $0.key > $1.key) }),
+              best.value.count >= 2, Double(best.value.count) >= 0.4 * Double(documents.count),
+              let shown = display[best.key]
+        else { return nil }
+        return (best.key, shown, best.value)
     }
 
     struct Token: Equatable {

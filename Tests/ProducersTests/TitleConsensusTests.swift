@@ -29,6 +29,18 @@ import Testing
         #expect(found.model.lowercased().contains("aeron"))
     }
 
+    @Test func aBrandTheCatalogDoesNotKnowIsTheSharedLeadingWord() throws {
+        let titles = [
+            "Nordlys Arc Desk Lamp - Nordic Living",
+            "Nordlys Arc LED desk lamp, brass",
+            "Arc desk lamp by Nordlys",
+            "Nordlys Arc Desk Lamp | eBay",
+        ]
+        let found = try #require(TitleConsensus().identify(titles: titles))
+        #expect(found.producer == "Nordlys")
+        #expect(found.model.lowercased().hasPrefix("arc"))
+    }
+
     @Test func nothingRecognisableGivesNil() {
         #expect(TitleConsensus().identify(titles: []) == nil)
         #expect(TitleConsensus().identify(titles: ["a wooden thing", "some object"]) == nil)
