@@ -90,7 +90,7 @@ enum VisiblePriceReader {
             guard let amount = parsed.amount, !DecimalText.isZero(amount) else { continue }
             // Bare numbers count only where the markup says "price".
             guard parsed.currencyText != nil || pricey else { continue }
-            guard !insideOtherProducts(index, in: document) else { continue }
+            guard !insideOtherProducts(index, in: document, heading: landmarks.heading) else { continue }
             var score = -Double(distance) / 150
             if pricey { score += 2 }
             let current = ByteSearch.containsAny(hints, PriceHints.strongBytes)
@@ -126,11 +126,14 @@ enum VisiblePriceReader {
         }
     }
 
-    /// Inside a recommendation strip, carousel or "similar items" block, however deep.
-    static func insideOtherProducts(_ index: Int, in document: HTMLDocument) -> Bool {
+    /// Inside a recommendation strip, carousel or "similar items" block, however deep. A
+    /// container that also holds the main heading is the page itself ("<body class=
+    /// "has-related-items">", a product carousel page), not a strip beside it.
+    static func insideOtherProducts(_ index: Int, in document: HTMLDocument, heading: Int?) -> Bool {
         var current = document.nodes[index].parent
         while let parent = current {
-            if ByteSearch.containsAny(Array(hintText(document.nodes[parent]).utf8), PriceHints.elsewhereBytes) {
+            let holdsHeading = heading.map { $0 > parent && $0 < document.nodes[parent].end } ?? false
+            if !holdsHeading, ByteSearch.containsAny(Array(hintText(document.nodes[parent]).utf8), PriceHints.elsewhereBytes) {
                 return true
             }
             current = document.nodes[parent].parent

@@ -15,6 +15,15 @@ struct VisiblePriceRuleTests {
         #expect(record.currency == "USD")
     }
 
+    @Test func aContainerHoldingTheHeadingIsThePageNotAStrip() throws {
+        let html = """
+        <html><body class="theme-related-items"><div class="page"><h1>Trail Runner 2</h1>
+        <span class="price">$89.00</span><button>Add to cart</button></div></body></html>
+        """
+        let record = try Extractor.extract(html: Array(html.utf8), url: nil)
+        #expect(record.price == "89.00")
+    }
+
     @Test func priceSplitOverSiblingsIsReadFromTheirParent() throws {
         let record = try extract("visible-split-currency.html")
         #expect(record.price == "294")
