@@ -17,13 +17,18 @@ extension HTMLDocument {
 
     /// Text a reader would see: script, style and template bodies left out, whitespace collapsed.
     public func visibleText(of node: Int, limit: Int = .max) -> String {
+        visibleText(of: node, limit: limit, skipping: HTMLDocument.invisible)
+    }
+
+    /// Visible text leaving out the subtrees of elements named in `skipping`.
+    func visibleText(of node: Int, limit: Int, skipping: Set<String>) -> String {
         var out = ""
         var length = 0  // UTF-8 bytes so far: counting characters each turn would be quadratic
         var index = node + 1
         let end = nodes[node].end
         while index < end, length < limit {
             let current = nodes[index]
-            if current.kind == .element, HTMLDocument.invisible.contains(current.name) {
+            if current.kind == .element, skipping.contains(current.name) {
                 index = current.end
                 continue
             }

@@ -1,26 +1,13 @@
 /// The fallback for pages with no structured price: the price shown nearest the main
 /// heading and the add-to-cart button, skipping struck-through old prices, per-unit prices,
-/// savings, instalments, review counts and identifiers.
+/// savings, instalments, shipping fees, review counts, identifiers and prices inside
+/// recommendation strips. Also corrects a markup price the page shows only as an old or
+/// opening price. The words it goes by are in `PriceHints`.
 enum VisiblePriceReader {
     /// Longest element text still read as one price ("$1,299.99", "Now 12,99 € inkl. MwSt.").
     static let maxPriceTextLength = 60
     /// How far from the landmarks (in nodes) a price may be before it is someone else's.
     static let maxDistance = 3_000
-
-    static let positiveHints = ["price", "preis", "prix", "precio", "prezzo", "cena", "цена", "amount", "cost"]
-    static let strongHints = ["sale", "current", "final", "our", "now", "offer", "special", "actual", "priceblock",
-                              "product-price", "price-now", "deal", "selling", "main-price", "buybox"]
-    static let negativeHints = [
-        "old", "was", "regular", "list", "strike", "original", "compare", "before", "rrp", "msrp", "uvp", "crossed",
-        "saving", "save", "discount", "per", "unit", "installment", "instalment", "monthly", "month", "shipping",
-        "delivery", "related", "recommend", "similar", "carousel", "upsell", "cross-sell", "crosssell", "footer",
-        "header", "nav", "menu", "minicart", "mini-cart", "basket", "review", "rating", "tax", "vat", "klarna",
-        "afterpay", "finance", "credit", "coupon", "reward", "points", "badge", "sponsored", "bundle", "accessor",
-    ]
-    static let negativeText = ["/kg", "/ kg", "per ", "/100", "/ 100", "/l", "/ l", "/m", "/ml", "/st", "/ea",
-                               "/unit", "each", "save", "off", "%", "review", "rating", "stars", "sterne",
-                               "month", "/mo", "mtl", "monat", "x ", "×", "shipping", "versand", "delivery",
-                               "livraison", "from", "ab ", "à partir", "was ", "statt", "uvp", "rrp", "list"]
 
     /// A price shown on the page and how it is presented.
     struct Candidate {
@@ -35,13 +22,21 @@ enum VisiblePriceReader {
         var node: Int
         /// Inside <del>, <s> or <strike>: the page itself says this price no longer applies.
         var struck: Bool
+        /// The element's own class or id names a charge other than the item's price (shipping,
+        /// a unit price, an instalment, a saving), or its text labels an estimate.
+        var notTheItem: Bool
+        /// Labelled as an auction's starting price.
+        var opening: Bool
     }
 
     /// How close (in nodes) a current price must sit to the crossed-out one to be its replacement.
     static let priceBlockSpan = 40
 
+    /// The best-placed price that nothing marks as something other than the item's price: a
+    /// shipping fee or a unit price is no answer even when it is the only number in sight.
     static func price(in document: HTMLDocument, landmarks: PageLandmarks) -> ParsedPrice? {
-        candidates(in: document, landmarks: landmarks).max(by: { $0.score < $1.score })?.price
+        candidates(in: document, landmarks: landmarks).filter { !$0.notTheItem && !$0.opening }
+            .max(by: { $0.score < $1.score })?.price
     }
 
     /// When markup gives one price but the page presents another as the current price and
@@ -51,13 +46,18 @@ enum VisiblePriceReader {
         let all = candidates(in: document, landmarks: landmarks, includeCrossedOut: true)
         let direct = all.filter(\.direct)
         let same = direct.filter { DecimalText.equal($0.price.amount, structured) }
-        guard !same.isEmpty, same.allSatisfy(\.old) else { return nil }
+        guard !same.isEmpty, same.allSatisfy({ $0.old || $0.opening }) else { return nil }
         // The replacement must sit in the same price block, or it is another product's price.
         // A struck-through markup price needs only a plain price beside it; one that is only
-        // labelled "old" needs a price labelled current.
+        // labelled "old" needs a price labelled current. An auction's opening price gives way
+        // to a higher bid shown beside it (bids only go up).
         let struck = same.allSatisfy(\.struck)
+        let opening = same.allSatisfy(\.opening)
         return direct.filter { candidate in
-            (candidate.current || struck) && !candidate.old && !DecimalText.equal(candidate.price.amount, structured)
+            let outbid = opening && DecimalText.less(structured, candidate.price.amount)
+            return (candidate.current || struck || outbid) && !candidate.old && !candidate.opening
+                && !candidate.notTheItem
+                && !DecimalText.equal(candidate.price.amount, structured)
                 && same.contains { abs($0.node - candidate.node) <= priceBlockSpan }
         }
             .max(by: { $0.score < $1.score })?.price
@@ -66,22 +66,23 @@ enum VisiblePriceReader {
     static func candidates(in document: HTMLDocument, landmarks: PageLandmarks, includeCrossedOut: Bool = false) -> [Candidate] {
         let nodes = document.nodes
         var found: [Candidate] = []
-        var seen = Set<Int>()
         for index in nodes.indices where nodes[index].kind == .element {
             let node = nodes[index]
-            let crossed = ["del", "s", "strike"].contains(node.name)
+            let crossed = crossedNames.contains(node.name)
             guard !HTMLDocument.invisible.contains(node.name), !["option", "select"].contains(node.name),
                   includeCrossedOut || !crossed
             else { continue }
             let hints = Array(hintText(node).utf8)
-            let pricey = ByteSearch.containsAny(hints, positiveHintBytes)
-            guard pricey || directText(of: index, in: document).unicodeScalars.contains(where: isCurrencyMark) else { continue }
-            let text = document.visibleText(of: index, limit: maxPriceTextLength * 4)
+            let pricey = ByteSearch.containsAny(hints, PriceHints.positiveBytes)
+            guard pricey || showsCurrency(index, in: document) else { continue }
+            let crossedAncestor = document.hasAncestor(index, named: crossedNames)
+            // A block holding a crossed-out price and the current one reads as the current one.
+            let skip = crossed || crossedAncestor ? HTMLDocument.invisible : HTMLDocument.invisible.union(crossedNames)
+            let text = document.visibleText(of: index, limit: maxPriceTextLength * 4, skipping: skip)
             guard !text.isEmpty, text.unicodeScalars.count <= maxPriceTextLength,
                   text.utf8.contains(where: { $0 >= 0x30 && $0 <= 0x39 }) else { continue }
             guard let distance = landmarks.distance(to: index) ?? (nodes.count < 5_000 ? 0 : nil),
                   distance <= maxDistance else { continue }
-            let crossedAncestor = document.hasAncestor(index, named: ["del", "s", "strike"])
             guard !document.hasAncestor(index, named: ["option", "nav", "footer", "header"]),
                   includeCrossedOut || !crossedAncestor
             else { continue }
@@ -89,36 +90,56 @@ enum VisiblePriceReader {
             guard let amount = parsed.amount, !DecimalText.isZero(amount) else { continue }
             // Bare numbers count only where the markup says "price".
             guard parsed.currencyText != nil || pricey else { continue }
-            if seen.contains(index) { continue }
-            seen.insert(index)
+            guard !insideOtherProducts(index, in: document, heading: landmarks.heading) else { continue }
             var score = -Double(distance) / 150
             if pricey { score += 2 }
-            let current = ByteSearch.containsAny(hints, strongHintBytes)
+            let current = ByteSearch.containsAny(hints, PriceHints.strongBytes)
             if current { score += 1.5 }
             let ancestorHints = Array(ancestorHintText(index, in: document).utf8)
-            let negative = ByteSearch.containsAny(hints, negativeHintBytes) || ByteSearch.containsAny(ancestorHints, negativeHintBytes)
+            let negative = ByteSearch.containsAny(hints, PriceHints.negativeBytes)
+                || ByteSearch.containsAny(ancestorHints, PriceHints.negativeBytes)
             if negative { score -= 4 }
             let lowered = Array(text.lowercased().utf8)
-            if ByteSearch.containsAny(lowered, negativeTextBytes) { score -= 3 }
+            if ByteSearch.containsAny(lowered, PriceHints.negativeTextBytes) { score -= 3 }
             if parsed.currencyText != nil { score += 1 }
             if let heading = landmarks.heading, index > heading { score += 0.5 }
-            let old = crossed || crossedAncestor || ByteSearch.containsAny(hints, oldHintBytes)
-                || ByteSearch.containsAny(ancestorHints, oldHintBytes)
+            let old = crossed || crossedAncestor || ByteSearch.containsAny(hints, PriceHints.oldBytes)
+                || ByteSearch.containsAny(ancestorHints, PriceHints.oldBytes)
             let direct = directText(of: index, in: document).utf8.contains(where: { $0 >= 0x30 && $0 <= 0x39 })
             found.append(Candidate(price: parsed, score: score, current: current, old: old, direct: direct, node: index,
-                                   struck: crossed || crossedAncestor))
+                                   struck: crossed || crossedAncestor, notTheItem: ByteSearch.containsAny(hints, PriceHints.notTheItemBytes)
+                                       || ByteSearch.containsAny(lowered, PriceHints.notTheItemTextBytes),
+                                   opening: ByteSearch.containsAny(lowered, PriceHints.openingBytes)))
         }
         return found
     }
 
-    static let positiveHintBytes = ByteSearch.bytes(positiveHints)
-    static let strongHintBytes = ByteSearch.bytes(strongHints)
-    static let negativeHintBytes = ByteSearch.bytes(negativeHints)
-    static let negativeTextBytes = ByteSearch.bytes(negativeText)
-    static let oldHintBytes = ByteSearch.bytes(oldHints)
+    static let crossedNames: Set<String> = ["del", "s", "strike"]
 
-    static let oldHints = ["old", "was", "regular", "strike", "original", "compare", "before", "rrp", "msrp", "uvp",
-                           "crossed", "full-price", "fullprice", "list-price", "listprice", "previous"]
+    /// The element's own text shows a currency, or one of its child elements' does: a price
+    /// split over siblings ("<b>294</b><span>元</span>") is read from their parent.
+    static func showsCurrency(_ index: Int, in document: HTMLDocument) -> Bool {
+        if directText(of: index, in: document).unicodeScalars.contains(where: isCurrencyMark) { return true }
+        return document.nodes[index].children.contains { child in
+            document.nodes[child].kind == .element
+                && directText(of: child, in: document).unicodeScalars.contains(where: isCurrencyMark)
+        }
+    }
+
+    /// Inside a recommendation strip, carousel or "similar items" block, however deep. A
+    /// container that also holds the main heading is the page itself ("<body class=
+    /// "has-related-items">", a product carousel page), not a strip beside it.
+    static func insideOtherProducts(_ index: Int, in document: HTMLDocument, heading: Int?) -> Bool {
+        var current = document.nodes[index].parent
+        while let parent = current {
+            let holdsHeading = heading.map { $0 > parent && $0 < document.nodes[parent].end } ?? false
+            if !holdsHeading, ByteSearch.containsAny(Array(hintText(document.nodes[parent]).utf8), PriceHints.elsewhereBytes) {
+                return true
+            }
+            current = document.nodes[parent].parent
+        }
+        return false
+    }
 
     static let currencyMarks: Set<Unicode.Scalar> = Set("$€£¥₹₽₩₪₺₴₫฿ł円元₸₼₾₦₱₲₡₵₭₮৳₨".unicodeScalars)
 

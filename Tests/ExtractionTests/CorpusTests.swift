@@ -39,7 +39,7 @@ struct CorpusTests {
             return Double(2 * c.tp) / Double(max(1, 2 * c.tp + c.fp + c.fn))
         }
         #expect(truth.count == 140)
-        #expect(f1("price") >= 0.88, "price F1 \(f1("price"))")
+        #expect(f1("price") >= 0.94, "price F1 \(f1("price"))")
         #expect(f1("availability") >= 0.96, "availability F1 \(f1("availability"))")
         #expect(f1("sku") >= 0.85, "sku F1 \(f1("sku"))")
     }
