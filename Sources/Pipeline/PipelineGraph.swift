@@ -4,12 +4,16 @@ public struct PipelineGraph: Sendable {
     public struct Node: Sendable {
         public let producer: any Producer
         public let dependsOn: [String]
+        /// Stages it waits for but can do without: it runs once they have ended in any way, and
+        /// gets the outputs of those that finished (a price estimate can go on without retail details).
+        public let optionallyAfter: [String]
         /// The stage's time limit; past it the stage fails with `stage_timeout`.
         public let timeoutMillis: Int
 
-        public init(_ producer: any Producer, dependsOn: [String] = [], timeoutMillis: Int = 60_000) {
+        public init(_ producer: any Producer, dependsOn: [String] = [], optionallyAfter: [String] = [], timeoutMillis: Int = 60_000) {
             self.producer = producer
             self.dependsOn = dependsOn
+            self.optionallyAfter = optionallyAfter
             self.timeoutMillis = timeoutMillis
         }
 
@@ -29,7 +33,7 @@ public struct PipelineGraph: Sendable {
             guard seen.insert(node.stage).inserted else { throw InvalidGraph(description: "stage \(node.stage) declared twice") }
         }
         for node in nodes {
-            for dependency in node.dependsOn where !seen.contains(dependency) {
+            for dependency in node.dependsOn + node.optionallyAfter where !seen.contains(dependency) {
                 throw InvalidGraph(description: "stage \(node.stage) depends on unknown stage \(dependency)")
             }
         }
@@ -38,7 +42,7 @@ public struct PipelineGraph: Sendable {
         var placed: Set<String> = []
         var remaining = nodes
         while !remaining.isEmpty {
-            let ready = remaining.filter { $0.dependsOn.allSatisfy(placed.contains) }
+            let ready = remaining.filter { ($0.dependsOn + $0.optionallyAfter).allSatisfy(placed.contains) }
             guard !ready.isEmpty else {
                 throw InvalidGraph(description: "stages \(remaining.map(\.stage)) depend on each other")
             }
@@ -51,7 +55,8 @@ public struct PipelineGraph: Sendable {
 
     public var stages: [String] { nodes.map(\.stage) }
 
-    /// Every stage that depends on `stage`, directly or not.
+    /// Every stage that depends on `stage` (and so cannot run when it fails), directly or not.
+    /// Optional dependants are not among them.
     public func dependants(of stage: String) -> [String] {
         var found: [String] = []
         var frontier = [stage]

@@ -65,13 +65,16 @@ final class PipelineRun: Sendable {
         let ready = state.withLock { s -> [PipelineGraph.Node] in
             let nodes = graph.nodes.filter { node in
                 s.stages[node.stage] == .waiting && node.dependsOn.allSatisfy { s.stages[$0] == .finished }
+                    && node.optionallyAfter.allSatisfy { [.finished, .failed, .skipped].contains(s.stages[$0]) }
             }
             for node in nodes { s.stages[node.stage] = .running }
             return nodes
         }
         for node in ready {
             progress(node.stage, "started")
-            let inputs = state.withLock { s in StageInputs(s.outputs.filter { node.dependsOn.contains($0.key) }) }
+            let inputs = state.withLock { s in
+                StageInputs(s.outputs.filter { node.dependsOn.contains($0.key) || node.optionallyAfter.contains($0.key) })
+            }
             let stageStart = PipelineClock.nanos()
             let deadline = stageStart + UInt64(node.timeoutMillis) * 1_000_000
             let context = StageContext(image: image, stage: node.stage, deadlineNanos: deadline, stream: stream)

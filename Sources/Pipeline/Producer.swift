@@ -32,6 +32,11 @@ public struct StageInputs: Sendable {
 
     public init(_ outputs: [String: any Sendable]) { self.outputs = outputs }
 
+    /// The output of an optional dependency, or nil when it did not finish.
+    public func optional<T>(_ stage: String, as type: T.Type = T.self) -> T? {
+        outputs[stage] as? T
+    }
+
     /// The output of `stage`, which must be one of the producer's dependencies.
     public func get<T>(_ stage: String, as type: T.Type = T.self) throws -> T {
         guard let value = outputs[stage] as? T else {

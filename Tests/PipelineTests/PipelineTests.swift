@@ -114,6 +114,19 @@ struct ScriptedProducer: Producer {
         #expect(done["stages"]?["price"]?["state"] == "skipped")
     }
 
+    @Test func anOptionalDependencyThatFailsDoesNotSkipItsDependant() throws {
+        let graph = try PipelineGraph([
+            .init(ScriptedProducer(stage: "retail", behaviour: .fail)),
+            .init(ScriptedProducer(stage: "offers", behaviour: .succeed)),
+            .init(ScriptedProducer(stage: "price", behaviour: .succeed), dependsOn: ["offers"], optionallyAfter: ["retail"]),
+        ])
+        let (hub, _) = try hub(graph)
+        let stream = try hub.submit(UploadedImage(id: "run-optional", path: "/nonexistent", bytes: 1)).stream
+        #expect(waitFinished(stream))
+        #expect(stream.status == .partial)
+        #expect(try payloads(stream, "price") == [["inputs": 1]])  // offers only: retail did not finish
+    }
+
     @Test func aStagePastItsTimeLimitFailsAndTheRunEnds() throws {
         let gate = DispatchSemaphore(value: 0), returned = DispatchSemaphore(value: 0)
         let graph = try PipelineGraph([
