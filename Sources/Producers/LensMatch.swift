@@ -11,6 +11,19 @@ public struct LensMatch: Sendable, Equatable {
     public var thumbnail: String?
     public var position: Int
 
+    public init(title: String, link: String, domain: String, source: String? = nil, price: String? = nil,
+                currency: String? = nil, thumbnail: String? = nil, position: Int)
+    {
+        self.title = title
+        self.link = link
+        self.domain = domain
+        self.source = source
+        self.price = price
+        self.currency = currency
+        self.thumbnail = thumbnail
+        self.position = position
+    }
+
     /// A match from what the profile's extraction script read off a card; nil when the card
     /// has no usable link or title.
     init?(raw: JSONValue, position: Int) {
