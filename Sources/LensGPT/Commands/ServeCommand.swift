@@ -43,6 +43,7 @@ struct ServeCommand: ParsableCommand {
     @Option(help: "HTTPS port (LENS_GPT_TLS_PORT, default 3443).") var tlsPort: String?
     @Option(help: "With HTTPS, the plaintext port: keep, off or redirect (LENS_GPT_PLAINTEXT, default keep).") var plaintext: String?
     @Option(help: "Milliseconds allowed for a TLS handshake (LENS_GPT_TLS_HANDSHAKE_TIMEOUT_MS, default 10000).") var tlsHandshakeTimeoutMs: String?
+    @Option(help: "Adds a stage that keeps each result running this many ms, emitting a tick event every second; for capacity tests and benchmarks (LENS_GPT_SYNTHETIC_STAGE_MS, default 0: off).") var syntheticStageMs: String?
     @OptionGroup var lens: LensOptions
     @Flag(help: "Run against the offline demo world: the Lens replica on loopback with a local chromedriver (LENS_GPT_DEMO).") var demo = false
 
@@ -140,7 +141,8 @@ struct ServeCommand: ParsableCommand {
         let gateway: Gateway
         do {
             gateway = try Gateway(settings: settings,
-                                  graph: StageTree.graph(stageTimeoutMillis: settings.stageTimeoutMillis, lens: lensSetup?.runner),
+                                  graph: StageTree.graph(stageTimeoutMillis: settings.stageTimeoutMillis, lens: lensSetup?.runner,
+                                                         syntheticStageMillis: try Setting.int(syntheticStageMs, env: "LENS_GPT_SYNTHETIC_STAGE_MS", default: 0)),
                                   readinessChecks: [browserCheck],
                                   extraResponder: samples,
                                   onLog: { entry in RequestLog.write(entry, to: logger) })

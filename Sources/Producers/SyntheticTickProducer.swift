@@ -1,0 +1,33 @@
+import Glibc
+import JSON
+import Pipeline
+
+/// `tick`: a stage that keeps a result running for a while, emitting one event per interval
+/// stamped with the wall clock at the moment it is put. Off unless asked for
+/// (`--synthetic-stage-ms`): it exists to measure how many live streams the gateway holds and
+/// how quickly an event reaches every subscriber.
+public struct SyntheticTickProducer: Producer {
+    public let stage = "tick"
+    let durationMillis: Int
+    let intervalMillis: Int
+
+    public init(durationMillis: Int, intervalMillis: Int = 1_000) {
+        self.durationMillis = durationMillis
+        self.intervalMillis = max(10, intervalMillis)
+    }
+
+    public func produce(_ inputs: StageInputs, _ context: StageContext) throws -> any Sendable {
+        var sent = 0
+        var elapsed = 0
+        while elapsed < durationMillis && context.remainingMillis > intervalMillis {
+            usleep(UInt32(intervalMillis) * 1_000)  // the stage's whole purpose is to pace itself
+            elapsed += intervalMillis
+            sent += 1
+            var now = timespec()
+            clock_gettime(CLOCK_REALTIME, &now)
+            let millis = Int(now.tv_sec) * 1_000 + Int(now.tv_nsec) / 1_000_000
+            context.emit(stage, ["n": .int(sent), "put_unix_ms": .int(millis)])
+        }
+        return sent
+    }
+}
