@@ -30,7 +30,9 @@ public final class EventLoop: @unchecked Sendable {  // wraps the epoll/eventfd 
         var handler: EventHandler
         var interest: UInt32
     }
-    private var registrations: [Int32: Registration] = [:]
+    /// Indexed by descriptor (small integers, reused by the kernel): no hashing per event.
+    private var registrations: [Registration?] = []
+    public private(set) var registeredCount = 0
     private var generation: UInt32 = 0
     private var timers = TimerHeap()
     private var laterTasks: [() -> Void] = []
@@ -69,26 +71,35 @@ public final class EventLoop: @unchecked Sendable {  // wraps the epoll/eventfd 
     public func register(fd: Int32, interest: UInt32, handler: EventHandler) throws {
         generation &+= 1
         let token = UInt64(UInt32(bitPattern: fd)) | UInt64(generation) << 32
+        guard fd >= 0 else { throw SystemError("epoll_ctl(add)", errno: EBADF) }
         guard cepoll_ctl(epollFD, EPOLL_CTL_ADD, fd, interest, token) == 0 else { throw SystemError("epoll_ctl(add)") }
-        registrations[fd] = Registration(generation: generation, handler: handler, interest: interest)
+        let index = Int(fd)
+        if index >= registrations.count {
+            registrations.append(contentsOf: repeatElement(nil, count: max(index + 1 - registrations.count, registrations.count)))
+        }
+        registrations[index] = Registration(generation: generation, handler: handler, interest: interest)
+        registeredCount += 1
     }
 
     /// Changes what a registered descriptor is watched for; does nothing when unchanged.
     public func setInterest(fd: Int32, _ interest: UInt32) {
-        guard var registration = registrations[fd], registration.interest != interest else { return }
+        let index = Int(fd)
+        guard index >= 0, index < registrations.count, let registration = registrations[index],
+              registration.interest != interest else { return }
         let token = UInt64(UInt32(bitPattern: fd)) | UInt64(registration.generation) << 32
         if cepoll_ctl(epollFD, EPOLL_CTL_MOD, fd, interest, token) == 0 {
-            registration.interest = interest
-            registrations[fd] = registration
+            registrations[index]?.interest = interest
         }
     }
 
     public func deregister(fd: Int32) {
-        guard registrations.removeValue(forKey: fd) != nil else { return }
+        let index = Int(fd)
+        guard index >= 0, index < registrations.count, registrations[index] != nil else { return }
+        registrations[index] = nil
+        registeredCount -= 1
         _ = cepoll_ctl(epollFD, EPOLL_CTL_DEL, fd, 0, 0)
     }
 
-    public var registeredCount: Int { registrations.count }
 
     // MARK: timers (loop thread)
 
@@ -149,7 +160,9 @@ public final class EventLoop: @unchecked Sendable {  // wraps the epoll/eventfd 
                 let fd = Int32(bitPattern: UInt32(truncatingIfNeeded: token))
                 let generation = UInt32(truncatingIfNeeded: token >> 32)
                 // A handler closed earlier in this turn may have had its fd reused: the generation tells.
-                guard let registration = registrations[fd], registration.generation == generation else { continue }
+                let index = Int(fd)
+                guard index >= 0, index < registrations.count, let registration = registrations[index],
+                      registration.generation == generation else { continue }
                 registration.handler.handleEvents(flags)
             }
             runTimers()

@@ -28,7 +28,7 @@ final class HTTPConnection: StreamDelegate {
         // An encrypted connection first gets the handshake's time; the header timeout starts
         // with the first plaintext byte.
         let first = stream.transform == nil ? server.configuration.headerTimeoutMillis : server.configuration.tlsHandshakeTimeoutMillis
-        armTimer(first) { [weak self] in self?.headerTimedOut() }
+        armTimer(first, .header)
     }
 
     // MARK: StreamDelegate
@@ -36,7 +36,7 @@ final class HTTPConnection: StreamDelegate {
     func streamDidRead(_ stream: TCPStream, _ bytes: UnsafeRawBufferPointer) {
         if parser.isIdle && writer == nil {
             // First byte of a new request: the idle timeout gives way to the header timeout.
-            armTimer(server.configuration.headerTimeoutMillis) { [weak self] in self?.headerTimedOut() }
+            armTimer(server.configuration.headerTimeoutMillis, .header)
         }
         if writer != nil && requestComplete {
             // A pipelined request behind a response still in progress: keep it for later, bounded.
@@ -208,23 +208,34 @@ final class HTTPConnection: StreamDelegate {
         handler = nil
         writer = nil
         requestComplete = false
-        armTimer(server.configuration.idleTimeoutMillis) { [weak self] in self?.stream.close() }
+        armTimer(server.configuration.idleTimeoutMillis, .idle)
         if stream.queuedBytes > server.configuration.writeHighWaterBytes {
             stream.pauseReading()  // the client is not reading what we send: stop reading what it sends
         }
         if !isProcessing && !pending.isEmpty {
             // Finished from outside the parse loop (a stream ended later): go on with what is buffered.
-            stream.loop.runLater { [weak self] in self?.processPending() }
+            // Held strongly for one loop turn: the task cannot be cancelled, so it must not outlive us.
+            stream.loop.runLater { if !self.stream.isClosed { self.processPending() } }
         }
     }
 
     // MARK: timeouts
 
-    private func armTimer(_ millis: UInt64, _ action: @escaping () -> Void) {
+    /// What the connection's one timer is waiting for.
+    private enum TimerKind { case header, idle, bodyRate }
+
+    private func armTimer(_ millis: UInt64, _ kind: TimerKind) {
         cancelTimer()
-        timer = stream.loop.schedule(afterMillis: millis) { [weak self] in
-            self?.timer = nil
-            action()
+        // `unowned`: the timer is cancelled in `streamDidClose`, before the connection can go
+        // away; a weak capture would give the connection a side table and make every retain
+        // and release of it slower.
+        timer = stream.loop.schedule(afterMillis: millis) { [unowned self] in
+            self.timer = nil
+            switch kind {
+            case .header: self.headerTimedOut()
+            case .idle: self.stream.close()
+            case .bodyRate: self.bodyRateCheck()
+            }
         }
     }
 
@@ -243,16 +254,18 @@ final class HTTPConnection: StreamDelegate {
     }
 
     private func armBodyRateTimer() {
+        armTimer(server.configuration.bodyRateWindowMillis, .bodyRate)
+    }
+
+    private func bodyRateCheck() {
+        guard !requestComplete, !stream.isClosed else { return }
         let window = server.configuration.bodyRateWindowMillis
         let minimum = server.configuration.minBodyBytesPerSecond * Int(window) / 1000
-        armTimer(window) { [weak self] in
-            guard let self, !self.requestComplete, !self.stream.isClosed else { return }
-            if self.bodyBytesInWindow < minimum {
-                self.timeOut("request body arrived slower than \(self.server.configuration.minBodyBytesPerSecond) bytes/s")
-            } else {
-                self.bodyBytesInWindow = 0
-                self.armBodyRateTimer()
-            }
+        if bodyBytesInWindow < minimum {
+            timeOut("request body arrived slower than \(server.configuration.minBodyBytesPerSecond) bytes/s")
+        } else {
+            bodyBytesInWindow = 0
+            armBodyRateTimer()
         }
     }
 

@@ -8,7 +8,10 @@ public final class HTTPResponseWriter {
     public let requestID: String
     public let peerAddress: String
     let startedAt: UInt64
-    private weak var connection: HTTPConnection?
+    /// Strong, and let go when the response is finished: the connection drops its writer at the
+    /// end of every request and on close, so neither keeps the other alive for long (a weak
+    /// reference would cost the connection a side table and slower reference counting).
+    private var connection: HTTPConnection?
 
     public private(set) var isResponseStarted = false
     public private(set) var isFinished = false
@@ -26,7 +29,7 @@ public final class HTTPResponseWriter {
         startedAt = MonotonicClock.nowNanos()
     }
 
-    /// The connection is gone (the client left or was cut off).
+    /// The connection is gone (the client left or was cut off), or the response is finished.
     public var isClosed: Bool { connection?.stream.isClosed ?? true }
 
     /// Response bytes queued for the client that it has not read yet.
@@ -102,6 +105,8 @@ public final class HTTPResponseWriter {
     private func finish() {
         guard !isFinished else { return }
         isFinished = true
-        connection?.responseFinished(self)
+        let owner = connection
+        connection = nil
+        owner?.responseFinished(self)
     }
 }
