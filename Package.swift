@@ -60,7 +60,7 @@ let package = Package(
         .testTarget(name: "GatewayTests", dependencies: ["Gateway", "HTTP", "Pipeline", "Producers", "JSON", "TLS", "COpenSSL"]),
         .testTarget(name: "ExtractionTests", dependencies: ["Extraction", "JSON"],
                     exclude: ["Fixtures"]),
-        .testTarget(name: "OutboundTests", dependencies: ["Outbound", "HTTP", "JSON"]),
+        .testTarget(name: "OutboundTests", dependencies: ["Outbound", "HTTP", "JSON", "DemoWorld"]),
         .testTarget(name: "LensTests", dependencies: ["Producers", "Outbound", "DemoWorld", "Gateway", "HTTP", "Pipeline", "JSON"]),
     ],
     swiftLanguageModes: [.v6]
