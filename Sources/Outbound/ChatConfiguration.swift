@@ -35,9 +35,17 @@ public struct ChatConfiguration: Sendable {
     /// From `OPENAI_API_KEY` and `OPENAI_BASE_URL`; `model` overrides the default model when given.
     /// An Azure-style base URL gets the key in an `api-key` header, which is how those gateways take it.
     public static func fromEnvironment(model: String?) -> ChatConfiguration {
+        var environment: [String: String] = [:]
+        for name in ["OPENAI_API_KEY", "OPENAI_BASE_URL"] {
+            if let raw = getenv(name) { environment[name] = String(cString: raw) }
+        }
+        return from(environment: environment, model: model)
+    }
+
+    /// `fromEnvironment` over given variables (a test, or a caller that read them elsewhere).
+    public static func from(environment: [String: String], model: String?) -> ChatConfiguration {
         func variable(_ name: String) -> String? {
-            guard let raw = getenv(name) else { return nil }
-            let value = String(cString: raw).trimmingCharacters(where: { $0.isWhitespace })
+            let value = environment[name]?.trimmingCharacters(where: { $0.isWhitespace }) ?? ""
             return value.isEmpty ? nil : value
         }
         var configuration = ChatConfiguration(apiKey: variable("OPENAI_API_KEY"), baseURL: variable("OPENAI_BASE_URL"))

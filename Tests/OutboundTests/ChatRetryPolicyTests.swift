@@ -75,3 +75,28 @@ extension String {
         return parts + [rest]
     }
 }
+
+/// Configuration from OPENAI_API_KEY / OPENAI_BASE_URL.
+@Suite struct ChatConfigurationTests {
+    @Test func readsTheUsualVariables() {
+        let none = ChatConfiguration.from(environment: [:], model: nil)
+        #expect(!none.isEnabled)
+        #expect(none.model == "gpt-4o")
+        #expect(none.completionsURL == "https://api.openai.com/v1/chat/completions")
+        let openAI = ChatConfiguration.from(environment: ["OPENAI_API_KEY": " sk-1 \n"], model: "gpt-4o-mini")
+        #expect(openAI.isEnabled && openAI.apiKey == "sk-1" && openAI.model == "gpt-4o-mini" && openAI.extraHeaders.isEmpty)
+        let ollama = ChatConfiguration.from(environment: ["OPENAI_BASE_URL": "http://127.0.0.1:11434/v1/"], model: "llava")
+        #expect(ollama.isEnabled && ollama.apiKey == nil)
+        #expect(ollama.completionsURL == "http://127.0.0.1:11434/v1/chat/completions")
+    }
+
+    @Test func anAzureDeploymentGetsItsKeyAsApiKey() {
+        let azure = ChatConfiguration.from(environment: [
+            "OPENAI_API_KEY": "az",
+            "OPENAI_BASE_URL": "https://res.openai.azure.com/openai/deployments/gpt4o?api-version=2024-06-01",
+        ], model: nil)
+        #expect(azure.isAzureStyle)
+        #expect(azure.extraHeaders.first { $0.0 == "api-key" }?.1 == "az")
+        #expect(azure.completionsURL == "https://res.openai.azure.com/openai/deployments/gpt4o/chat/completions?api-version=2024-06-01")
+    }
+}
