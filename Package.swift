@@ -38,7 +38,7 @@ let package = Package(
         .target(name: "Imaging"),
         .target(name: "Extraction", dependencies: ["JSON", "CLibXML2", "CZlib"]),
         .target(name: "Pipeline", dependencies: ["JSON", "CSQLite"]),
-        .target(name: "Outbound", dependencies: ["CCurl", "JSON"]),
+        .target(name: "Outbound", dependencies: ["CCurl", "JSON"], exclude: ["README.md"]),
         .target(name: "DemoWorld", dependencies: ["HTTP", "JSON"], resources: DemoWorldAssets.embedded),
         // The default Lens profile is a JSON file compiled into the binary (no bundle to ship beside it).
         .target(name: "Producers", dependencies: ["Pipeline", "Imaging", "JSON", "Outbound"],
@@ -60,7 +60,7 @@ let package = Package(
         .testTarget(name: "GatewayTests", dependencies: ["Gateway", "HTTP", "Pipeline", "Producers", "JSON", "TLS", "COpenSSL"]),
         .testTarget(name: "ExtractionTests", dependencies: ["Extraction", "JSON"],
                     exclude: ["Fixtures"]),
-        .testTarget(name: "OutboundTests", dependencies: ["Outbound", "HTTP", "JSON"]),
+        .testTarget(name: "OutboundTests", dependencies: ["Outbound", "HTTP", "JSON", "DemoWorld"]),
         .testTarget(name: "LensTests", dependencies: ["Producers", "Outbound", "DemoWorld", "Gateway", "HTTP", "Pipeline", "JSON"]),
     ],
     swiftLanguageModes: [.v6]

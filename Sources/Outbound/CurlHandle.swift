@@ -1,4 +1,5 @@
 import CCurl
+import Glibc
 import Synchronization
 
 /// One libcurl easy handle. Reused across requests (keeps connections and DNS warm), never
@@ -54,11 +55,16 @@ enum CurlGlobal {
 /// Collects one response; the write callback stops the transfer once the byte cap is passed.
 final class ResponseAccumulator {
     let maxBytes: Int
+    /// Keep the bytes up to the cap when it is passed (the transfer still stops there).
+    let keepsPrefix: Bool
     var body: [UInt8] = []
     var headerLines: [String] = []
     var overflowed = false
 
-    init(maxBytes: Int) { self.maxBytes = maxBytes }
+    init(maxBytes: Int, keepsPrefix: Bool = false) {
+        self.maxBytes = maxBytes
+        self.keepsPrefix = keepsPrefix
+    }
 }
 
 /// libcurl's write callback: appends the chunk, or returns 0 (abort) past the cap.
@@ -66,11 +72,17 @@ let curlWriteBody: ccurl_data_callback = { data, size, count, user in
     guard let user, let data else { return 0 }
     let sink = Unmanaged<ResponseAccumulator>.fromOpaque(user).takeUnretainedValue()
     let n = size * count
-    if sink.body.count + n > sink.maxBytes {
+    let room = sink.maxBytes - sink.body.count
+    let kept = min(n, max(0, room))
+    if kept < n && !sink.keepsPrefix {
         sink.overflowed = true
         return 0
     }
-    data.withMemoryRebound(to: UInt8.self, capacity: n) { sink.body.append(contentsOf: UnsafeBufferPointer(start: $0, count: n)) }
+    data.withMemoryRebound(to: UInt8.self, capacity: n) { sink.body.append(contentsOf: UnsafeBufferPointer(start: $0, count: kept)) }
+    if kept < n {
+        sink.overflowed = true
+        return 0
+    }
     return n
 }
 
@@ -85,4 +97,29 @@ let curlWriteHeader: ccurl_data_callback = { data, size, count, user in
     if line.hasPrefix("HTTP/") { sink.headerLines.removeAll() }  // a new response (after a redirect or 100)
     sink.headerLines.append(line)
     return n
+}
+
+/// The connect-time address check: libcurl asks this callback for every socket it opens, with the
+/// address it is about to connect to, so names that resolve (or re-resolve) to a blocked address are
+/// refused before any byte is sent.
+final class ConnectGuard {
+    let policy: AddressPolicy
+    var refused: [String] = []
+
+    init(policy: AddressPolicy) { self.policy = policy }
+}
+
+let curlOpenSocket: ccurl_opensocket_callback = { user, _, address in
+    guard let user, let address else { return -1 }
+    let check = Unmanaged<ConnectGuard>.fromOpaque(user).takeUnretainedValue()
+    let family = ccurl_sockaddr_family(address)
+    guard let raw = ccurl_sockaddr_addr(address), let ip = IPAddress(socketAddress: raw, family: family) else {
+        check.refused.append("an address of family \(family)")
+        return -1  // CURL_SOCKET_BAD: libcurl gives up on this address
+    }
+    guard check.policy.allows(ip) else {
+        check.refused.append(ip.description)
+        return -1
+    }
+    return socket(family, ccurl_sockaddr_socktype(address) | Int32(SOCK_CLOEXEC.rawValue), ccurl_sockaddr_protocol(address))
 }

@@ -47,8 +47,10 @@ public final class HTTPClient: Sendable {
         defer { putBack(handle) }
 
         let timeout = request.timeoutMillis ?? configuration.timeoutMillis
-        let sink = ResponseAccumulator(maxBytes: request.maxResponseBytes ?? configuration.maxResponseBytes)
+        let sink = ResponseAccumulator(maxBytes: request.maxResponseBytes ?? configuration.maxResponseBytes,
+                                       keepsPrefix: request.truncatesLargeBodies)
         let sinkPointer = Unmanaged.passUnretained(sink).toOpaque()
+        let connectGuard = request.addressPolicy.map(ConnectGuard.init)
 
         guard handle.set(CURLOPT_URL, request.url) == CURLE_OK else {
             throw HTTPClientError(.invalidRequest, "not a usable URL: \(request.url)")
@@ -66,6 +68,16 @@ public final class HTTPClient: Sendable {
         _ = ccurl_setopt_pointer(handle.raw, CURLOPT_WRITEDATA, sinkPointer)
         _ = ccurl_setopt_callback(handle.raw, CURLOPT_HEADERFUNCTION, curlWriteHeader)
         _ = ccurl_setopt_pointer(handle.raw, CURLOPT_HEADERDATA, sinkPointer)
+        if let proxy = request.proxy {
+            handle.set(CURLOPT_PROXY, proxy)
+            // With a proxy named here, the environment's no_proxy must not route around it.
+            if !proxy.isEmpty { handle.set(CURLOPT_NOPROXY, "") }
+        }
+        if let connectGuard {
+            _ = ccurl_setopt_opensocket(handle.raw, curlOpenSocket)
+            _ = ccurl_setopt_pointer(handle.raw, CURLOPT_OPENSOCKETDATA, Unmanaged.passUnretained(connectGuard).toOpaque())
+            handle.set(CURLOPT_FRESH_CONNECT, 1)
+        }
 
         switch request.method {
         case "GET": handle.set(CURLOPT_HTTPGET, 1)
@@ -97,11 +109,18 @@ public final class HTTPClient: Sendable {
         defer { curl_slist_free_all(list) }
         _ = ccurl_setopt_slist(handle.raw, CURLOPT_HTTPHEADER, list)
 
-        let code = withExtendedLifetime(sink) { curl_easy_perform(handle.raw) }
-        guard code == CURLE_OK else { throw error(code, sink: sink, request: request, timeout: timeout) }
+        let code = withExtendedLifetime((sink, connectGuard)) { curl_easy_perform(handle.raw) }
+        if let refused = connectGuard?.refused, !refused.isEmpty, code != CURLE_OK {
+            throw HTTPClientError(.blocked, "\(request.method) \(request.url): refused to connect to \(refused.joined(separator: ", "))")
+        }
+        let truncated = code == CURLE_WRITE_ERROR && sink.overflowed && request.truncatesLargeBodies
+        guard code == CURLE_OK || truncated else { throw error(code, sink: sink, request: request, timeout: timeout) }
 
-        return HTTPClientResponse(status: handle.info(CURLINFO_RESPONSE_CODE), headers: HTTPClient.parseHeaders(sink.headerLines),
-                                  body: sink.body, url: handle.infoString(CURLINFO_EFFECTIVE_URL) ?? request.url)
+        var response = HTTPClientResponse(status: handle.info(CURLINFO_RESPONSE_CODE), headers: HTTPClient.parseHeaders(sink.headerLines),
+                                          body: sink.body, url: handle.infoString(CURLINFO_EFFECTIVE_URL) ?? request.url)
+        response.truncated = truncated
+        response.redirectURL = handle.infoString(CURLINFO_REDIRECT_URL)
+        return response
     }
 
     private func error(_ code: CURLcode, sink: ResponseAccumulator, request: HTTPClientRequest, timeout: Int) -> HTTPClientError {

@@ -8,6 +8,8 @@ public struct HTTPClientError: Error, Sendable, Equatable, CustomStringConvertib
         /// The response body was larger than the request's byte cap.
         case tooLarge
         case tooManyRedirects
+        /// The request's address policy refused the address it would have connected to.
+        case blocked
         case invalidRequest
         /// Anything else the transport reported (reset connection, TLS failure, ...).
         case transport

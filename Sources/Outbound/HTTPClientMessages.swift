@@ -9,6 +9,13 @@ public struct HTTPClientRequest: Sendable {
     public var timeoutMillis: Int?
     public var maxResponseBytes: Int?
     public var followRedirects: Bool
+    /// The proxy for this request: nil leaves libcurl's default (the `*_proxy` environment), "" means none.
+    public var proxy: String? = nil
+    /// Over the byte cap, keep the first bytes and mark the response `truncated` instead of failing.
+    public var truncatesLargeBodies = false
+    /// When set, every address the request connects to is checked when the socket is opened (after
+    /// DNS, so rebinding cannot switch it), on a fresh connection (a pooled one was checked by someone else's rule).
+    public var addressPolicy: AddressPolicy? = nil
 
     public init(method: String = "GET", url: String, headers: [(String, String)] = [], body: [UInt8]? = nil,
                 timeoutMillis: Int? = nil, maxResponseBytes: Int? = nil, followRedirects: Bool = true)
@@ -37,6 +44,10 @@ public struct HTTPClientResponse: Sendable {
     public var body: [UInt8]
     /// The URL that answered, after redirects.
     public var url: String
+    /// The body stopped at the byte cap (only for requests that ask for `truncatesLargeBodies`).
+    public var truncated = false
+    /// Where a 3xx answer points, resolved against `url` (for callers that follow redirects themselves).
+    public var redirectURL: String? = nil
 
     public init(status: Int, headers: [(String, String)], body: [UInt8], url: String) {
         self.status = status
