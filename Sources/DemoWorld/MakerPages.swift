@@ -43,7 +43,6 @@ enum MakerPages {
                 head += "<meta property=\"\(property)\" content=\"\(Escape.html(value))\">"
             }
         case .appState:
-            // The page itself is an empty shell, as a client-rendered shop's first HTML is.
             let state: JSONValue = ["props": ["pageProps": ["product": appStateProduct(site, entry: entry, image: image)]],
                                     "page": "/p/[slug]", "buildId": "demo"]
             extraScripts = "<script id=\"__NEXT_DATA__\" type=\"application/json\">\(Escape.scriptJSON(state.serialized()))</script>"
@@ -68,22 +67,18 @@ enum MakerPages {
 
         var rows = "<tr><th>Material</th><td>\(Escape.html(facts.material))</td></tr>"
         for spec in facts.specs { rows += "<tr><th>\(Escape.html(spec.name))</th><td>\(Escape.html(spec.value))</td></tr>" }
-        let main: String
-        if site.style == .appState {
-            main = "<main id=\"__next\"><p>Loading…</p></main>"
-        } else {
-            main = """
-                <main><article class="product"\(productAttributes)>\
-                <nav class="crumbs"><a href="/">\(Escape.html(entry.brand))</a> › Shop</nav>\
-                <h1\(nameAttributes)>\(Escape.html(facts.name))</h1>\
-                \(priceBlock)\
-                <button class="add-to-cart">Add to cart</button>\
-                <p class="description"\(descriptionAttributes)>\(Escape.html(facts.description))</p>\
-                <h2>Details</h2><table class="specs">\(rows)</table>\
-                <p class="code">Article no. \(facts.sku)</p>\
-                </article></main>
-                """
-        }
+        // The app-state page is server-rendered, as Next.js shops are: people see the same product.
+        let main = """
+            <main><article class="product"\(productAttributes)>\
+            <nav class="crumbs"><a href="/">\(Escape.html(entry.brand))</a> › Shop</nav>\
+            <h1\(nameAttributes)>\(Escape.html(facts.name))</h1>\
+            \(priceBlock)\
+            <button class="add-to-cart">Add to cart</button>\
+            <p class="description"\(descriptionAttributes)>\(Escape.html(facts.description))</p>\
+            <h2>Details</h2><table class="specs">\(rows)</table>\
+            <p class="code">Article number: \(facts.sku)</p>\
+            </article></main>
+            """
         return """
             <!doctype html><html lang="en"><head>\(head)</head><body>\
             <header><a href="/">\(Escape.html(entry.brand))</a></header>\(main)\

@@ -35,15 +35,17 @@ enum OfferFilter {
         return nil
     }
 
-    /// `3x`, `x3`, `2 x`, `×2` as a count of items.
+    /// `3x`, `x3`, `2 x`, `x 2`, `×2` as a count of items.
     static func hasMultiplier(_ title: String) -> Bool {
-        let raw = title.lowercased().split(whereSeparator: { $0.isWhitespace || $0 == "," || $0 == "(" || $0 == ")" })
+        let raw = title.lowercased().replacing("×", with: "x")
+            .split(whereSeparator: { $0.isWhitespace || $0 == "," || $0 == "(" || $0 == ")" }).map(String.init)
+        func isCount(_ text: String) -> Bool { text.count <= 2 && Int(text).map { $0 >= 2 } == true }
         for (index, word) in raw.enumerated() {
-            let text = word.replacing("×", with: "x")
-            let digits = text.filter(\.isNumber)
-            let isCount = !digits.isEmpty && digits.count <= 2 && Int(digits).map { $0 >= 2 } == true
-            if isCount && (text == digits + "x" || text == "x" + digits) { return true }
-            if isCount && text == digits && index + 1 < raw.count && (raw[index + 1] == "x" || raw[index + 1] == "×") { return true }
+            if word.hasSuffix("x"), isCount(String(word.dropLast())) { return true }
+            if word.hasPrefix("x"), isCount(String(word.dropFirst())) { return true }
+            let following = index + 1 < raw.count ? raw[index + 1] : ""
+            if isCount(word) && following == "x" { return true }
+            if word == "x" && isCount(following) { return true }
         }
         return false
     }
