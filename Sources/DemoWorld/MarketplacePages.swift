@@ -2,7 +2,7 @@ import JSON
 
 /// Listing pages of the three marketplaces, each in the way its real counterpart marks them
 /// up: eBay with JSON-LD and an item-specifics list, Vinted with OpenGraph tags and a details
-/// list, Kleinanzeigen with nothing but visible text ("119 € VB", "Zustand").
+/// list, Kleinanzeigen with a title and image tag and otherwise only visible text ("119 € VB", "Zustand").
 enum MarketplacePages {
     static func listing(_ listing: ListingSpec) -> String {
         switch listing.marketplace {
@@ -66,7 +66,8 @@ enum MarketplacePages {
     private static func kleinanzeigen(_ listing: ListingSpec) -> String {
         let euros = listing.price.hasSuffix(".00") ? String(listing.price.dropLast(3)) : listing.price.replacing(".", with: ",")
         return """
-            <!doctype html><html lang="de"><head><meta charset="utf-8"><title>\(Escape.html(listing.title)) | Kleinanzeigen</title></head>
+            <!doctype html><html lang="de"><head><meta charset="utf-8"><title>\(Escape.html(listing.title)) | Kleinanzeigen</title>
+            <meta property="og:title" content="\(Escape.html(listing.title))"><meta property="og:image" content="\(Escape.html(listing.thumbnail))"></head>
             <body><header>Kleinanzeigen</header><main><article id="viewad-main">
             <h1 id="viewad-title">\(Escape.html(listing.title))</h1>
             <h2 id="viewad-price" class="boxedarticle--price">\(euros) € VB</h2>
