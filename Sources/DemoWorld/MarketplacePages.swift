@@ -80,7 +80,7 @@ enum MarketplacePages {
     }
 
     /// The eBay-like search results page (`/sch/i.html?_nkw=`), in eBay's result-list markup.
-    static func ebaySearch(query: String, results: [ListingSpec], hanging: Bool) -> String {
+    static func ebaySearch(query: String, results: [ListingSpec], hangingFor entry: ShopEntry?) -> String {
         var items = ""
         for listing in results {
             // The second URL of a listing appears as its own result, as eBay's promoted copies do.
@@ -89,8 +89,8 @@ enum MarketplacePages {
                               wear: listing.wear, thumbnail: listing.thumbnail)
             }
         }
-        if hanging {
-            items += item(link: ShopCatalog.hangingListingURL, title: ShopCatalog.hangingListingTitle, price: "$70.00",
+        if let entry {
+            items += item(link: ShopCatalog.hangingListingURL, title: ShopCatalog.hangingListingTitle(entry), price: "$70.00",
                           wear: "Pre-owned", thumbnail: "")
         }
         let body = items.isEmpty

@@ -107,7 +107,8 @@ public enum ShopCatalog {
 
     /// A listing page on the eBay-like site that never answers: stages must give up on it.
     public static let hangingListingURL = "http://www.ebay.example/itm/990000000001"
-    public static let hangingListingTitle = "Nordlys Arc Desk Lamp, barely used"
+    /// Its title in a product's search results (it is the product, so only its silence keeps it out).
+    public static func hangingListingTitle(_ entry: ShopEntry) -> String { "\(entry.brand) \(entry.name), barely used" }
 
     /// The web search replica (DuckDuckGo's HTML page shape).
     public static let webSearchHost = "html.duckduckgo.example"

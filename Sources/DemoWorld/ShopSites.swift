@@ -39,9 +39,9 @@ struct ShopSites: Sendable {
         guard let market = DemoMarketplace.allCases.first(where: { $0.host == host }) else { return .page(notFound) }
         if market == .ebay && path == "/sch/i.html" {
             let query = param("_nkw") ?? ""
-            let found = ShopSites.product(for: query).map { entry in entry.listings.filter { $0.inSearch } } ?? []
-            return .page(html(MarketplacePages.ebaySearch(query: query, results: found,
-                                                          hanging: hangingListing && !found.isEmpty)))
+            let entry = ShopSites.product(for: query)
+            let found = entry.map { $0.listings.filter(\.inSearch) } ?? []
+            return .page(html(MarketplacePages.ebaySearch(query: query, results: found, hangingFor: hangingListing ? entry : nil)))
         }
         if "http://\(host)\(path)" == ShopCatalog.hangingListingURL { return .hang }
         for entry in ShopCatalog.entries {

@@ -58,7 +58,7 @@ import Testing
         limits.parallelPages = 2
         let producer = SecondHandOffersProducer(
             pages: try ShopWorld.pages(timeoutMillis: 60_000),
-            searches: [FixedSearch(hits: [SearchHit(title: ShopCatalog.hangingListingTitle, link: ShopCatalog.hangingListingURL,
+            searches: [FixedSearch(hits: [SearchHit(title: ShopCatalog.hangingListingTitle(entry), link: ShopCatalog.hangingListingURL,
                                                     priceText: "$70.00", wear: "Pre-owned")])],
             limits: limits)
         let started = ContinuousClock.now
@@ -78,7 +78,7 @@ import Testing
         }
         let producer = SecondHandOffersProducer(
             pages: CapBlind(inner: try ShopWorld.pages(timeoutMillis: 60_000)),
-            searches: [FixedSearch(hits: [SearchHit(title: ShopCatalog.hangingListingTitle, link: ShopCatalog.hangingListingURL)])])
+            searches: [FixedSearch(hits: [SearchHit(title: ShopCatalog.hangingListingTitle(entry), link: ShopCatalog.hangingListingURL)])])
         let started = ContinuousClock.now
         let offers = producer.offers(matches: try ShopWorld.lensMatches(entry.productID), identity: ShopWorld.identity(entry),
                                      timeoutMillis: 1_500)
