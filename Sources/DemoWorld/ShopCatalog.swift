@@ -112,6 +112,9 @@ public enum ShopCatalog {
 
     /// The web search replica (DuckDuckGo's HTML page shape).
     public static let webSearchHost = "html.duckduckgo.example"
+    /// Results URLs of the replicas, for `SearchProfile.searching(at:)` in demo mode.
+    public static let webSearchURLTemplate = "http://html.duckduckgo.example/html/?q={query}"
+    public static let ebaySearchURLTemplate = "http://www.ebay.example/sch/i.html?_nkw={query}"
 
     static func entry(_ drawing: LensCatalog.Drawing) -> ShopEntry {
         let maker = makers[drawing.id] ?? fallbackMaker(drawing)

@@ -95,18 +95,14 @@ public struct SecondHandOffersProducer: Producer {
         let group = DispatchGroup()
         let pageTimeout = limits.pageTimeoutMillis
         let pages = self.pages
-        for _ in 0..<min(limits.parallelPages, leads.count) {
-            group.enter()
-            DispatchQueue.global().async {
-                defer { group.leave() }
-                while let index = board.next() {
-                    let cap = min(pageTimeout, until - Clock.millis())
-                    guard cap > 0 else { return }
-                    let lead = leads[index]
-                    guard let fetched = try? pages.fetchPage(lead.link, timeoutMillis: cap),
-                          (200..<300).contains(fetched.status) else { continue }
-                    board.store(index, try? ListingPage(html: fetched.body, url: fetched.url, marketplace: lead.marketplace))
-                }
+        ReaderThreads.start(min(limits.parallelPages, leads.count), done: group) {
+            while let index = board.next() {
+                let cap = min(pageTimeout, until - Clock.millis())
+                guard cap > 0 else { return }
+                let lead = leads[index]
+                guard let fetched = try? pages.fetchPage(lead.link, timeoutMillis: cap),
+                      (200..<300).contains(fetched.status) else { continue }
+                board.store(index, try? ListingPage(html: fetched.body, url: fetched.url, marketplace: lead.marketplace))
             }
         }
         _ = group.wait(timeout: .now() + .milliseconds(max(0, until - Clock.millis())))

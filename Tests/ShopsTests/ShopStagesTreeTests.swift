@@ -37,7 +37,8 @@ import Testing
 
     /// The maker-page fetch and the listing fetches each wait for the other side to have begun:
     /// both get through only when the two stages run side by side (run one after the other,
-    /// the first side waits out its time and records no overlap).
+    /// the first side waits out its time and records no overlap). The wait is long because a
+    /// loaded test machine may be slow to give the second stage a thread.
     final class RendezvousSource: PageSource {
         let inner: ProxyPageSource
         let makerURL: String
@@ -57,10 +58,10 @@ import Testing
         func fetchPage(_ url: String, timeoutMillis: Int) throws -> (url: String, status: Int, body: [UInt8]) {
             if url == makerURL {
                 makerStarted.open()
-                if listingStarted.wait(seconds: 10) { overlapped.store(true, ordering: .relaxed) }
+                if listingStarted.wait(seconds: 30) { overlapped.store(true, ordering: .relaxed) }
             } else {
                 listingStarted.open()
-                _ = makerStarted.wait(seconds: 10)
+                _ = makerStarted.wait(seconds: 30)
             }
             return try inner.fetchPage(url, timeoutMillis: timeoutMillis)
         }
@@ -73,9 +74,9 @@ import Testing
             .init(FixedStage(stage: "lens-matches", output: try ShopWorld.lensMatches(entry.productID))),
             .init(FixedStage(stage: "model-producer", output: ShopWorld.identity(entry)), dependsOn: ["lens-matches"]),
             .init(ProducerURLProducer(webSearch: nil, chat: nil), dependsOn: ["lens-matches", "model-producer"], timeoutMillis: 10_000),
-            .init(RetailDetailsProducer(pages: source, renderer: nil, chat: nil), dependsOn: ["producer-url"], timeoutMillis: 20_000),
+            .init(RetailDetailsProducer(pages: source, renderer: nil, chat: nil), dependsOn: ["producer-url"], timeoutMillis: 45_000),
             .init(SecondHandOffersProducer(pages: source, searches: []), dependsOn: ["lens-matches", "model-producer"],
-                  timeoutMillis: 20_000),
+                  timeoutMillis: 45_000),
         ])
         let hub = ResultHub(graph: graph, pool: WorkerPool(workers: 4, queueLimit: 16), store: MemoryStore())
         let stream = try hub.submit(UploadedImage(id: String(repeating: "ab", count: 32), path: "/nonexistent", bytes: 1)).stream
