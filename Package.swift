@@ -40,9 +40,9 @@ let package = Package(
         .target(name: "Pipeline", dependencies: ["JSON", "CSQLite"]),
         .target(name: "Outbound", dependencies: ["CCurl", "JSON"], exclude: ["README.md"]),
         .target(name: "DemoWorld", dependencies: ["HTTP", "JSON"], resources: DemoWorldAssets.embedded),
-        // The default Lens profile is a JSON file compiled into the binary (no bundle to ship beside it).
-        .target(name: "Producers", dependencies: ["Pipeline", "Imaging", "JSON", "Outbound"],
-                resources: [.embedInCode("Resources/google-lens.json")]),
+        // The default Lens and search profiles are JSON files compiled into the binary (no bundle to ship beside them).
+        .target(name: "Producers", dependencies: ["Pipeline", "Imaging", "JSON", "Outbound", "Extraction"],
+                resources: ["google-lens.json", "web-search.json", "ebay-search.json"].map { .embedInCode("Resources/\($0)") }),
         .target(name: "Gateway", dependencies: ["EventLoop", "HTTP", "Pipeline", "Imaging", "JSON", "COpenSSL", "TLS"]),
         .target(name: "LensGPT", dependencies: [
             "Gateway", "HTTP", "Pipeline", "Producers", "JSON", "CEpoll", "TLS", "Extraction", "Outbound", "DemoWorld", "Imaging",
@@ -61,6 +61,7 @@ let package = Package(
         .testTarget(name: "ExtractionTests", dependencies: ["Extraction", "JSON"],
                     exclude: ["Fixtures"]),
         .testTarget(name: "OutboundTests", dependencies: ["Outbound", "HTTP", "JSON", "DemoWorld"]),
+        .testTarget(name: "ShopsTests", dependencies: ["Producers", "DemoWorld", "Outbound", "Extraction", "Pipeline", "HTTP", "JSON"]),
         .testTarget(name: "LensTests", dependencies: ["Producers", "Outbound", "DemoWorld", "Gateway", "HTTP", "Pipeline", "JSON"]),
     ],
     swiftLanguageModes: [.v6]

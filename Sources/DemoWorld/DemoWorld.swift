@@ -2,15 +2,19 @@ import HTTP
 import JSON
 import Synchronization
 
-/// The offline world lens-gpt can run against: today the Lens replica and its sample photos,
-/// served by our own HTTP server on loopback.
+/// The offline world lens-gpt can run against, served by our own HTTP server on loopback: the
+/// Lens replica and its sample photos at `baseURL`, and a web of `.example` shops,
+/// marketplaces and a web search for which the same server is the HTTP forward proxy
+/// (`proxyURL`): requests for them arrive in absolute form (`GET http://www.nordlys.example/…`).
 public final class DemoWorld: Sendable {
     public let server: HTTPServer
     public let stats = LensReplicaStats()
     public let host: String
 
     /// Starts serving on `host:port` (port 0: a free one).
-    public init(host: String = "127.0.0.1", port: Int = 0, cardIntervalMillis: Int = 140) throws {
+    /// `hangingListing`: the eBay-like search also lists `ShopCatalog.hangingListingURL`, a
+    /// listing that never answers (that URL never answers either way).
+    public init(host: String = "127.0.0.1", port: Int = 0, cardIntervalMillis: Int = 140, hangingListing: Bool = false) throws {
         var configuration = HTTPServerConfiguration()
         configuration.host = host
         configuration.port = port
@@ -18,9 +22,22 @@ public final class DemoWorld: Sendable {
         var token = ""
         for _ in 0..<16 { token += String(UInt8.random(in: 0...255), radix: 16) }
         let replica = LensReplica(stats: stats, consentToken: token, cardIntervalMillis: cardIntervalMillis)
+        let shops = ShopSites(hangingListing: hangingListing)
         self.host = host
         server = try HTTPServer(configuration: configuration) { _, _ in
             BufferedRequestHandler { head, body, writer in
+                if head.method == "CONNECT" {
+                    // No TLS tunnels: the demo web is plain http, so a browser trying https first falls back.
+                    writer.send(.error(HTTPStatus(502, "Bad Gateway"), code: "no_tunnel", message: "the demo world proxies http only"))
+                    return
+                }
+                if let request = DemoWorld.shopRequest(head) {
+                    switch shops.answer(host: request.host, path: request.path, query: request.query) {
+                    case .page(let response): writer.send(response)
+                    case .hang: break  // never answered; the loop stays free for everyone else
+                    }
+                    return
+                }
                 writer.send(DemoWorld.sampleResponse(head) ?? replica.response(head, body: body)
                     ?? .error(.notFound, code: "not_found", message: "no such page in the demo world"))
             }
@@ -33,7 +50,34 @@ public final class DemoWorld: Sendable {
     /// The start URL of a replica variant (what `--lens-url` takes).
     public func lensURL(_ variant: LensVariant = .normal) -> String { baseURL + variant.prefix + "/" }
 
+    /// The HTTP proxy through which the fetcher and the browser reach the `.example` web.
+    public var proxyURL: String { baseURL }
+
     public func shutdown() { server.shutdown() }
+
+    /// A request for the shop web: absolute form (as proxies receive them) or a `Host` header
+    /// naming an `.example` site.
+    static func shopRequest(_ head: HTTPRequestHead) -> (host: String, path: String, query: String?)? {
+        var host: String
+        var rest: Substring
+        if head.target.hasPrefix("http://") {
+            let afterScheme = head.target.dropFirst("http://".count)
+            let slash = afterScheme.firstIndex(of: "/") ?? afterScheme.endIndex
+            host = String(afterScheme[..<slash])
+            rest = afterScheme[slash...]
+        } else {
+            guard let named = head.headers.values("Host").first else { return nil }
+            host = named
+            rest = head.target[...]
+        }
+        if let colon = host.lastIndex(of: ":") { host = String(host[..<colon]) }
+        host = host.lowercased()
+        guard ShopSites.serves(host) else { return nil }
+        if rest.isEmpty { rest = "/" }
+        let fragmentless = rest.split(separator: "#", maxSplits: 1, omittingEmptySubsequences: false).first ?? rest
+        let parts = fragmentless.split(separator: "?", maxSplits: 1, omittingEmptySubsequences: false)
+        return (host, String(parts.first ?? "/"), parts.count > 1 ? String(parts[1]) : nil)
+    }
 
     /// `GET /demo/samples.json` (`[{"name", "url"}]`, URLs relative to the server that answers),
     /// `GET /demo/samples/{id}.png` and the replica's script: shared by this server and the

@@ -100,37 +100,68 @@ public enum LensCatalog {
         },
     ]
 
+    /// `nordlys-arc-desk-lamp` from a title.
+    static func slug(_ text: String) -> String {
+        text.lowercased().split(whereSeparator: { !$0.isLetter && !$0.isNumber }).joined(separator: "-")
+    }
+
     /// Seven shops with the price formats Lens cards show (symbol before or after, decimal
     /// comma, ISO code, zero-decimal yen, none at all).
     static func matches(id: String, name: String, brand: String, usd: Int) -> [LensMatchSpec] {
-        let slug = (brand + " " + name).lowercased().split(whereSeparator: { !$0.isLetter && !$0.isNumber }).joined(separator: "-")
+        let slug = LensCatalog.slug(brand + " " + name)
         let eur = usd * 92 / 100
         let gbp = usd * 79 / 100
         let used = usd * 55 / 100
         let yen = usd * 150 / 100 / 100 * 100
         return [
-            LensMatchSpec(title: "\(brand) \(name)", link: "https://www.nordicliving.example/products/\(slug)",
+            LensMatchSpec(title: "\(brand) \(name)", link: "http://www.nordicliving.example/products/\(slug)",
                           source: "Nordic Living", priceText: "$\(dollars(usd))", price: decimal(usd), currency: "USD",
                           priceOutsideLink: true, viaRedirect: true),
-            LensMatchSpec(title: "\(name) – \(brand) | Maison Boutique", link: "https://maison-boutique.example/fr/produit/\(slug)?couleur=standard",
+            LensMatchSpec(title: "\(name) – \(brand) | Maison Boutique", link: "http://maison-boutique.example/fr/produit/\(slug)?couleur=standard",
                           source: "Maison Boutique", priceText: "\(euros(eur)) €", price: decimal(eur), currency: "EUR",
                           priceOutsideLink: false, viaRedirect: true),
-            LensMatchSpec(title: "\(brand) \(name) - Free UK delivery", link: "https://www.brithome.example/p/\(id)?variant=2",
+            LensMatchSpec(title: "\(brand) \(name) - Free UK delivery", link: "http://www.brithome.example/p/\(id)?variant=2",
                           source: "Brit Home", priceText: "£\(dollars(gbp))", price: decimal(gbp), currency: "GBP",
                           priceOutsideLink: true, viaRedirect: false),
-            LensMatchSpec(title: "Used \(brand) \(name), good condition", link: "https://www.resellr.example/item/7731-\(slug)",
+            LensMatchSpec(title: "Used \(brand) \(name), good condition", link: "http://www.resellr.example/item/7731-\(slug)",
                           source: "Resellr", priceText: "USD \(dollars(used))", price: decimal(used), currency: "USD",
                           priceOutsideLink: false, viaRedirect: false),
-            LensMatchSpec(title: "\(brand) \(name) review: worth it?", link: "https://designjournal.example/reviews/\(slug)",
+            LensMatchSpec(title: "\(brand) \(name) review: worth it?", link: "http://designjournal.example/reviews/\(slug)",
                           source: "Design Journal", priceText: nil, price: nil, currency: nil,
                           priceOutsideLink: false, viaRedirect: true),
-            LensMatchSpec(title: "\(brand) \(name) kaufen", link: "https://www.kaufhaus.example/de/\(slug).html",
+            LensMatchSpec(title: "\(brand) \(name) kaufen", link: "http://www.kaufhaus.example/de/\(slug).html",
                           source: "Kaufhaus Online", priceText: "EUR \(euros(eur + 500))", price: decimal(eur + 500), currency: "EUR",
                           priceOutsideLink: true, viaRedirect: true),
-            LensMatchSpec(title: "\(brand) \(name) (Japan edition)", link: "https://tokyoselect.example/items/\(slug)",
+            LensMatchSpec(title: "\(brand) \(name) (Japan edition)", link: "http://tokyoselect.example/items/\(slug)",
                           source: "Tokyo Select", priceText: "¥\(grouped(yen, separator: ","))", price: "\(yen)", currency: "JPY",
                           priceOutsideLink: false, viaRedirect: false),
-        ]
+        ] + shopMatches(id: id)
+    }
+
+    /// The maker's own page (for most products) and some marketplace listings, from the shop
+    /// catalog: what `producer-url` and `second-hand-offers` start from.
+    static func shopMatches(id: String) -> [LensMatchSpec] {
+        guard let entry = ShopCatalog.entry(id) else { return [] }
+        var found: [LensMatchSpec] = []
+        if entry.maker.inLensMatches {
+            found.append(LensMatchSpec(title: entry.maker.title, link: entry.maker.url, source: entry.brand, priceText: nil,
+                                       price: nil, currency: nil, priceOutsideLink: false, viaRedirect: true))
+        }
+        for listing in entry.listings where listing.inLensMatches {
+            let symbol = listing.currency == "EUR" ? "€" : "$"
+            let shown = listing.currency == "EUR" ? "\(listing.price.replacing(".", with: ",")) \(symbol)" : "\(symbol)\(listing.price)"
+            let source = switch listing.marketplace {
+            case .ebay: "eBay"
+            case .vinted: "Vinted"
+            case .kleinanzeigen: "Kleinanzeigen"
+            }
+            // eBay links carry tracking parameters that the Lens stage must keep (they are not
+            // Google's), so the offers stage meets the same listing under two URLs.
+            let link = listing.marketplace == .ebay ? listing.url + "?_trkparms=lens&hash=item\(listing.itemID)" : listing.url
+            found.append(LensMatchSpec(title: listing.title, link: link, source: source, priceText: shown, price: listing.price,
+                                       currency: listing.currency, priceOutsideLink: false, viaRedirect: false))
+        }
+        return found
     }
 
     /// `1,299.00` from cents.

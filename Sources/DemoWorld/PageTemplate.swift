@@ -68,6 +68,12 @@ enum Escape {
         }
     }
 
+    /// Serialised JSON made safe inside a `<script>` element: `<` only occurs inside JSON
+    /// strings, where `\u003c` means the same, so no `</script>` can end the element early.
+    static func scriptJSON(_ json: String) -> String {
+        json.replacing("<", with: "\\u003c")
+    }
+
     /// JSON string literal for embedding in a `<script>` (also breaks `</script>`).
     static func scriptString(_ text: String) -> String {
         var out = "\""

@@ -1,0 +1,59 @@
+/// Hosts reduced to what tells sites apart: the registrable name without its public suffix
+/// (`www.ebay.co.uk` → `ebay`, `shop.nordlys.example` → `nordlys`), so data lists name a site
+/// once for every country it runs in.
+enum DomainName {
+    /// Two-label public suffixes common among shops; a full public-suffix list is not needed
+    /// to tell a marketplace or a maker by name.
+    static let twoLabelSuffixes: Set<String> = [
+        "co.uk", "org.uk", "ac.uk", "com.au", "net.au", "co.nz", "co.jp", "ne.jp", "com.br", "com.mx", "com.ar",
+        "com.tr", "co.za", "co.in", "co.kr", "com.cn", "com.hk", "com.sg", "com.tw", "co.il", "com.pl", "com.es",
+    ]
+
+    /// The lower-cased host of an http(s) link without `www.`; nil when `link` is not one.
+    static func host(of link: String) -> String? {
+        guard let host = URLParts(link)?.host.lowercased(), !host.isEmpty else { return nil }
+        return host.hasPrefix("www.") ? String(host.dropFirst(4)) : host
+    }
+
+    /// The registrable label: the one before the public suffix.
+    static func label(ofHost host: String) -> String {
+        let parts = host.lowercased().split(separator: ".").map(String.init)
+        guard parts.count >= 2 else { return parts.first ?? host }
+        let lastTwo = parts.suffix(2).joined(separator: ".")
+        if twoLabelSuffixes.contains(lastTwo), parts.count >= 3 { return parts[parts.count - 3] }
+        return parts[parts.count - 2]
+    }
+
+    static func label(ofLink link: String) -> String? { host(of: link).map(label(ofHost:)) }
+
+    /// Letters and digits only, lower-cased, accents folded: `Bang & Olufsen` → `bangolufsen`,
+    /// `Fjällräven` → `fjallraven`.
+    static func squashed(_ text: String) -> String {
+        var out = ""
+        for scalar in text.lowercased().decomposedScalars where scalar.properties.isAlphabetic || scalar.properties.numericType != nil {
+            guard scalar.isASCII else { continue }  // combining marks after decomposition
+            out.unicodeScalars.append(scalar)
+        }
+        return out
+    }
+}
+
+extension String {
+    /// Latin letters with accents replaced by their base letter (`ä` → `a`, `ø` → `o`), read
+    /// from the scalars' Unicode names since the standard library has no NFD without Foundation.
+    var decomposedScalars: [Unicode.Scalar] {
+        unicodeScalars.map { $0.properties.latinBaseLetter ?? $0 }
+    }
+}
+
+extension Unicode.Scalar.Properties {
+    /// `a` for "LATIN SMALL LETTER A WITH DIAERESIS"; nil for anything else.
+    var latinBaseLetter: Unicode.Scalar? {
+        guard let name, name.hasPrefix("LATIN "), name.contains(" WITH "),
+              let range = name.firstRange(of: " LETTER ") else { return nil }
+        let letterName = name[range.upperBound...].prefix { $0 != " " }
+        guard letterName.count == 1, let letter = letterName.first else { return nil }
+        let base = name.hasPrefix("LATIN SMALL") ? String(letter).lowercased() : String(letter)
+        return base.unicodeScalars.first
+    }
+}

@@ -1,0 +1,230 @@
+import Dispatch
+import Extraction
+import JSON
+import Pipeline
+import Synchronization
+
+/// `second-hand-offers`: listings of the product on second-hand marketplaces, from the Lens
+/// matches and from marketplace searches run in the browser. Each listing's page is read for
+/// price, currency, condition and title; lots, broken items, copies and other models are
+/// dropped and the same listing reached twice is kept once. Pages are read a few at a time,
+/// each within its own time cap, so a page that never answers costs its cap and no more.
+public struct SecondHandOffersProducer: Producer {
+    public let stage = "second-hand-offers"
+    let pages: any PageSource
+    let searches: [any SearchService]
+    let limits: Limits
+
+    public struct Limits: Sendable {
+        /// Listing pages read per run.
+        public var maxPages = 12
+        /// Time one listing page may take.
+        public var pageTimeoutMillis = 4_000
+        /// Listing pages read at once.
+        public var parallelPages = 4
+        /// Time one marketplace search may take.
+        public var searchTimeoutMillis = 20_000
+        /// Left at the end of the stage's time for building the result.
+        public var reserveMillis = 250
+
+        public init() {}
+    }
+
+    /// `searches`: marketplace search profiles run in the browser (empty: Lens matches only).
+    public init(pages: any PageSource, searches: [any SearchService], limits: Limits = Limits()) {
+        self.pages = pages
+        self.searches = searches
+        self.limits = limits
+    }
+
+    public func produce(_ inputs: StageInputs, _ context: StageContext) throws -> any Sendable {
+        let matches = try inputs.get("lens-matches", as: [LensMatch].self)
+        let identity = try inputs.get("model-producer", as: ProductIdentity.self)
+        let offers = offers(matches: matches, identity: identity, timeoutMillis: context.remainingMillis)
+        context.emit(stage, .array(offers.map(\.json)))
+        return offers
+    }
+
+    /// A listing to read, with what the link was shown with.
+    struct Lead: Sendable {
+        var link: String
+        var title: String
+        var priceText: String?
+        var price: String?
+        var currency: String?
+        var wear: String?
+        var thumbnail: String?
+        var marketplace: Marketplace
+    }
+
+    public func offers(matches: [LensMatch], identity: ProductIdentity, timeoutMillis: Int) -> [SecondHandOffer] {
+        let deadline = Clock.millis() + timeoutMillis
+        var leads: [Lead] = matches.compactMap { match in
+            guard let market = MarketplaceCatalog.marketplace(for: match.link), market.isListing(match.link) else { return nil }
+            return Lead(link: match.link, title: match.title, price: match.price, currency: match.currency,
+                        thumbnail: match.thumbnail.flatMap { $0.hasPrefix("data:") ? nil : $0 }, marketplace: market)
+        }
+        for search in searches {
+            let left = deadline - Clock.millis() - limits.pageTimeoutMillis - limits.reserveMillis
+            guard left > 0 else { break }
+            // A failed search leaves the Lens leads; the stage reports what it could read.
+            let hits = (try? search.search(identity.query, timeoutMillis: min(left, limits.searchTimeoutMillis))) ?? []
+            for hit in hits {
+                guard let market = MarketplaceCatalog.marketplace(for: hit.link), market.isListing(hit.link) else { continue }
+                let parsed = hit.priceText.flatMap(PriceText.parse)
+                leads.append(Lead(link: hit.link, title: hit.title, priceText: hit.priceText, price: parsed?.amount,
+                                  currency: parsed?.currency, wear: hit.wear, thumbnail: hit.thumbnail, marketplace: market))
+            }
+        }
+        leads = Array(OfferMerge.uniqueLeads(leads.filter {
+            OfferFilter.rejection(title: $0.title, wear: $0.wear, producer: identity.producer, model: identity.model) == nil
+        }).prefix(limits.maxPages))
+
+        let waitUntil = deadline - limits.reserveMillis
+        let read = readAll(leads, until: waitUntil)
+        let offers = zip(leads, read).compactMap { lead, page in page.flatMap { offer(lead, page: $0, identity: identity) } }
+        return OfferMerge.uniqueOffers(offers)
+    }
+
+    /// Reads the leads' pages on `parallelPages` threads; a page not read by `until` (or
+    /// within its own cap) is nil. Threads still waiting on a page finish in the background
+    /// and their result is dropped.
+    func readAll(_ leads: [Lead], until: Int) -> [ListingPage?] {
+        guard !leads.isEmpty else { return [] }
+        let board = ReadBoard(count: leads.count)
+        let group = DispatchGroup()
+        let pageTimeout = limits.pageTimeoutMillis
+        let pages = self.pages
+        ReaderThreads.start(min(limits.parallelPages, leads.count), done: group) {
+            while let index = board.next() {
+                let cap = min(pageTimeout, until - Clock.millis())
+                guard cap > 0 else { return }
+                let lead = leads[index]
+                guard let fetched = try? pages.fetchPage(lead.link, timeoutMillis: cap),
+                      (200..<300).contains(fetched.status) else { continue }
+                board.store(index, try? ListingPage(html: fetched.body, url: fetched.url, marketplace: lead.marketplace))
+            }
+        }
+        _ = group.wait(timeout: .now() + .milliseconds(max(0, until - Clock.millis())))
+        return board.close()
+    }
+
+    /// The offer a listing page makes, or nil when it has no price or turns out not to be one.
+    func offer(_ lead: Lead, page: ListingPage, identity: ProductIdentity) -> SecondHandOffer? {
+        let title = page.record.name ?? lead.title
+        let wear = page.wear ?? lead.wear ?? page.record.condition.map(\.rawValue)
+        let currency = page.record.currency ?? lead.currency
+        guard let amount = page.record.price ?? lead.price, let price = Money.decimal(amount, currency: currency) else { return nil }
+        guard OfferFilter.rejection(title: title, wear: wear, producer: identity.producer, model: identity.model) == nil else {
+            return nil
+        }
+        var condition = wear.map(lead.marketplace.condition(of:)) ?? "unknown"
+        if condition == "unknown", let structured = page.record.condition { condition = structured.rawValue }
+        if condition == "for_parts" { return nil }
+        return SecondHandOffer(price: price, currency: currency, link: lead.link, title: title, wear: wear ?? "",
+                               condition: condition, domain: LensLinks.domain(lead.link) ?? "",
+                               thumbnail: page.record.image ?? lead.thumbnail)
+    }
+}
+
+/// A listing page, read.
+struct ListingPage: Sendable {
+    let record: ProductRecord
+    /// The condition as the page words it, after one of the marketplace's labels.
+    let wear: String?
+
+    init(html: [UInt8], url: String, marketplace: Marketplace) throws {
+        let document = try HTMLDocument(html: HTMLInput.decode(html))
+        record = Extractor.extract(document: document, url: url)
+        wear = PageFacts(document: document).value(for: marketplace.conditionLabels)
+    }
+}
+
+/// Hands out lead indices to the reading threads and collects their pages until closed.
+final class ReadBoard: Sendable {
+    private struct State {
+        var next = 0
+        var closed = false
+        var pages: [ListingPage?]
+    }
+    private let state: Mutex<State>
+    private let count: Int
+
+    init(count: Int) {
+        self.count = count
+        state = Mutex(State(pages: Array(repeating: nil, count: count)))
+    }
+
+    func next() -> Int? {
+        state.withLock { s in
+            guard !s.closed, s.next < count else { return nil }
+            defer { s.next += 1 }
+            return s.next
+        }
+    }
+
+    func store(_ index: Int, _ page: ListingPage?) {
+        state.withLock { s in if !s.closed { s.pages[index] = page } }
+    }
+
+    /// The pages read so far; later results are dropped.
+    func close() -> [ListingPage?] {
+        state.withLock { s in
+            s.closed = true
+            return s.pages
+        }
+    }
+}
+
+/// The same listing reached twice (a tracking parameter, a slugged URL, a search's copy) is
+/// one offer: listings are the same when their marketplace and item number are.
+enum OfferMerge {
+    /// `ebay|123456789012`, or the link without query and `www.` when it names no number.
+    static func key(_ link: String) -> String {
+        guard let parts = URLParts(link) else { return link }
+        let host = DomainName.host(of: link) ?? parts.host
+        let label = DomainName.label(ofHost: host)
+        let runs = parts.path.split(whereSeparator: { !$0.isNumber }).filter { $0.count >= 6 }
+        if let number = runs.last { return "\(label)|\(number)" }
+        var path = parts.path.lowercased()
+        while path.count > 1 && path.hasSuffix("/") { path.removeLast() }
+        return "\(host)\(path)"
+    }
+
+    static func uniqueLeads(_ leads: [SecondHandOffersProducer.Lead]) -> [SecondHandOffersProducer.Lead] {
+        var seen: [String: Int] = [:]
+        var out: [SecondHandOffersProducer.Lead] = []
+        for lead in leads {
+            if let index = seen[key(lead.link)] {
+                // The later copy may know what the first did not.
+                out[index].wear = out[index].wear ?? lead.wear
+                out[index].thumbnail = out[index].thumbnail ?? lead.thumbnail
+                out[index].price = out[index].price ?? lead.price
+                out[index].currency = out[index].currency ?? lead.currency
+                continue
+            }
+            seen[key(lead.link)] = out.count
+            out.append(lead)
+        }
+        return out
+    }
+
+    /// Also one offer: the same title at the same price on the same site (a relisted item).
+    static func uniqueOffers(_ offers: [SecondHandOffer]) -> [SecondHandOffer] {
+        var seen = Set<String>()
+        return offers.filter { offer in
+            let sameItem = seen.insert("link " + key(offer.link)).inserted
+            let sameText = seen.insert("text \(offer.domain)|\(offer.title.lowercased())|\(offer.price)|\(offer.currency ?? "")").inserted
+            return sameItem && sameText
+        }
+    }
+}
+
+extension SecondHandOffer {
+    /// One entry of the `second-hand-offers` payload.
+    public var json: JSONValue {
+        ["price": .string(price), "link": .string(link), "title": .string(title), "wear": .string(wear),
+         "currency": .optional(currency), "condition": .string(condition), "domain": .string(domain),
+         "thumbnail": .optional(thumbnail)]
+    }
+}
