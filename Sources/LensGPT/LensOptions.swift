@@ -32,8 +32,9 @@ struct LensSetup {
         let description: String
     }
 
+    /// `browserProxy`: a proxy for every page the browser loads (the demo world's sites).
     static func make(_ options: LensOptions, dataDirectory: String, defaultPoolSize: Int = 2,
-                     lensURL forcedURL: String? = nil) throws -> LensSetup?
+                     lensURL forcedURL: String? = nil, browserProxy: String? = nil) throws -> LensSetup?
     {
         var profile: LensProfile
         do {
@@ -59,7 +60,7 @@ struct LensSetup {
         let description: String
         if let url = Setting.string(options.webdriverUrl, env: "LENS_GPT_WEBDRIVER_URL") {
             endpoint = .remote(WebDriverClient(baseURL: url, http: http))
-            configuration.capabilities = BrowserPoolConfiguration.headlessChromium()
+            configuration.capabilities = BrowserPoolConfiguration.headlessChromium(proxy: browserProxy)
             description = "WebDriver at \(url)"
         } else {
             let named = Setting.string(options.chromedriver, env: "LENS_GPT_CHROMEDRIVER")
@@ -68,7 +69,7 @@ struct LensSetup {
                 return nil
             }
             let browser = ["chromium", "chromium-browser", "google-chrome"].lazy.compactMap { ChromeDriverProcess.find($0) }.first
-            configuration.capabilities = BrowserPoolConfiguration.headlessChromium(binary: browser)
+            configuration.capabilities = BrowserPoolConfiguration.headlessChromium(binary: browser, proxy: browserProxy)
             endpoint = .local(ChromeDriverProcess(executable: driver, logPath: dataDirectory + "/chromedriver.log"), http)
             description = "\(driver) started here" + (browser.map { " with \($0)" } ?? "")
         }

@@ -19,15 +19,19 @@ public struct BrowserPoolConfiguration: Sendable {
 
     /// Headless Chromium as public scrapers run it: an ordinary user agent, no automation flag,
     /// no sandbox (needed as root in containers), a desktop-sized window.
+    /// `proxy`: every page the browser loads goes through it (the demo world serves its
+    /// `.example` sites that way); loopback addresses stay direct.
     public static func headlessChromium(binary: String? = nil, userAgent: String = defaultUserAgent,
-                                        language: String = "en-US") -> JSONValue
+                                        language: String = "en-US", proxy: String? = nil) -> JSONValue
     {
+        var args = [
+            "--headless=new", "--no-sandbox", "--disable-dev-shm-usage", "--disable-gpu",
+            "--window-size=1366,900", "--disable-blink-features=AutomationControlled",
+            "--user-agent=\(userAgent)", "--lang=\(language)", "--no-first-run", "--disable-extensions",
+        ]
+        if let proxy { args.append("--proxy-server=\(proxy)") }
         var options: JSONObject = [
-            "args": .array([
-                "--headless=new", "--no-sandbox", "--disable-dev-shm-usage", "--disable-gpu",
-                "--window-size=1366,900", "--disable-blink-features=AutomationControlled",
-                "--user-agent=\(userAgent)", "--lang=\(language)", "--no-first-run", "--disable-extensions",
-            ].map(JSONValue.string)),
+            "args": .array(args.map(JSONValue.string)),
             "excludeSwitches": ["enable-automation"],
         ]
         if let binary { options["binary"] = .string(binary) }

@@ -59,8 +59,10 @@ public struct PriceEstimator: Sendable {
         }
     }
 
+    /// `retail`'s currency breaks a tie for the majority currency of the comparables.
     public func estimate(comparables: [Comparable], retail: (amount: Double, currency: String)?) -> Estimate? {
-        let usable = convert(comparables.filter { $0.amount > 0 && $0.amount.isFinite && PriceEstimator.conditionWeight($0.condition) > 0 })
+        let usable = convert(comparables.filter { $0.amount > 0 && $0.amount.isFinite && PriceEstimator.conditionWeight($0.condition) > 0 },
+                             preferring: retail?.currency)
         let kept = PriceEstimator.withoutOutliers(usable.items)
         if kept.count >= minimumComparables, let currency = usable.currency {
             let weighted = kept.map { (value: $0.amount, weight: PriceEstimator.conditionWeight($0.condition) * max(0.05, min(1, $0.match))) }
@@ -82,11 +84,16 @@ public struct PriceEstimator: Sendable {
 
     /// All comparables in one currency: the configured base if every other one has a rate to it,
     /// else the most common one; listings that cannot be converted are left out.
-    func convert(_ items: [Comparable]) -> (items: [Comparable], currency: String?) {
+    func convert(_ items: [Comparable], preferring preferred: String? = nil) -> (items: [Comparable], currency: String?) {
         guard !items.isEmpty else { return ([], nil) }
         var counts: [String: Int] = [:]
         for item in items { counts[item.currency, default: 0] += 1 }
-        let majority = counts.max { $0.value < $1.value || ($0.value == $1.value && $0.key > $1.key) }?.key
+        // Ties go to the preferred (retail) currency, then alphabetically, so the answer is stable.
+        let majority = counts.max { a, b in
+            if a.value != b.value { return a.value < b.value }
+            if (a.key == preferred) != (b.key == preferred) { return b.key == preferred }
+            return a.key > b.key
+        }?.key
         let target = base ?? majority
         guard let target else { return ([], nil) }
         let converted = items.compactMap { item -> Comparable? in

@@ -25,6 +25,9 @@ public struct TitleConsensus: Sendable {
         "gebraucht", "neu", "occasion", "neuf", "usato", "nuovo", "segunda", "mano", "wie",
     ]
 
+    /// Units that belong to a model name when they follow a number.
+    static let units: Set<String> = ["l", "ml", "cl", "mm", "cm", "m", "kg", "g", "oz", "in", "gb", "tb", "w", "v", "mah"]
+
     /// What kind of thing it is, not which one: never a model name on their own.
     static let categoryWords: Set<String> = [
         "lamp", "desk", "chair", "table", "sofa", "shelf", "shoe", "shoes", "sneaker", "sneakers", "boot", "boots",
@@ -77,7 +80,14 @@ public struct TitleConsensus: Sendable {
         var leading: Set<String> = []
         var display: [String: String] = [:]
         for rank in supporting {
-            let words = documents[rank].filter { !TitleConsensus.noise.contains($0.lower) && !aliases.contains($0.lower) }
+            let tokens = documents[rank]
+            // Size letters are noise ("Size L"), but a unit after a number is part of the name ("22 L", "350 ml").
+            let words = tokens.indices.filter { i in
+                let word = tokens[i].lower
+                if aliases.contains(word) { return false }
+                if TitleConsensus.units.contains(word), i > 0, tokens[i - 1].lower.allSatisfy(\.isNumber) { return true }
+                return !TitleConsensus.noise.contains(word)
+            }.map { tokens[$0] }
             for start in words.indices {
                 for length in 1...4 where start + length <= words.count {
                     let slice = words[start..<start + length]

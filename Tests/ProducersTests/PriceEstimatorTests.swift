@@ -35,6 +35,13 @@ import Testing
         #expect(withRates.sampleSize == 4)
     }
 
+    @Test func aTieForTheMajorityCurrencyGoesToTheRetailCurrency() throws {
+        let comparables = [C(amount: 77, currency: "USD"), C(amount: 103, currency: "USD"), C(amount: 77, currency: "EUR"), C(amount: 65, currency: "EUR")]
+        let estimator = PriceEstimator(rates: ["USD": 1, "EUR": 1.08])
+        #expect(estimator.estimate(comparables: comparables, retail: (129, "USD"))?.currency == "USD")
+        #expect(estimator.estimate(comparables: comparables, retail: (129, "EUR"))?.currency == "EUR")
+    }
+
     @Test func newListingsWeighLessAndForPartsNotAtAll() throws {
         let comparables = [C(amount: 50, currency: "EUR", condition: "good"), C(amount: 52, currency: "EUR", condition: "good"),
                            C(amount: 54, currency: "EUR", condition: "very_good"),

@@ -41,6 +41,12 @@ import Testing
         #expect(found.model.lowercased().hasPrefix("arc"))
     }
 
+    @Test func unitsAfterNumbersStayInTheModel() throws {
+        let titles = ["Tidewater Canvas Backpack 22 L - Size L", "Tidewater Canvas Backpack 22 L", "Canvas Backpack 22 L by Tidewater"]
+        let found = try #require(TitleConsensus().identify(titles: titles))
+        #expect(found.model == "Canvas Backpack 22 L")
+    }
+
     @Test func nothingRecognisableGivesNil() {
         #expect(TitleConsensus().identify(titles: []) == nil)
         #expect(TitleConsensus().identify(titles: ["a wooden thing", "some object"]) == nil)

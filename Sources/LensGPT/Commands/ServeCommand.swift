@@ -44,7 +44,7 @@ struct ServeCommand: ParsableCommand {
     @Option(help: "With HTTPS, the plaintext port: keep, off or redirect (LENS_GPT_PLAINTEXT, default keep).") var plaintext: String?
     @Option(help: "Milliseconds allowed for a TLS handshake (LENS_GPT_TLS_HANDSHAKE_TIMEOUT_MS, default 10000).") var tlsHandshakeTimeoutMs: String?
     @Option(help: "Adds a stage that keeps each result running this many ms, emitting a tick event every second; for capacity tests and benchmarks (LENS_GPT_SYNTHETIC_STAGE_MS, default 0: off).") var syntheticStageMs: String?
-    @OptionGroup var lens: LensOptions
+    @OptionGroup var pipeline: PipelineOptions
     @Flag(help: "Run against the offline demo world: the Lens replica on loopback with a local chromedriver (LENS_GPT_DEMO).") var demo = false
 
     func resolveSettings() throws -> GatewaySettings {
@@ -119,14 +119,18 @@ struct ServeCommand: ParsableCommand {
         }
 
         let demoWorld: DemoWorld?
-        let lensSetup: LensSetup?
+        let setup: PipelineSetup
         do {
             demoWorld = try Setting.bool(demo, env: "LENS_GPT_DEMO") ? DemoWorld(host: "127.0.0.1", port: 0) : nil
-            lensSetup = try LensSetup.make(lens, dataDirectory: settings.dataDirectory, lensURL: demoWorld?.lensURL())
+            setup = try PipelineSetup.make(pipeline, dataDirectory: settings.dataDirectory,
+                                           stageTimeoutMillis: settings.stageTimeoutMillis,
+                                           syntheticStageMillis: try Setting.int(syntheticStageMs, env: "LENS_GPT_SYNTHETIC_STAGE_MS", default: 0),
+                                           demoWorld: demoWorld)
         } catch {
             logger.critical("cannot start: \(error)")
             throw ExitCode.failure
         }
+        let lensSetup = setup.lens
         if demoWorld != nil && lensSetup == nil {
             logger.critical("--demo needs a browser: install chromedriver (Debian: chromium-driver) or set --webdriver-url")
             throw ExitCode.failure
@@ -141,8 +145,7 @@ struct ServeCommand: ParsableCommand {
         let gateway: Gateway
         do {
             gateway = try Gateway(settings: settings,
-                                  graph: StageTree.graph(stageTimeoutMillis: settings.stageTimeoutMillis, lens: lensSetup?.runner,
-                                                         syntheticStageMillis: try Setting.int(syntheticStageMs, env: "LENS_GPT_SYNTHETIC_STAGE_MS", default: 0)),
+                                  graph: setup.graph,
                                   readinessChecks: [browserCheck],
                                   extraResponder: samples,
                                   onLog: { entry in RequestLog.write(entry, to: logger) })
@@ -162,6 +165,7 @@ struct ServeCommand: ParsableCommand {
         } else {
             logger.notice("lens: no browser configured (set --webdriver-url or install chromedriver); runs give image-info only")
         }
+        logger.info("stages: \(setup.graph.stages.joined(separator: ", ")); \(setup.llmDescription)")
         if let demoWorld {
             logger.info("demo world on \(demoWorld.baseURL): Lens replica \(demoWorld.lensURL()), sample photos at /demo/samples.json")
         }

@@ -1,0 +1,97 @@
+import ArgumentParser
+import DemoWorld
+import Outbound
+import Pipeline
+import Producers
+
+/// Settings of the pipeline's stages, shared by `serve` and `classify`.
+struct PipelineOptions: ParsableArguments {
+    @OptionGroup var lens: LensOptions
+    @Option(help: "Chat model for the LLM steps (LENS_GPT_MODEL, default gpt-4o). The LLM is used when OPENAI_API_KEY or OPENAI_BASE_URL is set.")
+    var model: String?
+    @Flag(help: "Let page fetches reach loopback and private addresses (LENS_GPT_ALLOW_PRIVATE_FETCH); for tests and local shops only.")
+    var allowPrivateFetch = false
+    @Option(help: "Milliseconds allowed for one page fetch (LENS_GPT_FETCH_TIMEOUT_MS, default 10000).")
+    var fetchTimeoutMs: String?
+    @Option(help: "Largest page read, e.g. 4MiB; longer pages are cut (LENS_GPT_MAX_PAGE, default 4MiB).")
+    var maxPage: String?
+    @Option(help: "Exchange rates for comparing offers, as CUR=value pairs in one base, e.g. EUR=1,USD=0.92,GBP=1.17 (LENS_GPT_CURRENCY_RATES; default none: only the majority currency counts).")
+    var currencyRates: String?
+    @Option(help: "Web search profile JSON for finding maker pages (LENS_GPT_WEB_SEARCH_PROFILE, default: built in).")
+    var webSearchProfile: String?
+    @Option(help: "Marketplace search profile JSON (LENS_GPT_MARKETPLACE_PROFILE, default: the built-in eBay search).")
+    var marketplaceProfile: String?
+}
+
+/// The stage tree and what it runs on, built from the options.
+struct PipelineSetup {
+    let lens: LensSetup?
+    let graph: PipelineGraph
+    let llmDescription: String
+
+    struct Failure: Error, CustomStringConvertible {
+        let description: String
+    }
+
+    /// `chat`: the LLM to use instead of the one OPENAI_API_KEY / OPENAI_BASE_URL describe (tests).
+    static func make(_ options: PipelineOptions, dataDirectory: String, stageTimeoutMillis: Int,
+                     syntheticStageMillis: Int = 0, demoWorld: DemoWorld? = nil,
+                     chat configured: ChatConfiguration? = nil) throws -> PipelineSetup
+    {
+        let lens = try LensSetup.make(options.lens, dataDirectory: dataDirectory, lensURL: demoWorld?.lensURL(),
+                                      browserProxy: demoWorld?.proxyURL)
+        var d = StageDependencies()
+        d.stageTimeoutMillis = stageTimeoutMillis
+        d.syntheticStageMillis = syntheticStageMillis
+        d.lens = lens?.runner
+
+        let chat = ChatClient(configuration: configured ?? .fromEnvironment(model: Setting.string(options.model, env: "LENS_GPT_MODEL")))
+        if chat.isEnabled { d.chat = ChatAdapter(client: chat) }
+
+        var policy = FetchPolicy()
+        policy.allowPrivate = try Setting.bool(options.allowPrivateFetch, env: "LENS_GPT_ALLOW_PRIVATE_FETCH")
+        policy.timeoutMillis = try Setting.int(options.fetchTimeoutMs, env: "LENS_GPT_FETCH_TIMEOUT_MS", default: policy.timeoutMillis, min: 1)
+        policy.maxBytes = try Setting.bytes(options.maxPage, env: "LENS_GPT_MAX_PAGE", default: policy.maxBytes)
+        policy.proxy = demoWorld?.proxyURL
+        d.pages = FetcherPages(policy: policy, http: HTTPClient())
+        var exchange = try rates(Setting.string(options.currencyRates, env: "LENS_GPT_CURRENCY_RATES"))
+        if exchange.isEmpty && demoWorld != nil { exchange = DemoWorld.exchangeRates }
+        d.estimator = PriceEstimator(rates: exchange)
+
+        if let pool = lens?.pool {
+            d.renderer = BrowserPageRenderer(pool: pool)
+            var web = try profile(Setting.string(options.webSearchProfile, env: "LENS_GPT_WEB_SEARCH_PROFILE"), SearchProfile.webSearch)
+            var market = try profile(Setting.string(options.marketplaceProfile, env: "LENS_GPT_MARKETPLACE_PROFILE"), SearchProfile.ebaySearch)
+            if demoWorld != nil {
+                web = web.searching(at: ShopCatalog.webSearchURLTemplate)
+                market = market.searching(at: ShopCatalog.ebaySearchURLTemplate)
+            }
+            d.webSearch = BrowserSearch(pool: pool, profile: web)
+            d.marketplaceSearches = [BrowserSearch(pool: pool, profile: market)]
+        }
+        let description = chat.isEnabled ? "LLM \(chat.configuration.model) at \(chat.configuration.baseURL)" : "no LLM (heuristic methods)"
+        return PipelineSetup(lens: lens, graph: try StageTree.graph(d), llmDescription: description)
+    }
+
+    static func profile(_ path: String?, _ builtIn: () throws(SearchProfile.Invalid) -> SearchProfile) throws -> SearchProfile {
+        do {
+            return try path.map { try SearchProfile.load(path: $0) } ?? builtIn()
+        } catch {
+            throw Failure(description: "\(error)")
+        }
+    }
+
+    /// `EUR=1,USD=0.92` → ["EUR": 1, "USD": 0.92].
+    static func rates(_ text: String?) throws -> [String: Double] {
+        guard let text, !text.isEmpty else { return [:] }
+        var rates: [String: Double] = [:]
+        for pair in text.split(separator: ",") {
+            let parts = pair.split(separator: "=")
+            guard parts.count == 2, let value = Double(parts[1].trimmingCharacters(in: " ")), value > 0 else {
+                throw Failure(description: "currency rates must look like EUR=1,USD=0.92, not \"\(pair)\"")
+            }
+            rates[parts[0].trimmingCharacters(in: " ").uppercased()] = value
+        }
+        return rates
+    }
+}
