@@ -62,6 +62,8 @@ let package = Package(
                     exclude: ["Fixtures"]),
         .testTarget(name: "OutboundTests", dependencies: ["Outbound", "HTTP", "JSON", "DemoWorld"]),
         .testTarget(name: "ShopsTests", dependencies: ["Producers", "DemoWorld", "Outbound", "Extraction", "Pipeline", "HTTP", "JSON"]),
+        .testTarget(name: "EndToEndTests", dependencies: ["LensGPT", "Gateway", "DemoWorld", "Outbound", "Producers", "Pipeline", "HTTP", "JSON",
+                                                         .product(name: "ArgumentParser", package: "swift-argument-parser")]),
         .testTarget(name: "LensTests", dependencies: ["Producers", "Outbound", "DemoWorld", "Gateway", "HTTP", "Pipeline", "JSON"]),
     ],
     swiftLanguageModes: [.v6]
