@@ -7,6 +7,7 @@ public struct LensGPTCommand: ParsableCommand {
         abstract: "Identify a product from a photo and stream what it is and what it is worth.",
         subcommands: [
             ServeCommand.self,
+            ClassifyCommand.self,
             DevCertCommand.self,
             ExtractCommand.self,
             PriceCommand.self,

@@ -1,0 +1,82 @@
+import ArgumentParser
+import DemoWorld
+import Foundation
+import Gateway
+import HTTP
+import Imaging
+import Pipeline
+
+/// `lens-gpt classify IMAGE`: the whole pipeline in this process, its SSE frames on stdout —
+/// what `POST /classify` would stream.
+struct ClassifyCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "classify",
+        abstract: "Run the pipeline on one photo and print its result stream (SSE frames) on stdout.",
+        discussion: "Exit status: 0 when every stage finished, 2 when some failed (partial), 1 when the run failed or the photo was refused."
+    )
+
+    @Argument(help: "A PNG, JPEG or WebP photo.") var image: String
+    @OptionGroup var pipeline: PipelineOptions
+    @Option(help: "Keep the result store here (default: a temporary directory, removed afterwards).") var dataDir: String?
+    @Option(help: "Time limit of each stage in ms (LENS_GPT_STAGE_TIMEOUT_MS, default 60000).") var stageTimeoutMs: String?
+    @Flag(help: "Run against the offline demo world (needs chromedriver).") var demo = false
+
+    func run() throws {
+        let directory = dataDir ?? NSTemporaryDirectory() + "lens-gpt-classify-" + UUID().uuidString
+        let temporary = dataDir == nil
+        defer { if temporary { try? FileManager.default.removeItem(atPath: directory) } }
+        try FileManager.default.createDirectory(atPath: directory + "/tmp", withIntermediateDirectories: true)
+
+        guard let bytes = FileManager.default.contents(atPath: image).map(Array.init) else {
+            throw fail("unreadable_file", "cannot read \(image)")
+        }
+        guard bytes.count <= GatewaySettings().maxUploadBytes else { throw fail("upload_too_large", "\(image) is larger than 20 MiB") }
+        guard ImageHeader.parse(bytes) != nil else {
+            throw fail("unsupported_media_type", "\(image) is not a PNG, JPEG or WebP image (checked by its bytes)")
+        }
+        let id = ImageDigest.sha256Hex(bytes)
+        let copy = directory + "/tmp/upload-\(id)"
+        guard FileManager.default.createFile(atPath: copy, contents: Data(bytes), attributes: [.posixPermissions: 0o600]) else {
+            throw fail("storage_unavailable", "cannot write to \(directory)")
+        }
+        defer { try? FileManager.default.removeItem(atPath: copy) }
+
+        let world = demo ? try DemoWorld(host: "127.0.0.1", port: 0) : nil
+        defer { world?.shutdown() }
+        let setup = try PipelineSetup.make(pipeline, dataDirectory: directory,
+                                           stageTimeoutMillis: try Setting.int(stageTimeoutMs, env: "LENS_GPT_STAGE_TIMEOUT_MS", default: 60_000, min: 1),
+                                           demoWorld: world)
+        defer { setup.lens?.pool.shutdown() }
+        let hub = ResultHub(graph: setup.graph, pool: WorkerPool(workers: 4, queueLimit: 16),
+                            store: try SQLiteResultStore(path: directory + "/results.sqlite"))
+        let stream = try hub.submit(UploadedImage(id: id, path: copy, bytes: bytes.count)).stream
+
+        // Print frames as they come: the watcher only signals, the loop below reads the log.
+        let signal = DispatchSemaphore(value: 0)
+        let token = stream.watch { signal.signal() }
+        defer { stream.unwatch(token) }
+        FileHandle.standardOutput.write(Data(SSEFrame.retry(milliseconds: GatewaySettings().sseRetryMillis)))
+        var cursor = 0
+        while true {
+            let (events, finished) = stream.events(after: cursor)
+            for event in events {
+                FileHandle.standardOutput.write(Data(SSEFrame.event(id: String(event.id), name: event.name, data: event.envelope)))
+                cursor = event.id
+            }
+            if finished && cursor >= stream.lastEventID { break }
+            _ = signal.wait(timeout: .now() + 1)
+        }
+        switch stream.status {
+        case .complete: return
+        case .partial: throw ExitCode(2)
+        default: throw ExitCode.failure
+        }
+    }
+
+    /// A JSON error on stderr and a failing exit status.
+    private func fail(_ code: String, _ message: String) -> ExitCode {
+        let body = HTTPResponse.error(.badRequest, code: code, message: message).body
+        FileHandle.standardError.write(Data(body))
+        return ExitCode.failure
+    }
+}
