@@ -24,6 +24,10 @@ class Settings:
         self.quick = quick
         self.wrk_seconds = 3 if quick else 8
         self.warmup_seconds = 1 if quick else 2
+        self.streams = 1000 if quick else 10000
+        self.hold_seconds = 2.5 if quick else 3.5
+        self.subscribers = 1000
+        self.fanout_seconds = 3.5 if quick else 6.5
 
 
 def main():
@@ -112,7 +116,8 @@ def summarise(m, per_server):
         good = [r for r in runs if "error" not in r and "not_measured" not in r]
         reasons = [r.get("not_measured") or r.get("error") for r in runs if r not in good]
         if not good:
-            entry["not_measured"] = reasons[0] if reasons else "no run"
+            first = runs[0] if runs else {}
+            entry["not_measured"] = first.get("not_measured") or f"failed: {first.get('error', 'no run')}"
         else:
             entry["figures"] = {}
             for f in m.figures:

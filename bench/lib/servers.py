@@ -7,8 +7,10 @@ import shutil
 import signal
 import socket
 import subprocess
+import tempfile
 import time
 
+import lensapi
 import procstat
 
 
@@ -21,8 +23,9 @@ def free_port():
 class Server:
     """One running server. `pid` is the process measured (nginx: the master, with its worker)."""
 
-    def __init__(self, name, argv, port, tls_port=None, cwd=None, log_path=None):
+    def __init__(self, name, argv, port, tls_port=None, cwd=None, log_path=None, options=None):
         self.name, self.port, self.tls_port = name, port, tls_port
+        self.options = options or {}
         self.log = open(log_path or os.devnull, "ab")
         self.process = subprocess.Popen(argv, cwd=cwd, stdout=self.log, stderr=self.log,
                                         stdin=subprocess.DEVNULL, start_new_session=True)
@@ -109,12 +112,11 @@ class Catalog:
         self.lens, self.hummingbird, self.flyingfox = lens_binary, hummingbird_binary, flyingfox_binary
         self.cert, self.key, self.web = cert, key, web
         self.count = 0
+        self.lens_tick_stage = lensapi.tick_stage_supported(lens_binary)
 
     def _scratch(self, name):
         self.count += 1
-        path = os.path.join(self.work, f"{self.count:03d}-{name}")
-        os.makedirs(path)
-        return path
+        return tempfile.mkdtemp(prefix=f"{self.count:03d}-{name}-", dir=self.work)
 
     def start(self, name, **options):
         scratch = self._scratch(name)
@@ -138,8 +140,12 @@ class Catalog:
                     "--idle-timeout-ms", "300000",
                     "--heartbeat-ms", str(options.get("tick_ms", 1000)),
                     "--max-upload", "64MiB"]
-            argv += options.get("lens_extra", [])
-            return Server(name, argv, port, tls_port, log_path=log).wait_ready()
+            used = {}
+            if options.get("tick_stage") and self.lens_tick_stage:
+                # A result that stays running, ticking once a second (see lensapi.tick_stage_supported).
+                argv += ["--tick-stage-ms", "1000"]
+                used["tick_stage"] = True
+            return Server(name, argv, port, tls_port, log_path=log, options=used).wait_ready()
         if name == "hummingbird":
             argv = [self.hummingbird, "--port", str(port), "--tick-ms", str(options.get("tick_ms", 1000))]
             return Server(name, argv, port, log_path=log).wait_ready()
