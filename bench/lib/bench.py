@@ -27,6 +27,9 @@ class Settings:
         self.streams = 1000 if quick else 10000
         self.hold_seconds = 2.5 if quick else 3.5
         self.subscribers = 1000
+        self.small_uploads, self.big_uploads = (10, 4) if quick else (30, 10)
+        self.tls_seconds = 2 if quick else 5
+        self.pipeline_runs = 5 if quick else 20
         self.fanout_seconds = 3.5 if quick else 6.5
 
 
@@ -81,11 +84,10 @@ def main():
         "versions": versions(catalog),
     }
     out = {"meta": meta, "measurements": results}
-    suffix = "-quick" if args.quick else ""
-    json_path = os.path.join(args.root, f"bench/results{suffix}.json")
-    md_path = os.path.join(args.root, f"bench/RESULTS{suffix}.md")
-    if args.only or only_servers:
-        # A partial run must not replace the full results.
+    json_path = os.path.join(args.root, "bench/results.json")
+    md_path = os.path.join(args.root, "bench/RESULTS.md")
+    if args.quick or args.only or only_servers:
+        # A smoke or partial run must not replace the full results: it stays in the scratch dir.
         json_path = os.path.join(args.work, "results.json")
         md_path = os.path.join(args.work, "RESULTS.md")
     with open(json_path, "w") as f:

@@ -2,6 +2,8 @@
 (the first is the headline, used for ratios) and a function that measures one server once.
 A function gets a freshly started server and returns {figure: value}."""
 import lensapi
+import pipeline
+import tls
 import png
 import streams
 import wrk
@@ -107,6 +109,26 @@ def fan_out(server, settings):
     }
 
 
+def upload(server, settings):
+    small_rate, small_peak = pipeline.uploads(server, 1 << 20, settings.small_uploads, "1m")
+    big_rate, big_peak = pipeline.uploads(server, 20 << 20, settings.big_uploads, "20m")
+    return {"gb_per_s_20m": big_rate / 1e9, "gb_per_s_1m": small_rate / 1e9,
+            "peak_growth_mib_20m": big_peak / 1024, "peak_growth_mib_1m": small_peak / 1024}
+
+
+def tls_handshakes(server, settings):
+    return tls.handshakes(server, settings.tls_seconds)
+
+
+def tls_bulk(server, settings):
+    tls.bulk(server, 1)  # warm-up: page cache, buffers
+    return tls.bulk(server, settings.tls_seconds)
+
+
+def pipeline_runs(server, settings):
+    return pipeline.runs(server, settings.pipeline_runs)
+
+
 def all_measurements():
     return [
         Measurement("rate-64", "GET /healthz, 64 connections (wrk -t1 -c64)", ALL_HTTP, RATE_FIGURES, rate(64)),
@@ -142,6 +164,46 @@ def all_measurements():
             fan_out, server_options={"tick_stage": True},
             note="The producer stamps each tick with the wall clock when it puts it; the client "
                  "stamps receipt when epoll returns. One tick a second for the hold."),
+        Measurement(
+            "upload", "Upload: multipart POST /classify (JSON mode), one connection at a time", [LENS],
+            [Figure("gb_per_s_20m", "20 MiB GB/s", "{:.2f}"), Figure("gb_per_s_1m", "1 MiB GB/s", "{:.2f}"),
+             Figure("peak_growth_mib_20m", "peak RSS growth MiB, 20 MiB", "{:.1f}", "lower"),
+             Figure("peak_growth_mib_1m", "peak RSS growth MiB, 1 MiB", "{:.1f}", "lower")],
+            upload,
+            note="Distinct real PNGs (stored IDAT), so every upload is a new result: read, hashed, "
+                 "written to the data directory, run. Throughput = image bytes ÷ time from the "
+                 "first byte sent to the whole `202` received (median over uploads). Peak RSS "
+                 "growth = VmHWM over a batch (reset before it via /proc/PID/clear_refs) − RSS "
+                 "before it; flat RSS means the 20 MiB figure is no larger than the 1 MiB one."),
+        Measurement(
+            "tls-handshake", "TLS: new handshakes (openssl s_time -new, 2 clients)", [NGINX, LENS],
+            [Figure("handshakes_per_s", "handshakes/s"),
+             Figure("cpu_us_per_handshake", "server CPU µs/handshake", "{:.0f}", "lower"),
+             Figure("server_cores", "server cores", "{:.2f}", "lower")],
+            tls_handshakes,
+            note="Same certificate (lens-gpt dev-cert, ECDSA P-256), TLS 1.3 as negotiated. Each "
+                 "s_time client handshakes one connection at a time and needs CPU too, so server "
+                 "CPU per handshake is the figure least bent by the client."),
+        Measurement(
+            "tls-bulk", "TLS: bulk download of a 16 MiB file (wrk -c1 over HTTPS)", [NGINX, LENS],
+            [Figure("mb_per_s", "MB/s"), Figure("cpu_us_per_mib", "server CPU µs/MiB", "{:.0f}", "lower"),
+             Figure("server_cores", "server cores", "{:.2f}", "lower"), Figure("files", "files")],
+            tls_bulk,
+            note="nginx serves the file from `root`, lens-gpt from `--web-dir`; one connection kept "
+                 "alive. 16 MiB, not 64: lens-gpt answers 404 `file too large to serve` above 16 MiB "
+                 "(it reads a static file whole into memory)."),
+        Measurement(
+            "pipeline", "Pipeline: time to first result event and to `done`; cached replay", [LENS],
+            [Figure("done_ms", "upload to done ms", "{:.2f}", "lower"),
+             Figure("first_event_ms", "upload to image-info ms", "{:.2f}", "lower"),
+             Figure("replay_ttfb_ms", "cached replay TTFB ms", "{:.2f}", "lower"),
+             Figure("replay_done_ms", "cached replay to done ms", "{:.2f}", "lower")],
+            pipeline_runs,
+            note="Today's stage tree (`image-info` only) on a 64 KiB PNG streamed back on the upload "
+                 "(`POST /classify`), warm (after one run), median of the runs. The DemoWorld "
+                 "pipeline does not exist yet: its warm time to first result, to `done`, and its "
+                 "cached replay are not measured yet. Replay: `GET /results/{id}/events` of a "
+                 "complete result on a new connection."),
     ]
 
 
@@ -187,8 +249,25 @@ def absolute_goal(measurement, key, bound, at_most, unit, server=LENS):
     return measure
 
 
+def flat_upload_rss(results):
+    big = median(results, "upload", LENS, "peak_growth_mib_20m")
+    small = median(results, "upload", LENS, "peak_growth_mib_1m")
+    if big is None or small is None:
+        return "not in this run", None
+    return f"{big:.1f} MiB at 20 MiB vs {small:.1f} MiB at 1 MiB", big <= small + 1.0
+
+
 def goals():
     return [
         Goal("request rate ≥ 0.8× nginx at 64 connections", ratio_goal("rate-64", "rate", 0.8, False, "req/s")),
         Goal("single-connection p50 ≤ 2× nginx's", ratio_goal("rate-1", "p50_ms", 2.0, True, "ms")),
+        Goal("≤ 4 KB RSS per idle SSE stream at 10,000 streams",
+             absolute_goal("sse-idle", "rss_per_stream_kib", 4.0, True, "KiB/stream")),
+        Goal("fan-out p99 ≤ 5 ms at 1,000 subscribers", absolute_goal("fan-out", "delay_p99_ms", 5.0, True, "ms")),
+        Goal("upload ≥ 1 GB/s on loopback (20 MiB)", absolute_goal("upload", "gb_per_s_20m", 1.0, False, "GB/s")),
+        Goal("upload peak RSS flat (20 MiB growth ≤ 1 MiB growth + 1 MiB)", flat_upload_rss),
+        Goal("TLS handshakes/s ≥ 0.9× nginx", ratio_goal("tls-handshake", "handshakes_per_s", 0.9, False, "/s")),
+        Goal("TLS bulk throughput ≥ 0.9× nginx", ratio_goal("tls-bulk", "mb_per_s", 0.9, False, "MB/s")),
+        Goal("cached replay TTFB ≤ 5 ms", absolute_goal("pipeline", "replay_ttfb_ms", 5.0, True, "ms (image-info tree)")),
+        Goal("warm DemoWorld run to `done` ≤ 3 s", lambda results: ("DemoWorld not built yet", None)),
     ]

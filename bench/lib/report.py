@@ -52,7 +52,9 @@ def table(m, result):
     head = m.figures[0]
     ref = {s: result["servers"].get(s, {}).get("figures", {}).get(head.key, {}).get("median")
            for s in (M.NGINX, M.HUMMINGBIRD)}
-    cols = [f"server", f"{head.label} (median)", "min–max", "× nginx", "× Hummingbird"] + [f.label for f in m.figures[1:]]
+    # Ratio columns only where the reference server is part of the measurement.
+    refs = [(s, label) for s, label in ((M.NGINX, "× nginx"), (M.HUMMINGBIRD, "× Hummingbird")) if s in result["servers"]]
+    cols = ["server", f"{head.label} (median)", "min–max"] + [label for _, label in refs] + [f.label for f in m.figures[1:]]
     lines.append("| " + " | ".join(cols) + " |")
     lines.append("|" + "---|" * len(cols))
     for server, entry in result["servers"].items():
@@ -64,9 +66,8 @@ def table(m, result):
         med = h["median"] if h else None
 
         row = [server, fmt(head, med),
-               f"{fmt(head, h['min'])}–{fmt(head, h['max'])}" if h else "—",
-               "—" if server == M.NGINX or not ref[M.NGINX] or med is None else f"{med / ref[M.NGINX]:.2f}×",
-               "—" if server == M.HUMMINGBIRD or not ref[M.HUMMINGBIRD] or med is None else f"{med / ref[M.HUMMINGBIRD]:.2f}×"]
+               f"{fmt(head, h['min'])}–{fmt(head, h['max'])}" if h else "—"]
+        row += ["—" if server == s or not ref[s] or med is None else f"{med / ref[s]:.2f}×" for s, _ in refs]
         row += [fmt(f, figs.get(f.key, {}).get("median")) for f in m.figures[1:]]
         if entry.get("failed_rounds"):
             row[0] += f" ({len(entry['failed_rounds'])} round(s) failed)"
