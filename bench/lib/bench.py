@@ -53,18 +53,12 @@ def main():
 
     settings = Settings(args.quick)
     rounds = args.rounds or (1 if args.quick else 3)
-    catalog = servers.Catalog(
-        root=args.root, work=os.path.join(args.work, "runs"),
-        lens_binary=os.path.join(args.root, ".build/release/lens-gpt"),
-        hummingbird_binary=os.path.join(args.root, "bench/peers/peer-hummingbird/.build/release/peer-hummingbird"),
-        flyingfox_binary=os.path.join(args.root, "bench/peers/peer-flyingfox/.build/release/peer-flyingfox"),
-        cert=os.path.join(args.work, "cert/cert.pem"), key=os.path.join(args.work, "cert/key.pem"),
-        web=os.path.join(args.work, "web"))
-    os.makedirs(catalog.work, exist_ok=True)
+    catalog = make_catalog(args.root, args.work)
 
     selected = [m for m in measurements.all_measurements() if not args.only or m.name in args.only]
     only_servers = set(args.servers.split(",")) if args.servers else None
     started = time.time()
+    load_before = os.getloadavg()[0]
     results = {}
     for m in selected:
         names = [s for s in m.servers if not only_servers or s in only_servers]
@@ -80,6 +74,8 @@ def main():
         "rounds": rounds,
         "quick": args.quick,
         "seconds": round(time.time() - started),
+        # Other work on the machine shows here; interleaving spreads it, it does not remove it.
+        "load_average_1m": {"start": round(load_before, 2), "end": round(os.getloadavg()[0], 2)},
         "machine": machine(),
         "versions": versions(catalog),
     }
@@ -96,6 +92,18 @@ def main():
     with open(md_path, "w") as f:
         f.write(report.markdown(out, selected))
     print(f"wrote {md_path} and {json_path} in {meta['seconds']}s")
+
+
+def make_catalog(root, work):
+    catalog = servers.Catalog(
+        root=root, work=os.path.join(work, "runs"),
+        lens_binary=os.path.join(root, ".build/release/lens-gpt"),
+        hummingbird_binary=os.path.join(root, "bench/peers/peer-hummingbird/.build/release/peer-hummingbird"),
+        flyingfox_binary=os.path.join(root, "bench/peers/peer-flyingfox/.build/release/peer-flyingfox"),
+        cert=os.path.join(work, "cert/cert.pem"), key=os.path.join(work, "cert/key.pem"),
+        web=os.path.join(work, "web"))
+    os.makedirs(catalog.work, exist_ok=True)
+    return catalog
 
 
 def measure_once(catalog, m, name, settings):

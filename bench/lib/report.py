@@ -22,7 +22,8 @@ def markdown(out, selected):
         "every server started fresh for each run, loopback only.",
         "",
         f"Machine: {meta['machine']['cpu']}, {meta['machine']['cores']} cores, {meta['machine']['memory_gib']} GiB, "
-        f"Linux {meta['machine']['kernel']}, fd limit {meta['machine']['fd_limit']:,}. "
+        f"Linux {meta['machine']['kernel']}, fd limit {meta['machine']['fd_limit']:,}, load average "
+        f"{meta['load_average_1m']['start']} at the start and {meta['load_average_1m']['end']} at the end. "
         + ", ".join(f"{k} {v}" for k, v in meta["versions"].items()) + ".",
         "",
         "Each cell is the median over rounds; `min–max` is the spread of the headline figure. "
