@@ -6,6 +6,7 @@ import argparse
 import json
 import os
 import platform
+import re
 import resource
 import signal
 import statistics
@@ -163,12 +164,15 @@ def versions(catalog):
             return (out.stdout or out.stderr).strip().splitlines()[0]
         except Exception:
             return "unknown"
+    def version(argv, pattern):
+        found = re.search(pattern, first_line(argv))
+        return found.group(1) if found else "unknown"
     return {
-        "nginx": first_line(["nginx", "-v"]),
-        "wrk": first_line(["wrk", "-v"]).split("Copyright")[0].strip(),
-        "swift": first_line(["swift", "--version"]),
-        "openssl": first_line(["openssl", "version"]),
-        "lens-gpt": first_line(["git", "-C", catalog.root, "log", "-1", "--format=%h %s"])[:80],
+        "nginx": version(["nginx", "-v"], r"nginx/(\S+)"),
+        "wrk": version(["wrk", "-v"], r"wrk (\S+)"),
+        "swift": version(["swift", "--version"], r"Swift version (\S+)"),
+        "openssl": version(["openssl", "version"], r"OpenSSL (\S+)"),
+        "lens-gpt": first_line(["git", "-C", catalog.root, "log", "-1", "--format=%h"]),
         "hummingbird": "2.28.1",
         "flyingfox": "0.27.1",
     }

@@ -57,5 +57,5 @@ def tick_stage_supported(binary):
     return "--tick-stage-ms" in out.stdout + out.stderr
 
 
-NO_RUNNING_RESULT = ("lens-gpt cannot keep a result running (its only stage finishes at once), "
-                     "so there is no live stream to hold; needs the proposed --tick-stage-ms flag")
+NO_RUNNING_RESULT = ("lens-gpt cannot keep a result running (its only stage finishes at once): "
+                     "needs the proposed --tick-stage-ms flag or the bench/tools/lens-gpt-ticks build")

@@ -12,14 +12,17 @@ import measurements as M
 import servers
 from bench import Settings, make_catalog
 
+# Load name -> (load, server options); the same functions bench/run measures with.
 LOADS = {
-    "rate-64": lambda s, st: M.rate(64)(s, st),
-    "rate-1": lambda s, st: M.rate(1)(s, st),
-    "upload": M.upload,
-    "tls-handshake": M.tls_handshakes,
-    "tls-bulk": M.tls_bulk,
-    "idle-conn": M.idle_connections,
-    "pipeline": M.pipeline_runs,
+    "rate-64": (lambda s, st: M.rate(64)(s, st), {}),
+    "rate-1": (lambda s, st: M.rate(1)(s, st), {}),
+    "upload": (M.upload, {}),
+    "tls-handshake": (M.tls_handshakes, {}),
+    "tls-bulk": (M.tls_bulk, {}),
+    "idle-conn": (M.idle_connections, {}),
+    "sse-idle": (M.sse_capacity, {"tick_stage": True}),
+    "fan-out": (M.fan_out, {"tick_stage": True}),
+    "pipeline": (M.pipeline_runs, {}),
 }
 
 
@@ -32,14 +35,15 @@ def main():
     catalog = make_catalog(args.root, args.work)
     settings = Settings(quick=False)
     for load in args.loads:
-        server = catalog.start(M.LENS)
+        run, options = LOADS[load]
+        server = catalog.start(M.LENS, **options)
         data = os.path.join(args.work, f"{load}.perf")
         perf = subprocess.Popen(["perf", "record", "-e", "cpu-clock", "-F", "2000", "--call-graph", "fp",
                                  "-p", str(server.pid), "-o", data],
                                 stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
         time.sleep(0.5)
         try:
-            result = LOADS[load](server, settings)
+            result = run(server, settings)
         finally:
             perf.send_signal(2)
             perf.wait()

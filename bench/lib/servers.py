@@ -23,11 +23,12 @@ def free_port():
 class Server:
     """One running server. `pid` is the process measured (nginx: the master, with its worker)."""
 
-    def __init__(self, name, argv, port, tls_port=None, cwd=None, log_path=None, options=None):
+    def __init__(self, name, argv, port, tls_port=None, cwd=None, log_path=None, options=None, env=None):
         self.name, self.port, self.tls_port = name, port, tls_port
         self.options = options or {}
         self.log = open(log_path or os.devnull, "ab")
         self.process = subprocess.Popen(argv, cwd=cwd, stdout=self.log, stderr=self.log,
+                                        env=dict(os.environ, **(env or {})),
                                         stdin=subprocess.DEVNULL, start_new_session=True)
         self.pid = self.process.pid
 
@@ -113,6 +114,7 @@ class Catalog:
         self.cert, self.key, self.web = cert, key, web
         self.count = 0
         self.lens_tick_stage = lensapi.tick_stage_supported(lens_binary)
+        self.lens_ticks = os.path.join(root, "bench/tools/lens-gpt-ticks/.build/release/lens-gpt")
 
     def _scratch(self, name):
         self.count += 1
@@ -140,12 +142,19 @@ class Catalog:
                     "--idle-timeout-ms", "300000",
                     "--heartbeat-ms", str(options.get("tick_ms", 1000)),
                     "--max-upload", "64MiB"]
-            used = {}
-            if options.get("tick_stage") and self.lens_tick_stage:
-                # A result that stays running, ticking once a second (see lensapi.tick_stage_supported).
-                argv += ["--tick-stage-ms", "1000"]
-                used["tick_stage"] = True
-            return Server(name, argv, port, tls_port, log_path=log, options=used).wait_ready()
+            used, env = {}, {}
+            if options.get("tick_stage"):
+                # A result that stays running, ticking once a second: the release binary's flag
+                # when it has one (lensapi.tick_stage_supported), else the benchmark build.
+                if self.lens_tick_stage:
+                    argv += ["--tick-stage-ms", "1000"]
+                    used["tick_stage"] = "release binary, --tick-stage-ms"
+                elif os.access(self.lens_ticks, os.X_OK):
+                    argv[0] = self.lens_ticks
+                    argv += ["--stage-timeout-ms", str(24 * 3600 * 1000)]
+                    env["LENS_GPT_BENCH_TICK_MS"] = "1000"
+                    used["tick_stage"] = "bench/tools/lens-gpt-ticks (project sources + a tick stage)"
+            return Server(name, argv, port, tls_port, log_path=log, options=used, env=env).wait_ready()
         if name == "hummingbird":
             argv = [self.hummingbird, "--port", str(port), "--tick-ms", str(options.get("tick_ms", 1000))]
             return Server(name, argv, port, log_path=log).wait_ready()

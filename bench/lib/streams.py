@@ -201,3 +201,36 @@ def percentile(sorted_values, p):
         return None
     k = min(len(sorted_values) - 1, max(0, int(round(p / 100 * (len(sorted_values) - 1)))))
     return sorted_values[k]
+
+
+def send_floor_ms(count, payload_bytes=150):
+    """The kernel's part of a fan-out on this machine: one thread sending one small frame to
+    each of `count` loopback TCP connections (Python's own cost is about 1 µs of each send).
+    A server cannot deliver a tick to `count` subscribers on one core faster than this."""
+    listener = socket.socket()
+    listener.bind(("127.0.0.1", 0))
+    listener.listen(count)
+    clients, servers = [], []
+    try:
+        for _ in range(count):
+            c = socket.create_connection(listener.getsockname())
+            c.setsockopt(socket.SOL_SOCKET, socket.SO_LINGER, LINGER_RESET)
+            s, _ = listener.accept()
+            s.setsockopt(socket.IPPROTO_TCP, socket.TCP_NODELAY, 1)
+            clients.append(c)
+            servers.append(s)
+        frame = b"x" * payload_bytes
+        best = None
+        for _ in range(3):
+            started = time.perf_counter()
+            for s in servers:
+                s.send(frame)
+            elapsed = time.perf_counter() - started
+            best = elapsed if best is None else min(best, elapsed)
+            for c in clients:
+                c.recv(4096)
+        return best * 1000
+    finally:
+        for s in clients + servers:
+            s.close()
+        listener.close()
