@@ -77,7 +77,7 @@ def sse_capacity(server, settings):
 def with_build(server, figures):
     """Says which lens-gpt build held the streams (a note under the table)."""
     if server.options.get("tick_stage"):
-        figures["lens-gpt build"] = server.options["tick_stage"]
+        figures["build"] = server.options["tick_stage"]
     return figures
 
 
