@@ -25,8 +25,8 @@ public struct SyntheticTickProducer: Producer {
             sent += 1
             var now = timespec()
             clock_gettime(CLOCK_REALTIME, &now)
-            let millis = Int(now.tv_sec) * 1_000 + Int(now.tv_nsec) / 1_000_000
-            context.emit(stage, ["n": .int(sent), "put_unix_ms": .int(millis)])
+            // Nanoseconds: fan-out delays are measured in fractions of a millisecond.
+            context.emit(stage, ["n": .int(sent), "unix_ns": .int(Int(now.tv_sec) * 1_000_000_000 + Int(now.tv_nsec))])
         }
         return sent
     }

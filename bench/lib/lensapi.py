@@ -51,11 +51,10 @@ def upload_json(port, png, tag):
 
 
 def tick_stage_supported(binary):
-    """lens-gpt has no stage that waits; `--tick-stage-ms` is the flag proposed for the
-    benchmarks (a stage emitting `tick` events with the put time in `unix_ns`). Used when present."""
+    """`--synthetic-stage-ms` adds a stage that keeps a result running, emitting `tick` events
+    with the put time in `unix_ns`: what the live-stream and fan-out measurements hold."""
     out = subprocess.run([binary, "serve", "--help"], capture_output=True, text=True, timeout=10)
-    return "--tick-stage-ms" in out.stdout + out.stderr
+    return "--synthetic-stage-ms" in out.stdout + out.stderr
 
 
-NO_RUNNING_RESULT = ("lens-gpt cannot keep a result running (its only stage finishes at once): "
-                     "needs the proposed --tick-stage-ms flag or the bench/tools/lens-gpt-ticks build")
+NO_RUNNING_RESULT = "this lens-gpt binary has no --synthetic-stage-ms, so no result stays running"

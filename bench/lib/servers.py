@@ -114,7 +114,6 @@ class Catalog:
         self.cert, self.key, self.web = cert, key, web
         self.count = 0
         self.lens_tick_stage = lensapi.tick_stage_supported(lens_binary)
-        self.lens_ticks = os.path.join(root, "bench/tools/lens-gpt-ticks/.build/release/lens-gpt")
 
     def _scratch(self, name):
         self.count += 1
@@ -143,17 +142,10 @@ class Catalog:
                     "--heartbeat-ms", str(options.get("tick_ms", 1000)),
                     "--max-upload", "64MiB"]
             used, env = {}, {}
-            if options.get("tick_stage"):
-                # A result that stays running, ticking once a second: the release binary's flag
-                # when it has one (lensapi.tick_stage_supported), else the benchmark build.
-                if self.lens_tick_stage:
-                    argv += ["--tick-stage-ms", "1000"]
-                    used["tick_stage"] = "release binary, --tick-stage-ms"
-                elif os.access(self.lens_ticks, os.X_OK):
-                    argv[0] = self.lens_ticks
-                    argv += ["--stage-timeout-ms", str(24 * 3600 * 1000)]
-                    env["LENS_GPT_BENCH_TICK_MS"] = "1000"
-                    used["tick_stage"] = "bench/tools/lens-gpt-ticks (project sources + a tick stage)"
+            if options.get("tick_stage") and self.lens_tick_stage:
+                # A result that stays running for the hold, ticking once a second.
+                argv += ["--synthetic-stage-ms", str(3600 * 1000)]
+                used["tick_stage"] = "release binary, --synthetic-stage-ms"
             return Server(name, argv, port, tls_port, log_path=log, options=used, env=env).wait_ready()
         if name == "hummingbird":
             argv = [self.hummingbird, "--port", str(port), "--tick-ms", str(options.get("tick_ms", 1000))]
