@@ -14,6 +14,9 @@ public struct LensMatchSpec: Sendable {
     public let priceOutsideLink: Bool
     /// Whether the card links through a `/url?q=` redirect with tracking parameters.
     public let viaRedirect: Bool
+    /// The site's own click tracking on the card's link (eBay's `_trkparms`), which the Lens
+    /// stage must drop like Google's.
+    public var siteTracking: String? = nil
 
     /// The host of `link` without `www.`.
     public var domain: String {
@@ -155,11 +158,10 @@ public enum LensCatalog {
             case .vinted: "Vinted"
             case .kleinanzeigen: "Kleinanzeigen"
             }
-            // eBay links carry tracking parameters that the Lens stage must keep (they are not
-            // Google's), so the offers stage meets the same listing under two URLs.
-            let link = listing.marketplace == .ebay ? listing.url + "?_trkparms=lens&hash=item\(listing.itemID)" : listing.url
-            found.append(LensMatchSpec(title: listing.title, link: link, source: source, priceText: shown, price: listing.price,
-                                       currency: listing.currency, priceOutsideLink: false, viaRedirect: false))
+            // eBay's cards carry its own click tracking, which the Lens stage drops like Google's.
+            found.append(LensMatchSpec(title: listing.title, link: listing.url, source: source, priceText: shown, price: listing.price,
+                                       currency: listing.currency, priceOutsideLink: false, viaRedirect: false,
+                                       siteTracking: listing.marketplace == .ebay ? "_trkparms=lens&hash=item\(listing.itemID)" : nil))
         }
         return found
     }

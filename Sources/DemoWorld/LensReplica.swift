@@ -136,14 +136,15 @@ struct LensReplica: Sendable {
     /// One visual-match card in Google's 2025 structure: link `a.LBcIee` holding the thumbnail,
     /// the title `.Yt787` and the source; some prices sit outside the link.
     private func card(_ match: LensMatchSpec, imageID: String, variant: LensVariant) -> String {
-        let separator = match.link.contains("?") ? "&" : "?"
+        let siteLink = match.siteTracking.map { match.link + (match.link.contains("?") ? "&" : "?") + $0 } ?? match.link
+        let separator = siteLink.contains("?") ? "&" : "?"
         let href: String
         if match.viaRedirect {
-            let tracked = match.link + separator + "utm_source=google&utm_medium=lens&utm_campaign=visual_matches"
+            let tracked = siteLink + separator + "utm_source=google&utm_medium=lens&utm_campaign=visual_matches"
             // At the root whatever the variant: the redirect's shape is Google's `/url?q=`.
             href = "/url?q=\(Escape.component(tracked))&sa=U&ved=2ahUKEwiR\(imageID)QFnoECAkQAQ&usg=AOvVaw0replica"
         } else {
-            href = match.link + separator + "srsltid=AfmBOoreplica\(imageID)"
+            href = siteLink + separator + "srsltid=AfmBOoreplica\(imageID)"
         }
         let price = match.priceText.map { #"<span class="DdKZJb"><span aria-label="Price">\#(Escape.html($0))</span></span>"# } ?? ""
         let placeholder = "data:image/gif;base64,R0lGODlhAQABAIAAAP///////yH5BAEKAAEALAAAAAABAAEAAAICTAEAOw=="
