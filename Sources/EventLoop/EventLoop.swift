@@ -36,6 +36,7 @@ public final class EventLoop: @unchecked Sendable {  // wraps the epoll/eventfd 
     private var generation: UInt32 = 0
     private var timers = TimerHeap()
     private var laterTasks: [() -> Void] = []
+    private var locals: [ObjectIdentifier: AnyObject] = [:]
 
     /// A scratch buffer for socket reads, shared by every connection of this loop so an idle
     /// connection holds no read buffer of its own.
@@ -115,6 +116,16 @@ public final class EventLoop: @unchecked Sendable {  // wraps the epoll/eventfd 
     /// handler continue work without re-entering the code that called it.
     public func runLater(_ task: @escaping () -> Void) {
         laterTasks.append(task)
+    }
+
+    /// One object of type `T` per loop, made on first use (loop thread only): state that the
+    /// loop's connections share without locks.
+    public func local<T: AnyObject>(_ type: T.Type = T.self, make: () -> T) -> T {
+        let key = ObjectIdentifier(type)
+        if let existing = locals[key] as? T { return existing }
+        let made = make()
+        locals[key] = made
+        return made
     }
 
     // MARK: cross-thread

@@ -67,7 +67,8 @@ final class ImageSink {
         guard !overflow, pixels <= maxPixels else {
             throw .tooManyPixels(width: header.width, height: header.height, limit: maxPixels)
         }
-        guard fsync(fd) == 0 || errno == EINVAL else { throw .storage(String(cString: strerror(errno))) }
+        // No fsync: the file only has to outlive its run, and a crash reruns the run anyway;
+        // syncing here would stall every connection of this loop for milliseconds.
         close(fd)
         fd = -1
         finished = true

@@ -14,18 +14,12 @@ final class ResultSubscription: HTTPRequestHandler {
     private let writer: HTTPResponseWriter
     private let settings: GatewaySettings
     private var cursor: Int
-    private var watchToken: UInt64?
+    private var watching = false
     private var heartbeatTimer: UInt64?
     private var lastWrite = MonotonicClock.nowMillis()
-    private let wakeScheduled = WakeFlag()
     private var ended = false
     private let highWater: Int
     private var stallTimer: UInt64?
-
-    /// A flag shared with the hub's thread so many events in a burst wake the loop once.
-    final class WakeFlag: Sendable {
-        let scheduled = Atomic<Bool>(false)
-    }
 
     init(stream: ResultStream, writer: HTTPResponseWriter, afterID: Int, settings: GatewaySettings,
          extraHeaders: [(String, String)] = [])
@@ -45,16 +39,8 @@ final class ResultSubscription: HTTPRequestHandler {
         for (name, value) in extraHeaders { headers.add(name, value) }
         writer.beginStream(status: .ok, headers: headers)
         writer.write(SSEFrame.retry(milliseconds: settings.sseRetryMillis))
-        let bound = LoopBound(self, loop: writer.loop)
-        let flag = wakeScheduled
-        watchToken = stream.watch {
-            // Coalesce: one hop to the loop per burst, whatever the number of events.
-            guard !flag.scheduled.exchange(true, ordering: .acquiringAndReleasing) else { return }
-            bound.loop.execute {
-                flag.scheduled.store(false, ordering: .releasing)
-                bound.value.pump()
-            }
-        }
+        SubscriberGroups.on(writer.loop).add(self, stream: stream, loop: writer.loop)
+        watching = true
         writer.onDrain = { [weak self] in self?.drained() }
         pump()
         armHeartbeat()
@@ -73,7 +59,7 @@ final class ResultSubscription: HTTPRequestHandler {
     }
 
     /// Writes every event not yet sent; ends the response after `done`.
-    private func pump() {
+    func pump() {
         guard !ended else { return }
         if writer.isClosed {
             stop()
@@ -87,7 +73,7 @@ final class ResultSubscription: HTTPRequestHandler {
             var taken = 0
             for event in events {
                 if !bytes.isEmpty && writer.backlog + bytes.count >= highWater { break }
-                bytes.append(contentsOf: SSEFrame.event(id: String(event.id), name: event.name, data: event.envelope))
+                bytes.append(contentsOf: event.frame)
                 cursor = event.id
                 taken += 1
             }
@@ -133,8 +119,8 @@ final class ResultSubscription: HTTPRequestHandler {
     private func stop() {
         guard !ended else { return }
         ended = true
-        if let watchToken { stream.unwatch(watchToken) }
-        watchToken = nil
+        if watching { SubscriberGroups.on(writer.loop).remove(self, stream: stream) }
+        watching = false
         if let heartbeatTimer { writer.loop.cancelTimer(heartbeatTimer) }
         heartbeatTimer = nil
         if let stallTimer { writer.loop.cancelTimer(stallTimer) }

@@ -53,9 +53,16 @@ public final class HTTPResponseWriter {
             extra.append(("Content-Length", String(response.body.count)))
         }
         var bytes = ResponseHead.bytes(status: response.status, headers: response.headers, extra: extra)
-        if !noBody { bytes.append(contentsOf: response.body) }
-        bytesSent += bytes.count
-        connection.stream.write(bytes)  // head and small body in one write
+        if noBody || response.body.count > 64 * 1024 {
+            // A large body is written as it is rather than copied behind the head.
+            connection.stream.write(bytes)
+            if !noBody { connection.stream.write(response.body) }
+            bytesSent += bytes.count + (noBody ? 0 : response.body.count)
+        } else {
+            bytes.append(contentsOf: response.body)  // head and small body in one write
+            bytesSent += bytes.count
+            connection.stream.write(bytes)
+        }
         finish()
     }
 

@@ -46,15 +46,15 @@ public struct StaticFiles: Sendable {
         let ext = path.split(separator: ".").last.map { String($0).lowercased() } ?? ""
         headers.add("Content-Type", StaticFiles.contentTypes[ext] ?? "application/octet-stream")
         headers.add("X-Content-Type-Options", "nosniff")
-        var body = [UInt8](repeating: 0, count: size)
+        // Read straight into uninitialised storage: no zero fill of what read() overwrites.
         var filled = 0
-        while filled < size {
-            let n = body.withUnsafeMutableBytes { raw -> Int in
-                guard let base = raw.baseAddress else { return -1 }
-                return read(fd, base + filled, size - filled)
+        let body = [UInt8](unsafeUninitializedCapacity: size) { buffer, count in
+            while filled < size, let base = buffer.baseAddress {
+                let n = read(fd, base + filled, size - filled)
+                if n <= 0 { break }
+                filled += n
             }
-            if n <= 0 { break }
-            filled += n
+            count = filled
         }
         guard filled == size else { return .error(.internalServerError, code: "read_failed", message: "file changed while read") }
         return HTTPResponse(status: .ok, headers: headers, body: body)

@@ -1,0 +1,51 @@
+import EventLoop
+import Pipeline
+import Synchronization
+
+/// The subscribers of each result on one loop. A result wakes each loop that has subscribers
+/// once per burst of events, and the loop pumps all of its subscribers in one go: one hop per
+/// loop rather than one per subscriber, whatever the number of subscribers.
+final class SubscriberGroups {
+    private var groups: [String: Group] = [:]
+
+    final class Group {
+        var members: [ObjectIdentifier: ResultSubscription] = [:]
+        var token: UInt64?
+        let scheduled = WakeFlag()
+    }
+
+    /// Set while a wake-up is on its way to the loop, so a burst of events costs one hop.
+    final class WakeFlag: Sendable {
+        let value = Atomic<Bool>(false)
+    }
+
+    static func on(_ loop: EventLoop) -> SubscriberGroups {
+        loop.local(SubscriberGroups.self) { SubscriberGroups() }
+    }
+
+    func add(_ subscription: ResultSubscription, stream: ResultStream, loop: EventLoop) {
+        let group = groups[stream.id] ?? Group()
+        groups[stream.id] = group
+        group.members[ObjectIdentifier(subscription)] = subscription
+        guard group.token == nil else { return }
+        let bound = LoopBound(group, loop: loop)
+        let flag = group.scheduled
+        group.token = stream.watch {
+            guard !flag.value.exchange(true, ordering: .acquiringAndReleasing) else { return }
+            bound.loop.execute {
+                flag.value.store(false, ordering: .releasing)
+                // Members may leave while pumping: iterate over a copy.
+                for member in Array(bound.value.members.values) { member.pump() }
+            }
+        }
+    }
+
+    func remove(_ subscription: ResultSubscription, stream: ResultStream) {
+        guard let group = groups[stream.id] else { return }
+        group.members[ObjectIdentifier(subscription)] = nil
+        if group.members.isEmpty {
+            if let token = group.token { stream.unwatch(token) }
+            groups[stream.id] = nil
+        }
+    }
+}
