@@ -29,6 +29,15 @@ struct PipelineSetup {
     let graph: PipelineGraph
     let llmDescription: String
 
+    /// For `/readyz`: the browser's state (the LLM and pages are reached per request).
+    var readinessChecks: [@Sendable () -> (name: String, state: String, ok: Bool)] {
+        let pool = lens?.pool
+        return [{
+            let state = pool?.browserState ?? .notConfigured
+            return ("browser", state.rawValue, state == .ready || state == .notConfigured)
+        }]
+    }
+
     struct Failure: Error, CustomStringConvertible {
         let description: String
     }

@@ -135,18 +135,13 @@ struct ServeCommand: ParsableCommand {
             logger.critical("--demo needs a browser: install chromedriver (Debian: chromium-driver) or set --webdriver-url")
             throw ExitCode.failure
         }
-        let pool = lensSetup?.pool
-        let browserCheck: @Sendable () -> (name: String, state: String, ok: Bool) = {
-            let state = pool?.browserState ?? .notConfigured
-            return ("browser", state.rawValue, state == .ready || state == .notConfigured)
-        }
 
         let samples: (@Sendable (HTTPRequestHead) -> HTTPResponse?)? = demoWorld == nil ? nil : { @Sendable head in DemoWorld.sampleResponse(head) }
         let gateway: Gateway
         do {
             gateway = try Gateway(settings: settings,
                                   graph: setup.graph,
-                                  readinessChecks: [browserCheck],
+                                  readinessChecks: setup.readinessChecks,
                                   extraResponder: samples,
                                   onLog: { entry in RequestLog.write(entry, to: logger) })
         } catch {
