@@ -102,7 +102,7 @@ export function estimateBody(data, context) {
     : Number.isFinite(Number(data.sample_size)) ? `From ${data.sample_size} comparable offer${Number(data.sample_size) === 1 ? "" : "s"}.` : "";
   const { chart, other } = priceChart(context.offers, data, context.retail);
   return el("div", {},
-    el("p", { class: "price", "data-field": "estimate-price" }, money(data.price, data.currency)),
+    el("p", { class: "price", "data-field": "estimate-price", "data-currency": text(data.currency) }, money(data.price, data.currency)),
     el("p", { class: "muted small" }, "Likely between"),
     range,
     meter("Certainty", Number(data.certainty), "certainty"),
