@@ -102,7 +102,7 @@ export class ResultView {
     const card = this.card(stage, true);
     const note = el("p", { class: "stage-error", "data-code": String(data.code ?? ""), role: "note" },
       el("strong", {}, data.fallback ? "Fell back: " : "Failed: "), String(data.message ?? data.code ?? "unknown error"),
-      data.retryable ? el("span", { class: "muted small block" }, "Trying the photo again may work.") : null);
+      data.retryable && !data.fallback ? el("span", { class: "muted small block" }, "Trying the photo again may work.") : null);
     card.querySelector(".card-notes").append(note);
     if (!data.fallback) card.classList.add("failed");
   }
