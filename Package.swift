@@ -65,6 +65,8 @@ let package = Package(
         .testTarget(name: "EndToEndTests", dependencies: ["LensGPT", "Gateway", "DemoWorld", "Outbound", "Producers", "Pipeline", "HTTP", "JSON",
                                                          .product(name: "ArgumentParser", package: "swift-argument-parser")]),
         .testTarget(name: "LensTests", dependencies: ["Producers", "Outbound", "DemoWorld", "Gateway", "HTTP", "Pipeline", "JSON"]),
+        // Drives the built `lens-gpt serve --demo` (a child process) with headless Chromium.
+        .testTarget(name: "WebPageTests", dependencies: ["DemoWorld", "Outbound", "JSON"]),
     ],
     swiftLanguageModes: [.v6]
 )

@@ -1,0 +1,126 @@
+import DemoWorld
+import Foundation
+import JSON
+import Outbound
+import Testing
+
+/// Issue 7's browser test: real headless Chromium, driven by our WebDriver client, uses the page
+/// that `lens-gpt serve --demo` serves, and what it shows is checked against the demo catalog.
+@Suite(.serialized, .enabled(if: FileManager.default.isExecutableFile(atPath: DemoServer.binary) && ChromeDriverProcess.find() != nil,
+                             "needs .build/debug/lens-gpt and chromedriver (scripts/deps test installs chromium and chromium-driver)"))
+struct DemoPageTests {
+    static let artifacts = DemoServer.root.appendingPathComponent(".build/test-artifacts")
+    static let productID = "desk-lamp"
+
+    @Test(.timeLimit(.minutes(3)))
+    func aSamplePhotoFillsEveryCardAndBadFilesAreRefused() throws {
+        let server = try DemoServer()
+        defer { server.stop() }
+        let browser = try PageBrowser(directory: server.directory, width: 1200, height: 1600)
+        defer { browser.stop() }
+        let page = browser.session
+        let entry = try #require(ShopCatalog.entry(DemoPageTests.productID))
+        let product = try #require(LensCatalog.product(DemoPageTests.productID))
+
+        try page.navigate(to: server.baseURL + "/")
+        // The catalog's sample photos are offered.
+        let samples = try browser.waitFor("the sample list") {
+            let names = try page.execute("return [...document.querySelectorAll('#sample-list .sample')].map(b => b.textContent)")
+                .arrayValue?.compactMap(\.stringValue) ?? []
+            return names.count == LensCatalog.products.count ? names : nil
+        }
+        #expect(samples == LensCatalog.products.map { "\($0.brand) \($0.name)" })
+
+        // Refusals: a 30 MiB file by the page's own size check, a text file named .png by the server (415).
+        let input = try page.findElement(css: "#file")
+        let big = server.directory + "/big-photo.png"
+        try Data(count: 30 * 1024 * 1024).write(to: URL(fileURLWithPath: big))
+        try page.sendKeys(input, big)
+        let tooBig = try browser.waitFor("the size refusal") { try browser.visibleRefusal().flatMap { $0.contains("big-photo.png") ? $0 : nil } }
+        #expect(tooBig.contains("30.0 MiB") && tooBig.contains("20 MiB"), "\(tooBig)")
+        let text = server.directory + "/notes.png"
+        try Data("a shopping list, not a photo\n".utf8).write(to: URL(fileURLWithPath: text))
+        try page.sendKeys(input, text)
+        let notImage = try browser.waitFor("the server's 415 message") { try browser.visibleRefusal().flatMap { $0.contains("notes.png") ? $0 : nil } }
+        #expect(notImage.contains("not a PNG, JPEG or WebP image"), "\(notImage)")
+        #expect(try page.execute("return document.querySelector('#result').hidden") == true, "a refused file started a result")
+
+        // A sample photo through the file input; every card arrives.
+        let photo = server.directory + "/\(DemoPageTests.productID).png"
+        try Data(product.photo).write(to: URL(fileURLWithPath: photo))
+        try page.sendKeys(input, photo)
+        let shown = try browser.waitForResult(cards: 6, timeout: 120)
+        #expect(try browser.visibleRefusal() == nil, "the refusal stayed after a good upload")
+        expectCatalogValues(shown, entry)
+
+        // The screenshot of the filled-in page, for people (the README's copy is docs/demo-page.png),
+        // once the cards' fade-in has ended.
+        _ = try browser.waitFor("the cards' animations to end") {
+            try page.execute("return document.getAnimations().length === 0") == true ? true : nil
+        }
+        try FileManager.default.createDirectory(at: DemoPageTests.artifacts, withIntermediateDirectories: true)
+        let screenshot = try page.screenshot()
+        #expect(screenshot.starts(with: [0x89, 0x50, 0x4E, 0x47]))
+        try Data(screenshot).write(to: DemoPageTests.artifacts.appendingPathComponent("demo-page.png"))
+
+        // Kept in the recent results, and reopened by id: the replay fills the same cards once.
+        let hash = try page.execute("return location.hash").stringValue ?? ""
+        let id = String(hash.dropFirst("#result=".count))
+        #expect(id.count == 64, "no result id in the address: \(hash)")
+        let recent = try page.execute("return JSON.parse(localStorage.getItem('lens-gpt.recents'))[0]")
+        #expect(recent["id"]?.stringValue == id)
+        #expect(recent["status"]?.stringValue == "complete")
+        #expect(recent["name"]?.stringValue == "\(DemoPageTests.productID).png")
+        try page.navigate(to: server.baseURL + "/?reopened#result=\(id)")
+        let replayed = try browser.waitForResult(cards: 6, timeout: 30)
+        expectCatalogValues(replayed, entry)
+        #expect(try page.execute("return document.querySelectorAll('#recent-list .recent').length") == 1)
+    }
+
+    /// What the cards say, compared with the catalog the demo world serves.
+    func expectCatalogValues(_ shown: JSONValue, _ entry: ShopEntry, sourceLocation: SourceLocation = #_sourceLocation) {
+        #expect(shown["status"] == "complete", "\(shown)", sourceLocation: sourceLocation)
+        let stages = ["image-info", "lens-matches", "model-producer", "producer-url", "retail-price-details", "second-hand-offers", "estimated-price"]
+        let steps = shown["steps"]?.arrayValue ?? []
+        #expect(steps.compactMap { $0[0]?.stringValue } == stages, sourceLocation: sourceLocation)
+        for step in steps {
+            #expect(step[1] == "finished", "\(step)", sourceLocation: sourceLocation)
+            let time = step[2]?.stringValue ?? ""
+            #expect(time.hasSuffix(" ms") || time.hasSuffix(" s"), "no time on the rail: \(step)", sourceLocation: sourceLocation)
+        }
+        #expect(shown["producer"]?.stringValue == entry.brand, sourceLocation: sourceLocation)
+        #expect(shown["model"]?.stringValue?.lowercased() == entry.name.lowercased(), sourceLocation: sourceLocation)
+        #expect(shown["confidence"]?.stringValue?.hasSuffix("%") == true, sourceLocation: sourceLocation)
+        #expect(shown["makerLink"]?.stringValue == entry.maker.url, sourceLocation: sourceLocation)
+        #expect(shown["retailAmount"]?.stringValue == entry.maker.facts.price, sourceLocation: sourceLocation)
+        #expect(shown["retailCurrency"]?.stringValue == entry.maker.facts.currency, sourceLocation: sourceLocation)
+        #expect(shown["retailText"]?.stringValue?.contains(entry.maker.facts.price) == true, "\(String(describing: shown["retailText"]))",
+                sourceLocation: sourceLocation)
+        #expect(shown["material"]?.stringValue == entry.maker.facts.material, sourceLocation: sourceLocation)
+
+        let expected = entry.expectedOffers(withSearch: true)
+        let offerLinks = shown["offerLinks"]?.arrayValue?.compactMap(\.stringValue) ?? []
+        #expect(offerLinks.count == expected.count, sourceLocation: sourceLocation)
+        #expect(Set(offerLinks) == Set(expected.map(\.url)), sourceLocation: sourceLocation)
+        #expect(shown["offerCount"]?.intValue == expected.count, sourceLocation: sourceLocation)
+
+        let low = shown["estimateMin"]?.stringValue.flatMap(Double.init)
+        let high = shown["estimateMax"]?.stringValue.flatMap(Double.init)
+        #expect(low != nil && high != nil && low! <= high!, "estimate range \(String(describing: low))–\(String(describing: high))",
+                sourceLocation: sourceLocation)
+        #expect(shown["estimateText"]?.stringValue?.isEmpty == false, sourceLocation: sourceLocation)
+        #expect(shown["certainty"]?.stringValue?.hasSuffix("%") == true, sourceLocation: sourceLocation)
+        // The chart plots the offers in the estimate's currency only.
+        let currency = shown["estimateCurrency"]?.stringValue
+        #expect(shown["chartDots"]?.intValue == expected.filter { $0.currency == currency }.count, sourceLocation: sourceLocation)
+
+        // Every link from shop data opens in a new tab without a reference back to the page.
+        let links = shown["links"]?.arrayValue ?? []
+        #expect(links.count >= expected.count + 2, sourceLocation: sourceLocation)
+        for link in links {
+            let rel = Set((link["rel"]?.stringValue ?? "").split(separator: " ").map(String.init))
+            #expect(rel.isSuperset(of: ["noopener", "noreferrer"]) && link["target"] == "_blank", "\(link)", sourceLocation: sourceLocation)
+            #expect(link["href"]?.stringValue?.hasPrefix("http") == true, "\(link)", sourceLocation: sourceLocation)
+        }
+    }
+}

@@ -1,0 +1,141 @@
+// One card body per result event. Each takes the event's payload (untrusted: it comes from shop
+// pages) and returns DOM built from text nodes; `data-field` marks the values tests read.
+import { el, externalLink, facts, remoteImage } from "./dom.js";
+import { availability, condition, money, percent } from "./format.js";
+import { priceChart } from "./chart.js";
+
+/// Card titles, in the order cards take on the page.
+export const CARD_TITLES = {
+  "model-producer": "What it is",
+  "producer-url": "Maker's page",
+  "retail-price-details": "Retail price",
+  "estimated-price": "Second-hand value",
+  "second-hand-offers": "Second-hand offers",
+  "lens-matches": "Visual matches",
+};
+
+const text = (value) => (typeof value === "string" || typeof value === "number" ? String(value) : "");
+const domainOf = (url) => { try { return new URL(url).hostname.replace(/^www\./, ""); } catch { return ""; } };
+
+export function identificationBody(data) {
+  const sure = Number(data.confidence);
+  return el("div", {},
+    el("p", { class: "headline" },
+      el("span", { class: "producer", "data-field": "producer" }, text(data.producer)), " ",
+      el("span", { "data-field": "model" }, text(data.model))),
+    Number.isFinite(sure) ? meter("Confidence", sure, "confidence") : null,
+    data.method ? el("p", { class: "muted small" }, data.method === "llm" ? "Identified by the language model." : "Identified from the visual matches' titles.") : null,
+  );
+}
+
+export function makerPageBody(data) {
+  const domain = text(data.domain) || domainOf(data.link);
+  return el("div", {},
+    el("p", { class: "headline-small" }, text(data.title) || domain),
+    el("p", {}, externalLink(data.link, `Open ${domain || "the maker's page"} ↗`, { "data-field": "producer-link", class: "button-link" })),
+  );
+}
+
+export function retailBody(data) {
+  const specs = Array.isArray(data.specs) ? data.specs : [];
+  const image = remoteImage(data.image, { class: "retail-image", alt: "" });
+  return el("div", { class: "retail" },
+    image,
+    el("p", { class: "price", "data-field": "retail-price", "data-amount": text(data.price), "data-currency": text(data.currency) },
+      money(data.price, data.currency)),
+    el("p", { class: "headline-small" }, text(data.original_name)),
+    data.availability ? el("p", { class: "muted small" }, availability(data.availability)) : null,
+    data.description ? el("p", { class: "description" }, text(data.description)) : null,
+    facts([
+      ["Material", text(data.material), "material"],
+      ...specs.filter((spec) => spec && typeof spec === "object").map((spec) => [text(spec.name), text(spec.value), "spec"]),
+      ["SKU", text(data.sku), "sku"],
+      ["GTIN", text(data.gtin), "gtin"],
+    ]),
+    el("p", { class: "muted small" },
+      data.method === "llm" ? "Read by the language model from " : "Read from ",
+      externalLink(data.producer_url, domainOf(data.producer_url) || "the maker's page")),
+  );
+}
+
+export function offersBody(list) {
+  const offers = Array.isArray(list) ? list : [];
+  const count = el("p", { class: "muted", "data-field": "offer-count", "data-count": offers.length },
+    offers.length === 1 ? "1 offer found." : `${offers.length} offers found.`);
+  if (offers.length === 0) return el("div", {}, count);
+  const rows = offers.map((offer) => el("tr", { "data-field": "offer" },
+    el("td", { class: "thumb" }, el("span", { class: "tile" }, remoteImage(offer.thumbnail, { alt: "", width: 40, height: 40 }))),
+    el("th", { scope: "row", class: "offer-title" }, text(offer.title)),
+    el("td", { class: "condition" }, condition(offer.condition),
+      offer.wear && offer.wear !== condition(offer.condition) ? el("span", { class: "muted small block" }, text(offer.wear)) : null),
+    el("td", { class: "num" }, money(offer.price, offer.currency)),
+    el("td", {}, externalLink(offer.link, `${text(offer.domain) || domainOf(offer.link) || "Open"} ↗`, { class: "offer-link" })),
+  ));
+  return el("div", {},
+    count,
+    el("div", { class: "table-wrap" },
+      el("table", { class: "offers" },
+        el("caption", { class: "visually-hidden" }, "Second-hand offers"),
+        el("thead", {}, el("tr", {},
+          el("th", { scope: "col" }, el("span", { class: "visually-hidden" }, "Photo")),
+          el("th", { scope: "col" }, "Offer"), el("th", { scope: "col" }, "Condition"),
+          el("th", { scope: "col", class: "num" }, "Price"), el("th", { scope: "col" }, "Link"))),
+        el("tbody", {}, rows))),
+  );
+}
+
+/// `context`: the offers and retail details seen so far in this stream, for the chart.
+export function estimateBody(data, context) {
+  const low = Number(data.min_range);
+  const high = Number(data.max_range);
+  const mid = Number(data.price);
+  const position = high > low ? ((mid - low) / (high - low)) * 100 : 50;
+  const range = el("div", { class: "range", "data-field": "estimate-range", "data-min": text(data.min_range), "data-max": text(data.max_range) },
+    el("div", { class: "range-track", "aria-hidden": "true" },
+      el("span", { class: "range-mark", style: `left: ${Math.min(100, Math.max(0, position)).toFixed(1)}%` })),
+    el("p", { class: "range-labels" },
+      el("span", {}, money(data.min_range, data.currency)),
+      el("span", { class: "visually-hidden" }, " to "),
+      el("span", {}, money(data.max_range, data.currency))),
+  );
+  const basis = data.basis === "retail" ? "Derived from the retail price."
+    : Number.isFinite(Number(data.sample_size)) ? `From ${data.sample_size} comparable offer${Number(data.sample_size) === 1 ? "" : "s"}.` : "";
+  const { chart, other } = priceChart(context.offers, data, context.retail);
+  return el("div", {},
+    el("p", { class: "price", "data-field": "estimate-price", "data-currency": text(data.currency) }, money(data.price, data.currency)),
+    el("p", { class: "muted small" }, "Likely between"),
+    range,
+    meter("Certainty", Number(data.certainty), "certainty"),
+    basis ? el("p", { class: "muted small" }, basis) : null,
+    chart ? el("figure", { class: "chart" }, chart,
+      el("figcaption", { class: "muted small" }, "Dots: offers in ", text(data.currency),
+        "; band: estimated range; line: estimate.",
+        other > 0 ? ` ${other} offer${other === 1 ? "" : "s"} in other currencies not plotted (not comparable).` : "")) : null,
+  );
+}
+
+export function matchesBody(list) {
+  const matches = Array.isArray(list) ? list : [];
+  const items = matches.map((match) => el("li", { class: "match" },
+    remoteImage(match.thumbnail, { alt: "", width: 32, height: 32 }),
+    el("span", {},
+      externalLink(match.link, text(match.title) || text(match.domain)),
+      el("span", { class: "muted small block" }, [text(match.source) || text(match.domain),
+        match.price ? money(match.price, match.currency) : ""].filter(Boolean).join(" · ")))));
+  return el("details", { class: "matches" },
+    el("summary", {}, `${matches.length} visual match${matches.length === 1 ? "" : "es"}`),
+    el("ul", {}, items));
+}
+
+/// A labelled bar for a 0…1 value, read out as a percentage.
+function meter(label, fraction, field) {
+  const shown = percent(fraction);
+  const value = Number.isFinite(fraction) ? Math.min(1, Math.max(0, fraction)) : 0;
+  return el("div", { class: "meter-row" },
+    el("span", { class: "meter-label" }, label),
+    el("span", { class: "meter", role: "meter", "aria-label": label, "aria-valuemin": 0, "aria-valuemax": 100,
+      "aria-valuenow": Math.round(value * 100), "aria-valuetext": shown },
+      el("span", { class: "meter-fill", style: `width: ${(value * 100).toFixed(0)}%` })),
+    el("span", { class: "meter-value", "data-field": field }, shown),
+  );
+}

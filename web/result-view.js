@@ -1,0 +1,154 @@
+// The result section: the progress rail, the cards and the status line, driven by one stream's
+// events. Applying the same event twice changes nothing (the caller also drops repeated ids).
+import { el } from "./dom.js";
+import { bytes, duration } from "./format.js";
+import { CARD_TITLES, estimateBody, identificationBody, makerPageBody, matchesBody, offersBody, retailBody } from "./cards.js";
+
+/// Rail steps, in pipeline order; a step appears once its stage sends progress.
+const STAGES = ["image-info", "lens-matches", "model-producer", "producer-url", "retail-price-details", "second-hand-offers", "estimated-price"];
+const STAGE_LABELS = {
+  "image-info": "Read photo", "lens-matches": "Visual search", "model-producer": "Identify", "producer-url": "Maker's page",
+  "retail-price-details": "Retail details", "second-hand-offers": "Offers", "estimated-price": "Estimate",
+};
+const STATE_WORDS = { started: "running", finished: "done", failed: "failed", skipped: "skipped" };
+const CARD_ORDER = Object.keys(CARD_TITLES);
+
+export class ResultView {
+  constructor(root) {
+    this.root = root;
+    this.rail = root.querySelector("#rail");
+    this.cards = root.querySelector("#cards");
+    this.status = root.querySelector("#status");
+    this.title = root.querySelector("#result-title");
+    this.imageFacts = root.querySelector("#image-facts");
+    this.preview = root.querySelector("#preview");
+    this.retry = root.querySelector("#retry");
+  }
+
+  /// Clears everything for a new result.
+  reset(name, previewURL) {
+    this.root.hidden = false;
+    this.rail.replaceChildren();
+    this.cards.replaceChildren();
+    this.imageFacts.textContent = "";
+    this.title.textContent = name;
+    this.context = { offers: null, retail: null };
+    this.steps = new Map();
+    this.retry.hidden = true;
+    delete this.root.dataset.status;
+    if (previewURL) {
+      this.preview.src = previewURL;
+      this.preview.alt = `The photo: ${name}`;
+      this.preview.hidden = false;
+    } else {
+      this.preview.removeAttribute("src");
+      this.preview.hidden = true;
+    }
+  }
+
+  say(message) {
+    this.status.textContent = message;
+  }
+
+  /// A "Try again" button beside the status, for a stream that closed before `done`.
+  offerRetry(action) {
+    this.retry.hidden = false;
+    this.retry.onclick = () => {
+      this.retry.hidden = true;
+      this.say("Reconnecting…");
+      action();
+    };
+  }
+
+  /// Applies one event of the stream.
+  apply(name, data) {
+    if (data === null || data === undefined) return;
+    switch (name) {
+      case "progress": return this.progress(data);
+      case "error": return this.error(data);
+      case "image-info":
+        this.imageFacts.textContent = `${String(data.format ?? "").toUpperCase()} · ${data.width} × ${data.height} px · ${bytes(data.bytes)}`;
+        return;
+      case "lens-matches": return this.fill(name, matchesBody(data));
+      case "model-producer":
+        this.fill(name, identificationBody(data));
+        this.say(`Identified: ${data.producer ?? ""} ${data.model ?? ""}. Looking for prices…`);
+        return;
+      case "producer-url": return this.fill(name, makerPageBody(data));
+      case "retail-price-details":
+        this.context.retail = data;
+        return this.fill(name, retailBody(data));
+      case "second-hand-offers":
+        this.context.offers = data;
+        return this.fill(name, offersBody(data));
+      case "estimated-price": return this.fill(name, estimateBody(data, this.context));
+      default: return;  // events this page does not know (PROTOCOL.md allows more)
+    }
+  }
+
+  progress({ stage, state, elapsed_ms: elapsed, duration_ms: took }) {
+    if (typeof stage !== "string") return;
+    const step = this.step(stage);
+    step.dataset.state = state;
+    const word = STATE_WORDS[state] ?? String(state);
+    const time = state === "started" ? `at ${duration(elapsed)}` : took !== undefined ? duration(took) : "";
+    step.querySelector(".step-state").textContent = time ? `${word}, ${time}` : word;
+    if (state === "failed" || state === "skipped") this.card(stage)?.classList.add(state);
+  }
+
+  error(data) {
+    const stage = typeof data.stage === "string" ? data.stage : "other";
+    if (this.steps.has(stage) && !data.fallback) this.step(stage).dataset.state = "failed";
+    const card = this.card(stage, true);
+    const note = el("p", { class: "stage-error", "data-code": String(data.code ?? ""), role: "note" },
+      el("strong", {}, data.fallback ? "Fell back: " : "Failed: "), String(data.message ?? data.code ?? "unknown error"),
+      data.retryable && !data.fallback ? el("span", { class: "muted small block" }, "Trying the photo again may work.") : null);
+    card.querySelector(".card-notes").append(note);
+    if (!data.fallback) card.classList.add("failed");
+  }
+
+  /// The rail step for a stage, created in pipeline order.
+  step(stage) {
+    let step = this.steps.get(stage);
+    if (step) return step;
+    step = el("li", { class: "step", "data-stage": stage, "data-state": "pending" },
+      el("span", { class: "step-dot", "aria-hidden": "true" }),
+      el("span", { class: "step-name" }, STAGE_LABELS[stage] ?? stage),
+      el("span", { class: "step-state" }, "waiting"));
+    this.steps.set(stage, step);
+    insertInOrder(this.rail, step, STAGES.indexOf(stage), (node) => STAGES.indexOf(node.dataset.stage));
+    return step;
+  }
+
+  /// The card for a stage; `create` makes it when missing (errors of stages without a card of
+  /// their own, like image-info, get one too so they show where they happened).
+  card(stage, create = false) {
+    const existing = this.cards.querySelector(`[data-card="${CSS.escape(stage)}"]`);
+    if (existing || !create) return existing;
+    const titleID = `card-title-${stage.replace(/[^a-z0-9-]/gi, "")}`;
+    const card = el("article", { class: "card", "data-card": stage, "aria-labelledby": titleID },
+      el("h3", { id: titleID }, CARD_TITLES[stage] ?? STAGE_LABELS[stage] ?? stage),
+      el("div", { class: "card-body" }),
+      el("div", { class: "card-notes" }));
+    const order = (name) => { const i = CARD_ORDER.indexOf(name); return i < 0 ? CARD_ORDER.length : i; };
+    insertInOrder(this.cards, card, order(stage), (node) => order(node.dataset.card));
+    return card;
+  }
+
+  fill(stage, body) {
+    const card = this.card(stage, true);
+    card.querySelector(".card-body").replaceChildren(body);
+    card.classList.add("arrived");
+  }
+
+  done({ status, elapsed_ms: elapsed }) {
+    const words = { complete: "Done", partial: "Done, with some results missing", failed: "Failed" };
+    this.say(`${words[status] ?? String(status)} in ${duration(elapsed)}.`);
+    this.root.dataset.status = String(status);
+  }
+}
+
+function insertInOrder(parent, node, rank, rankOf) {
+  const after = [...parent.children].find((child) => rankOf(child) > rank);
+  parent.insertBefore(node, after ?? null);
+}
