@@ -142,6 +142,10 @@ class Catalog:
                     "--heartbeat-ms", str(options.get("tick_ms", 1000)),
                     "--max-upload", "64MiB"]
             used, env = {}, {}
+            if options.get("demo"):
+                # The whole pipeline against the offline demo world, with a local chromedriver.
+                argv += ["--demo"]
+                used["demo"] = "serve --demo"
             if options.get("tick_stage") and self.lens_tick_stage:
                 # A result that stays running for the hold, ticking once a second.
                 argv += ["--synthetic-stage-ms", str(3600 * 1000)]
