@@ -7,6 +7,8 @@ import Producers
 /// Settings of the pipeline's stages, shared by `serve` and `classify`.
 struct PipelineOptions: ParsableArguments {
     @OptionGroup var lens: LensOptions
+    @Flag(help: "Run without the Lens step even when a browser could be started (LENS_GPT_NO_BROWSER); runs then give image-info only.")
+    var noBrowser = false
     @Option(help: "Chat model for the LLM steps (LENS_GPT_MODEL, default gpt-4o). The LLM is used when OPENAI_API_KEY or OPENAI_BASE_URL is set.")
     var model: String?
     @Flag(help: "Let page fetches reach loopback and private addresses (LENS_GPT_ALLOW_PRIVATE_FETCH); for tests and local shops only.")
@@ -47,8 +49,9 @@ struct PipelineSetup {
                      syntheticStageMillis: Int = 0, demoWorld: DemoWorld? = nil,
                      chat configured: ChatConfiguration? = nil) throws -> PipelineSetup
     {
-        let lens = try LensSetup.make(options.lens, dataDirectory: dataDirectory, lensURL: demoWorld?.lensURL(),
-                                      browserProxy: demoWorld?.proxyURL)
+        let lens = try Setting.bool(options.noBrowser, env: "LENS_GPT_NO_BROWSER") ? nil
+            : try LensSetup.make(options.lens, dataDirectory: dataDirectory, lensURL: demoWorld?.lensURL(),
+                                 browserProxy: demoWorld?.proxyURL)
         var d = StageDependencies()
         d.stageTimeoutMillis = stageTimeoutMillis
         d.syntheticStageMillis = syntheticStageMillis

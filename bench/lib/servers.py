@@ -140,12 +140,17 @@ class Catalog:
                     # The idle-connection hold must not be cut by the idle timeout.
                     "--idle-timeout-ms", "300000",
                     "--heartbeat-ms", str(options.get("tick_ms", 1000)),
-                    "--max-upload", "64MiB"]
+                    "--max-upload", "64MiB",
+                    # Measured here: the gateway, not the per-client upload rate.
+                    "--uploads-per-minute", "0"]
             used, env = {}, {}
             if options.get("demo"):
                 # The whole pipeline against the offline demo world, with a local chromedriver.
                 argv += ["--demo"]
                 used["demo"] = "serve --demo"
+            else:
+                # The gateway alone: no browser process tree to count in its memory and CPU.
+                argv += ["--no-browser"]
             if options.get("tick_stage") and self.lens_tick_stage:
                 # A result that stays running for the hold, ticking once a second.
                 argv += ["--synthetic-stage-ms", str(3600 * 1000)]
