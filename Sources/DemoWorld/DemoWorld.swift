@@ -14,7 +14,9 @@ public final class DemoWorld: Sendable {
     /// Starts serving on `host:port` (port 0: a free one).
     /// `hangingListing`: the eBay-like search also lists `ShopCatalog.hangingListingURL`, a
     /// listing that never answers (that URL never answers either way).
-    public init(host: String = "127.0.0.1", port: Int = 0, cardIntervalMillis: Int = 140, hangingListing: Bool = false) throws {
+    /// `cardIntervalMillis`: the replica's cards arrive one by one this far apart (13 cards a
+    /// product: about a second in all, as on the real page).
+    public init(host: String = "127.0.0.1", port: Int = 0, cardIntervalMillis: Int = 80, hangingListing: Bool = false) throws {
         var configuration = HTTPServerConfiguration()
         configuration.host = host
         configuration.port = port
