@@ -1,3 +1,4 @@
+import HTTP
 /// `{{name}}` substitution in the replica's page templates (values are inserted as given:
 /// callers escape them for where they go).
 enum PageTemplate {
@@ -42,29 +43,14 @@ enum Escape {
         return out
     }
 
-    /// Decodes `%XX` and `+` (form encoding); nil for malformed escapes or invalid UTF-8.
-    static func decodeComponent<S: StringProtocol>(_ text: S) -> String? {
-        var out: [UInt8] = []
-        var bytes = text.utf8.makeIterator()
-        while let byte = bytes.next() {
-            if byte == UInt8(ascii: "%") {
-                guard let hi = bytes.next(), let lo = bytes.next(),
-                      let value = UInt8(String(decoding: [hi, lo], as: UTF8.self), radix: 16) else { return nil }
-                out.append(value)
-            } else {
-                out.append(byte == UInt8(ascii: "+") ? UInt8(ascii: " ") : byte)
-            }
-        }
-        return String(validating: out, as: UTF8.self)
-    }
 
     /// `name=value&...` pairs, decoded.
     static func form<S: StringProtocol>(_ text: S?) -> [(String, String)] {
         guard let text else { return [] }
         return text.split(separator: "&").compactMap { pair in
             let kv = pair.split(separator: "=", maxSplits: 1, omittingEmptySubsequences: false)
-            guard let name = decodeComponent(kv[0]) else { return nil }
-            return (name, kv.count > 1 ? (decodeComponent(kv[1]) ?? "") : "")
+            guard let name = PercentDecoding.decode(kv[0], plusAsSpace: true) else { return nil }
+            return (name, kv.count > 1 ? (PercentDecoding.decode(kv[1], plusAsSpace: true) ?? "") : "")
         }
     }
 

@@ -7,7 +7,6 @@ import Synchronization
 public final class EventLoopGroup: Sendable {
     public let loops: [EventLoop]
     private let threads = Mutex<[pthread_t]>([])
-    private let next = Atomic<Int>(0)
 
     public init(count: Int) throws {
         loops = try (0..<max(1, count)).map { try EventLoop(index: $0) }
@@ -20,11 +19,6 @@ public final class EventLoopGroup: Sendable {
             let thread = try ThreadStarter.spawn(name: "loop-\(loop.index)") { loop.run() }
             threads.withLock { $0.append(thread) }
         }
-    }
-
-    /// A loop for work that belongs to no connection (round robin).
-    public func nextLoop() -> EventLoop {
-        loops[next.add(1, ordering: .relaxed).oldValue % loops.count]
     }
 
     /// Stops every loop and waits for its thread to end.

@@ -17,7 +17,6 @@ final class HTTPConnection: StreamDelegate {
     /// The client may still be sending bytes we will never read (a refused body, a bad request).
     private var unreadInput = false
     private var timer: UInt64?
-    private var requestCount = 0
     private var bodyBytesInWindow = 0
 
     init(stream: TCPStream, server: HTTPServerContext) {
@@ -132,7 +131,6 @@ final class HTTPConnection: StreamDelegate {
     }
 
     private func startRequest(_ head: HTTPRequestHead) {
-        requestCount += 1
         requestComplete = false
         keepAlive = head.keepAlive && !server.isShuttingDown
         let writer = HTTPResponseWriter(head: head, connection: self, requestID: server.nextRequestID())

@@ -63,7 +63,7 @@ public struct StaticFiles: Sendable {
     /// The percent-decoded path below the root, or nil for anything that could leave it
     /// (`..`, NUL, backslashes, hidden files).
     static func safeRelativePath<S: StringProtocol>(_ path: S) -> String? {
-        guard let decoded = percentDecode(String(path)) else { return nil }
+        guard let decoded = PercentDecoding.decode(path, plusAsSpace: false) else { return nil }
         var segments: [Substring] = []
         for segment in decoded.split(separator: "/", omittingEmptySubsequences: true) {
             if segment.hasPrefix(".") || segment.contains("\\") || segment.contains("\0") { return nil }
@@ -72,21 +72,6 @@ public struct StaticFiles: Sendable {
         return segments.joined(separator: "/")
     }
 
-    static func percentDecode(_ text: String) -> String? {
-        var out: [UInt8] = []
-        var bytes = text.utf8.makeIterator()
-        while let byte = bytes.next() {
-            if byte == UInt8(ascii: "%") {
-                guard let hi = bytes.next(), let lo = bytes.next(),
-                      let value = UInt8(String(decoding: [hi, lo], as: UTF8.self), radix: 16)
-                else { return nil }
-                out.append(value)
-            } else {
-                out.append(byte)
-            }
-        }
-        return String(validating: out, as: UTF8.self)
-    }
 }
 
 extension Substring {
