@@ -7,7 +7,7 @@ import { ResultView } from "./result-view.js";
 
 const ACCEPTED_TYPES = ["image/png", "image/jpeg", "image/webp"];
 const ACCEPTED_EXTENSIONS = /\.(png|jpe?g|webp)$/i;
-const EVENT_NAMES = ["progress", "error", "done", "image-info", "lens-matches", "model-producer", "producer-url",
+const EVENT_NAMES = ["progress", "stage-error", "done", "image-info", "lens-matches", "model-producer", "producer-url",
   "retail-price-details", "second-hand-offers", "estimated-price"];
 const MAX_UPLOAD = Number(document.querySelector('meta[name="lens-gpt-max-upload"]')?.content) || 20 * 1024 * 1024;
 

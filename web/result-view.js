@@ -65,7 +65,7 @@ export class ResultView {
     if (data === null || data === undefined) return;
     switch (name) {
       case "progress": return this.progress(data);
-      case "error": return this.error(data);
+      case "stage-error": return this.error(data);
       case "image-info":
         this.imageFacts.textContent = `${String(data.format ?? "").toUpperCase()} · ${data.width} × ${data.height} px · ${bytes(data.bytes)}`;
         return;

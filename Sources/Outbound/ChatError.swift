@@ -35,7 +35,7 @@ public struct ChatError: Error, Sendable, CustomStringConvertible {
         self.message = message
     }
 
-    /// Whether the same request may succeed later (the pipeline's `error` event says so).
+    /// Whether the same request may succeed later (the pipeline's `stage-error` event says so).
     public var retryable: Bool {
         switch kind {
         case .rateLimited, .server, .timeout, .transport: return true

@@ -1,4 +1,4 @@
-/// Why a page could not be fetched, with the code the pipeline's `error` event carries.
+/// Why a page could not be fetched, with the code the pipeline's `stage-error` event carries.
 public struct FetchError: Error, Sendable, CustomStringConvertible {
     /// `fetch_blocked` (SSRF guard or scheme), `fetch_timeout`, `fetch_redirects` (a loop or too
     /// many), `fetch_status` (HTTP 400 and above), `fetch_failed` (anything else).

@@ -15,7 +15,7 @@ public struct RunSummary: Sendable {
 }
 
 /// One run of the graph for one image: starts every stage whose dependencies are done, on the
-/// worker pool, and ends with `done`. A failed stage emits `error`; its dependants are skipped.
+/// worker pool, and ends with `done`. A failed stage emits `stage-error`; its dependants are skipped.
 /// A stage past its time limit is failed with `stage_timeout` and the run goes on without it
 /// (the worker finishes in the background; its late output is dropped).
 final class PipelineRun: Sendable {
@@ -119,7 +119,7 @@ final class PipelineRun: Sendable {
             var payload: JSONObject = ["stage": .string(node.stage), "code": .string(error.code),
                                        "message": .string(error.message), "retryable": .bool(error.retryable)]
             if !error.artifacts.isEmpty { payload["artifacts"] = .array(error.artifacts.map(JSONValue.string)) }
-            stream.append(name: "error", payload: .object(payload))
+            stream.append(name: "stage-error", payload: .object(payload))
             progress(node.stage, "failed", duration: duration)
             let skipped = state.withLock { s -> [String] in
                 let dependants = graph.dependants(of: node.stage).filter { s.stages[$0] == .waiting }

@@ -8,7 +8,7 @@ public protocol Producer: Sendable {
     func produce(_ inputs: StageInputs, _ context: StageContext) throws -> any Sendable
 }
 
-/// A stage failure a client can act on: it becomes an `error` event.
+/// A stage failure a client can act on: it becomes a `stage-error` event.
 public struct StageError: Error, Sendable, Equatable, CustomStringConvertible {
     public var code: String
     public var message: String

@@ -1,7 +1,7 @@
 import Outbound
 import Pipeline
 
-/// Why a Lens search gave no matches, as the distinct `error` codes of the `lens-matches` stage.
+/// Why a Lens search gave no matches, as the distinct `stage-error` codes of the `lens-matches` stage.
 public enum LensFailure: Error, Sendable {
     /// A bot check (`/sorry/index`, "unusual traffic", a reCAPTCHA).
     case blocked(String)

@@ -31,7 +31,7 @@ public struct ModelProducerProducer: Producer {
                 identity = try askLLM(chat, matches: matches, image: context.image.path, info: info)
             } catch {
                 // The LLM is a better reader, not a requirement: say what happened and go on without it.
-                context.emit("error", [
+                context.emit("stage-error", [
                     "stage": .string(stage), "code": "llm_failed", "message": .string("\(error)"),
                     "retryable": true, "fallback": "heuristic",
                 ])

@@ -15,7 +15,7 @@ struct FiveResultsTests {
         for name in FiveResultsTests.fiveResults {
             #expect(events[name]?.count == 1, "missing \(name)", sourceLocation: sourceLocation)
         }
-        #expect(events["done"]?.first?["status"] == "complete", "\(String(describing: events["error"]))", sourceLocation: sourceLocation)
+        #expect(events["done"]?.first?["status"] == "complete", "\(String(describing: events["stage-error"]))", sourceLocation: sourceLocation)
         let identity = events["model-producer"]?.first
         #expect(identity?["producer"]?.stringValue == entry.brand, sourceLocation: sourceLocation)
         #expect(identity?["model"]?.stringValue?.lowercased() == entry.name.lowercased(), sourceLocation: sourceLocation)
@@ -100,7 +100,7 @@ struct FiveResultsTests {
         // 500 on every attempt: an error event, then the heuristic answer.
         llm.setFault(.serverError(times: 3))
         var events = try pipeline.classify("trail-shoe")
-        #expect(events["error"]?.first?["code"] == "llm_failed")
+        #expect(events["stage-error"]?.first?["code"] == "llm_failed")
         #expect(events["model-producer"]?.first?["method"] == "heuristic")
         expectFiveResults(events, entry)
         // Invalid JSON: the same.

@@ -83,7 +83,7 @@ extension RealBrowser {
         kill(killed, SIGKILL)
         #expect(waitFor { first.withLock { $0 != nil } })
         let events = first.withLock { $0 } ?? []
-        let error = try #require(events.first { $0.name == "error" })
+        let error = try #require(events.first { $0.name == "stage-error" })
         let payload = try JSONParser.parse(error.data)["data"]
         #expect(payload?["stage"] == "lens-matches")
         #expect(payload?["code"] == "browser_unavailable")

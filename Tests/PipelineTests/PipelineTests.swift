@@ -106,7 +106,7 @@ struct ScriptedProducer: Producer {
         let stream = try hub.submit(UploadedImage(id: "run2", path: "/nonexistent", bytes: 1)).stream
         #expect(waitFinished(stream))
         #expect(stream.status == .partial)
-        #expect(try payloads(stream, "error") == [["stage": "retail", "code": "scripted", "message": "retail fails", "retryable": false]])
+        #expect(try payloads(stream, "stage-error") == [["stage": "retail", "code": "scripted", "message": "retail fails", "retryable": false]])
         let progress = try payloads(stream, "progress")
         #expect(progress.contains { $0["stage"] == "price" && $0["state"] == "skipped" })
         #expect(progress.contains { $0["stage"] == "offers" && $0["state"] == "finished" })
@@ -137,7 +137,7 @@ struct ScriptedProducer: Producer {
         let (hub, _) = try hub(graph)
         let stream = try hub.submit(UploadedImage(id: "run3", path: "/nonexistent", bytes: 1)).stream
         #expect(waitFinished(stream))
-        #expect(try payloads(stream, "error").first?["code"] == "stage_timeout")
+        #expect(try payloads(stream, "stage-error").first?["code"] == "stage_timeout")
         #expect(try payloads(stream, "other").count == 1)
         let count = stream.allEvents.count
         gate.signal()

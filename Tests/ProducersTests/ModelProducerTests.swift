@@ -53,7 +53,7 @@ final class ScriptedChat: ChatService {
     @Test func anLLMFailureIsReportedAndTheHeuristicAnswers() throws {
         let chat = ScriptedChat(.failure(StageError(code: "server", message: "500 three times")))
         let stream = try runGraph(nodes(chat))
-        let error = try #require(payloads(stream, "error").first)
+        let error = try #require(payloads(stream, "stage-error").first)
         #expect(error["code"] == "llm_failed")
         #expect(error["fallback"] == "heuristic")
         #expect(payloads(stream, "model-producer").first?["method"] == "heuristic")
@@ -72,7 +72,7 @@ final class ScriptedChat: ChatService {
             .init(FixedProducer(stage: "lens-matches", output: [lensMatch("a thing", "https://x.example/1", position: 1)])),
             .init(ModelProducerProducer(chat: nil), dependsOn: ["image-info", "lens-matches"]),
         ])
-        #expect(payloads(stream, "error").first?["code"] == "unidentified")
+        #expect(payloads(stream, "stage-error").first?["code"] == "unidentified")
     }
 }
 
