@@ -6,9 +6,9 @@ import Glibc
 public struct AccessLogSettings: Sendable {
     /// Where the lines go (standard error by default).
     public var fd: Int32
-    /// A loop writes its lines once this many bytes are waiting. Each write is at most
-    /// `PIPE_BUF` (4096) bytes of whole lines, so lines from different loops never interleave
-    /// even on a pipe; a larger value batches more lines per turn of the loop.
+    /// A loop writes its lines once this many bytes are waiting. To a pipe (a container's log)
+    /// each write is at most `PIPE_BUF` (4096) bytes of whole lines, so lines from different
+    /// loops never interleave; to a file one write takes them all (appends do not interleave).
     public var bufferBytes: Int
     /// ...or this long after the first line that is waiting.
     public var flushMillis: Int
@@ -32,10 +32,15 @@ final class AccessLogBuffer {
     private let loop: EventLoop
     private var bytes: [UInt8] = []
     private var timer: UInt64?
+    /// The most one `write` takes.
+    private let chunkBytes: Int
 
     init(settings: AccessLogSettings, loop: EventLoop) {
         self.settings = settings
         self.loop = loop
+        var status = stat()
+        let isFile = fstat(settings.fd, &status) == 0 && (status.st_mode & S_IFMT) == S_IFREG
+        chunkBytes = isFile ? Int.max : Int(PIPE_BUF)
         bytes.reserveCapacity(min(settings.bufferBytes, 1 << 20) + 512)
     }
 
@@ -52,7 +57,7 @@ final class AccessLogBuffer {
         }
     }
 
-    /// Writes every waiting line, in chunks of whole lines of at most `PIPE_BUF` bytes.
+    /// Writes every waiting line, in chunks of whole lines.
     func flush() {
         if let timer {
             loop.cancelTimer(timer)
@@ -64,9 +69,9 @@ final class AccessLogBuffer {
             guard let base = all.baseAddress else { return }
             var start = 0
             while start < all.count {
-                var end = min(all.count, start + Int(PIPE_BUF))
+                var end = all.count - start > chunkBytes ? start + chunkBytes : all.count
                 if end < all.count, let lastNewline = all[start..<end].lastIndex(of: UInt8(ascii: "\n")) {
-                    end = lastNewline + 1  // whole lines; a single line longer than PIPE_BUF goes as it is
+                    end = lastNewline + 1  // whole lines; a single longer line goes as it is
                 }
                 var offset = start
                 while offset < end {

@@ -10,10 +10,22 @@ import Testing
         let server: HTTPServer
         let logPath: String
         let logFD: Int32
+        /// The read end when the log is a pipe (as a container's standard error is).
+        let pipeReadFD: Int32?
+        private var piped: [UInt8] = []
 
-        init(bufferBytes: Int, flushMillis: Int, loops: Int = 2) throws {
+        init(bufferBytes: Int, flushMillis: Int, loops: Int = 2, pipe usePipe: Bool = false) throws {
             logPath = "/tmp/lens-gpt-access-\(getpid())-\(UInt64.random(in: 0...UInt64.max))"
-            logFD = open(logPath, O_WRONLY | O_CREAT | O_EXCL | O_APPEND | O_CLOEXEC, 0o600)
+            if usePipe {
+                var ends: [Int32] = [0, 0]
+                try #require(pipe(&ends) == 0)
+                _ = fcntl(ends[0], F_SETFL, fcntl(ends[0], F_GETFL) | O_NONBLOCK)
+                pipeReadFD = ends[0]
+                logFD = ends[1]
+            } else {
+                pipeReadFD = nil
+                logFD = open(logPath, O_WRONLY | O_CREAT | O_EXCL | O_APPEND | O_CLOEXEC, 0o600)
+            }
             var configuration = HTTPServerConfiguration()
             configuration.host = "127.0.0.1"
             configuration.port = 0
@@ -27,6 +39,15 @@ import Testing
         }
 
         func lines() -> [String] {
+            if let pipeReadFD {
+                var chunk = [UInt8](repeating: 0, count: 4096)
+                while true {
+                    let n = read(pipeReadFD, &chunk, chunk.count)
+                    if n <= 0 { break }
+                    piped += chunk[0..<n]
+                }
+                return String(decoding: piped, as: UTF8.self).split(separator: "\n", omittingEmptySubsequences: false).map(String.init)
+            }
             guard let file = fopen(logPath, "r") else { return [] }
             defer { fclose(file) }
             var text: [UInt8] = []
@@ -41,6 +62,7 @@ import Testing
 
         deinit {
             close(logFD)
+            if let pipeReadFD { close(pipeReadFD) }
             unlink(logPath)
         }
     }
@@ -97,8 +119,9 @@ import Testing
         logged.server.shutdown()
     }
 
-    @Test func aFullBufferIsWrittenInWholeLinesFromEveryLoop() throws {
-        let logged = try LoggedServer(bufferBytes: 512, flushMillis: 600_000)
+    @Test(arguments: [false, true])
+    func aFullBufferIsWrittenInWholeLinesFromEveryLoop(toPipe: Bool) throws {
+        let logged = try LoggedServer(bufferBytes: 512, flushMillis: 600_000, pipe: toPipe)
         // Two connections, likely on both loops, writing concurrently.
         let port = logged.server.port
         let first = ClientThread { try? AccessLogTests.request(port: port, count: 300, tag: "x") }
