@@ -22,7 +22,7 @@ public final class Gateway: Sendable {
     public init(settings: GatewaySettings, graph: PipelineGraph, store injected: ResultStore? = nil,
                 readinessChecks: [@Sendable () -> (name: String, state: String, ok: Bool)] = [],
                 extraResponder: (@Sendable (HTTPRequestHead) -> HTTPResponse?)? = nil,
-                onLog: (@Sendable (HTTPRequestLog) -> Void)? = nil) throws
+                onLog: (@Sendable (HTTPRequestLog) -> Void)? = nil, accessLog: AccessLogSettings? = nil) throws
     {
         let uploads = settings.dataDirectory + "/tmp"
         for directory in [settings.dataDirectory, uploads] {
@@ -94,7 +94,7 @@ public final class Gateway: Sendable {
         server = try HTTPServer(configuration: settings.http, listeners: specs, onLog: { entry in
             metrics.requestFinished(status: entry.status)
             onLog?(entry)
-        })
+        }, accessLog: accessLog)
         counter.attach(server.connections)
         if let redirect, let bound = server.ports.last { redirect.httpsPort.store(bound, ordering: .relaxed) }
 

@@ -20,18 +20,20 @@ final class HTTPServerContext {
     let router: HTTPRouter
     let date = HTTPDateCache()
     private let onLog: (@Sendable (HTTPRequestLog) -> Void)?
+    private let accessLog: AccessLogBuffer?
     private let shared: HTTPServer.Shared
     private let loopIndex: Int
     private var requestCounter: UInt64 = 0
 
     init(configuration: HTTPServerConfiguration, router: @escaping HTTPRouter, loopIndex: Int,
-         shared: HTTPServer.Shared, onLog: (@Sendable (HTTPRequestLog) -> Void)?)
+         shared: HTTPServer.Shared, onLog: (@Sendable (HTTPRequestLog) -> Void)?, accessLog: AccessLogBuffer?)
     {
         self.configuration = configuration
         self.router = router
         self.loopIndex = loopIndex
         self.shared = shared
         self.onLog = onLog
+        self.accessLog = accessLog
     }
 
     var isShuttingDown: Bool { shared.shuttingDown.load(ordering: .relaxed) }
@@ -42,11 +44,13 @@ final class HTTPServerContext {
     }
 
     func log(_ writer: HTTPResponseWriter, closedEarly: Bool) {
-        guard let onLog else { return }
+        guard onLog != nil || accessLog != nil else { return }
         let elapsed = Double(MonotonicClock.nowNanos() - writer.startedAt) / 1_000_000
-        onLog(HTTPRequestLog(requestID: writer.requestID, method: writer.head.method, target: writer.head.target,
-                             status: writer.status?.code ?? 0, bytesSent: writer.bytesSent,
-                             durationMillis: elapsed, peer: writer.peerAddress, closedEarly: closedEarly))
+        let entry = HTTPRequestLog(requestID: writer.requestID, method: writer.head.method, target: writer.head.target,
+                                   status: writer.status?.code ?? 0, bytesSent: writer.bytesSent,
+                                   durationMillis: elapsed, peer: writer.peerAddress, closedEarly: closedEarly)
+        onLog?(entry)
+        accessLog?.append(entry)
     }
 }
 
@@ -88,14 +92,19 @@ public final class HTTPServer: Sendable {
     public var port: Int { ports[0] }
     private let shared = Shared()
     private let listeners: Mutex<[Listener]>  // touched only before start and in shutdown's loop tasks
+    /// One per loop, used by that loop's thread alone; here so shutdown can write what waits.
+    private let accessLogs: Mutex<[AccessLogBuffer]>
 
-    /// Binds every listener's port on every loop and starts the loops.
+    /// Binds every listener's port on every loop and starts the loops. `onLog` sees every
+    /// request on its loop's thread (metrics); `accessLog` writes the request log in batches.
     public init(configuration: HTTPServerConfiguration, listeners specs: [HTTPListenerSpec],
-                onLog: (@Sendable (HTTPRequestLog) -> Void)? = nil) throws
+                onLog: (@Sendable (HTTPRequestLog) -> Void)? = nil, accessLog: AccessLogSettings? = nil) throws
     {
         Socket.raiseDescriptorLimit()
-        group = try EventLoopGroup(count: configuration.loopCount)
+        let group = try EventLoopGroup(count: configuration.loopCount)
+        self.group = group
         connections = ConnectionCounter(limit: configuration.maxConnections)
+        let buffers = accessLog.map { settings in group.loops.map { AccessLogBuffer(settings: settings, loop: $0) } }
         var made: [Listener] = []
         var ports: [Int] = []
         for spec in specs {
@@ -104,7 +113,7 @@ public final class HTTPServer: Sendable {
                 let (fd, port) = try Socket.listen(host: spec.host ?? configuration.host, port: boundPort, reusePort: true)
                 boundPort = port
                 let context = HTTPServerContext(configuration: configuration, router: spec.router, loopIndex: loop.index,
-                                                shared: shared, onLog: onLog)
+                                                shared: shared, onLog: onLog, accessLog: buffers?[loop.index])
                 let makeTransform = spec.transform
                 made.append(try Listener(fd: fd, port: port, loop: loop, connections: connections) { stream in
                     if let makeTransform {
@@ -121,15 +130,17 @@ public final class HTTPServer: Sendable {
         }
         self.ports = ports
         listeners = Mutex(made)
+        accessLogs = Mutex(buffers ?? [])
         try group.start()
     }
 
     /// One plaintext listener on `configuration.port`.
     public convenience init(configuration: HTTPServerConfiguration, onLog: (@Sendable (HTTPRequestLog) -> Void)? = nil,
+                            accessLog: AccessLogSettings? = nil,
                             router: @escaping @Sendable (HTTPRequestHead, HTTPResponseWriter) -> HTTPRequestHandler) throws
     {
         try self.init(configuration: configuration,
-                      listeners: [HTTPListenerSpec(port: configuration.port, router: router)], onLog: onLog)
+                      listeners: [HTTPListenerSpec(port: configuration.port, router: router)], onLog: onLog, accessLog: accessLog)
     }
 
     /// Closes the listening sockets; connections already open are served on (without keep-alive).
@@ -145,9 +156,13 @@ public final class HTTPServer: Sendable {
         }
     }
 
-    /// Stops accepting and stops the loops.
+    /// Stops accepting and stops the loops, then writes the request log lines still waiting
+    /// (the loops' threads have ended, so nothing else touches the buffers).
     public func shutdown() {
         stopAccepting()
         group.shutdown()
+        accessLogs.withLock { buffers in
+            for buffer in buffers { buffer.flush() }
+        }
     }
 }

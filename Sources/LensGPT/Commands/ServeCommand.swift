@@ -33,6 +33,8 @@ struct ServeCommand: ParsableCommand {
     @Option(help: "Time limit of each pipeline stage in ms (LENS_GPT_STAGE_TIMEOUT_MS, default 60000).") var stageTimeoutMs: String?
     @Option(help: "Days finished results are kept (LENS_GPT_RETENTION_DAYS, default 7).") var retentionDays: String?
     @Option(help: "trace, debug, info, notice, warning, error (LENS_GPT_LOG_LEVEL, default info).") var logLevel: String?
+    @Option(help: "Request-log bytes each event loop buffers before writing, e.g. 64KiB (LENS_GPT_ACCESS_LOG_BUFFER, default 64KiB).") var accessLogBuffer: String?
+    @Option(help: "Longest a request-log line waits in the buffer, in ms (LENS_GPT_ACCESS_LOG_FLUSH_MS, default 1000).") var accessLogFlushMs: String?
     @Option(help: "Largest image in pixels, width × height (LENS_GPT_MAX_PIXELS, default 100000000).") var maxPixels: String?
     @Option(help: "Comma-separated origins allowed to call the API from browsers, or * (LENS_GPT_CORS_ORIGINS, default: same origin only).") var corsOrigins: String?
     @Option(help: "Uploads per minute per client address, 0 for no limit (LENS_GPT_UPLOADS_PER_MINUTE, default 60).") var uploadsPerMinute: String?
@@ -111,6 +113,11 @@ struct ServeCommand: ParsableCommand {
             return handler
         }
         let logger = Logger(label: "lens-gpt")
+        // One line per request at `info`, buffered per loop (no system call per request).
+        let accessLog = level <= .info ? AccessLogSettings(
+            bufferBytes: try Setting.bytes(accessLogBuffer, env: "LENS_GPT_ACCESS_LOG_BUFFER", default: 64 * 1024),
+            flushMillis: try Setting.int(accessLogFlushMs, env: "LENS_GPT_ACCESS_LOG_FLUSH_MS", default: 1_000, min: 1),
+            format: RequestLogLine.format) : nil
         let settings: GatewaySettings
         do {
             settings = try resolveSettings()
@@ -143,7 +150,7 @@ struct ServeCommand: ParsableCommand {
                                   graph: setup.graph,
                                   readinessChecks: setup.readinessChecks,
                                   extraResponder: samples,
-                                  onLog: { entry in RequestLog.write(entry, to: logger) })
+                                  accessLog: accessLog)
         } catch {
             logger.critical("cannot start: \(error)")
             throw ExitCode.failure
@@ -188,19 +195,5 @@ struct ServeCommand: ParsableCommand {
         lensSetup?.pool.shutdown()
         demoWorld?.shutdown()
         logger.info("stopped")
-    }
-}
-
-/// One access-log line per request.
-enum RequestLog {
-    static func write(_ entry: HTTPRequestLog, to logger: Logger) {
-        let duration = (entry.durationMillis * 10).rounded() / 10
-        logger.info("\(entry.method) \(RequestLogRedaction.redacted(entry.target)) \(entry.status)", metadata: [
-            "request_id": .string(entry.requestID),
-            "bytes": .stringConvertible(entry.bytesSent),
-            "duration_ms": .stringConvertible(duration),
-            "peer": .string(entry.peer),
-            "closed_early": .stringConvertible(entry.closedEarly),
-        ])
     }
 }
