@@ -50,8 +50,13 @@ public final class Gateway: Sendable {
             unlink(image.path)  // the photo is not kept once its run is over
             metrics.runFinished(summary)
         }
+        var checks = readinessChecks
+        if settings.checkNetwork {
+            let network = NetworkReadiness()
+            checks.append { let result = network.check(); return ("network", result.state, result.ok) }
+        }
         let context = GatewayContext(settings: settings, hub: hub, store: store, metrics: metrics,
-                                     uploadDirectory: uploads, readinessChecks: readinessChecks,
+                                     uploadDirectory: uploads, readinessChecks: checks,
                                      extraResponder: extraResponder)
         self.context = context
 
