@@ -154,7 +154,8 @@ struct ServeCommand: ParsableCommand {
                                   graph: setup.graph,
                                   readinessChecks: setup.readinessChecks,
                                   extraResponder: samples,
-                                  onLog: { entry in RequestLog.write(entry, to: logger) })
+                                  onLog: { entry in RequestLog.write(entry, to: logger) },
+                                  onPurge: { seconds in lensSetup?.runner.diagnostics?.purge(olderThanSeconds: seconds) })
         } catch {
             logger.critical("cannot start: \(error)")
             throw ExitCode.failure
