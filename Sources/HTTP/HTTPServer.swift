@@ -1,5 +1,11 @@
 import EventLoop
+import Glibc
 import Synchronization
+
+/// The server could not start (a busy port).
+public struct HTTPServerStartError: Error, Sendable, CustomStringConvertible {
+    public let description: String
+}
 
 /// One finished (or abandoned) request, for the access log and metrics.
 public struct HTTPRequestLog: Sendable {
@@ -73,7 +79,7 @@ public struct HTTPListenerSpec: Sendable {
     }
 }
 
-/// The HTTP/1.1 server: one listener per loop on each shared port, one `HTTPConnection` per client.
+/// The HTTP/1.1 server: one listener per loop on each port, one `HTTPConnection` per client.
 public final class HTTPServer: Sendable {
     final class Shared: Sendable {
         let shuttingDown = Atomic<Bool>(false)
@@ -108,14 +114,33 @@ public final class HTTPServer: Sendable {
         var made: [Listener] = []
         var ports: [Int] = []
         for spec in specs {
+            let host = spec.host ?? configuration.host
             var boundPort = spec.port
-            for loop in group.loops {
-                let (fd, port) = try Socket.listen(host: spec.host ?? configuration.host, port: boundPort, reusePort: true)
+            // Without --reuse-port one socket is bound (a busy port fails here) and every loop
+            // accepts from its own duplicate of it; with it, one SO_REUSEPORT socket per loop.
+            var sharedSocket: Int32?
+            defer { if let sharedSocket { Glibc.close(sharedSocket) } }
+            if !configuration.reusePort {
+                let (fd, port) = try HTTPServer.bind(host: host, port: boundPort, reusePort: false)
+                sharedSocket = fd
                 boundPort = port
+            }
+            for loop in group.loops {
+                var fd: Int32
+                if let sharedSocket {
+                    fd = dup(sharedSocket)
+                    guard fd >= 0 else { throw SystemError("dup") }
+                } else {
+                    let bound = try HTTPServer.bind(host: host, port: boundPort, reusePort: true)
+                    fd = bound.0
+                    boundPort = bound.1
+                }
+                let port = boundPort
                 let context = HTTPServerContext(configuration: configuration, router: spec.router, loopIndex: loop.index,
                                                 shared: shared, onLog: onLog, accessLog: buffers?[loop.index])
                 let makeTransform = spec.transform
-                made.append(try Listener(fd: fd, port: port, loop: loop, connections: connections) { stream in
+                made.append(try Listener(fd: fd, port: port, loop: loop, connections: connections,
+                                         exclusiveWakeups: sharedSocket != nil) { stream in
                     if let makeTransform {
                         guard let transform = try? makeTransform() else {
                             stream.abort()  // no TLS session could be made (logged by the factory)
@@ -132,6 +157,17 @@ public final class HTTPServer: Sendable {
         listeners = Mutex(made)
         accessLogs = Mutex(buffers ?? [])
         try group.start()
+    }
+
+    /// A listening socket, with a busy port said plainly.
+    private static func bind(host: String, port: Int, reusePort: Bool) throws -> (Int32, Int) {
+        do {
+            return try Socket.listen(host: host, port: port, reusePort: reusePort)
+        } catch let error as SystemError where error.errno == EADDRINUSE {
+            throw HTTPServerStartError(description:
+                "port \(port) on \(host) is already in use by another process; stop it, choose another port, "
+                + "or share the port on purpose with reuse-port (--reuse-port)")
+        }
     }
 
     /// One plaintext listener on `configuration.port`.

@@ -18,6 +18,10 @@ struct LensOptions: ParsableArguments {
     var lensProfile: String?
     @Option(help: "Start URL that replaces the profile's, e.g. the offline replica (LENS_GPT_LENS_URL).")
     var lensUrl: String?
+    @Option(help: "Failure screenshots and page sources kept at most, as files (LENS_GPT_DIAGNOSTICS_MAX_FILES, default 200).")
+    var diagnosticsMaxFiles: String?
+    @Option(help: "Bytes of failure screenshots and page sources kept at most, e.g. 64MiB (LENS_GPT_DIAGNOSTICS_MAX_BYTES, default 64MiB).")
+    var diagnosticsMaxBytes: String?
 }
 
 /// The browser pool and Lens runner that the options describe, or nil when no browser is
@@ -74,7 +78,13 @@ struct LensSetup {
             description = "\(driver) started here" + (browser.map { " with \($0)" } ?? "")
         }
         let pool = BrowserPool(configuration: configuration, endpoint: endpoint)
-        let runner = LensRunner(pool: pool, profile: profile, diagnosticsDirectory: dataDirectory + "/diagnostics")
+        let diagnostics = LensDiagnostics(
+            directory: dataDirectory + "/diagnostics",
+            maxFiles: try Setting.int(options.diagnosticsMaxFiles, env: "LENS_GPT_DIAGNOSTICS_MAX_FILES",
+                                      default: LensDiagnostics.defaultMaxFiles),
+            maxBytes: try Setting.bytes(options.diagnosticsMaxBytes, env: "LENS_GPT_DIAGNOSTICS_MAX_BYTES",
+                                        default: LensDiagnostics.defaultMaxBytes))
+        let runner = LensRunner(pool: pool, profile: profile, diagnostics: diagnostics)
         return LensSetup(runner: runner, pool: pool, endpointDescription: description)
     }
 }
