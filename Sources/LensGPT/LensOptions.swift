@@ -70,7 +70,11 @@ struct LensSetup {
             }
             let browser = ["chromium", "chromium-browser", "google-chrome"].lazy.compactMap { ChromeDriverProcess.find($0) }.first
             configuration.capabilities = BrowserPoolConfiguration.headlessChromium(binary: browser, proxy: browserProxy)
-            endpoint = .local(ChromeDriverProcess(executable: driver, logPath: dataDirectory + "/chromedriver.log"), http)
+            // Browsers a crashed lens-gpt left behind (its lifeline normally takes them along).
+            let pidDirectory = dataDirectory + "/processes"
+            StaleProcesses.clean(pidDirectory: pidDirectory)
+            endpoint = .local(ChromeDriverProcess(executable: driver, logPath: dataDirectory + "/chromedriver.log",
+                                                  pidDirectory: pidDirectory), http)
             description = "\(driver) started here" + (browser.map { " with \($0)" } ?? "")
         }
         let pool = BrowserPool(configuration: configuration, endpoint: endpoint)
