@@ -8,7 +8,13 @@ public final class BrowserPageRenderer: PageRenderer {
 
     public init(pool: BrowserPool) { self.pool = pool }
 
+    /// What the browser may reach is the guard proxy's business (`BrowserGuardProxy`: every
+    /// request of the page, redirects and scripts included); a URL that libcurl and the browser
+    /// could read differently is refused here, before the browser sees it.
     public func render(_ url: String, timeoutMillis: Int) throws -> (url: String, html: String) {
+        if let refusal = NavigationURL.refusal(url) {
+            throw StageError(code: "fetch_blocked", message: refusal, retryable: false)
+        }
         let lease: BrowserLease
         do {
             lease = try pool.acquire(waitMillis: min(pool.configuration.waitMillis, timeoutMillis))
