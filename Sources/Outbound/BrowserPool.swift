@@ -36,7 +36,9 @@ public struct BrowserPoolConfiguration: Sendable {
             "--no-sandbox", "--disable-dev-shm-usage", "--window-size=1366,900",
             "--disable-blink-features=AutomationControlled", "--lang=\(language)", "--no-first-run", "--disable-extensions",
         ]
-        if mode == .headless { args += ["--headless=new", "--disable-gpu"] }
+        // Headless has no screen and reports 800×600, smaller than its own window: give it a
+        // desktop's, as Xvfb gives the headed browser.
+        if mode == .headless { args += ["--headless=new", "--disable-gpu", "--screen-info={1920x1080}"] }
         if let userAgent { args.append("--user-agent=\(userAgent)") }
         // `<-loopback>` removes Chromium's built-in exemption of loopback: a redirect to
         // 127.0.0.1 must meet the guard too.

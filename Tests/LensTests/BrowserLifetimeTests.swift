@@ -5,7 +5,7 @@ import Testing
 
 /// The built `lens-gpt` beside the test bundle, or `LENS_GPT_TEST_BINARY` (to show an older
 /// build failing the same test).
-private let binary: String? = {
+let lensGPTBinary: String? = {
     if let named = ProcessInfo.processInfo.environment["LENS_GPT_TEST_BINARY"] { return named }
     guard let test = try? FileManager.default.destinationOfSymbolicLink(atPath: "/proc/self/exe") else { return nil }
     let path = URL(fileURLWithPath: test).deletingLastPathComponent().appendingPathComponent("lens-gpt").path
@@ -13,7 +13,7 @@ private let binary: String? = {
 }()
 
 /// Browser processes live no longer than the lens-gpt that started them, however it ends.
-@Suite(.serialized, .enabled(if: binary != nil && ChromeDriverProcess.find() != nil,
+@Suite(.serialized, .enabled(if: lensGPTBinary != nil && ChromeDriverProcess.find() != nil,
                              "needs lens-gpt built beside the tests and chromedriver on PATH"))
 struct BrowserLifetimeTests {
     /// `serve --demo` in a child process, its log in a file; the port from the log.
@@ -29,7 +29,7 @@ struct BrowserLifetimeTests {
             logPath = directory + "/serve.log"
             _ = FileManager.default.createFile(atPath: logPath, contents: nil)
             let log = try FileHandle(forWritingTo: URL(fileURLWithPath: logPath))
-            process.executableURL = URL(fileURLWithPath: binary ?? "/nonexistent")
+            process.executableURL = URL(fileURLWithPath: lensGPTBinary ?? "/nonexistent")
             process.arguments = ["serve", "--demo", "--host", "127.0.0.1", "--port", "0", "--loops", "1",
                                  "--data-dir", directory + "/data", "--web-dir", directory] + extra
             process.standardOutput = log
