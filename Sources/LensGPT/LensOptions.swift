@@ -1,3 +1,4 @@
+import Glibc
 import ArgumentParser
 import Outbound
 import Producers
@@ -119,6 +120,8 @@ struct LensSetup {
             configuration.capabilities = BrowserPoolConfiguration.chromium(mode: mode, binary: browser, language: language,
                                                                            proxy: guardProxy.url)
             // Browsers and displays a crashed lens-gpt left behind (its lifeline normally takes them along).
+            // The data directory may not exist yet (serve makes it later): logs and pid files go there now.
+            LensSetup.makeDirectories(dataDirectory)
             let pidDirectory = dataDirectory + "/processes"
             StaleProcesses.clean(pidDirectory: pidDirectory)
             var environment: [String: String] = [:]
@@ -143,6 +146,17 @@ struct LensSetup {
         let pool = BrowserPool(configuration: configuration, endpoint: endpoint, guardProxy: guardProxy, onShutdown: stopDisplay)
         let runner = LensRunner(pool: pool, profile: profile, diagnosticsDirectory: dataDirectory + "/diagnostics")
         return LensSetup(runner: runner, pool: pool, endpointDescription: description)
+    }
+}
+
+extension LensSetup {
+    /// `mkdir -p`; failures show up when the files are opened.
+    static func makeDirectories(_ path: String) {
+        var current = path.hasPrefix("/") ? "" : "."
+        for part in path.split(separator: "/") {
+            current += "/" + part
+            mkdir(current, 0o755)
+        }
     }
 }
 

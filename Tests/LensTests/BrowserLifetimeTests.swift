@@ -73,13 +73,20 @@ struct BrowserLifetimeTests {
         }
     }
 
-    @Test func killMinusNineOfServeTakesItsBrowsersAlong() throws {
-        let server = try Server()
+    /// Headless, and headed on an Xvfb of serve's own (which must die along too).
+    @Test(arguments: [[], ["--xvfb"]])
+    func killMinusNineOfServeTakesItsBrowsersAlong(_ flags: [String]) throws {
+        if flags.contains("--xvfb") && ChromeDriverProcess.find("Xvfb") == nil {
+            print("SKIPPED: Xvfb is not installed (scripts/deps test installs xvfb)")
+            return
+        }
+        let server = try Server(flags)
         defer { server.stop() }
         try server.waitReady()
         let tree = ProcessTree.descendants(of: server.process.processIdentifier)
         let browsers = tree.filter { $0.command.contains("chrom") }
         #expect(browsers.count >= 2, "chromedriver and chromium run under serve: \(tree)")
+        if flags.contains("--xvfb") { #expect(tree.contains { $0.command == "Xvfb" }, "\(tree)") }
 
         kill(server.process.processIdentifier, SIGKILL)
         let gone = Server.poll(10) { !tree.contains(where: ProcessTree.isRunning) }
