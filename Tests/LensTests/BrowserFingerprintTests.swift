@@ -22,7 +22,8 @@ struct BrowserFingerprintTests {
 
         static let page = """
             <!doctype html><html><head><title>What the browser says</title></head><body><script>
-            (async () => {
+            // After load, on a rendered frame: the window has its final size by then.
+            addEventListener("load", () => requestAnimationFrame(async () => {
               const data = navigator.userAgentData;
               const report = {
                 userAgent: navigator.userAgent, webdriver: navigator.webdriver, language: navigator.language,
@@ -31,7 +32,7 @@ struct BrowserFingerprintTests {
                 screenWidth: screen.width, screenHeight: screen.height,
               };
               await fetch("/report", {method: "POST", headers: {"Content-Type": "application/json"}, body: JSON.stringify(report)});
-            })();
+            }));
             </script></body></html>
             """
 
@@ -122,7 +123,7 @@ struct BrowserFingerprintTests {
         #expect(seen.headers["Accept-Language"]?.hasPrefix(language) == true, "\(seen.headers)")
         let width = seen.report["outerWidth"]?.intValue ?? 0
         let height = seen.report["outerHeight"]?.intValue ?? 0
-        #expect(width >= 1_000 && height >= 600, "window \(width)×\(height)")
+        #expect(width >= 1_000 && height >= 600, "window \(width)×\(height): \(seen.report)")
         #expect((seen.report["screenWidth"]?.intValue ?? 0) >= width, "screen \(seen.report)")
     }
 
