@@ -29,6 +29,10 @@ struct LensOptions: ParsableArguments {
     var browserGuardListen: String?
     @Option(help: "Host name the browser uses to reach the guard proxy (LENS_GPT_BROWSER_GUARD_HOST, default: the listen address).")
     var browserGuardHost: String?
+    @Option(help: "Browser connections the guard proxy serves at once; more get 503 (LENS_GPT_BROWSER_GUARD_MAX_CONNECTIONS, default 64).")
+    var browserGuardMaxConnections: String?
+    @Option(help: "Milliseconds a guard proxy connection may move nothing before it is closed (LENS_GPT_BROWSER_GUARD_IDLE_MS, default 60000).")
+    var browserGuardIdleMs: String?
 }
 
 /// The browser pool and Lens runner that the options describe, or nil when no browser is
@@ -92,6 +96,10 @@ struct LensSetup {
         guardConfiguration.addresses = AddressPolicy(allowPrivate: allowPrivate)
         guardConfiguration.listenHost = Setting.string(options.browserGuardListen, env: "LENS_GPT_BROWSER_GUARD_LISTEN", default: "127.0.0.1")
         guardConfiguration.advertisedHost = Setting.string(options.browserGuardHost, env: "LENS_GPT_BROWSER_GUARD_HOST")
+        guardConfiguration.maxConnections = try Setting.int(options.browserGuardMaxConnections, env: "LENS_GPT_BROWSER_GUARD_MAX_CONNECTIONS",
+                                                            default: guardConfiguration.maxConnections, min: 1)
+        guardConfiguration.idleTimeoutMillis = try Setting.int(options.browserGuardIdleMs, env: "LENS_GPT_BROWSER_GUARD_IDLE_MS",
+                                                               default: guardConfiguration.idleTimeoutMillis, min: 1)
         guardConfiguration.trustedOrigins = Set([profile.startURL, browserProxy].compactMap { $0.flatMap(BrowserGuardConfiguration.origin(of:)) })
         guardConfiguration.upstreamProxy = browserProxy.flatMap(BrowserGuardConfiguration.origin(of:))
         let guardProxy: BrowserGuardProxy
