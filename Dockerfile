@@ -20,7 +20,8 @@ RUN apt-get update \
       libssl3 libsqlite3-0 libxml2 zlib1g libcurl4 ca-certificates curl chromium chromium-driver xvfb \
  && rm -rf /var/lib/apt/lists/* \
  && useradd --system --uid 10001 --home-dir /home/lensgpt --create-home lensgpt \
- && mkdir /data && chown lensgpt:lensgpt /data
+ && mkdir /data && chown lensgpt:lensgpt /data \
+ && mkdir -p /tmp/.X11-unix && chmod 1777 /tmp/.X11-unix
 COPY --from=build /out/lens-gpt /usr/local/bin/lens-gpt
 COPY web /app/web
 WORKDIR /app
