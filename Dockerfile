@@ -14,13 +14,14 @@ RUN swift build -c release --product lens-gpt --static-swift-stdlib \
 
 FROM debian:bookworm-slim
 # Shared libraries the binary links, curl for the health check, and Chromium with its driver
-# for the offline demo (the production setup drives the browser sidecar instead).
+# for the offline demo, headed on Xvfb (the production setup drives the browser sidecar instead).
 RUN apt-get update \
  && DEBIAN_FRONTEND=noninteractive apt-get install -y --no-install-recommends \
-      libssl3 libsqlite3-0 libxml2 zlib1g libcurl4 ca-certificates curl chromium chromium-driver \
+      libssl3 libsqlite3-0 libxml2 zlib1g libcurl4 ca-certificates curl chromium chromium-driver xvfb \
  && rm -rf /var/lib/apt/lists/* \
  && useradd --system --uid 10001 --home-dir /home/lensgpt --create-home lensgpt \
- && mkdir /data && chown lensgpt:lensgpt /data
+ && mkdir /data && chown lensgpt:lensgpt /data \
+ && mkdir -p /tmp/.X11-unix && chmod 1777 /tmp/.X11-unix
 COPY --from=build /out/lens-gpt /usr/local/bin/lens-gpt
 COPY web /app/web
 WORKDIR /app

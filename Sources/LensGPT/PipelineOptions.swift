@@ -49,9 +49,10 @@ struct PipelineSetup {
                      syntheticStageMillis: Int = 0, demoWorld: DemoWorld? = nil,
                      chat configured: ChatConfiguration? = nil) throws -> PipelineSetup
     {
+        let allowPrivate = try Setting.bool(options.allowPrivateFetch, env: "LENS_GPT_ALLOW_PRIVATE_FETCH")
         let lens = try Setting.bool(options.noBrowser, env: "LENS_GPT_NO_BROWSER") ? nil
             : try LensSetup.make(options.lens, dataDirectory: dataDirectory, lensURL: demoWorld?.lensURL(),
-                                 browserProxy: demoWorld?.proxyURL)
+                                 browserProxy: demoWorld?.proxyURL, allowPrivate: allowPrivate)
         var d = StageDependencies()
         d.stageTimeoutMillis = stageTimeoutMillis
         d.syntheticStageMillis = syntheticStageMillis
@@ -61,7 +62,7 @@ struct PipelineSetup {
         if chat.isEnabled { d.chat = ChatAdapter(client: chat) }
 
         var policy = FetchPolicy()
-        policy.allowPrivate = try Setting.bool(options.allowPrivateFetch, env: "LENS_GPT_ALLOW_PRIVATE_FETCH")
+        policy.allowPrivate = allowPrivate
         policy.timeoutMillis = try Setting.int(options.fetchTimeoutMs, env: "LENS_GPT_FETCH_TIMEOUT_MS", default: policy.timeoutMillis, min: 1)
         policy.maxBytes = try Setting.bytes(options.maxPage, env: "LENS_GPT_MAX_PAGE", default: policy.maxBytes)
         policy.proxy = demoWorld?.proxyURL

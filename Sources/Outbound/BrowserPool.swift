@@ -13,26 +13,40 @@ public struct BrowserPoolConfiguration: Sendable {
     /// Time allowed to create one session (starting a browser).
     public var sessionStartMillis = 60_000
     /// `alwaysMatch` capabilities of new sessions.
-    public var capabilities: JSONValue = BrowserPoolConfiguration.headlessChromium()
+    public var capabilities: JSONValue = BrowserPoolConfiguration.chromium()
+    /// Headless Chromium names itself `HeadlessChrome` in its user agent: the pool then reads the
+    /// browser's own user agent from a first session and starts every session with that string,
+    /// `Headless` removed, so `User-Agent`, `sec-ch-ua` and `navigator.userAgentData` name the
+    /// same browser and version (no version is written down anywhere). Off for headed browsers,
+    /// whose own user agent is already right.
+    public var derivesUserAgent = true
 
     public init() {}
 
-    /// Headless Chromium as public scrapers run it: an ordinary user agent, no automation flag,
-    /// no sandbox (needed as root in containers), a desktop-sized window.
-    /// `proxy`: every page the browser loads goes through it (the demo world serves its
-    /// `.example` sites that way); loopback addresses stay direct.
-    public static func headlessChromium(binary: String? = nil, userAgent: String = defaultUserAgent,
-                                        language: String = "en-US", proxy: String? = nil) -> JSONValue
+    /// Chromium as people run it, headed (on a real or virtual display) or headless: no
+    /// automation flag, no sandbox (needed as root in containers), a desktop-sized window, the
+    /// language `language` (a BCP 47 tag) for `navigator.language` and `Accept-Language`.
+    /// `proxy`: every page the browser loads goes through it, loopback included (the guard
+    /// proxy; in the demo it forwards to the demo world's `.example` web).
+    /// `userAgent`: only to replace a headless browser's own (see `derivesUserAgent`).
+    public static func chromium(mode: BrowserMode = .headless, binary: String? = nil, language: String = "en-US",
+                                proxy: String? = nil, userAgent: String? = nil) -> JSONValue
     {
         var args = [
-            "--headless=new", "--no-sandbox", "--disable-dev-shm-usage", "--disable-gpu",
-            "--window-size=1366,900", "--disable-blink-features=AutomationControlled",
-            "--user-agent=\(userAgent)", "--lang=\(language)", "--no-first-run", "--disable-extensions",
+            "--no-sandbox", "--disable-dev-shm-usage", "--window-size=1366,900",
+            "--disable-blink-features=AutomationControlled", "--lang=\(language)", "--no-first-run", "--disable-extensions",
         ]
-        if let proxy { args.append("--proxy-server=\(proxy)") }
+        // Headless has no screen and reports 800×600, smaller than its own window: give it a
+        // desktop's, as Xvfb gives the headed browser.
+        if mode == .headless { args += ["--headless=new", "--disable-gpu", "--screen-info={1920x1080}"] }
+        if let userAgent { args.append("--user-agent=\(userAgent)") }
+        // `<-loopback>` removes Chromium's built-in exemption of loopback: a redirect to
+        // 127.0.0.1 must meet the guard too.
+        if let proxy { args += ["--proxy-server=\(proxy)", "--proxy-bypass-list=<-loopback>"] }
         var options: JSONObject = [
             "args": .array(args.map(JSONValue.string)),
             "excludeSwitches": ["enable-automation"],
+            "prefs": ["intl.accept_languages": .string(acceptLanguages(language))],
         ]
         if let binary { options["binary"] = .string(binary) }
         return [
@@ -43,8 +57,38 @@ public struct BrowserPoolConfiguration: Sendable {
         ]
     }
 
-    public static let defaultUserAgent =
-        "Mozilla/5.0 (X11; Linux x86_64) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/140.0.0.0 Safari/537.36"
+    /// Headless Chromium (the tests' default).
+    public static func headlessChromium(binary: String? = nil, language: String = "en-US", proxy: String? = nil) -> JSONValue {
+        chromium(mode: .headless, binary: binary, language: language, proxy: proxy)
+    }
+
+    /// `de-CH` → `de-CH,de`: the tag, then its language alone, as browsers send by default.
+    public static func acceptLanguages(_ language: String) -> String {
+        let base = language.split(separator: "-").first.map(String.init) ?? language
+        return base == language ? language : "\(language),\(base)"
+    }
+
+    /// The capabilities with `--user-agent` set (replacing one already there).
+    public static func withUserAgent(_ capabilities: JSONValue, _ userAgent: String) -> JSONValue {
+        guard var root = capabilities.objectValue, var options = root["goog:chromeOptions"]?.objectValue else { return capabilities }
+        var args = (options["args"]?.arrayValue ?? []).filter { $0.stringValue?.hasPrefix("--user-agent=") != true }
+        args.append(.string("--user-agent=\(userAgent)"))
+        options["args"] = .array(args)
+        root["goog:chromeOptions"] = .object(options)
+        return .object(root)
+    }
+
+    /// A headless browser's own user agent with the `Headless` marker removed (nil: nothing to change).
+    public static func unheadless(_ userAgent: String) -> String? {
+        guard userAgent.contains("HeadlessChrome/") else { return nil }
+        return userAgent.replacingAll("HeadlessChrome/", with: "Chrome/")
+    }
+}
+
+/// `--browser-mode`: a headed browser (on a display: the sidecar's, or Xvfb's) is shown bot
+/// checks far less often; headless needs no display.
+public enum BrowserMode: String, Sendable {
+    case headed, headless
 }
 
 /// What `/readyz` reports for the browser.
@@ -72,6 +116,12 @@ public final class BrowserPool: Sendable {
     private let state = Mutex(PoolState())
     private let background = DispatchQueue(label: "lens-gpt.browser-pool", attributes: .concurrent)
     private let waiters = Atomic(0)
+    /// The guard proxy the browser's traffic goes through, stopped with the pool.
+    public let guardProxy: BrowserGuardProxy?
+    private let onShutdown: (@Sendable () -> Void)?
+    /// The user agent derived from the browser itself (see `derivesUserAgent`); nil until known,
+    /// "" when the browser's own needs no change.
+    private let derivedUserAgent = Mutex<String?>(nil)
 
     struct Entry {
         let session: WebDriverSession
@@ -88,9 +138,14 @@ public final class BrowserPool: Sendable {
         var shutDown = false
     }
 
-    public init(configuration: BrowserPoolConfiguration, endpoint: BrowserEndpoint) {
+    /// `onShutdown`: stops what else the browser needs (a virtual display).
+    public init(configuration: BrowserPoolConfiguration, endpoint: BrowserEndpoint, guardProxy: BrowserGuardProxy? = nil,
+                onShutdown: (@Sendable () -> Void)? = nil)
+    {
         self.configuration = configuration
         self.endpoint = endpoint
+        self.guardProxy = guardProxy
+        self.onShutdown = onShutdown
         permits = DispatchSemaphore(value: max(1, configuration.size))
     }
 
@@ -182,7 +237,12 @@ public final class BrowserPool: Sendable {
         }
         for entry in idle { try? entry.session.delete(timeoutMillis: 3_000) }
         endpoint.shutdown()
+        guardProxy?.shutdown()
+        onShutdown?()
     }
+
+    /// The user agent sessions start with, when the pool replaces the browser's own.
+    public var userAgent: String? { derivedUserAgent.withLock { $0.flatMap { $0.isEmpty ? nil : $0 } } }
 
     /// Creates a session in the background if there is room for one more.
     private func replenish() {
@@ -212,8 +272,7 @@ public final class BrowserPool: Sendable {
 
     private func createSession() throws(WebDriverError) -> WebDriverSession {
         do {
-            let session = try endpoint.client().newSession(capabilities: configuration.capabilities,
-                                                           timeoutMillis: configuration.sessionStartMillis)
+            let session = try startSession()
             state.withLock { s in
                 s.starting -= 1
                 s.everReady = true
@@ -227,6 +286,36 @@ public final class BrowserPool: Sendable {
             }
             throw error
         }
+    }
+
+    /// A new session; the first one of a pool that derives its user agent asks the browser for
+    /// its own and, when it says `HeadlessChrome`, is replaced by one started with the fixed string.
+    private func startSession() throws(WebDriverError) -> WebDriverSession {
+        let client = try endpoint.client()
+        var capabilities = configuration.capabilities
+        if configuration.derivesUserAgent {
+            switch derivedUserAgent.withLock({ $0 }) {
+            case .some(let known):
+                if !known.isEmpty { capabilities = BrowserPoolConfiguration.withUserAgent(capabilities, known) }
+            case .none:
+                let probe = try client.newSession(capabilities: capabilities, timeoutMillis: configuration.sessionStartMillis)
+                let own: String
+                do {
+                    own = try probe.execute("return navigator.userAgent;").stringValue ?? ""
+                } catch {
+                    try? probe.delete(timeoutMillis: 3_000)
+                    throw error
+                }
+                guard let fixed = BrowserPoolConfiguration.unheadless(own) else {
+                    derivedUserAgent.withLock { $0 = "" }
+                    return probe
+                }
+                derivedUserAgent.withLock { $0 = fixed }
+                try? probe.delete(timeoutMillis: 3_000)
+                capabilities = BrowserPoolConfiguration.withUserAgent(capabilities, fixed)
+            }
+        }
+        return try client.newSession(capabilities: capabilities, timeoutMillis: configuration.sessionStartMillis)
     }
 
     private func discard(_ session: WebDriverSession) {

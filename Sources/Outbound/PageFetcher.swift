@@ -63,6 +63,8 @@ public final class PageFetcher: Sendable {
         guard scheme == "http" || scheme == "https" else {
             throw .blocked("\(url.prefix(200)): only http and https pages are fetched, not \(scheme ?? "a relative URL")")
         }
+        // The same reading the browser gets (NavigationURL): URLs parsers disagree on are refused.
+        if let refusal = NavigationURL.refusal(url) { throw .blocked(refusal) }
         guard let parts = URLParts(url), parts.scheme == scheme else {
             throw .failed("not a URL: \(url.prefix(200))", retryable: false)
         }

@@ -23,6 +23,9 @@ final class BrowserWorld: Sendable {
     let demo: DemoWorld
     let driverPath: String
     let driver: ChromeDriverProcess
+    /// `LENS_GPT_TEST_BROWSER_MODE=headed`: the tests run headed on an Xvfb of their own.
+    static let headed = ProcessInfo.processInfo.environment["LENS_GPT_TEST_BROWSER_MODE"] == "headed"
+    let display: XvfbProcess?
     let http = HTTPClient()
     let directory: String
     /// Two warm sessions shared by the tests that need no pool of their own.
@@ -34,7 +37,9 @@ final class BrowserWorld: Sendable {
         directory = NSTemporaryDirectory() + "lens-browser-" + UUID().uuidString
         try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true)
         demo = try DemoWorld()
-        driver = ChromeDriverProcess(executable: path, logPath: directory + "/chromedriver.log")
+        display = BrowserWorld.headed ? try XvfbProcess(logPath: directory + "/xvfb.log") : nil
+        driver = ChromeDriverProcess(executable: path, logPath: directory + "/chromedriver.log",
+                                     environment: display.map { ["DISPLAY": $0.display] } ?? [:])
         _ = try driver.ensureRunning()
         pool = BrowserWorld.makePool(size: 2, endpoint: .local(driver, http))
         pool.warmUp()
@@ -44,13 +49,16 @@ final class BrowserWorld: Sendable {
         var configuration = BrowserPoolConfiguration()
         configuration.size = size
         configuration.waitMillis = 60_000
-        configuration.capabilities = BrowserPoolConfiguration.headlessChromium(binary: ChromeDriverProcess.find("chromium"))
+        configuration.capabilities = BrowserPoolConfiguration.chromium(mode: headed ? .headed : .headless,
+                                                                       binary: ChromeDriverProcess.find("chromium"))
+        configuration.derivesUserAgent = !headed
         return BrowserPool(configuration: configuration, endpoint: endpoint)
     }
 
     /// A chromedriver of its own, for tests that kill it.
     func ownDriver() -> ChromeDriverProcess {
-        ChromeDriverProcess(executable: driverPath, logPath: directory + "/chromedriver-own.log")
+        ChromeDriverProcess(executable: driverPath, logPath: directory + "/chromedriver-own.log",
+                            environment: display.map { ["DISPLAY": $0.display] } ?? [:])
     }
 
     /// The shipped Google profile pointed at a replica variant.
@@ -78,6 +86,7 @@ final class BrowserWorld: Sendable {
     func stop() {
         pool.shutdown()
         driver.stop()
+        display?.stop()
         demo.shutdown()
         try? FileManager.default.removeItem(atPath: directory)
     }

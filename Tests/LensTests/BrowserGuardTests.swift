@@ -1,0 +1,192 @@
+import Foundation
+import HTTP
+import JSON
+import Outbound
+import Pipeline
+import Producers
+import Synchronization
+import Testing
+
+/// Issue 15.2: a maker page the browser opens (the retail stage renders pages a plain fetch
+/// could not read) must not reach this machine by a 302, a meta refresh or a script.
+extension RealBrowser {
+@Suite struct BrowserGuardTests {
+    /// A loopback-only service holding a secret, as a product page (a name and a price, so the
+    /// retail stage would report it if the browser ever read it), counting its visitors.
+    final class Counter: Sendable {
+        let value = Atomic(0)
+    }
+
+    final class SecretService: Sendable {
+        let secret = "SECRET-" + UUID().uuidString
+        let counter = Counter()
+        var hits: Int { counter.value.load(ordering: .relaxed) }
+        let server: HTTPServer
+
+        init() throws {
+            var configuration = HTTPServerConfiguration()
+            configuration.host = "127.0.0.1"
+            configuration.port = 0
+            configuration.loopCount = 1
+            let secret = secret
+            let counter = counter
+            server = try HTTPServer(configuration: configuration) { _, _ in
+                BufferedRequestHandler { _, _, writer in
+                    counter.value.add(1, ordering: .relaxed)
+                    let page = """
+                        <html><head><title>\(secret)</title><script type="application/ld+json">
+                        {"@context":"https://schema.org","@type":"Product","name":"\(secret)",
+                         "offers":{"@type":"Offer","price":"99.00","priceCurrency":"EUR"}}</script></head>
+                        <body><h1>\(secret)</h1><p>Price: 99.00 EUR</p></body></html>
+                        """
+                    writer.send(HTTPResponse(status: .ok, headers: HTTPHeaders([("Content-Type", "text/html; charset=utf-8")]),
+                                             body: Array(page.utf8)))
+                }
+            }
+        }
+    }
+
+    /// Maker pages that send the browser to `target`, served directly and as the forward proxy
+    /// of `maker.example` (absolute-form requests), like the demo world.
+    static func makerSite(redirectingTo target: String) throws -> HTTPServer {
+        var configuration = HTTPServerConfiguration()
+        configuration.host = "127.0.0.1"
+        configuration.port = 0
+        configuration.loopCount = 1
+        return try HTTPServer(configuration: configuration) { _, _ in
+            BufferedRequestHandler { head, _, writer in
+                var path = head.target
+                if path.hasPrefix("http://") {
+                    let rest = path.dropFirst(7)
+                    path = String(rest[(rest.firstIndex(of: "/") ?? rest.endIndex)...])
+                }
+                func html(_ body: String) -> HTTPResponse {
+                    HTTPResponse(status: .ok, headers: HTTPHeaders([("Content-Type", "text/html; charset=utf-8")]), body: Array(body.utf8))
+                }
+                switch path {
+                case "/302":
+                    writer.send(HTTPResponse(status: HTTPStatus(302, "Found"), headers: HTTPHeaders([("Location", target), ("Content-Length", "0")])))
+                case "/meta":
+                    writer.send(html("<html><head><meta http-equiv=\"refresh\" content=\"0;url=\(target)\"></head><body>Loading…</body></html>"))
+                case "/script":
+                    writer.send(html("""
+                        <html><body>Loading…<img src="\(target)"><script>
+                        fetch("\(target)", {mode: "no-cors"}).catch(() => {});
+                        setTimeout(() => { location.href = "\(target)"; }, 10);
+                        </script></body></html>
+                        """))
+                default:
+                    writer.send(.error(.notFound, code: "not_found", message: "no such page"))
+                }
+            }
+        }
+    }
+
+    /// A page source for a site that turns plain fetches away, so the stage asks the browser.
+    struct RefusingPages: PageSource {
+        func fetchPage(_ url: String) throws -> (url: String, status: Int, body: [UInt8]) {
+            throw StageError(code: "fetch_status", message: "\(url) answered HTTP 403", retryable: false)
+        }
+        func fetchPage(_ url: String, timeoutMillis: Int) throws -> (url: String, status: Int, body: [UInt8]) { try fetchPage(url) }
+    }
+
+    /// What the retail stage reports for `link` (its details or its error), as the uploader would see it.
+    static func report(_ producer: RetailDetailsProducer, _ link: String) -> String {
+        do {
+            return try producer.details(for: MakerPage(link: link, title: "Maker", domain: "maker.example"), timeoutMillis: 15_000)
+                .json.serialized()
+        } catch {
+            return "\(error.code): \(error.message)"
+        }
+    }
+
+    /// `guarded` false: today's demo arrangement, `--proxy-server` alone (Chromium then goes to loopback directly).
+    func pool(_ world: BrowserWorld, proxy: String, directory: String, guarded: Bool = true) -> (BrowserPool, ChromeDriverProcess) {
+        let driver = ChromeDriverProcess(executable: world.driverPath, logPath: directory + "/chromedriver.log")
+        var configuration = BrowserPoolConfiguration()
+        configuration.size = 1
+        configuration.waitMillis = 60_000
+        let chromium = ChromeDriverProcess.find("chromium")
+        configuration.capabilities = guarded ? BrowserPoolConfiguration.chromium(binary: chromium, proxy: proxy)
+            : ShopBrowserArguments.adding("--proxy-server=\(proxy)", to: BrowserPoolConfiguration.chromium(binary: chromium))
+        return (BrowserPool(configuration: configuration, endpoint: .local(driver, HTTPClient())), driver)
+    }
+
+    @Test func redirectsToALoopbackSecretStayUnreachedThroughTheGuard() throws {
+        let world = try BrowserWorld.get()
+        let secret = try SecretService()
+        defer { secret.server.shutdown() }
+        let port = secret.server.port
+        let directory = world.directory + "/guard-" + UUID().uuidString
+        try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true)
+
+        // The demo's arrangement: the site is reached through a forward proxy, and the browser
+        // (without the guard) talks to loopback directly, so a redirect there reaches the secret.
+        let viaProxy = try BrowserGuardTests.makerSite(redirectingTo: "http://127.0.0.1:\(port)/account")
+        defer { viaProxy.shutdown() }
+        let links = ["/302", "/meta", "/script"].map { "http://maker.example\($0)" }
+        do {
+            let (unguarded, driver) = pool(world, proxy: "http://127.0.0.1:\(viaProxy.port)", directory: directory, guarded: false)
+            defer { unguarded.shutdown(); driver.stop() }
+            let producer = RetailDetailsProducer(pages: RefusingPages(), renderer: BrowserPageRenderer(pool: unguarded), chat: nil)
+            let reports = links.map { BrowserGuardTests.report(producer, $0) }
+            // Control: without the guard the attack works (what issue 15.2 found), so this test can fail.
+            #expect(reports.contains { $0.contains(secret.secret) }, "\(reports)")
+            #expect(secret.hits > 0)
+        }
+        secret.counter.value.store(0, ordering: .relaxed)
+
+        var configuration = BrowserGuardConfiguration()
+        configuration.upstreamProxy = "127.0.0.1:\(viaProxy.port)"
+        let guardProxy = try BrowserGuardProxy(configuration: configuration)
+        defer { guardProxy.shutdown() }
+        // Directly: the maker site is a trusted origin, its redirect goes to a name that resolves to loopback.
+        let direct = try BrowserGuardTests.makerSite(redirectingTo: "http://localhost:\(port)/account")
+        defer { direct.shutdown() }
+        var directConfiguration = BrowserGuardConfiguration()
+        directConfiguration.trustedOrigins = ["127.0.0.1:\(direct.port)"]
+        let directGuard = try BrowserGuardProxy(configuration: directConfiguration)
+        defer { directGuard.shutdown() }
+
+        for (proxy, pages) in [(guardProxy, links), (directGuard, ["/302", "/meta", "/script"].map { "http://127.0.0.1:\(direct.port)\($0)" })] {
+            let (guarded, driver) = pool(world, proxy: proxy.url, directory: directory)
+            let producer = RetailDetailsProducer(pages: RefusingPages(), renderer: BrowserPageRenderer(pool: guarded), chat: nil)
+            let reports = pages.map { BrowserGuardTests.report(producer, $0) }
+            guarded.shutdown()
+            driver.stop()
+            for report in reports { #expect(!report.contains(secret.secret), "\(report)") }
+            #expect(proxy.refusals.contains { $0.contains(":\(port)") }, "the guard refused the redirects: \(proxy.refusals)")
+        }
+        // An ambiguous URL never reaches the browser: libcurl would read maker.example, Chromium 127.0.0.1.
+        let (guarded, driver) = pool(world, proxy: guardProxy.url, directory: directory)
+        let producer = RetailDetailsProducer(pages: RefusingPages(), renderer: BrowserPageRenderer(pool: guarded), chat: nil)
+        let ambiguous = BrowserGuardTests.report(producer, "http://127.0.0.1:\(port)\\@maker.example/")
+        guarded.shutdown()
+        driver.stop()
+        #expect(!ambiguous.contains(secret.secret))
+
+        #expect(secret.hits == 0, "the secret service was reached through the guard")
+        let log = (try? String(contentsOfFile: directory + "/chromedriver.log", encoding: .utf8)) ?? ""
+        #expect(!log.contains(secret.secret), "the secret is in chromedriver's log")
+    }
+
+    @Test func ambiguousURLsAreRefusedForBothParsers() {
+        for url in ["http://127.0.0.1:80\\@example.com/", "http://user@example.com/", "http://example.com\\x/",
+                    "http://exa mple.com/", "http:example.com/", "javascript:alert(1)", "http://[::1/"] {
+            #expect(NavigationURL.refusal(url) != nil, "\(url)")
+        }
+        for url in ["http://example.com/", "https://www.example.com:8443/a?b=c#d", "http://[2001:db8::1]/"] {
+            #expect(NavigationURL.refusal(url) == nil, "\(url)")
+        }
+    }
+}
+}
+
+enum ShopBrowserArguments {
+    static func adding(_ argument: String, to capabilities: JSONValue) -> JSONValue {
+        guard var root = capabilities.objectValue, var options = root["goog:chromeOptions"]?.objectValue else { return capabilities }
+        options["args"] = .array((options["args"]?.arrayValue ?? []) + [.string(argument)])
+        root["goog:chromeOptions"] = .object(options)
+        return .object(root)
+    }
+}
