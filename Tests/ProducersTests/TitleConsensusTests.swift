@@ -52,7 +52,10 @@ import Testing
         #expect(TitleConsensus().identify(titles: ["a wooden thing", "some object"]) == nil)
     }
 
-    @Test func tokensDropSiteSuffixesAndPunctuation() {
-        #expect(TitleConsensus.tokens("Nike Air Max 90 (White) | Vinted").map(\.text) == ["Nike", "Air", "Max", "90", "White"])
+    @Test func wordsDropSiteSuffixesAndPunctuation() {
+        let document = TitleConsensus.Document(.init("Nike Air Max 90 (White) | Vinted"))
+        #expect(document.words.map(\.text) == ["Nike", "Air", "Max", "90", "White"])
+        let site = TitleConsensus.Document(.init("Orbit Wireless Headphones – Sonique | Maison Boutique", site: "maison-boutique.example"))
+        #expect(site.words.map(\.text) == ["Orbit", "Wireless", "Headphones", "Sonique"])
     }
 }
