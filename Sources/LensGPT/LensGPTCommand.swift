@@ -12,6 +12,7 @@ public struct LensGPTCommand: ParsableCommand {
             ExtractCommand.self,
             PriceCommand.self,
             LensCommand.self,
+            IdentifyCommand.self,
             DemoWorldCommand.self,
         ]
     )

@@ -23,6 +23,8 @@ struct PipelineOptions: ParsableArguments {
     var webSearchProfile: String?
     @Option(help: "Marketplace search profile JSON (LENS_GPT_MARKETPLACE_PROFILE, default: the built-in eBay search).")
     var marketplaceProfile: String?
+    @Option(help: "Identification below this confidence (0 to 1) abstains: model-producer names no product and the stages that need one are skipped (LENS_GPT_IDENTIFY_FLOOR, default \(ModelProducerProducer.defaultFloor)).")
+    var identifyFloor: String?
 }
 
 /// The stage tree and what it runs on, built from the options.
@@ -55,6 +57,8 @@ struct PipelineSetup {
         var d = StageDependencies()
         d.stageTimeoutMillis = stageTimeoutMillis
         d.syntheticStageMillis = syntheticStageMillis
+        d.identifyFloor = try Setting.fraction(options.identifyFloor, env: "LENS_GPT_IDENTIFY_FLOOR",
+                                               default: ModelProducerProducer.defaultFloor)
         d.lens = lens?.runner
 
         let chat = ChatClient(configuration: configured ?? .fromEnvironment(model: Setting.string(options.model, env: "LENS_GPT_MODEL")))
