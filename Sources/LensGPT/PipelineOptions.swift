@@ -47,12 +47,13 @@ struct PipelineSetup {
     }
 
     /// `chat`: the LLM to use instead of the one OPENAI_API_KEY / OPENAI_BASE_URL describe (tests).
+    /// `demoLens`: which of the demo's Lens replicas to search (tests: a blocked Lens).
     static func make(_ options: PipelineOptions, dataDirectory: String, stageTimeoutMillis: Int,
-                     syntheticStageMillis: Int = 0, demoWorld: DemoWorld? = nil,
+                     syntheticStageMillis: Int = 0, demoWorld: DemoWorld? = nil, demoLens: LensVariant = .normal,
                      chat configured: ChatConfiguration? = nil) throws -> PipelineSetup
     {
         let lens = try Setting.bool(options.noBrowser, env: "LENS_GPT_NO_BROWSER") ? nil
-            : try LensSetup.make(options.lens, dataDirectory: dataDirectory, lensURL: demoWorld?.lensURL(),
+            : try LensSetup.make(options.lens, dataDirectory: dataDirectory, lensURL: demoWorld?.lensURL(demoLens),
                                  browserProxy: demoWorld?.proxyURL)
         var d = StageDependencies()
         d.stageTimeoutMillis = stageTimeoutMillis
