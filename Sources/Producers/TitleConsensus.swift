@@ -37,6 +37,9 @@ public struct TitleConsensus: Sendable {
 
     /// Titles beyond this many are not read (Lens lists its best matches first).
     public var maxTitles = 60
+    /// Words and characters of one title that are read.
+    static let maxTitleWords = 40
+    static let maxTitleCharacters = 1_000
 
     public init() {}
 
@@ -79,19 +82,26 @@ public struct TitleConsensus: Sendable {
         var found: [String: [Int: Set<Int>]] = [:]
         for (index, document) in documents.enumerated() {
             let words = document.words.map(\.lower)
+            var named: [String: Set<Int>] = [:]
+            var lines: Set<String> = []
             for start in words.indices {
                 for length in stride(from: min(BrandCatalog.longestAlias, words.count - start), through: 1, by: -1) {
                     let phrase = words[start..<start + length].joined(separator: " ")
                     if let brand = BrandCatalog.byAlias[phrase] {
-                        found[brand, default: [:]][index, default: []].formUnion(start..<start + length)
+                        named[brand, default: []].formUnion(start..<start + length)
                         break
                     }
                     if let brand = BrandCatalog.byLine[phrase] {
-                        // A product line names its maker but stays part of the model.
-                        _ = found[brand, default: [:]][index, default: []]
+                        lines.insert(brand)
                         break
                     }
                 }
+            }
+            for (brand, positions) in named { found[brand, default: [:]][index] = positions }
+            // A product line names its maker (and stays part of the model), unless the title
+            // names another maker outright ("LEGO 10497 Galaxy Explorer" is not a Samsung).
+            for brand in lines where named.isEmpty || named[brand] != nil {
+                if found[brand]?[index] == nil { found[brand, default: [:]][index] = [] }
             }
         }
         return found
@@ -244,7 +254,9 @@ extension TitleConsensus {
         init(_ title: Title) {
             var text = TitleConsensus.withoutFitment(title.text)
             text = TitleConsensus.withoutTrailingSite(text, site: title.site)
-            words = TitleConsensus.withoutInterfacePhrases(TitleConsensus.words(text))
+            // Titles are short; a longer text is a description, and its tail names nothing new.
+            words = Array(TitleConsensus.withoutInterfacePhrases(TitleConsensus.words(String(text.prefix(TitleConsensus.maxTitleCharacters))))
+                .prefix(TitleConsensus.maxTitleWords))
         }
 
         /// Where `key` starts in the title, if it does.
