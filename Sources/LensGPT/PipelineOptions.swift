@@ -7,7 +7,7 @@ import Producers
 /// Settings of the pipeline's stages, shared by `serve` and `classify`.
 struct PipelineOptions: ParsableArguments {
     @OptionGroup var lens: LensOptions
-    @Flag(help: "Run without the Lens step even when a browser could be started (LENS_GPT_NO_BROWSER); runs then give image-info only.")
+    @Flag(help: "Run without the Lens step even when a browser could be started (LENS_GPT_NO_BROWSER); runs then give image-info only, or with an LLM also identification from the photo alone.")
     var noBrowser = false
     @Option(help: "Chat model for the LLM steps (LENS_GPT_MODEL, default gpt-4o). The LLM is used when OPENAI_API_KEY or OPENAI_BASE_URL is set.")
     var model: String?

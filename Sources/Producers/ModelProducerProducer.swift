@@ -40,7 +40,8 @@ public struct ModelProducerProducer: Producer {
         let info = try inputs.get("image-info", as: ImageInfoProducer.Output.self)
         // Optional: visual search may have failed or not be configured; the photo may still tell.
         let matches = inputs.optional("lens-matches", as: [LensMatch].self) ?? []
-        let decision = identify(matches: matches, image: context.image.path, info: info, context: context)
+        // Evidence read off the photo itself (barcodes, printed text) joins as `read` candidates.
+        let decision = identify(matches: matches, read: [], image: context.image.path, info: info, context: context)
         context.emit(stage, decision.payload(noEvidenceMethod: "none"))
         guard let answer = decision.answer else {
             return SkipDependants(code: "unidentified", message: decision.abstentionMessage)
@@ -48,7 +49,11 @@ public struct ModelProducerProducer: Producer {
         return ProductIdentity(producer: answer.producer, model: answer.model, confidence: answer.confidence, method: answer.method)
     }
 
-    func identify(matches: [LensMatch], image: String, info: ImageInfoProducer.Output, context: StageContext) -> IdentityDecision {
+    /// `read`: candidates from other readers of the photo, weighed after the visual matches and
+    /// before asking the vision model about the photo alone.
+    func identify(matches: [LensMatch], read: [IdentityCandidate], image: String, info: ImageInfoProducer.Output,
+                  context: StageContext) -> IdentityDecision
+    {
         var decision = IdentityDecision(floor: floor)
         let titles = matches.map { TitleConsensus.Title($0.title, site: $0.source ?? $0.domain) }
         var photoSeen = false
@@ -75,6 +80,7 @@ public struct ModelProducerProducer: Producer {
                                   evidence: ["visual-matches"], support: $0.support)
             })
         }
+        decision.consider(read)
         if decision.answer == nil, let chat, !photoSeen {
             decision.consulted("llm-photo")
             do {
