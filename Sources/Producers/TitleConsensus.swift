@@ -10,8 +10,9 @@
 ///   extra), grown by a neighbouring word while nearly all of those titles keep it ("New Beetle").
 ///   Condition, marketplace, size, colour and spec words are never its ends; category words
 ///   (Hoodie, Minifigur) are never a model on their own.
-/// - Confidence = brand share × √(model share among the brand's titles) × n/(n+1), with matches
-///   ranked higher weighing more. A mixture of brands (a search for "phone") stays low.
+/// - Confidence = brand share × √(model share among the brand's titles) × n/(n+1) × min(1, k/3)
+///   for n titles of which k name the model, matches ranked higher weighing more. A mixture of
+///   brands (a search for "phone") stays low, and so do two titles that happen to agree.
 public struct TitleConsensus: Sendable {
     /// One producer and model the titles support.
     public struct Candidate: Sendable, Equatable {
@@ -66,7 +67,9 @@ public struct TitleConsensus: Sendable {
             let brandShare = brandWeight / total
             let modelShare = model.weight / brandWeight
             let sample = Double(documents.count) / Double(documents.count + 1)
-            let confidence = min(0.95, (brandShare * modelShare.squareRoot() * sample * 100).rounded() / 100)
+            // Fewer than three titles naming it is a coincidence, not a consensus.
+            let agreeing = min(1, Double(model.titles) / 3)
+            let confidence = min(0.95, (brandShare * modelShare.squareRoot() * sample * agreeing * 100).rounded() / 100)
             found.append(Candidate(producer: brand, model: model.display, confidence: confidence,
                                    support: (model.weight / total * 100).rounded() / 100))
         }
@@ -151,6 +154,8 @@ public struct TitleConsensus: Sendable {
         var key: [String]
         var display: String
         var weight: Double
+        /// How many titles name it.
+        var titles: Int
     }
 
     /// The phrase the brand's titles share most, grown while nearly all of them keep growing it.
@@ -205,7 +210,7 @@ public struct TitleConsensus: Sendable {
             (key, titles) = (growth.key, growth.titles)
         }
         guard let display = TitleConsensus.mostCommon(shown[key] ?? [:]) else { return nil }
-        return Model(key: key, display: display, weight: weight(titles))
+        return Model(key: key, display: display, weight: weight(titles), titles: titles.count)
     }
 
     /// Whether a phrase may be a model as found: it names something (a content word, or several

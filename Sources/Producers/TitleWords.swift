@@ -42,7 +42,9 @@ enum TitleWords {
         "boys", "boy", "girls", "girl", "baby", "youth", "adult", "adults", "erwachsene", "junior",
         "size", "sz", "größe", "grösse", "gr", "taille", "taglia", "talla",
         "xxs", "xs", "s", "m", "l", "xl", "xxl", "xxxl", "2xl", "3xl", "4xl", "5xl", "xx-large", "x-large",
-        "small", "medium", "large", "extra", "petite", "tall", "plus", "one",
+        "small", "medium", "large", "extra", "petite", "tall", "plus", "one", "big", "huge", "tiny", "groß", "gross",
+        "große", "grosse", "großes", "grosses", "großer", "grosser", "klein", "kleine", "kleines", "kleiner", "grand",
+        "grande", "petit", "petite", "piccolo", "grande", "pequeño",
     ]
 
     /// Colour words: noise in a model, but a brand may start with one (Pink Floyd, Black Sabbath).
