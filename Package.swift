@@ -40,6 +40,8 @@ let package = Package(
         .target(name: "Pipeline", dependencies: ["JSON", "CSQLite"]),
         .target(name: "Outbound", dependencies: ["CCurl", "JSON"], exclude: ["README.md"]),
         .target(name: "DemoWorld", dependencies: ["HTTP", "JSON"], resources: DemoWorldAssets.embedded),
+        // For test targets only: the OpenAI-compatible server that checks request shapes and plays faults.
+        .target(name: "LLMTestSupport", dependencies: ["DemoWorld", "HTTP", "JSON"]),
         // The default Lens and search profiles are JSON files compiled into the binary (no bundle to ship beside them).
         .target(name: "Producers", dependencies: ["Pipeline", "Imaging", "JSON", "Outbound", "Extraction"],
                 resources: ["google-lens.json", "web-search.json", "ebay-search.json"].map { .embedInCode("Resources/\($0)") }),
@@ -56,13 +58,13 @@ let package = Package(
         .testTarget(name: "ImagingTests", dependencies: ["Imaging"]),
         .testTarget(name: "TLSTests", dependencies: ["TLS", "COpenSSL"]),
         .testTarget(name: "PipelineTests", dependencies: ["Pipeline", "JSON"]),
-        .testTarget(name: "ProducersTests", dependencies: ["Producers", "Pipeline", "JSON"]),
+        .testTarget(name: "ProducersTests", dependencies: ["Producers", "Pipeline", "JSON", "Extraction"]),
         .testTarget(name: "GatewayTests", dependencies: ["Gateway", "HTTP", "Pipeline", "Producers", "JSON", "TLS", "COpenSSL"]),
         .testTarget(name: "ExtractionTests", dependencies: ["Extraction", "JSON"],
                     exclude: ["Fixtures"]),
-        .testTarget(name: "OutboundTests", dependencies: ["Outbound", "HTTP", "JSON", "DemoWorld"]),
+        .testTarget(name: "OutboundTests", dependencies: ["Outbound", "HTTP", "JSON", "DemoWorld", "LLMTestSupport"]),
         .testTarget(name: "ShopsTests", dependencies: ["Producers", "DemoWorld", "Outbound", "Extraction", "Pipeline", "HTTP", "JSON"]),
-        .testTarget(name: "EndToEndTests", dependencies: ["LensGPT", "Gateway", "DemoWorld", "Outbound", "Producers", "Pipeline", "HTTP", "JSON",
+        .testTarget(name: "EndToEndTests", dependencies: ["LensGPT", "Gateway", "DemoWorld", "LLMTestSupport", "Outbound", "Producers", "Pipeline", "HTTP", "JSON",
                                                          .product(name: "ArgumentParser", package: "swift-argument-parser")]),
         .testTarget(name: "LensTests", dependencies: ["Producers", "Outbound", "DemoWorld", "Gateway", "HTTP", "Pipeline", "JSON"]),
         // Drives the built `lens-gpt serve --demo` (a child process) with headless Chromium.

@@ -7,7 +7,8 @@ enum DemoAssets {
     static let pageScript = PackageResources.lens_page_js
 }
 
-/// Base64 for the thumbnails' data: URIs (this target stays free of the outbound stack).
+/// Base64 for the thumbnails' data: URIs and the photos sent to the demo LLM (this target stays
+/// free of the outbound stack).
 enum DemoBase64 {
     private static let alphabet = Array("ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/".utf8)
 
@@ -26,5 +27,33 @@ enum DemoBase64 {
             i += 3
         }
         return String(decoding: out, as: UTF8.self)
+    }
+
+    /// Byte → its 6-bit value, 0xFF for bytes outside the alphabet.
+    private static let decoding: [UInt8] = {
+        var table = [UInt8](repeating: 0xFF, count: 256)
+        for (index, byte) in alphabet.enumerated() { table[Int(byte)] = UInt8(index) }
+        return table
+    }()
+
+    /// Standard base64 (padding optional); nil on any other character.
+    static func decode<S: StringProtocol>(_ text: S) -> [UInt8]? {
+        var values: [UInt8] = []
+        values.reserveCapacity(text.utf8.count)
+        for byte in text.utf8 where byte != UInt8(ascii: "=") {
+            let value = decoding[Int(byte)]
+            guard value != 0xFF else { return nil }
+            values.append(value)
+        }
+        var out: [UInt8] = []
+        out.reserveCapacity(values.count * 3 / 4)
+        var i = 0
+        while i + 1 < values.count {
+            out.append(values[i] << 2 | values[i + 1] >> 4)
+            if i + 2 < values.count { out.append(values[i + 1] << 4 | values[i + 2] >> 2) }
+            if i + 3 < values.count { out.append(values[i + 2] << 6 | values[i + 3]) }
+            i += 4
+        }
+        return out
     }
 }

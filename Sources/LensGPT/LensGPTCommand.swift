@@ -13,6 +13,7 @@ public struct LensGPTCommand: ParsableCommand {
             PriceCommand.self,
             LensCommand.self,
             DiagnosticsCommand.self,
+            IdentifyCommand.self,
             DemoWorldCommand.self,
         ]
     )

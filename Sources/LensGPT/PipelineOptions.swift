@@ -7,7 +7,7 @@ import Producers
 /// Settings of the pipeline's stages, shared by `serve` and `classify`.
 struct PipelineOptions: ParsableArguments {
     @OptionGroup var lens: LensOptions
-    @Flag(help: "Run without the Lens step even when a browser could be started (LENS_GPT_NO_BROWSER); runs then give image-info only.")
+    @Flag(help: "Run without the Lens step even when a browser could be started (LENS_GPT_NO_BROWSER); runs then give image-info only, or with an LLM also identification from the photo alone.")
     var noBrowser = false
     @Option(help: "Chat model for the LLM steps (LENS_GPT_MODEL, default gpt-4o). The LLM is used when OPENAI_API_KEY or OPENAI_BASE_URL is set.")
     var model: String?
@@ -23,6 +23,8 @@ struct PipelineOptions: ParsableArguments {
     var webSearchProfile: String?
     @Option(help: "Marketplace search profile JSON (LENS_GPT_MARKETPLACE_PROFILE, default: the built-in eBay search).")
     var marketplaceProfile: String?
+    @Option(help: "Identification below this confidence (0 to 1) abstains: model-producer names no product and the stages that need one are skipped (LENS_GPT_IDENTIFY_FLOOR, default \(ModelProducerProducer.defaultFloor)).")
+    var identifyFloor: String?
 }
 
 /// The stage tree and what it runs on, built from the options.
@@ -45,17 +47,20 @@ struct PipelineSetup {
     }
 
     /// `chat`: the LLM to use instead of the one OPENAI_API_KEY / OPENAI_BASE_URL describe (tests).
+    /// `demoLens`: which of the demo's Lens replicas to search (tests: a blocked Lens).
     static func make(_ options: PipelineOptions, dataDirectory: String, stageTimeoutMillis: Int,
-                     syntheticStageMillis: Int = 0, demoWorld: DemoWorld? = nil,
+                     syntheticStageMillis: Int = 0, demoWorld: DemoWorld? = nil, demoLens: LensVariant = .normal,
                      chat configured: ChatConfiguration? = nil) throws -> PipelineSetup
     {
         let allowPrivate = try Setting.bool(options.allowPrivateFetch, env: "LENS_GPT_ALLOW_PRIVATE_FETCH")
         let lens = try Setting.bool(options.noBrowser, env: "LENS_GPT_NO_BROWSER") ? nil
-            : try LensSetup.make(options.lens, dataDirectory: dataDirectory, lensURL: demoWorld?.lensURL(),
+            : try LensSetup.make(options.lens, dataDirectory: dataDirectory, lensURL: demoWorld?.lensURL(demoLens),
                                  browserProxy: demoWorld?.proxyURL, allowPrivate: allowPrivate)
         var d = StageDependencies()
         d.stageTimeoutMillis = stageTimeoutMillis
         d.syntheticStageMillis = syntheticStageMillis
+        d.identifyFloor = try Setting.fraction(options.identifyFloor, env: "LENS_GPT_IDENTIFY_FLOOR",
+                                               default: ModelProducerProducer.defaultFloor)
         d.lens = lens?.runner
 
         let chat = ChatClient(configuration: configured ?? .fromEnvironment(model: Setting.string(options.model, env: "LENS_GPT_MODEL")))

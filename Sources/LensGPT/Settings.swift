@@ -34,6 +34,15 @@ enum Setting {
         }
     }
 
+    /// A number from 0 to 1 (a share or a confidence).
+    static func fraction(_ flag: String?, env: String, default value: Double) throws -> Double {
+        guard let text = flag ?? environment(env) else { return value }
+        guard let parsed = Double(text.trimmingCharacters(in: " ")), parsed >= 0, parsed <= 1 else {
+            throw SettingError(description: "\(env) (or its flag) must be a number from 0 to 1, not \"\(text)\"")
+        }
+        return parsed
+    }
+
     /// A byte size: `20MiB`, `512KiB`, `1GiB`, `20MB` or plain bytes.
     static func bytes(_ flag: String?, env: String, default value: Int) throws -> Int {
         guard let text = flag ?? environment(env) else { return value }

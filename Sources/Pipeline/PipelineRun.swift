@@ -15,7 +15,8 @@ public struct RunSummary: Sendable {
 }
 
 /// One run of the graph for one image: starts every stage whose dependencies are done, on the
-/// worker pool, and ends with `done`. A failed stage emits `stage-error`; its dependants are skipped.
+/// worker pool, and ends with `done`. A failed stage emits `stage-error`; its dependants are skipped,
+/// as are the dependants of a stage that returns `SkipDependants`; each skip says why.
 /// A stage past its time limit is failed with `stage_timeout` and the run goes on without it
 /// (the worker finishes in the background; its late output is dropped).
 final class PipelineRun: Sendable {
@@ -25,6 +26,8 @@ final class PipelineRun: Sendable {
         var stages: [String: StageState] = [:]
         var outputs: [String: any Sendable] = [:]
         var durations: [String: Int] = [:]
+        /// Why each skipped stage was skipped (its code), for `done`.
+        var skipCodes: [String: String] = [:]
         var done = false
     }
 
@@ -54,9 +57,13 @@ final class PipelineRun: Sendable {
 
     private var elapsedMillis: Int { Int((PipelineClock.nanos() - startedAt) / 1_000_000) }
 
-    private func progress(_ stage: String, _ state: String, duration: Int? = nil) {
+    private func progress(_ stage: String, _ state: String, duration: Int? = nil, skip: SkipDependants? = nil) {
         var payload: JSONObject = ["stage": .string(stage), "state": .string(state), "elapsed_ms": .int(elapsedMillis)]
         if let duration { payload["duration_ms"] = .int(duration) }
+        if let skip {
+            payload["code"] = .string(skip.code)
+            payload["message"] = .string(skip.message)
+        }
         stream.append(name: "progress", payload: .object(payload))
     }
 
@@ -104,7 +111,8 @@ final class PipelineRun: Sendable {
             switch result {
             case .success(let output):
                 s.stages[node.stage] = .finished
-                s.outputs[node.stage] = output
+                // Nothing for the dependants to read: they are skipped below.
+                if !(output is SkipDependants) { s.outputs[node.stage] = output }
             case .failure:
                 s.stages[node.stage] = .failed
             }
@@ -113,38 +121,49 @@ final class PipelineRun: Sendable {
         }
         guard won else { return }
         switch result {
-        case .success:
+        case .success(let output):
             progress(node.stage, "finished", duration: duration)
+            if let skip = output as? SkipDependants { skipDependants(of: node.stage, skip) }
         case .failure(let error):
             var payload: JSONObject = ["stage": .string(node.stage), "code": .string(error.code),
                                        "message": .string(error.message), "retryable": .bool(error.retryable)]
             if !error.artifacts.isEmpty { payload["artifacts"] = .array(error.artifacts.map(JSONValue.string)) }
             stream.append(name: "stage-error", payload: .object(payload))
             progress(node.stage, "failed", duration: duration)
-            let skipped = state.withLock { s -> [String] in
-                let dependants = graph.dependants(of: node.stage).filter { s.stages[$0] == .waiting }
-                for stage in dependants { s.stages[stage] = .skipped }
-                return dependants
-            }
-            for stage in skipped { progress(stage, "skipped") }
+            skipDependants(of: node.stage, SkipDependants(
+                code: "dependency_failed", message: "needs \(node.stage), which failed (\(error.code))"))
         }
         scheduleReady()
         finishIfDone()
     }
 
+    /// Marks every waiting stage that requires `stage` (directly or not) as skipped, with the reason.
+    private func skipDependants(of stage: String, _ reason: SkipDependants) {
+        let skipped = state.withLock { s -> [String] in
+            let dependants = graph.dependants(of: stage).filter { s.stages[$0] == .waiting }
+            for dependant in dependants {
+                s.stages[dependant] = .skipped
+                s.skipCodes[dependant] = reason.code
+            }
+            return dependants
+        }
+        for dependant in skipped { progress(dependant, "skipped", skip: reason) }
+    }
+
     private func finishIfDone() {
-        let summary = state.withLock { s -> (ResultStatus, [String: StageState], [String: Int])? in
+        let summary = state.withLock { s -> (ResultStatus, [String: StageState], [String: Int], [String: String])? in
             guard !s.done, s.stages.values.allSatisfy({ $0 != .waiting && $0 != .running }) else { return nil }
             s.done = true
             let finished = s.stages.values.filter { $0 == .finished }.count
             let status: ResultStatus = finished == s.stages.count ? .complete : (finished == 0 ? .failed : .partial)
-            return (status, s.stages, s.durations)
+            return (status, s.stages, s.durations, s.skipCodes)
         }
-        guard let (status, stages, durations) = summary else { return }
+        guard let (status, stages, durations, skipCodes) = summary else { return }
         var perStage = JSONObject()
         for node in graph.nodes {
             var entry: JSONObject = ["state": .string(stages[node.stage]?.rawValue ?? "skipped")]
             if let ms = durations[node.stage] { entry["duration_ms"] = .int(ms) }
+            if let code = skipCodes[node.stage] { entry["code"] = .string(code) }
             perStage[node.stage] = .object(entry)
         }
         let done: JSONValue = [

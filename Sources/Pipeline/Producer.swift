@@ -60,3 +60,16 @@ public struct UploadedImage: Sendable, Equatable {
         self.bytes = bytes
     }
 }
+
+/// What a stage returns when it ran and reported its result but has nothing the stages that
+/// need it could work with (identification abstaining below its confidence floor). The stage
+/// counts as finished; every stage that requires it is `skipped` with this code and message.
+public struct SkipDependants: Sendable, Equatable {
+    public var code: String
+    public var message: String
+
+    public init(code: String, message: String) {
+        self.code = code
+        self.message = message
+    }
+}

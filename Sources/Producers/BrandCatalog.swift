@@ -1,15 +1,17 @@
 /// Brands the deterministic identification recognises, with the spellings titles use. Data, not
-/// logic: add a line to teach it a brand. Canonical name first, then lowercase aliases.
+/// logic: add a line to teach it a brand. Canonical name first, then lowercase aliases (words are
+/// split at hyphens between letters, so "Ray-Ban" is "ray ban"); `lines` below lists product lines
+/// that name their maker but belong to the model ("iPad").
 public enum BrandCatalog {
     static let entries: [(name: String, aliases: [String])] = [
-        ("Apple", ["apple", "iphone", "ipad", "macbook", "airpods"]), ("Samsung", ["samsung", "galaxy"]),
+        ("Apple", ["apple"]), ("Samsung", ["samsung"]),
         ("Sony", ["sony"]), ("Bose", ["bose"]), ("Sennheiser", ["sennheiser"]), ("JBL", ["jbl"]),
-        ("Beats", ["beats", "beats by dre"]), ("Google", ["google", "pixel"]), ("Microsoft", ["microsoft", "xbox", "surface"]),
-        ("Nintendo", ["nintendo"]), ("Canon", ["canon"]), ("Nikon", ["nikon"]), ("Fujifilm", ["fujifilm", "fuji"]),
-        ("Panasonic", ["panasonic", "lumix"]), ("GoPro", ["gopro"]), ("DJI", ["dji"]), ("Dell", ["dell"]),
-        ("HP", ["hp", "hewlett packard"]), ("Lenovo", ["lenovo", "thinkpad"]), ("Asus", ["asus"]), ("Acer", ["acer"]),
+        ("Beats", ["beats", "beats by dre"]), ("Google", ["google"]), ("Microsoft", ["microsoft"]),
+        ("Nintendo", ["nintendo", "ニンテンドー", "任天堂"]), ("Canon", ["canon"]), ("Nikon", ["nikon"]), ("Fujifilm", ["fujifilm", "fuji"]),
+        ("Panasonic", ["panasonic"]), ("GoPro", ["gopro"]), ("DJI", ["dji"]), ("Dell", ["dell"]),
+        ("HP", ["hp", "hewlett packard"]), ("Lenovo", ["lenovo"]), ("Asus", ["asus"]), ("Acer", ["acer"]),
         ("LG", ["lg"]), ("Philips", ["philips"]), ("Dyson", ["dyson"]), ("Bosch", ["bosch"]), ("Makita", ["makita"]),
-        ("DeWalt", ["dewalt"]), ("Milwaukee", ["milwaukee"]), ("KitchenAid", ["kitchenaid"]), ("Nespresso", ["nespresso"]),
+        ("DeWalt", ["dewalt"]), ("Milwaukee", ["milwaukee"]), ("KitchenAid", ["kitchenaid", "kitchen aid"]), ("Nespresso", ["nespresso"]),
         ("De'Longhi", ["delonghi", "de'longhi", "de longhi"]), ("Breville", ["breville"]), ("Le Creuset", ["le creuset"]),
         ("Nike", ["nike"]), ("Adidas", ["adidas"]), ("Puma", ["puma"]), ("New Balance", ["new balance"]), ("Asics", ["asics"]),
         ("Reebok", ["reebok"]), ("Converse", ["converse"]), ("Vans", ["vans"]), ("Salomon", ["salomon"]),
@@ -23,8 +25,8 @@ public enum BrandCatalog {
         ("Hermès", ["hermes", "hermès"]), ("Dior", ["dior"]), ("Balenciaga", ["balenciaga"]), ("Burberry", ["burberry"]),
         ("Saint Laurent", ["saint laurent", "ysl"]), ("Fendi", ["fendi"]), ("Bottega Veneta", ["bottega veneta"]),
         ("Coach", ["coach"]), ("Michael Kors", ["michael kors"]), ("Kate Spade", ["kate spade"]), ("Longchamp", ["longchamp"]),
-        ("Ray-Ban", ["ray-ban", "rayban", "ray ban"]), ("Oakley", ["oakley"]), ("Rolex", ["rolex"]), ("Omega", ["omega"]),
-        ("Seiko", ["seiko"]), ("Casio", ["casio", "g-shock"]), ("Garmin", ["garmin"]), ("Fitbit", ["fitbit"]),
+        ("Ray-Ban", ["rayban", "ray ban"]), ("Oakley", ["oakley"]), ("Rolex", ["rolex"]), ("Omega", ["omega"]),
+        ("Seiko", ["seiko"]), ("Casio", ["casio"]), ("Garmin", ["garmin"]), ("Fitbit", ["fitbit"]),
         ("Tissot", ["tissot"]), ("TAG Heuer", ["tag heuer"]), ("Cartier", ["cartier"]), ("Swatch", ["swatch"]),
         ("Herman Miller", ["herman miller"]), ("Steelcase", ["steelcase"]), ("IKEA", ["ikea"]), ("Vitra", ["vitra"]),
         ("Eames", ["eames"]), ("Fritz Hansen", ["fritz hansen"]), ("Muuto", ["muuto"]), ("HAY", ["hay"]),
@@ -33,14 +35,31 @@ public enum BrandCatalog {
         ("Marshall", ["marshall"]), ("Bang & Olufsen", ["bang & olufsen", "bang olufsen", "b&o"]), ("Sonos", ["sonos"]),
         ("Specialized", ["specialized"]), ("Trek", ["trek"]), ("Brompton", ["brompton"]), ("Giant", ["giant"]),
         ("Stanley", ["stanley"]), ("Yeti", ["yeti"]), ("Hydro Flask", ["hydro flask", "hydroflask"]),
-        ("Vorwerk", ["vorwerk", "thermomix"]), ("Miele", ["miele"]), ("Smeg", ["smeg"]), ("Braun", ["braun"]),
-        ("Oral-B", ["oral-b", "oral b"]), ("Rimowa", ["rimowa"]), ("Samsonite", ["samsonite"]), ("Tumi", ["tumi"]),
-        ("Herschel", ["herschel"]), ("Fjällräven", ["fjallraven", "fjällräven", "kanken"]), ("Eastpak", ["eastpak"]),
+        ("Vorwerk", ["vorwerk"]), ("Miele", ["miele"]), ("Smeg", ["smeg"]), ("Braun", ["braun"]),
+        ("Oral-B", ["oral b", "oralb"]), ("Rimowa", ["rimowa"]), ("Samsonite", ["samsonite"]), ("Tumi", ["tumi"]),
+        ("Herschel", ["herschel"]), ("Fjällräven", ["fjallraven", "fjällräven"]), ("Eastpak", ["eastpak"]),
         ("Moleskine", ["moleskine"]), ("Montblanc", ["montblanc", "mont blanc"]), ("Lamy", ["lamy"]),
         ("Polaroid", ["polaroid"]), ("Leica", ["leica"]), ("Hasselblad", ["hasselblad"]), ("Olympus", ["olympus"]),
-        ("Kindle", ["kindle"]), ("Amazon", ["echo dot"]), ("Xiaomi", ["xiaomi"]), ("OnePlus", ["oneplus"]),
+        ("Xiaomi", ["xiaomi"]), ("OnePlus", ["oneplus"]),
         ("Huawei", ["huawei"]), ("Razer", ["razer"]), ("Logitech", ["logitech"]), ("SteelSeries", ["steelseries"]),
-        ("Corsair", ["corsair"]), ("Valve", ["steam deck"]), ("Meta", ["oculus", "meta quest"]),
+        ("Corsair", ["corsair"]), ("Meta", ["meta"]),
+        ("Champion", ["champion"]), ("Carhartt", ["carhartt"]), ("Supreme", ["supreme"]), ("Stüssy", ["stussy", "stüssy"]),
+        ("Motorola", ["motorola"]), ("Nokia", ["nokia"]), ("BlackBerry", ["blackberry"]), ("Honor", ["honor"]),
+        ("Vivo", ["vivo"]), ("Oppo", ["oppo"]), ("Realme", ["realme"]), ("Fairphone", ["fairphone"]),
+        ("Volkswagen", ["volkswagen", "vw"]), ("Audi", ["audi"]), ("BMW", ["bmw"]), ("Mercedes-Benz", ["mercedes benz", "mercedes"]),
+        ("Porsche", ["porsche"]), ("Toyota", ["toyota"]), ("Honda", ["honda"]), ("Ford", ["ford"]), ("Opel", ["opel"]),
+        ("Hot Wheels", ["hot wheels"]), ("Matchbox", ["matchbox"]), ("Tamiya", ["tamiya"]), ("Bandai", ["bandai"]),
+        ("Tefal", ["tefal"]), ("WMF", ["wmf"]), ("Zwilling", ["zwilling"]),
+        ("All-Clad", ["all clad"]),
+    ]
+
+    /// Product lines: they name the maker, and stay part of the model ("Apple iPad Air").
+    static let lines: [(name: String, lines: [String])] = [
+        ("Apple", ["iphone", "ipad", "macbook", "imac", "airpods", "mac mini", "apple watch"]), ("Samsung", ["galaxy"]),
+        ("Google", ["pixel"]), ("Microsoft", ["xbox", "surface"]), ("Sony", ["playstation", "walkman"]),
+        ("Panasonic", ["lumix"]), ("Lenovo", ["thinkpad"]), ("Casio", ["g shock"]), ("Vorwerk", ["thermomix"]),
+        ("Fjällräven", ["kanken", "kånken"]), ("Amazon", ["kindle", "echo dot"]), ("Valve", ["steam deck"]),
+        ("Meta", ["oculus", "quest"]),
     ]
 
     /// Alias (lowercase, as tokens joined by spaces) → canonical name.
@@ -50,6 +69,14 @@ public enum BrandCatalog {
         return map
     }()
 
-    /// Longest alias in tokens, to bound the n-gram search.
-    static let longestAlias: Int = entries.flatMap(\.aliases).map { $0.split(separator: " ").count }.max() ?? 1
+    /// Product line (lowercase words joined by spaces) → its maker.
+    static let byLine: [String: String] = {
+        var map: [String: String] = [:]
+        for entry in lines { for line in entry.lines { map[line] = entry.name } }
+        return map
+    }()
+
+    /// Longest alias or line in words, to bound the n-gram search.
+    static let longestAlias: Int = (entries.flatMap(\.aliases) + lines.flatMap(\.lines))
+        .map { $0.split(separator: " ").count }.max() ?? 1
 }

@@ -6,7 +6,7 @@ public struct ProductIdentity: Sendable, Equatable {
     public var model: String
     /// 0...1
     public var confidence: Double
-    /// `llm` or `heuristic`.
+    /// `llm`, `llm-photo` or `heuristic`.
     public var method: String
 
     public init(producer: String, model: String, confidence: Double, method: String) {

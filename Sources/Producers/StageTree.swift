@@ -12,6 +12,8 @@ public struct StageDependencies: Sendable {
     public var marketplaceSearches: [any SearchService] = []
     public var estimator = PriceEstimator()
     public var stageTimeoutMillis = 60_000
+    /// Identification below this confidence abstains (`model-producer` reports no identity).
+    public var identifyFloor = ModelProducerProducer.defaultFloor
     /// > 0 adds the `tick` stage (capacity tests and benchmarks only).
     public var syntheticStageMillis = 0
 
@@ -21,8 +23,10 @@ public struct StageDependencies: Sendable {
 /// The stages of a run and what each depends on: the one place the tree is declared.
 /// Adding a stage is a new `Producer` plus one line here.
 ///
-///     image-info ─▶ lens-matches ─▶ model-producer ─┬─▶ producer-url ─▶ retail-price-details ─┐
+///     image-info ─▶ lens-matches ┈▶ model-producer ─┬─▶ producer-url ─▶ retail-price-details ─┐
 ///                                                   └─▶ second-hand-offers ───────────────────┴─▶ estimated-price
+///
+/// (┈▶: used when it finished; model-producer can identify from the photo alone.)
 public enum StageTree {
     public static func graph(_ d: StageDependencies) throws -> PipelineGraph {
         let limit = d.stageTimeoutMillis
@@ -31,16 +35,22 @@ public enum StageTree {
             nodes.append(.init(SyntheticTickProducer(durationMillis: d.syntheticStageMillis), dependsOn: ["image-info"],
                                timeoutMillis: d.syntheticStageMillis + 5_000))
         }
-        guard let lens = d.lens else { return try PipelineGraph(nodes) }
-        nodes.append(.init(LensMatchesProducer(runner: lens), dependsOn: ["image-info"], timeoutMillis: limit))
-        nodes.append(.init(ModelProducerProducer(chat: d.chat), dependsOn: ["image-info", "lens-matches"], timeoutMillis: limit))
+        if let lens = d.lens {
+            nodes.append(.init(LensMatchesProducer(runner: lens), dependsOn: ["image-info"], timeoutMillis: limit))
+        }
+        // Identification uses the visual matches when there are any and the photo (a vision
+        // model) when not, so it needs one of the two; what follows uses the matches if present.
+        guard d.lens != nil || d.chat != nil else { return try PipelineGraph(nodes) }
+        let matches = d.lens == nil ? [] : ["lens-matches"]
+        nodes.append(.init(ModelProducerProducer(chat: d.chat, floor: d.identifyFloor), dependsOn: ["image-info"],
+                           optionallyAfter: matches, timeoutMillis: limit))
         guard let pages = d.pages else { return try PipelineGraph(nodes) }
         nodes.append(.init(ProducerURLProducer(webSearch: d.webSearch, chat: d.chat),
-                           dependsOn: ["lens-matches", "model-producer"], timeoutMillis: limit))
+                           dependsOn: ["model-producer"], optionallyAfter: matches, timeoutMillis: limit))
         nodes.append(.init(RetailDetailsProducer(pages: pages, renderer: d.renderer, chat: d.chat),
                            dependsOn: ["producer-url"], timeoutMillis: limit))
         nodes.append(.init(SecondHandOffersProducer(pages: pages, searches: d.marketplaceSearches),
-                           dependsOn: ["lens-matches", "model-producer"], timeoutMillis: limit))
+                           dependsOn: ["model-producer"], optionallyAfter: matches, timeoutMillis: limit))
         // The estimate needs an identity; it does best with both, and can do with either.
         nodes.append(.init(EstimatedPriceProducer(estimator: d.estimator), dependsOn: ["model-producer"],
                            optionallyAfter: ["retail-price-details", "second-hand-offers"], timeoutMillis: limit))

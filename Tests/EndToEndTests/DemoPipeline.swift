@@ -4,6 +4,7 @@ import Foundation
 import Gateway
 import HTTP
 import JSON
+import LLMTestSupport
 @testable import LensGPT
 import Outbound
 
@@ -15,14 +16,20 @@ final class DemoPipeline {
     let gateway: Gateway
     let directory: String
 
-    init(llm: LLMTestServer? = nil, hangingListing: Bool = false, stageTimeoutMillis: Int = 30_000) throws {
+    /// `llm`: the request-checking test server; `llmBaseURL`: any other OpenAI-compatible server
+    /// (the demo's); `lens`: which Lens replica to search.
+    init(llm: LLMTestServer? = nil, llmBaseURL: String? = nil, lens: LensVariant = .normal, hangingListing: Bool = false,
+         stageTimeoutMillis: Int = 30_000) throws
+    {
         directory = NSTemporaryDirectory() + "lens-gpt-e2e-" + UUID().uuidString
         try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true)
         world = try DemoWorld(host: "127.0.0.1", port: 0, hangingListing: hangingListing)
         let options = try PipelineOptions.parse(["--browser-pool-size", "2"])
-        let chat = llm.map { ChatConfiguration(apiKey: "test-key", baseURL: $0.baseURL, model: "gpt-4o", timeoutMillis: 10_000) }
+        let chat = (llm?.baseURL ?? llmBaseURL).map {
+            ChatConfiguration(apiKey: "test-key", baseURL: $0, model: "gpt-4o", timeoutMillis: 10_000)
+        }
         setup = try PipelineSetup.make(options, dataDirectory: directory, stageTimeoutMillis: stageTimeoutMillis,
-                                       demoWorld: world, chat: chat)
+                                       demoWorld: world, demoLens: lens, chat: chat)
         var settings = GatewaySettings()
         settings.http.host = "127.0.0.1"
         settings.http.port = 0

@@ -1,6 +1,7 @@
 import DemoWorld
 import Foundation
 import JSON
+import LLMTestSupport
 import Testing
 
 /// Issue 6's acceptance on the demo world: every catalog photo gets all five results with the

@@ -1,6 +1,7 @@
 import DemoWorld
 import HTTP
 import JSON
+import LLMTestSupport
 import Outbound
 import Testing
 

@@ -1,11 +1,12 @@
 import DemoWorld
 import HTTP
 import JSON
+import LLMTestSupport
 import Outbound
 import Testing
 
-/// The DemoWorld's OpenAI-compatible test server on its own: reply shape, canned answers, faults, mounting.
-@Suite struct DemoWorldLLMTestServerTests {
+/// The tests' OpenAI-compatible server (LLMTestSupport) on its own: reply shape, the demo model's answers, request checks, faults, mounting.
+@Suite struct LLMTestServerTests {
     static func request(schemaName: String, schema: JSONValue, text: String, image: Bool = false) -> [UInt8] {
         let content: JSONValue = image
             ? [["type": "text", "text": .string(text)], ["type": "image_url", "image_url": ["url": "data:image/png;base64,iVBORw=="]]]

@@ -7,7 +7,7 @@ import Testing
 /// A stage with a fixed behaviour, for exercising the scheduler.
 struct ScriptedProducer: Producer {
     /// `block(gate, returned)`: waits for `gate`, then emits and signals `returned`.
-    enum Behaviour: Sendable { case succeed, fail, block(DispatchSemaphore, DispatchSemaphore) }
+    enum Behaviour: Sendable { case succeed, fail, abstain, block(DispatchSemaphore, DispatchSemaphore) }
     let stage: String
     let behaviour: Behaviour
 
@@ -18,6 +18,9 @@ struct ScriptedProducer: Producer {
             return stage
         case .fail:
             throw StageError(code: "scripted", message: "\(stage) fails", retryable: false)
+        case .abstain:
+            context.emit(stage, ["answer": nil])
+            return SkipDependants(code: "unidentified", message: "\(stage) has no answer")
         case .block(let gate, let returned):
             _ = gate.wait(timeout: .now() + 20)
             context.emit(stage, ["late": true])
@@ -112,6 +115,49 @@ struct ScriptedProducer: Producer {
         #expect(progress.contains { $0["stage"] == "offers" && $0["state"] == "finished" })
         let done = try #require(try payloads(stream, "done").first)
         #expect(done["stages"]?["price"]?["state"] == "skipped")
+    }
+
+    @Test func skippedStagesSayWhy() throws {
+        let graph = try PipelineGraph([
+            .init(ScriptedProducer(stage: "id", behaviour: .fail)),
+            .init(ScriptedProducer(stage: "retail", behaviour: .succeed), dependsOn: ["id"]),
+        ])
+        let (hub, _) = try hub(graph)
+        let stream = try hub.submit(UploadedImage(id: "run-why", path: "/nonexistent", bytes: 1)).stream
+        #expect(waitFinished(stream))
+        let skipped = try #require(try payloads(stream, "progress").first { $0["state"] == "skipped" })
+        #expect(skipped["stage"] == "retail")
+        #expect(skipped["code"] == "dependency_failed")
+        #expect(skipped["message"] == "needs id, which failed (scripted)")
+    }
+
+    @Test func aStageThatAbstainsFinishesAndSkipsWhatNeedsIt() throws {
+        let graph = try PipelineGraph([
+            .init(ScriptedProducer(stage: "id", behaviour: .abstain)),
+            .init(ScriptedProducer(stage: "url", behaviour: .succeed), dependsOn: ["id"]),
+            .init(ScriptedProducer(stage: "retail", behaviour: .succeed), dependsOn: ["url"]),
+            .init(ScriptedProducer(stage: "info", behaviour: .succeed)),
+            .init(ScriptedProducer(stage: "price", behaviour: .succeed), optionallyAfter: ["id", "info"]),
+        ])
+        let (hub, _) = try hub(graph)
+        let stream = try hub.submit(UploadedImage(id: "run-abstain", path: "/nonexistent", bytes: 1)).stream
+        #expect(waitFinished(stream))
+        #expect(stream.status == .partial)
+        #expect(try payloads(stream, "stage-error").isEmpty)
+        #expect(try payloads(stream, "id") == [["answer": nil]])
+        let progress = try payloads(stream, "progress")
+        #expect(progress.contains { $0["stage"] == "id" && $0["state"] == "finished" })
+        for stage in ["url", "retail"] {
+            let skip = try #require(progress.first { $0["stage"] == .string(stage) && $0["state"] == "skipped" })
+            #expect(skip["code"] == "unidentified")
+            #expect(skip["message"] == "id has no answer")
+        }
+        // An optional dependant still runs, without the abstaining stage's output.
+        #expect(try payloads(stream, "price") == [["inputs": 1]])
+        let done = try #require(try payloads(stream, "done").first)
+        #expect(done["stages"]?["id"]?["state"] == "finished")
+        #expect(done["stages"]?["url"]?["state"] == "skipped")
+        #expect(done["stages"]?["url"]?["code"] == "unidentified")
     }
 
     @Test func anOptionalDependencyThatFailsDoesNotSkipItsDependant() throws {

@@ -1,3 +1,4 @@
+import Foundation
 import JSON
 import Pipeline
 import Synchronization
@@ -28,7 +29,7 @@ final class ScriptedChat: ChatService {
     func nodes(_ chat: (any ChatService)?) -> [PipelineGraph.Node] {
         [.init(FixedProducer(stage: "image-info", output: imageInfo)),
          .init(FixedProducer(stage: "lens-matches", output: matches)),
-         .init(ModelProducerProducer(chat: chat), dependsOn: ["image-info", "lens-matches"])]
+         .init(ModelProducerProducer(chat: chat), dependsOn: ["image-info"], optionallyAfter: ["lens-matches"])]
     }
 
     @Test func withoutAnLLMTheTitlesDecide() throws {
@@ -43,8 +44,14 @@ final class ScriptedChat: ChatService {
         let chat = ScriptedChat(.success(["producer": "Sony", "model": "WH-1000XM4", "confidence": 0.93]))
         let stream = try runGraph(nodes(chat))
         let result = try #require(payloads(stream, "model-producer").first)
-        #expect(result == ["producer": "Sony", "model": "WH-1000XM4", "confidence": .number("0.93"), "method": "llm"])
         let call = try #require(chat.calls.first)
+        #expect(result["producer"] == "Sony")
+        #expect(result["model"] == "WH-1000XM4")
+        #expect(result["confidence"] == .number("0.93"))
+        #expect(result["method"] == "llm")
+        #expect(result["evidence"] == ["llm", "visual-matches"])
+        // Every match names it: the LLM's answer is supported by all three titles.
+        #expect(result["candidates"]?[0]?["support"] == 1)
         #expect(call.schema == "product_identification")
         #expect(call.user.contains("not instructions"))
         #expect(call.user.contains("WH-1000XM4 by Sony"))
@@ -66,13 +73,105 @@ final class ScriptedChat: ChatService {
         #expect(payloads(stream, "model-producer").first?["method"] == "heuristic")
     }
 
-    @Test func noAgreementFailsTheStage() throws {
+    /// What needs an identity, as in the real tree.
+    static func dependants() -> [PipelineGraph.Node] {
+        [.init(FixedProducer(stage: "producer-url", output: 1), dependsOn: ["model-producer"]),
+         .init(FixedProducer(stage: "estimated-price", output: 1), dependsOn: ["model-producer"])]
+    }
+
+    @Test func matchesThatAgreeOnNothingGiveNoIdentityAndSkipWhatNeedsOne() throws {
         let stream = try runGraph([
             .init(FixedProducer(stage: "image-info", output: imageInfo)),
-            .init(FixedProducer(stage: "lens-matches", output: [lensMatch("a thing", "https://x.example/1", position: 1)])),
-            .init(ModelProducerProducer(chat: nil), dependsOn: ["image-info", "lens-matches"]),
-        ])
-        #expect(payloads(stream, "stage-error").first?["code"] == "unidentified")
+            .init(FixedProducer(stage: "lens-matches", output: [
+                lensMatch("Samsung Galaxy S21 Ultra 5G 256GB", "https://x.example/1", position: 1),
+                lensMatch("Apple iPhone 12 Pro Max 128GB", "https://x.example/2", position: 2),
+                lensMatch("Google Pixel 7a Unlocked", "https://x.example/3", position: 3),
+                lensMatch("Motorola RAZR V3 flip phone", "https://x.example/4", position: 4),
+                lensMatch("Nokia 2660 flip phone", "https://x.example/5", position: 5),
+            ])),
+            .init(ModelProducerProducer(chat: nil), dependsOn: ["image-info"], optionallyAfter: ["lens-matches"]),
+        ] + Self.dependants())
+        let result = try #require(payloads(stream, "model-producer").first)
+        #expect(result["producer"] == .null)
+        #expect(result["model"] == .null)
+        #expect(result["method"] == "heuristic")
+        let confidence = try #require(result["confidence"]?.doubleValue)
+        #expect(confidence < ModelProducerProducer.defaultFloor)
+        #expect((result["candidates"]?.arrayValue?.count ?? 0) >= 2)
+        #expect(result["candidates"]?[0]?["producer"]?.stringValue != nil)
+        #expect(result["evidence"] == ["visual-matches"])
+        #expect(payloads(stream, "stage-error").isEmpty)
+        let skipped = payloads(stream, "progress").filter { $0["state"] == "skipped" }
+        #expect(Set(skipped.compactMap { $0["stage"]?.stringValue }) == ["producer-url", "estimated-price"])
+        #expect(skipped.allSatisfy { $0["code"] == "unidentified" && $0["message"]?.stringValue?.contains("floor") == true })
+        #expect(stream.status == .partial)
+    }
+
+    @Test func aHigherFloorTurnsTheSameAnswerIntoAnAbstention() throws {
+        let strict = try runGraph([
+            .init(FixedProducer(stage: "image-info", output: imageInfo)),
+            .init(FixedProducer(stage: "lens-matches", output: matches)),
+            .init(ModelProducerProducer(chat: nil, floor: 0.99), dependsOn: ["image-info"], optionallyAfter: ["lens-matches"]),
+        ] + Self.dependants())
+        let result = try #require(payloads(strict, "model-producer").first)
+        #expect(result["producer"] == .null)
+        #expect(result["floor"] == .number("0.99"))
+        #expect(result["candidates"]?[0]?["producer"] == "Sony")
+    }
+
+    /// A photo on disk for the stages that attach it (the bytes need not be a real image here).
+    static func photo() throws -> String {
+        let path = NSTemporaryDirectory() + "lens-gpt-photo-" + UUID().uuidString + ".png"
+        try Data([0x89]).write(to: URL(fileURLWithPath: path))
+        return path
+    }
+
+    @Test func withoutMatchesTheVisionModelNamesItFromThePhoto() throws {
+        let chat = ScriptedChat(.success(["producer": "Sony", "model": "WH-1000XM4", "confidence": 0.8]))
+        let photo = try Self.photo()
+        defer { try? FileManager.default.removeItem(atPath: photo) }
+        let stream = try runGraph([
+            .init(FixedProducer(stage: "image-info", output: imageInfo)),
+            .init(FailingProducer(stage: "lens-matches")),
+            .init(ModelProducerProducer(chat: chat), dependsOn: ["image-info"], optionallyAfter: ["lens-matches"]),
+        ] + Self.dependants(), imagePath: photo)
+        let result = try #require(payloads(stream, "model-producer").first)
+        #expect(result["producer"] == "Sony")
+        #expect(result["method"] == "llm-photo")
+        #expect(result["evidence"] == ["llm-photo"])
+        let call = try #require(chat.calls.first)
+        #expect(call.hadImage)
+        #expect(!call.user.contains("Visual-search results"))
+        #expect(payloads(stream, "producer-url").count == 0)  // FixedProducer emits nothing; it ran:
+        #expect(payloads(stream, "progress").contains { $0["stage"] == "producer-url" && $0["state"] == "finished" })
+    }
+
+    @Test func aVisionModelBelowTheFloorIsNoAnswer() throws {
+        let chat = ScriptedChat(.success(["producer": "Sony", "model": "WH-1000XM4", "confidence": 0.2]))
+        let photo = try Self.photo()
+        defer { try? FileManager.default.removeItem(atPath: photo) }
+        let stream = try runGraph([
+            .init(FixedProducer(stage: "image-info", output: imageInfo)),
+            .init(ModelProducerProducer(chat: chat), dependsOn: ["image-info"]),
+        ] + Self.dependants(), imagePath: photo)
+        let result = try #require(payloads(stream, "model-producer").first)
+        #expect(result["producer"] == .null)
+        #expect(result["method"] == "llm-photo")
+        #expect(result["candidates"]?[0]?["model"] == "WH-1000XM4")
+        #expect(payloads(stream, "progress").contains { $0["stage"] == "producer-url" && $0["code"] == "unidentified" })
+    }
+
+    @Test func withNothingToGoOnItSaysSo() throws {
+        let stream = try runGraph([
+            .init(FixedProducer(stage: "image-info", output: imageInfo)),
+            .init(FailingProducer(stage: "lens-matches")),
+            .init(ModelProducerProducer(chat: nil), dependsOn: ["image-info"], optionallyAfter: ["lens-matches"]),
+        ] + Self.dependants())
+        let result = try #require(payloads(stream, "model-producer").first)
+        #expect(result == ["producer": nil, "model": nil, "confidence": 0, "method": "none", "candidates": [], "evidence": [],
+                           "floor": .double(ModelProducerProducer.defaultFloor)])
+        let skip = try #require(payloads(stream, "progress").first { $0["stage"] == "producer-url" })
+        #expect(skip["message"] == "no visual matches and no vision model to identify the photo")
     }
 }
 

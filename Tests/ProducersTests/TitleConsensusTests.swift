@@ -47,12 +47,60 @@ import Testing
         #expect(found.model == "Canvas Backpack 22 L")
     }
 
+    @Test func conditionAndMarketplaceWordsAreNeverTheModel() throws {
+        let titles = [
+            "LEGO 10497 Galaxy Explorer NEW SEALED MISB",
+            "New Listing LEGO 10497 Galaxy Explorer neu OVP",
+            "Neues Angebot Lego 10497 Galaxy Explorer - Sealed",
+            "VTG style LEGO 10497 Galaxy Explorer Opens in a new window or tab",
+            "Vintage Lego 10497 sealed new",
+        ]
+        let found = try #require(TitleConsensus().identify(titles: titles))
+        #expect(found.producer == "Lego")
+        #expect(found.model.lowercased() == "10497 galaxy explorer")
+    }
+
+    @Test func aCategoryWordAloneIsNoModel() {
+        let minifigures = ["Lego Minifigur Ritter", "LEGO Minifigur Pirat", "Lego Minifigur Astronaut", "Lego Minifigur Polizist"]
+        #expect(TitleConsensus().identify(titles: minifigures)?.model.lowercased() != "minifigur")
+        let hoodies = ["Nike Hoodie Black XL", "Nike Hoodie grey size M", "Nike Hoodie navy L", "Nike Hoodie red S"]
+        #expect(TitleConsensus().identify(titles: hoodies) == nil)
+    }
+
+    @Test func aBrandThatStartsWithAColourKeepsIt() throws {
+        let titles = ["Pink Floyd Meddle LP", "PINK FLOYD - Meddle vinyl 1971", "Pink Floyd Meddle CD remaster", "Meddle by Pink Floyd"]
+        let found = try #require(TitleConsensus().identify(titles: titles))
+        #expect(found.producer == "Pink Floyd")
+        #expect(found.model == "Meddle")
+    }
+
+    @Test func sizeColourAndSpecWordsStayOutOfTheModel() throws {
+        let titles = ["Apple iPad Air 64GB Space Grau WiFi", "Apple iPad Air 256GB Silber", "Apple iPad Air Wi-Fi Gold 2022",
+                      "iPad Air 64GB blue used"]
+        let found = try #require(TitleConsensus().identify(titles: titles))
+        #expect(found.producer == "Apple")
+        #expect(found.model == "iPad Air")
+    }
+
+    @Test func japaneseTextWrittenOntoALatinWordIsSplitOff() {
+        let words = TitleConsensus.Document(.init("Nintendo Switchドック 新品")).words.map(\.text)
+        #expect(words == ["Nintendo", "Switch", "ドック", "新品"])
+    }
+
+    @Test func veryLongTitlesAreCut() {
+        let long = TitleConsensus.Document(.init(String(repeating: "word ", count: 100_000)))
+        #expect(long.words.count == TitleConsensus.maxTitleWords)
+    }
+
     @Test func nothingRecognisableGivesNil() {
         #expect(TitleConsensus().identify(titles: []) == nil)
         #expect(TitleConsensus().identify(titles: ["a wooden thing", "some object"]) == nil)
     }
 
-    @Test func tokensDropSiteSuffixesAndPunctuation() {
-        #expect(TitleConsensus.tokens("Nike Air Max 90 (White) | Vinted").map(\.text) == ["Nike", "Air", "Max", "90", "White"])
+    @Test func wordsDropSiteSuffixesAndPunctuation() {
+        let document = TitleConsensus.Document(.init("Nike Air Max 90 (White) | Vinted"))
+        #expect(document.words.map(\.text) == ["Nike", "Air", "Max", "90", "White"])
+        let site = TitleConsensus.Document(.init("Orbit Wireless Headphones – Sonique | Maison Boutique", site: "maison-boutique.example"))
+        #expect(site.words.map(\.text) == ["Orbit", "Wireless", "Headphones", "Sonique"])
     }
 }

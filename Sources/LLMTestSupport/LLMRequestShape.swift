@@ -1,3 +1,4 @@
+import DemoWorld
 import JSON
 
 /// What the test server insists on in a chat completions request, so a stage that builds a
@@ -43,26 +44,6 @@ enum LLMRequestShape {
         }
         if let items = schema["items"] { problems += strictProblems(items, path: "\(path)[]") }
         return problems
-    }
-
-    /// The `image_url` parts' URLs of every message.
-    static func imageURLs(_ request: JSONValue) -> [String] {
-        (request["messages"]?.arrayValue ?? []).flatMap { message in
-            (message["content"]?.arrayValue ?? []).compactMap { part in
-                part["type"]?.stringValue == "image_url" ? part["image_url"]?["url"]?.stringValue : nil
-            }
-        }
-    }
-
-    /// The text of every message, joined: what the canned replies read.
-    static func text(_ request: JSONValue) -> String {
-        (request["messages"]?.arrayValue ?? []).flatMap { message -> [String] in
-            switch message["content"] {
-            case .string(let text): return [text]
-            case .array(let parts): return parts.compactMap { $0["type"]?.stringValue == "text" ? $0["text"]?.stringValue : nil }
-            default: return []
-            }
-        }.joined(separator: "\n")
     }
 
     static func isBase64ImageDataURL(_ url: String) -> Bool {

@@ -1,18 +1,30 @@
 import JSON
 
-/// The test server's answers, by schema name. They read the request's text the way a model
-/// would read the prompt, against the demo catalog, so stage tests can check exact values.
-enum LLMCannedReplies {
-    static let schemaNames = ["product_identification", "maker_page_choice", "retail_details"]
+/// What the demo's vision model answers, by schema name, the way a model would read the prompt
+/// and look at the photo: a demo sample photo is recognised by its bytes (this replicates a vision
+/// model's contract for the demo catalog; it is not a model), and product names in the text are
+/// read against the catalog. Shared by `DemoLLMServer` and the tests' request-checking server.
+public enum DemoLLMReplies {
+    public static let schemaNames = ["product_identification", "maker_page_choice", "retail_details"]
 
     /// Whether answering `schemaName` needs the photo in the request.
-    static func needsImage(_ schemaName: String) -> Bool { schemaName == "product_identification" }
+    public static func needsImage(_ schemaName: String) -> Bool { schemaName == "product_identification" }
 
-    /// The reply object, or nil for a schema name the server does not know.
-    static func reply(schemaName: String, text: String) -> JSONValue? {
+    /// The reply object for a request, or nil for a schema name the demo does not know.
+    public static func reply(to request: JSONValue) -> JSONValue? {
+        let schemaName = request["response_format"]?["json_schema"]?["name"]?.stringValue ?? ""
+        let photos = OpenAIChatShape.imageURLs(request).compactMap(OpenAIChatShape.imageBytes)
+        return reply(schemaName: schemaName, text: OpenAIChatShape.text(request), photos: photos)
+    }
+
+    /// The reply object, or nil for a schema name the demo does not know.
+    public static func reply(schemaName: String, text: String, photos: [[UInt8]] = []) -> JSONValue? {
         switch schemaName {
         case "product_identification":
-            guard let product = productNamed(in: text) else { return ["producer": "", "model": "", "confidence": 0] }
+            // The photo first, as a vision model looks before it reads; then the names in the text.
+            guard let product = productPictured(in: photos) ?? productNamed(in: text) else {
+                return ["producer": "", "model": "", "confidence": 0]
+            }
             return ["producer": .string(product.brand), "model": .string(product.name), "confidence": .number("0.9")]
         case "maker_page_choice":
             return ["index": .int(makerPageIndex(in: text))]
@@ -32,6 +44,11 @@ enum LLMCannedReplies {
         default:
             return nil
         }
+    }
+
+    /// The catalog product whose sample photo is one of `photos`, byte for byte.
+    static func productPictured(in photos: [[UInt8]]) -> LensProduct? {
+        photos.lazy.compactMap { photo in LensCatalog.products.first { $0.photo == photo } }.first
     }
 
     /// The first numbered candidate (`3. https://…`) whose URL holds the matched brand; 0 for none.

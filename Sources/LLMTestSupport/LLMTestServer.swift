@@ -1,13 +1,14 @@
-import Glibc
+import DemoWorld
 import HTTP
 import JSON
 import Synchronization
 
-/// A loopback server speaking the OpenAI chat completions API: it checks each request's shape
-/// (model, strict schema, image part), answers canned replies by schema name, and plays faults on
-/// demand. Runs standalone on its own port, or mounted in another server through `handler()`.
+/// For tests only: a loopback server speaking the OpenAI chat completions API that checks each
+/// request's shape as OpenAI would (model, strict schema, image part), answers as the demo's
+/// model does (`DemoLLMReplies`), and plays faults on demand. Runs standalone on its own port, or
+/// mounted in another server through `handler()`.
 public final class LLMTestServer: Sendable {
-    public static let path = "/v1/chat/completions"
+    public static let path = OpenAIChatShape.path
 
     let endpoint: LLMEndpoint
     private let server: HTTPServer
@@ -101,10 +102,10 @@ final class LLMEndpoint: Sendable {
 
     func plan(_ head: HTTPRequestHead, body: [UInt8]) -> Plan {
         guard head.path == LLMTestServer.path else {
-            return .now(LLMEndpoint.error(.notFound, "no route \(head.path)", type: "invalid_request_error", code: "not_found"))
+            return .now(OpenAIChatShape.error(.notFound, "no route \(head.path)", type: "invalid_request_error", code: "not_found"))
         }
         guard head.method == "POST" else {
-            var response = LLMEndpoint.error(.methodNotAllowed, "use POST", type: "invalid_request_error", code: "method_not_allowed")
+            var response = OpenAIChatShape.error(.methodNotAllowed, "use POST", type: "invalid_request_error", code: "method_not_allowed")
             response.headers.set("Allow", "POST")
             return .now(response)
         }
@@ -119,11 +120,11 @@ final class LLMEndpoint: Sendable {
 
         var problems = LLMRequestShape.problems(request, model: model)
         let schemaName = request["response_format"]?["json_schema"]?["name"]?.stringValue ?? ""
-        if problems.isEmpty && !LLMCannedReplies.schemaNames.contains(schemaName) {
+        if problems.isEmpty && !DemoLLMReplies.schemaNames.contains(schemaName) {
             problems.append("unknown schema name \"\(schemaName)\"")
         }
-        if LLMCannedReplies.needsImage(schemaName)
-            && !LLMRequestShape.imageURLs(request).contains(where: LLMRequestShape.isBase64ImageDataURL)
+        if DemoLLMReplies.needsImage(schemaName)
+            && !OpenAIChatShape.imageURLs(request).contains(where: LLMRequestShape.isBase64ImageDataURL)
         {
             problems.append("\(schemaName) needs an image_url part with a base64 data: URL")
         }
@@ -131,23 +132,23 @@ final class LLMEndpoint: Sendable {
 
         switch fault {
         case .rateLimited(let seconds, _):
-            var response = LLMEndpoint.error(.tooManyRequests, "Rate limit reached for requests", type: "requests",
+            var response = OpenAIChatShape.error(.tooManyRequests, "Rate limit reached for requests", type: "requests",
                                              code: "rate_limit_exceeded")
             response.headers.set("Retry-After", String(seconds))
             response.headers.set("retry-after-ms", String(seconds * 1000))
             return .now(response)
         case .serverError:
-            return .now(LLMEndpoint.error(.internalServerError, "The server had an error while processing your request.",
+            return .now(OpenAIChatShape.error(.internalServerError, "The server had an error while processing your request.",
                                           type: "server_error", code: "server_error"))
         case .status(let code, let errorCode, let shouldRetry, _):
-            var response = LLMEndpoint.error(HTTPStatus(code, "Error"), "test fault \(errorCode)", type: errorCode, code: errorCode)
+            var response = OpenAIChatShape.error(HTTPStatus(code, "Error"), "test fault \(errorCode)", type: errorCode, code: errorCode)
             if let shouldRetry { response.headers.set("x-should-retry", shouldRetry ? "true" : "false") }
             return .now(response)
         default:
             break
         }
 
-        let reply = LLMCannedReplies.reply(schemaName: schemaName, text: LLMRequestShape.text(request)) ?? [:]
+        let reply = DemoLLMReplies.reply(to: request) ?? [:]
         var content: JSONValue = .string(reply.serialized())
         var refusal: JSONValue = .null
         var finishReason = "stop"
@@ -172,30 +173,13 @@ final class LLMEndpoint: Sendable {
 
     private func reject(_ problems: [String]) -> Plan {
         state.withLock { $0.rejected += problems }
-        return .now(LLMEndpoint.error(.badRequest, problems.joined(separator: "; "), type: "invalid_request_error",
+        return .now(OpenAIChatShape.error(.badRequest, problems.joined(separator: "; "), type: "invalid_request_error",
                                       code: "invalid_request"))
     }
 
     private func completion(content: JSONValue, refusal: JSONValue, finishReason: String) -> JSONValue {
         let number = state.withLock { $0.requestCount }
-        let completionTokens = (content.stringValue?.count ?? 0) / 4 + 1
-        return [
-            "id": .string("chatcmpl-test-\(number)"),
-            "object": "chat.completion",
-            "created": .int(time(nil)),
-            "model": .string(model),
-            "choices": [[
-                "index": 0,
-                "message": ["role": "assistant", "content": content, "refusal": refusal],
-                "logprobs": nil,
-                "finish_reason": .string(finishReason),
-            ]],
-            "usage": ["prompt_tokens": 100, "completion_tokens": .int(completionTokens), "total_tokens": .int(100 + completionTokens)],
-        ]
-    }
-
-    /// OpenAI's error body: `{"error": {"message", "type", "param", "code"}}`.
-    static func error(_ status: HTTPStatus, _ message: String, type: String, code: String) -> HTTPResponse {
-        .json(status, ["error": ["message": .string(message), "type": .string(type), "param": nil, "code": .string(code)]])
+        return OpenAIChatShape.completion(id: "chatcmpl-test-\(number)", model: model, content: content, refusal: refusal,
+                                          finishReason: finishReason)
     }
 }
