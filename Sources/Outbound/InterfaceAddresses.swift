@@ -20,7 +20,8 @@ public final class InterfaceAddresses: Sendable {
 
     public func current() -> [IPAddress] {
         let now = InterfaceAddresses.nowMillis()
-        if let fresh = cache.withLock({ $0.valid && now - $0.readAtMillis < refreshMillis ? $0.addresses : nil }) {
+        // Compared by addition: another thread may have stored a later reading than this `now`.
+        if let fresh = cache.withLock({ $0.valid && now < $0.readAtMillis &+ refreshMillis ? $0.addresses : nil }) {
             return fresh
         }
         let read = InterfaceAddresses.read()

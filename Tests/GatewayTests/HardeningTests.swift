@@ -96,6 +96,18 @@ import Testing
         #expect(failure != nil, "a second server shared port \(port)")
         #expect(message.contains("\(port)") && message.contains("in use"), "\(message)")
     }
+
+    @Test func sharingAPortIsAnExplicitSetting() throws {
+        let first = try TestServer { $0.http.reusePort = true }
+        defer { first.stop() }
+        let second = try TestServer {
+            $0.http.reusePort = true
+            $0.http.port = first.gateway.port
+        }
+        defer { second.stop() }
+        #expect(second.gateway.port == first.gateway.port)
+        #expect(try first.get("/healthz").status == 200)
+    }
 }
 
 /// Reads this process's resident memory (what `ps` calls RSS).
