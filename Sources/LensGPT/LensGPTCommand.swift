@@ -12,6 +12,7 @@ public struct LensGPTCommand: ParsableCommand {
             ExtractCommand.self,
             PriceCommand.self,
             LensCommand.self,
+            SearchCommand.self,
             DemoWorldCommand.self,
         ]
     )

@@ -18,6 +18,8 @@ struct LensOptions: ParsableArguments {
     var lensProfile: String?
     @Option(help: "Start URL that replaces the profile's, e.g. the offline replica (LENS_GPT_LENS_URL).")
     var lensUrl: String?
+    @Option(help: "Visual matches read at most (LENS_GPT_LENS_MAX_MATCHES, default: the profile's extract.max_matches, 40 in the built-in one).")
+    var maxMatches: String?
 }
 
 /// The browser pool and Lens runner that the options describe, or nil when no browser is
@@ -47,6 +49,7 @@ struct LensSetup {
             throw Failure(description: error.description)
         }
         if let url = forcedURL ?? Setting.string(options.lensUrl, env: "LENS_GPT_LENS_URL") { profile = profile.startingAt(url) }
+        profile = profile.readingAtMost(try Setting.int(options.maxMatches, env: "LENS_GPT_LENS_MAX_MATCHES", default: profile.maxMatches, min: 1))
 
         var configuration = BrowserPoolConfiguration()
         configuration.size = try Setting.int(options.browserPoolSize, env: "LENS_GPT_BROWSER_POOL_SIZE", default: defaultPoolSize, min: 1)

@@ -36,38 +36,31 @@ public final class LensRunner: Sendable {
             pool.release(lease, healthy: true)
             return matches
         } catch {
-            let artifacts = error.code == "browser_unavailable" ? [] : saveDiagnostics(lease.session, name: name)
+            let artifacts = error.code == "browser_unavailable" ? []
+                : BrowserDiagnostics.save(lease.session, into: diagnosticsDirectory, stem: "lens-\(name.prefix(16))")
             pool.release(lease, healthy: false)
             throw error.stageError(artifacts: artifacts)
         }
     }
 
-    /// Screenshot and page source of the failed search, best effort (the browser may be gone).
-    private func saveDiagnostics(_ session: WebDriverSession, name: String) -> [String] {
-        guard let directory = diagnosticsDirectory else { return [] }
-        if mkdir(directory, 0o755) != 0 && errno != EEXIST { return [] }
-        var now = timespec()
-        clock_gettime(CLOCK_REALTIME, &now)
-        let stem = "\(directory)/lens-\(name.prefix(16))-\(now.tv_sec * 1_000 + now.tv_nsec / 1_000_000)"
-        var saved: [String] = []
-        if let png = try? session.screenshot(), LensRunner.save(png, to: stem + ".png") { saved.append(stem + ".png") }
-        if let html = try? session.pageSource(), LensRunner.save(Array(html.utf8), to: stem + ".html") { saved.append(stem + ".html") }
-        return saved
-    }
-
-    static func save(_ bytes: [UInt8], to path: String) -> Bool {
-        let fd = open(path, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0o644)
-        guard fd >= 0 else { return false }
-        defer { close(fd) }
-        var offset = 0
-        while offset < bytes.count {
-            let n = bytes.withUnsafeBytes { raw -> Int in
-                guard let base = raw.baseAddress else { return -1 }
-                return Glibc.write(fd, base + offset, bytes.count - offset)
-            }
-            if n <= 0 { return false }
-            offset += n
+    /// The profile's reading of a results page that is already there (a saved real page):
+    /// no upload. For checking profiles against the pages in `../peer-data/real-pages`.
+    func readResults(url: String, timeoutMillis: Int) throws(StageError) -> [LensMatch] {
+        let lease: BrowserLease
+        do {
+            lease = try pool.acquire(waitMillis: min(pool.configuration.waitMillis, timeoutMillis))
+        } catch {
+            throw LensFailure.browserUnavailable(error.message).stageError()
         }
-        return true
+        let search = LensSearch(profile: profile, session: lease.session, image: LensImage(bytes: [], format: "png", path: nil),
+                                deadline: Clock.millis() + timeoutMillis)
+        do {
+            let matches = try search.readResults(at: url)
+            pool.release(lease, healthy: true)
+            return matches
+        } catch {
+            pool.release(lease, healthy: false)
+            throw error.stageError()
+        }
     }
 }
