@@ -43,16 +43,17 @@ public struct SearchListing: Sendable, Equatable {
             }
         }
         shipping = hit.shippingText.flatMap { MoneyText.shipping($0, currency: currency) }
-        // The condition field may hold several lines (a seller's promotion beside the
-        // condition); the last one that reads as a condition is it. "Pre-owned · 256 GB" → "Pre-owned".
-        for line in (hit.wear ?? "").split(separator: "\n").reversed() {
-            let head = line.split(separator: "·").first.map { String($0).trimmed } ?? ""
-            guard !head.isEmpty else { continue }
-            let normalised = market?.condition(of: head) ?? ConditionWords.normalize(head)
-            if normalised != "unknown" {
-                wear = head
-                condition = normalised
-                break
+        // The condition field may hold several lines (a seller's promotion beside the condition)
+        // and several facts a line ("Pre-owned · 256 GB", "Taille unique · Très bon état"): the
+        // last line with a part that reads as a condition holds it.
+        search: for line in (hit.wear ?? "").split(separator: "\n").reversed() {
+            for part in line.split(separator: "·").map({ String($0).trimmed }) where !part.isEmpty {
+                let normalised = market?.condition(of: part) ?? ConditionWords.normalize(part)
+                if normalised != "unknown" {
+                    wear = part
+                    condition = normalised
+                    break search
+                }
             }
         }
     }
@@ -89,7 +90,7 @@ enum MoneyText {
 
     /// Two prices joined by "to", "bis", "à", "～", "-".
     static func isRange(_ text: String) -> Bool {
-        let lowered = " " + text.lowercased() + " "
+        let lowered = " " + text.lowercased().split(whereSeparator: \.isWhitespace).joined(separator: " ") + " "
         return [" to ", " bis ", " à ", " a ", "～", "~", " - ", "–", " al "].contains { lowered.contains($0) }
     }
 
