@@ -19,9 +19,9 @@ struct PipelineOptions: ParsableArguments {
     var maxPage: String?
     @Option(help: "Exchange rates for comparing offers, as CUR=value pairs in one base, e.g. EUR=1,USD=0.92,GBP=1.17 (LENS_GPT_CURRENCY_RATES; default none: only the majority currency counts).")
     var currencyRates: String?
-    @Option(help: "Web search profile for finding maker pages, a shipped name or a file; repeat to try several in order (LENS_GPT_WEB_SEARCH_PROFILE, comma-separated; default: duckduckgo, duckduckgo-lite, bing, brave).")
+    @Option(help: "Web search profile for finding maker pages, a shipped name (duckduckgo, duckduckgo-lite, bing, brave; startpage is off by default: only its bot check is covered by a saved real page) or a file; repeat to try several in order (LENS_GPT_WEB_SEARCH_PROFILE, comma-separated; default: duckduckgo, duckduckgo-lite, bing, brave).")
     var webSearchProfile: [String] = []
-    @Option(help: "Marketplace search profile, a shipped name or a file; repeatable (LENS_GPT_MARKETPLACE_PROFILE, comma-separated; default: the shipped set for --country).")
+    @Option(help: "Marketplace search profile, a shipped name (ebay, ebay-sold, kleinanzeigen, mercari, depop; vinted is off by default: no saved real page covers it) or a file; repeatable (LENS_GPT_MARKETPLACE_PROFILE, comma-separated; default: the shipped set for --country).")
     var marketplaceProfile: [String] = []
     @Option(help: "Country (ISO 3166 code) whose marketplaces and eBay site the offers come from (LENS_GPT_COUNTRY, default US).")
     var country: String?

@@ -1,3 +1,4 @@
+import DemoWorld
 import Pipeline
 import Testing
 @testable import Producers
@@ -79,6 +80,19 @@ import Testing
             return stage.code == "maker_page_not_found" && stage.message.contains("could not answer")
                 && !stage.message.contains("found none either")
         }
+    }
+
+    @Test func aBlockedMarketplaceIsReportedAndTheOthersStillCount() throws {
+        let entry = try #require(ShopCatalog.entry("trail-shoe"))
+        let listing = try #require(entry.listings.first { $0.inSearch && $0.kind == .offer })
+        let producer = SecondHandOffersProducer(
+            pages: try ShopWorld.pages(),
+            searches: [Failing(name: "ebay", code: "marketplace_blocked"),
+                       FixedSearch(hits: [SearchHit(title: listing.title, link: listing.url, priceText: "$\(listing.price)", wear: listing.wear)])])
+        let report = producer.collect(matches: [], identity: ShopWorld.identity(entry), timeoutMillis: 10_000)
+        #expect(report.failures.map(\.marketplace) == ["ebay"])
+        #expect(report.failures.first?.error.code == "marketplace_blocked")
+        #expect(report.offers.map(\.link) == [listing.url])
     }
 
     @Test func theShippedProfilesAndTheCountrysMarketplaces() throws {
