@@ -45,7 +45,8 @@ struct LensSearch {
         let engine = BrowserEngine(signals: profile.signals, session: session, deadline: deadline)
         do throws(BrowserRunFailure) {
             try engine.open(url)
-            _ = try engine.waitForResults(pageLimitMillis: profile.uploadTimeoutMillis, acceptConsent: false)
+            // No upload to time: the page has the whole time limit to show its cards.
+            _ = try engine.waitForResults(pageLimitMillis: engine.remaining, acceptConsent: false)
             let raw = try engine.extract(profile.extractScript, profile.extractOptions)
             return (try? matches(raw, cards: 0)) ?? []
         } catch {
