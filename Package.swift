@@ -67,7 +67,7 @@ let package = Package(
                                                          .product(name: "ArgumentParser", package: "swift-argument-parser")]),
         .testTarget(name: "LensTests", dependencies: ["Producers", "Outbound", "DemoWorld", "Gateway", "HTTP", "Pipeline", "JSON"]),
         // The shipped profiles on real saved pages (../shared/peer-data/real-pages) in real headless Chromium.
-        .testTarget(name: "RealPagesTests", dependencies: ["Producers", "Outbound", "HTTP", "Extraction", "JSON"]),
+        .testTarget(name: "RealPagesTests", dependencies: ["Producers", "Outbound", "HTTP", "Extraction", "JSON", "Pipeline"]),
         // Drives the built `lens-gpt serve --demo` (a child process) with headless Chromium.
         .testTarget(name: "WebPageTests", dependencies: ["DemoWorld", "Outbound", "JSON"]),
     ],

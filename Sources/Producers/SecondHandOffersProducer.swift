@@ -192,6 +192,18 @@ struct ListingPage: Sendable {
         let document = try HTMLDocument(html: HTMLInput.decode(html))
         record = Extractor.extract(document: document, url: url)
         wear = PageFacts(document: document).value(for: marketplace.conditionLabels)
+            ?? ListingPage.labelledValue(document, marketplace.conditionLabels)
+    }
+
+    /// A value an element names by its label in `data-testid` (Mercari: `<span data-testid="商品の状態">`).
+    static func labelledValue(_ document: HTMLDocument, _ labels: [String]) -> String? {
+        let wanted = Set(labels.map { $0.lowercased() })
+        for (index, node) in document.nodes.enumerated() where node.kind == .element {
+            guard let id = node.attribute("data-testid"), wanted.contains(id.lowercased()) else { continue }
+            let text = document.visibleText(of: index, limit: 200)
+            if !text.isEmpty { return text }
+        }
+        return nil
     }
 }
 

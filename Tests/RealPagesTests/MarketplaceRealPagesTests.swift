@@ -1,5 +1,6 @@
 import Foundation
 import Testing
+import Pipeline
 @testable import Producers
 
 /// Every shipped marketplace profile on every saved real page it applies to, in real headless
@@ -106,5 +107,36 @@ struct MarketplaceRealPagesTests {
         #expect(listings.first?.currency == "EUR")
         #expect(listings.first?.condition == "very_good", "\(String(describing: listings.first?.wear))")
         report("\(page) | vinted (off by default) | present 1 → read \(listings.count) | dirty 0 | conditions \(listings.filter { $0.condition != nil }.count) | sold 0 | \(outcome.state.rawValue)")
+    }
+}
+
+/// A real listing page that says it sold is a sale, never a current offer; Mercari's own
+/// condition label (商品の状態) is read.
+@Suite(.enabled(if: RealPages.available, RealPages.missing))
+struct SoldListingPageTests {
+    @Test func mercarisSoldOutItemIsASaleWithItsCondition() throws {
+        let page = "marketplaces/buyrecords-mercari-jp-item-2025-05.html"
+        let link = "https://jp.mercari.com/item/m96084058332"
+        let market = try #require(MarketplaceCatalog.marketplace(for: link))
+        let listing = try ListingPage(html: RealPages.bytes(page), url: link, marketplace: market)
+        #expect(listing.record.availability == "SoldOut")
+        #expect(listing.wear == "目立った傷や汚れなし")
+        let title = try #require(listing.record.name)
+        // The identity is what the listing's title says (this test is about the sold mark, not identification).
+        let words = title.split(separator: " ").map(String.init)
+        let identity = ProductIdentity(producer: words[0], model: words.dropFirst().prefix(2).joined(separator: " "), confidence: 0.9,
+                                       method: "heuristic")
+        let lead = SecondHandOffersProducer.Lead(link: link, title: title, marketplace: market)
+        let producer = SecondHandOffersProducer(pages: NoPages(), searches: [])
+        let offer = try #require(producer.offer(lead, page: listing, identity: identity))
+        #expect(offer.sold, "a SoldOut listing is a sale")
+        #expect(offer.condition == "very_good")
+        #expect(offer.price == "4500")
+        #expect(offer.currency == "JPY")
+        report("\(page) | listing page | sold \(offer.sold) | condition \(offer.condition) (\(offer.wear)) | \(offer.price) \(offer.currency ?? "")")
+    }
+
+    struct NoPages: PageSource {
+        func fetchPage(_ url: String) throws -> (url: String, status: Int, body: [UInt8]) { throw StageError(code: "fetch_failed", message: url) }
     }
 }
