@@ -44,7 +44,8 @@ let package = Package(
         .target(name: "LLMTestSupport", dependencies: ["DemoWorld", "HTTP", "JSON"]),
         // The default Lens and search profiles are JSON files compiled into the binary (no bundle to ship beside them).
         .target(name: "Producers", dependencies: ["Pipeline", "Imaging", "JSON", "Outbound", "Extraction"],
-                resources: ["google-lens.json", "web-search.json", "ebay-search.json"].map { .embedInCode("Resources/\($0)") }),
+                resources: ["google-lens.json", "ebay.json", "ebay-sold.json", "kleinanzeigen.json", "mercari.json", "depop.json", "vinted.json",
+                            "duckduckgo.json", "duckduckgo-lite.json", "bing.json", "brave.json", "startpage.json"].map { .embedInCode("Resources/\($0)") }),
         .target(name: "Gateway", dependencies: ["EventLoop", "HTTP", "Pipeline", "Imaging", "JSON", "COpenSSL", "TLS"]),
         .target(name: "LensGPT", dependencies: [
             "Gateway", "HTTP", "Pipeline", "Producers", "JSON", "CEpoll", "TLS", "Extraction", "Outbound", "DemoWorld", "Imaging",
@@ -67,6 +68,8 @@ let package = Package(
         .testTarget(name: "EndToEndTests", dependencies: ["LensGPT", "Gateway", "DemoWorld", "LLMTestSupport", "Outbound", "Producers", "Pipeline", "HTTP", "JSON",
                                                          .product(name: "ArgumentParser", package: "swift-argument-parser")]),
         .testTarget(name: "LensTests", dependencies: ["Producers", "Outbound", "DemoWorld", "Gateway", "HTTP", "Pipeline", "JSON"]),
+        // The shipped profiles on real saved pages (../shared/peer-data/real-pages) in real headless Chromium.
+        .testTarget(name: "RealPagesTests", dependencies: ["Producers", "Outbound", "HTTP", "Extraction", "JSON", "Pipeline"]),
         // Drives the built `lens-gpt serve --demo` (a child process) with headless Chromium.
         .testTarget(name: "WebPageTests", dependencies: ["DemoWorld", "Outbound", "JSON"]),
     ],

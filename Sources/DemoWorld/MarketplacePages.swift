@@ -79,23 +79,35 @@ enum MarketplacePages {
             """
     }
 
-    /// The eBay-like search results page (`/sch/i.html?_nkw=`), in eBay's result-list markup.
+    /// The eBay-like search results page (`/sch/i.html?_nkw=`) in eBay's 2026 result-list markup
+    /// (as the saved real pages show it): `li.s-card` whose item link is `a.s-card__link`, a
+    /// "view similar" `a.su-link` to another search, the screen-reader "Opens in a new window or
+    /// tab" span and a "New Listing" badge inside the title, a seller's promotion above the
+    /// condition, shipping as its own row, and a sponsored carousel that is not a result. On the
+    /// sold-listings search each card carries its "Sold" date.
     static func ebaySearch(query: String, results: [ListingSpec], hangingFor entry: ShopEntry?) -> String {
         var items = ""
-        for listing in results {
+        for (index, listing) in results.enumerated() {
             // The second URL of a listing appears as its own result, as eBay's promoted copies do.
-            for link in [listing.url, listing.alternateURL].compactMap({ $0 }) {
-                items += item(link: link + "?hash=item\(listing.itemID)", title: listing.title, price: "$\(listing.price)",
-                              wear: listing.wear, thumbnail: listing.thumbnail)
+            for link in [listing.url, listing.alternateURL].compactMap({ $0 }) where listing.kind != .sold || link == listing.url {
+                items += card(itemID: listing.itemID, link: link + "?hash=item\(listing.itemID)", title: listing.title,
+                              price: "$\(listing.price)", wear: listing.wear, thumbnail: listing.thumbnail, newListing: index == 0,
+                              promotion: index == 1 ? "30 day returns · Fast dispatch" : nil,
+                              shipping: index % 2 == 0 ? "Free delivery" : "+$8.50 delivery", soldDate: listing.soldDate)
             }
         }
         if let entry {
-            items += item(link: ShopCatalog.hangingListingURL, title: ShopCatalog.hangingListingTitle(entry), price: "$70.00",
-                          wear: "Pre-owned", thumbnail: "")
+            items += card(itemID: "990000000001", link: ShopCatalog.hangingListingURL, title: ShopCatalog.hangingListingTitle(entry),
+                          price: "$70.00", wear: "Pre-owned", thumbnail: "", newListing: false, promotion: nil,
+                          shipping: "+$5.00 delivery", soldDate: nil)
         }
+        let carousel = """
+            <li class="srp-river-answer srp-river-answer--ITEMS_CAROUSEL_WITH_COLOR"><h3>From our popular brands | Sponsored</h3>\
+            <a href="http://www.ebay.example/itm/880000000001"><span>Sponsored: something else entirely</span></a></li>
+            """
         let body = items.isEmpty
             ? "<div class=\"srp-save-null-search\"><h3>No exact matches found</h3></div>"
-            : "<ul class=\"srp-results srp-list clearfix\">\(items)</ul>"
+            : "<ul class=\"srp-results srp-list clearfix\">\(items.isEmpty ? "" : carousel)\(items)</ul>"
         return """
             <!doctype html><html lang="en"><head><meta charset="utf-8"><title>\(Escape.html(query)) | eBay</title></head>
             <body><header class="gh-header">eBay</header><main id="mainContent">
@@ -104,23 +116,65 @@ enum MarketplacePages {
             """
     }
 
-    private static func item(link: String, title: String, price: String, wear: String, thumbnail: String) -> String {
+    private static func card(itemID: String, link: String, title: String, price: String, wear: String, thumbnail: String,
+                             newListing: Bool, promotion: String?, shipping: String, soldDate: String?) -> String
+    {
+        let similar = "http://www.ebay.example/sch/i.html?_nkw=\(Escape.component(title))&_id=\(itemID)&_sis=1"
+        let caption = soldDate.map { "<div class=\"s-card__caption\"><span class=\"su-styled-text positive default\" aria-label=\"Sold Item\">Sold  \(shownDate($0))</span></div>" } ?? ""
+        let badge = newListing ? "<span class=\"s-card__new-listing\">New Listing</span>" : ""
+        let promo = promotion.map { "<div class=\"s-card__subtitle-row\"><div class=\"s-card__subtitle\"><span class=\"su-styled-text secondary default\">\(Escape.html($0))</span></div></div>" } ?? ""
+        return """
+            <li class="s-card s-card--horizontal" id="item\(itemID)" data-listingid="\(itemID)"><div class="su-card-container su-card-container--horizontal">\
+            <div class="su-card-container__media"><div class="su-media__image"><a class="s-card__link image-treatment" href="\(Escape.html(link))">\
+            <img class="s-card__image" src="\(Escape.html(thumbnail))" alt="\(Escape.html(title))"></a></div></div>\
+            <div class="su-card-container__content"><div class="su-card-container__header">\(caption)\
+            <a class="s-card__link" href="\(Escape.html(link))"><div role="heading" aria-level="3" class="s-card__title">\(badge)\
+            <span class="su-styled-text primary default">\(Escape.html(title))</span><span class="clipped">Opens in a new window or tab</span></div></a>\
+            \(promo)<div class="s-card__subtitle-row"><div class="s-card__subtitle"><span class="su-styled-text secondary default">\(Escape.html(wear))</span></div></div></div>\
+            <div class="su-card-container__attributes"><div class="su-card-container__attributes__primary">\
+            <div class="s-card__attribute-row"><span class="su-styled-text primary bold large-1 s-card__price">\(Escape.html(price))</span></div>\
+            <div class="s-card__attribute-row"><span class="su-styled-text secondary large">Buy It Now</span></div>\
+            <div class="s-card__attribute-row"><span class="su-styled-text secondary large">\(Escape.html(shipping))</span></div>\
+            <div class="s-card__attribute-row"><span class="su-styled-text secondary large">Located in United States</span></div>\
+            <div class="s-card__attribute-row"><a class="su-link" href="\(Escape.html(similar))"><span class="su-styled-text secondary large">View similar active items</span></a></div>\
+            </div></div></div></div></li>
+            """
+    }
+
+    /// "2026-03-06" → "Mar 6, 2026", as eBay's sold captions write it.
+    static func shownDate(_ iso: String) -> String {
+        let parts = iso.split(separator: "-").compactMap { Int($0) }
+        let months = ["Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec"]
+        guard parts.count == 3, (1...12).contains(parts[1]) else { return iso }
+        return "\(months[parts[1] - 1]) \(parts[2]), \(parts[0])"
+    }
+
+    /// eBay's bot check, as the saved real page shows it.
+    static func ebayBotCheck() -> String {
         """
-        <li class="s-item s-item__pl-on-bottom"><div class="s-item__wrapper">\
-        <div class="s-item__image"><a href="\(Escape.html(link))"><img src="\(Escape.html(thumbnail))" alt=""></a></div>\
-        <div class="s-item__info"><a class="s-item__link" href="\(Escape.html(link))">\
-        <div class="s-item__title"><span role="heading">\(Escape.html(title))</span></div></a>\
-        <div class="s-item__subtitle"><span class="SECONDARY_INFO">\(Escape.html(wear))</span></div>\
-        <div class="s-item__details"><span class="s-item__price">\(Escape.html(price))</span></div></div></div></li>
+        <!doctype html><html lang="en"><head><meta charset="utf-8"><title>Pardon Our Interruption...</title></head>
+        <body><header id="gh" class="gh-header">eBay Home</header><main><div class="pgHeading">
+        <h1>Checking your browser before you access eBay.</h1><p>Your browser will redirect to your requested content shortly.</p>
+        <p>Please wait...</p></div><form id="destForm" method="POST" action="/"><input type="hidden" id="_chlghost" value="demo"></form>
+        </main></body></html>
         """
     }
 
     /// The web search replica in DuckDuckGo's HTML-page markup: results link through
-    /// `//duckduckgo.com/l/?uddg=` redirects, as the real page does.
+    /// `//duckduckgo.com/l/?uddg=` redirects, an ad (`div.result--ad`, a `y.js` link) comes
+    /// first, and a search with no results shows the real page's wrapper, `div.result--no-result`.
     static func webSearch(query: String, results: [(title: String, url: String, snippet: String)]) -> String {
         var items = ""
+        if !results.isEmpty {
+            let ad = "https://duckduckgo.com/y.js?ad_domain=nordicliving.example&ad_provider=demo&u3=\(Escape.component("http://www.nordicliving.example/sale"))"
+            items += """
+                <div class="result results_links results_links_deep result--ad"><div class="links_main links_deep result__body">\
+                <h2 class="result__title"><a rel="nofollow" class="result__a" href="\(Escape.html(ad))">Sale: \(Escape.html(query)) and more</a></h2>\
+                <a class="result__snippet" href="\(Escape.html(ad))">Ad · Up to 40% off today.</a></div></div>
+                """
+        }
         for result in results {
-            let redirect = "//\(ShopCatalog.webSearchHost)/l/?uddg=\(Escape.component(result.url))&rut=demo"
+            let redirect = "//duckduckgo.com/l/?uddg=\(Escape.component(result.url))&rut=demo"
             let domain = result.url.split(separator: "/").dropFirst(1).first.map(String.init) ?? ""
             items += """
                 <div class="result results_links results_links_deep web-result"><div class="links_main links_deep result__body">\
@@ -129,10 +183,26 @@ enum MarketplacePages {
                 <a class="result__snippet" href="\(Escape.html(redirect))">\(Escape.html(result.snippet))</a></div></div>
                 """
         }
-        if items.isEmpty { items = "<div class=\"no-results\">No results.</div>" }
+        if results.isEmpty {
+            items = """
+                <div class="result results_links results_links_deep result--no-result"><div class="no-results">\
+                No more results found for <b>\(Escape.html(query))</b>.</div></div>
+                """
+        }
         return """
             <!doctype html><html><head><meta charset="utf-8"><title>\(Escape.html(query)) at DuckDuckGo</title></head>
             <body><div id="links" class="results">\(items)</div></body></html>
             """
+    }
+
+    /// DuckDuckGo's bot check (the "anomaly" page), as the saved real pages show it.
+    static func webSearchBotCheck() -> String {
+        """
+        <!doctype html><html><head><meta charset="utf-8"><title>DuckDuckGo</title></head><body>
+        <div class="anomaly-modal__mask"><div class="anomaly-modal__modal"><div class="anomaly-modal__title">
+        Unfortunately, bots use DuckDuckGo too.</div><div class="anomaly-modal__description">Please complete the following challenge to
+        confirm this search was made by a human.</div><form id="challenge-form" action="/anomaly.js" method="POST">
+        <button type="submit">Submit</button></form></div></div></body></html>
+        """
     }
 }

@@ -68,6 +68,8 @@ public enum ListingKind: String, Sendable {
     case replica
     /// The same maker's other product.
     case otherModel = "other_model"
+    /// The product, sold: shown only on the sold-listings search, a sale price for the estimate.
+    case sold
 }
 
 /// One marketplace listing of the demo world.
@@ -90,8 +92,12 @@ public struct ListingSpec: Sendable {
     public let kind: ListingKind
     /// Listed among the product's Lens matches (with a tracking parameter on eBay links).
     public let inLensMatches: Bool
-    /// Returned by the eBay-like search for the product (eBay listings only).
-    public var inSearch: Bool { marketplace == .ebay }
+    /// Returned by the eBay-like search for the product (eBay listings only, not the sold ones).
+    public var inSearch: Bool { marketplace == .ebay && kind != .sold }
+    /// Returned by the eBay-like sold-listings search.
+    public var inSoldSearch: Bool { marketplace == .ebay && kind == .sold }
+    /// The date a sold listing sold (ISO), nil for the others.
+    public var soldDate: String? = nil
     /// The product photo's thumbnail, served by the marketplace.
     public let thumbnail: String
     let productID: String
@@ -115,6 +121,12 @@ public enum ShopCatalog {
     /// Results URLs of the replicas, for `SearchProfile.searching(at:)` in demo mode.
     public static let webSearchURLTemplate = "http://html.duckduckgo.example/html/?q={query}"
     public static let ebaySearchURLTemplate = "http://www.ebay.example/sch/i.html?_nkw={query}"
+    /// eBay's completed-and-sold listings for a query, as the `ebay-sold` profile asks for them.
+    public static let ebaySoldSearchURLTemplate = "http://www.ebay.example/sch/i.html?_nkw={query}&LH_Sold=1&LH_Complete=1"
+    /// The eBay-like site's bot check ("Pardon Our Interruption") instead of results.
+    public static let ebayBotCheckURLTemplate = "http://www.ebay.example/sch/i.html?_nkw={query}&_demo=bot-check"
+    /// The web search replica's bot check (DuckDuckGo's "anomaly" page) instead of results.
+    public static let webSearchBotCheckURLTemplate = "http://html.duckduckgo.example/html/?q={query}&_demo=bot-check"
 
     static func entry(_ drawing: LensCatalog.Drawing) -> ShopEntry {
         let maker = makers[drawing.id] ?? fallbackMaker(drawing)
@@ -184,7 +196,13 @@ public enum ShopCatalog {
                          brandName: drawing.brand)
     }
 
-    /// Eight listings per product on three marketplaces, in USD and EUR: four real offers
+    static func sold(_ listing: ListingSpec, on date: String) -> ListingSpec {
+        var copy = listing
+        copy.soldDate = date
+        return copy
+    }
+
+    /// Ten listings per product on three marketplaces (two of them sold on eBay), in USD and EUR: four real offers
     /// (one of them reachable under two URLs) and one each of what the offers stage must drop.
     static func listings(_ drawing: LensCatalog.Drawing) -> [ListingSpec] {
         guard let index = LensCatalog.drawings.firstIndex(where: { $0.id == drawing.id }) else { return [] }
@@ -222,6 +240,9 @@ public enum ShopCatalog {
             listing(.vinted, 6, full, whole(eur * 65 / 100), "EUR", "Very good", "very_good", .offer, lens: true),
             listing(.vinted, 7, "\(drawing.brand) \(other)", whole(eur * 40 / 100), "EUR", "Good", "good", .otherModel, lens: true),
             listing(.kleinanzeigen, 8, full, whole(eur * 55 / 100), "EUR", "Gebraucht – gut", "good", .offer, lens: true),
+            sold(listing(.ebay, 9, full, whole(usd * 70 / 100), "USD", "Pre-owned", "used", .sold, lens: false), on: "2026-03-06"),
+            sold(listing(.ebay, 10, "\(full) with box", whole(usd * 75 / 100), "USD", "Open box", "like_new", .sold, lens: false),
+                 on: "2026-02-27"),
         ]
     }
 }
@@ -239,6 +260,6 @@ public struct ShopEntry: Sendable {
     /// The offers `second-hand-offers` must report, one per listing (duplicates merged): from
     /// the Lens matches alone, or with the eBay-like search as well.
     public func expectedOffers(withSearch: Bool) -> [ListingSpec] {
-        listings.filter { $0.kind == .offer && ($0.inLensMatches || (withSearch && $0.inSearch)) }
+        listings.filter { ($0.kind == .offer && ($0.inLensMatches || (withSearch && $0.inSearch))) || (withSearch && $0.inSoldSearch) }
     }
 }

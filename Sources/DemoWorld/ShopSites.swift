@@ -31,6 +31,7 @@ struct ShopSites: Sendable {
         if host == ShopCatalog.webSearchHost {
             if path == "/html/" || path == "/html" {
                 let query = param("q") ?? ""
+                if param("_demo") == "bot-check" { return .page(html(MarketplacePages.webSearchBotCheck())) }
                 return .page(html(MarketplacePages.webSearch(query: query, results: webResults(query))))
             }
             if path == "/l/", let target = param("uddg") { return .page(redirect(target)) }
@@ -39,7 +40,12 @@ struct ShopSites: Sendable {
         guard let market = DemoMarketplace.allCases.first(where: { $0.host == host }) else { return .page(notFound) }
         if market == .ebay && path == "/sch/i.html" {
             let query = param("_nkw") ?? ""
+            if param("_demo") == "bot-check" { return .page(html(MarketplacePages.ebayBotCheck())) }
             let entry = ShopSites.product(for: query)
+            if param("LH_Sold") == "1" {
+                return .page(html(MarketplacePages.ebaySearch(query: query, results: entry.map { $0.listings.filter(\.inSoldSearch) } ?? [],
+                                                              hangingFor: nil)))
+            }
             let found = entry.map { $0.listings.filter(\.inSearch) } ?? []
             return .page(html(MarketplacePages.ebaySearch(query: query, results: found, hangingFor: hangingListing ? entry : nil)))
         }

@@ -14,6 +14,7 @@ public struct LensGPTCommand: ParsableCommand {
             LensCommand.self,
             DiagnosticsCommand.self,
             IdentifyCommand.self,
+            SearchCommand.self,
             DemoWorldCommand.self,
         ]
     )

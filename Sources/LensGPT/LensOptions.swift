@@ -37,6 +37,8 @@ struct LensOptions: ParsableArguments {
     var browserGuardMaxConnections: String?
     @Option(help: "Milliseconds a guard proxy connection may move nothing before it is closed (LENS_GPT_BROWSER_GUARD_IDLE_MS, default 60000).")
     var browserGuardIdleMs: String?
+    @Option(help: "Visual matches read at most (LENS_GPT_LENS_MAX_MATCHES, default: the profile's extract.max_matches, 40 in the built-in one).")
+    var maxMatches: String?
 }
 
 /// The browser pool and Lens runner that the options describe, or nil when no browser is
@@ -67,6 +69,7 @@ struct LensSetup {
             throw Failure(description: error.description)
         }
         if let url = forcedURL ?? Setting.string(options.lensUrl, env: "LENS_GPT_LENS_URL") { profile = profile.startingAt(url) }
+        profile = profile.readingAtMost(try Setting.int(options.maxMatches, env: "LENS_GPT_LENS_MAX_MATCHES", default: profile.maxMatches, min: 1))
 
         var configuration = BrowserPoolConfiguration()
         configuration.size = try Setting.int(options.browserPoolSize, env: "LENS_GPT_BROWSER_POOL_SIZE", default: defaultPoolSize, min: 1)

@@ -19,10 +19,12 @@ struct PipelineOptions: ParsableArguments {
     var maxPage: String?
     @Option(help: "Exchange rates for comparing offers, as CUR=value pairs in one base, e.g. EUR=1,USD=0.92,GBP=1.17 (LENS_GPT_CURRENCY_RATES; default none: only the majority currency counts).")
     var currencyRates: String?
-    @Option(help: "Web search profile JSON for finding maker pages (LENS_GPT_WEB_SEARCH_PROFILE, default: built in).")
-    var webSearchProfile: String?
-    @Option(help: "Marketplace search profile JSON (LENS_GPT_MARKETPLACE_PROFILE, default: the built-in eBay search).")
-    var marketplaceProfile: String?
+    @Option(help: "Web search profile for finding maker pages, a shipped name (duckduckgo, duckduckgo-lite, bing, brave; startpage is off by default: only its bot check is covered by a saved real page) or a file; repeat to try several in order (LENS_GPT_WEB_SEARCH_PROFILE, comma-separated; default: duckduckgo, duckduckgo-lite, bing, brave).")
+    var webSearchProfile: [String] = []
+    @Option(help: "Marketplace search profile, a shipped name (ebay, ebay-sold, kleinanzeigen, mercari, depop; vinted is off by default: no saved real page covers it) or a file; repeatable (LENS_GPT_MARKETPLACE_PROFILE, comma-separated; default: the shipped set for --country).")
+    var marketplaceProfile: [String] = []
+    @Option(help: "Country (ISO 3166 code) whose marketplaces and eBay site the offers come from (LENS_GPT_COUNTRY, default US).")
+    var country: String?
     @Option(help: "Identification below this confidence (0 to 1) abstains: model-producer names no product and the stages that need one are skipped (LENS_GPT_IDENTIFY_FLOOR, default \(ModelProducerProducer.defaultFloor)).")
     var identifyFloor: String?
 }
@@ -78,22 +80,42 @@ struct PipelineSetup {
 
         if let pool = lens?.pool {
             d.renderer = BrowserPageRenderer(pool: pool)
-            var web = try profile(Setting.string(options.webSearchProfile, env: "LENS_GPT_WEB_SEARCH_PROFILE"), SearchProfile.webSearch)
-            var market = try profile(Setting.string(options.marketplaceProfile, env: "LENS_GPT_MARKETPLACE_PROFILE"), SearchProfile.ebaySearch)
+            // THE place the country reaches the marketplaces: a per-request locale replaces this setting here.
+            let country = Setting.string(options.country, env: "LENS_GPT_COUNTRY", default: "US").uppercased()
+            var webProfiles = try profiles(list(options.webSearchProfile, env: "LENS_GPT_WEB_SEARCH_PROFILE"),
+                                           default: SearchProfiles.defaultWebOrder.map { try SearchProfiles.named($0) })
+            var markets = try profiles(list(options.marketplaceProfile, env: "LENS_GPT_MARKETPLACE_PROFILE"),
+                                       default: try SearchProfiles.marketplaces(forCountry: country))
             if demoWorld != nil {
-                web = web.searching(at: ShopCatalog.webSearchURLTemplate)
-                market = market.searching(at: ShopCatalog.ebaySearchURLTemplate)
+                // The demo world's replicas answer for DuckDuckGo and eBay (active and sold); the rest are not reachable offline.
+                webProfiles = webProfiles.filter { $0.name == "duckduckgo" }.map { $0.searching(at: ShopCatalog.webSearchURLTemplate) }
+                markets = markets.compactMap { profile in
+                    switch profile.name {
+                    case "ebay": profile.searching(at: ShopCatalog.ebaySearchURLTemplate)
+                    case "ebay-sold": profile.searching(at: ShopCatalog.ebaySoldSearchURLTemplate)
+                    default: nil
+                    }
+                }
             }
-            d.webSearch = BrowserSearch(pool: pool, profile: web)
-            d.marketplaceSearches = [BrowserSearch(pool: pool, profile: market)]
+            let diagnostics = dataDirectory + "/diagnostics"
+            let webSearches = webProfiles.map { BrowserSearch(pool: pool, profile: $0, country: country, diagnosticsDirectory: diagnostics) }
+            d.webSearch = webSearches.count == 1 ? webSearches[0] : SearchChain(webSearches)
+            d.marketplaceSearches = markets.map { BrowserSearch(pool: pool, profile: $0, country: country, diagnosticsDirectory: diagnostics) }
         }
         let description = chat.isEnabled ? "LLM \(chat.configuration.model) at \(chat.configuration.baseURL)" : "no LLM (heuristic methods)"
         return PipelineSetup(lens: lens, graph: try StageTree.graph(d), llmDescription: description)
     }
 
-    static func profile(_ path: String?, _ builtIn: () throws(SearchProfile.Invalid) -> SearchProfile) throws -> SearchProfile {
+    /// A repeatable flag's values, else its variable's comma-separated list.
+    static func list(_ flag: [String], env: String) -> [String] {
+        if !flag.isEmpty { return flag }
+        return (Setting.environment(env) ?? "").split(separator: ",").map { String($0).trimmingCharacters(in: " ") }.filter { !$0.isEmpty }
+    }
+
+    /// The named or filed profiles, or the default set when none is named.
+    static func profiles(_ names: [String], default fallback: @autoclosure () throws -> [SearchProfile]) throws -> [SearchProfile] {
         do {
-            return try path.map { try SearchProfile.load(path: $0) } ?? builtIn()
+            return names.isEmpty ? try fallback() : try names.map { try SearchProfiles.resolve($0) }
         } catch {
             throw Failure(description: "\(error)")
         }

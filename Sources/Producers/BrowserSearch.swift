@@ -3,21 +3,58 @@ import JSON
 import Outbound
 import Pipeline
 
-/// A `SearchProfile` run in a browser session from the pool: open the results URL, wait until
-/// the items stop arriving (or the page says there are none), read them.
+/// What a search page showed.
+public enum SearchState: String, Sendable {
+    case results
+    case empty
+    case blocked
+}
+
+/// One search's outcome: its state and the results read (none when empty or blocked).
+public struct SearchOutcome: Sendable {
+    public var state: SearchState
+    public var hits: [SearchHit]
+    /// Where the bot check was, and the screenshot and page source kept of it.
+    public var blockedAt: String?
+    public var artifacts: [String]
+}
+
+/// A `SearchProfile` run on the shared `BrowserEngine` in a session from the pool: open the
+/// results URL, pass the profile's consent step, wait until the items stop arriving (or the page
+/// says there are none, or shows a bot check), read them.
 public final class BrowserSearch: SearchService {
     public let pool: BrowserPool
     public let profile: SearchProfile
+    /// The site of this country where the profile has one per country (nil: its default URL).
+    public let country: String?
+    /// Bot-check screenshots and page sources go here (nil: not kept).
+    public let diagnosticsDirectory: String?
 
-    public init(pool: BrowserPool, profile: SearchProfile) {
+    public init(pool: BrowserPool, profile: SearchProfile, country: String? = nil, diagnosticsDirectory: String? = nil) {
         self.pool = pool
         self.profile = profile
+        self.country = country
+        self.diagnosticsDirectory = diagnosticsDirectory
     }
 
     public var name: String { profile.name }
 
-    /// The hits, or a StageError: `search_blocked` (a bot check), `search_timeout`, `browser_unavailable`.
+    /// The stage-error code of a bot check: a marketplace's is `marketplace_blocked`, a web search's `search_blocked`.
+    public var blockedCode: String { profile.kind == .marketplace ? "marketplace_blocked" : "search_blocked" }
+
+    /// The hits, or a StageError: `marketplace_blocked` / `search_blocked` (a bot check, with a
+    /// screenshot in `artifacts`), `search_timeout`, `browser_unavailable`. An empty result is `[]`.
     public func search(_ query: String, timeoutMillis: Int) throws -> [SearchHit] {
+        let outcome = try run(url: profile.url(for: query, country: country), timeoutMillis: timeoutMillis)
+        if outcome.state == .blocked {
+            throw StageError(code: blockedCode, message: "\(profile.name): bot check at \(outcome.blockedAt ?? "the results page")",
+                             retryable: true, artifacts: outcome.artifacts)
+        }
+        return outcome.hits
+    }
+
+    /// Runs the profile on `url` (a results page): a bot check is a state here, not an error.
+    public func run(url: String, timeoutMillis: Int) throws(StageError) -> SearchOutcome {
         let deadline = Clock.millis() + timeoutMillis
         let lease: BrowserLease
         do {
@@ -25,84 +62,99 @@ public final class BrowserSearch: SearchService {
         } catch {
             throw StageError(code: "browser_unavailable", message: "\(profile.name) search: \(error.message)", retryable: true)
         }
-        do {
-            let hits = try run(query, session: lease.session, deadline: deadline)
+        let engine = BrowserEngine(signals: profile.signals, session: lease.session, deadline: deadline)
+        do throws(BrowserRunFailure) {
+            try engine.open(url)
+            let outcome: SearchOutcome
+            switch try engine.waitForResults(pageLimitMillis: profile.signals.maxWaitMillis, acceptConsent: true) {
+            case .empty:
+                outcome = SearchOutcome(state: .empty, hits: [], blockedAt: nil, artifacts: [])
+            case .items:
+                let hits = SearchHitReader(profile: profile).hits(try engine.extract(profile.extractScript, profile.extractOptions))
+                outcome = SearchOutcome(state: hits.isEmpty ? .empty : .results, hits: hits, blockedAt: nil, artifacts: [])
+            }
             pool.release(lease, healthy: true)
-            return hits
+            return outcome
         } catch {
-            pool.release(lease, healthy: false)
-            throw error
+            switch error {
+            case .blocked(let place):
+                let artifacts = BrowserDiagnostics.save(lease.session, into: diagnosticsDirectory, stem: "search-\(profile.name)")
+                pool.release(lease, healthy: false)
+                return SearchOutcome(state: .blocked, hits: [], blockedAt: place, artifacts: artifacts)
+            case .timeout(let message):
+                pool.release(lease, healthy: false)
+                throw StageError(code: "search_timeout", message: "\(profile.name): \(message)", retryable: true)
+            case .consent(let message):
+                let artifacts = BrowserDiagnostics.save(lease.session, into: diagnosticsDirectory, stem: "search-\(profile.name)")
+                pool.release(lease, healthy: false)
+                throw StageError(code: "search_consent", message: "\(profile.name): \(message)", retryable: false, artifacts: artifacts)
+            case .browserUnavailable(let message):
+                pool.release(lease, healthy: false)
+                throw StageError(code: "browser_unavailable", message: "\(profile.name): \(message)", retryable: true)
+            }
         }
     }
+}
 
-    private func run(_ query: String, session: WebDriverSession, deadline: Int) throws(StageError) -> [SearchHit] {
-        let url = profile.url(for: query)
-        do {
-            try session.setTimeouts(scriptMillis: 10_000, pageLoadMillis: max(1_000, min(20_000, deadline - Clock.millis())))
-            try session.navigate(to: url)
-        } catch {
-            throw failure(error, during: "opening \(url)")
-        }
-        let argument: JSONValue = [
-            "blockedURL": list(profile.blockedURLContains), "blockedText": list(profile.blockedTextContains),
-            "blockedSelectors": list(profile.blockedSelectors), "item": .string(profile.itemSelector),
-            "emptySelectors": list(profile.emptySelectors), "emptyText": list(profile.emptyTextContains),
-        ]
-        let waitDeadline = min(deadline, Clock.millis() + profile.maxWaitMillis)
-        var count = -1
-        var changedAt = Clock.millis()
-        while true {
-            let state: JSONValue
-            do {
-                state = try session.execute(SearchScripts.probe, [argument], timeoutMillis: 10_000)
-            } catch {
-                if error.endsSession { throw failure(error, during: "reading \(url)") }
-                state = [:]  // mid-navigation: look again
-            }
-            if state["blocked"]?.boolValue == true {
-                throw StageError(code: "search_blocked", message: "\(profile.name): bot check at \(state["url"]?.stringValue ?? url)",
-                                 retryable: true)
-            }
-            let items = state["items"]?.intValue ?? 0
-            if items == 0 && state["empty"]?.boolValue == true { return [] }
-            if items != count {
-                count = items
-                changedAt = Clock.millis()
-            } else if items > 0 && Clock.millis() - changedAt >= profile.stableMillis {
-                break
-            }
-            if Clock.millis() >= waitDeadline {
-                if items == 0 {
-                    throw StageError(code: "search_timeout", message: "\(profile.name): no results at \(url) within \(profile.maxWaitMillis) ms",
-                                     retryable: true)
-                }
-                break
-            }
-            usleep(UInt32(profile.pollMillis * 1_000))  // between looks at the page; the deadline bounds the loop
-        }
-        let raw: JSONValue
-        do {
-            raw = try session.execute(profile.extractScript, [profile.extractOptions])
-        } catch {
-            throw failure(error, during: "reading the results of \(url)")
-        }
+/// Turns what the extraction script read into hits: http(s) links only, the site's own
+/// redirects already unwrapped by the script, tracking parameters dropped, titles cleaned of
+/// the profile's noise patterns.
+struct SearchHitReader {
+    let profile: SearchProfile
+
+    func hits(_ raw: JSONValue) -> [SearchHit] {
+        let noise = profile.titleNoise.compactMap { try? Regex($0).ignoresCase() }
         return (raw.arrayValue ?? []).compactMap { item in
-            guard let title = item["title"]?.stringValue, !title.isEmpty,
-                  let link = item["link"]?.stringValue, link.hasPrefix("http://") || link.hasPrefix("https://") else { return nil }
             func text(_ key: String) -> String? { item[key]?.stringValue.flatMap { $0.isEmpty ? nil : $0 } }
-            return SearchHit(title: title, link: LensLinks.clean(link), priceText: text("price"), wear: text("wear"),
-                             thumbnail: text("thumbnail"), snippet: text("snippet"))
+            guard var title = text("title"), let link = text("link"), link.hasPrefix("http://") || link.hasPrefix("https://") else {
+                return nil
+            }
+            for pattern in noise { title = title.replacing(pattern, with: "") }
+            title = title.split(whereSeparator: \.isWhitespace).joined(separator: " ")
+            guard !title.isEmpty else { return nil }
+            return SearchHit(title: title, link: LensLinks.stripTracking(link), priceText: text("price"), wear: text("wear"),
+                             thumbnail: text("thumbnail"), snippet: text("snippet"), shippingText: text("shipping"),
+                             soldText: text("sold"))
         }
     }
+}
 
-    private func failure(_ error: WebDriverError, during step: String) -> StageError {
-        switch error.code {
-        case .timeout, .scriptTimeout:
-            StageError(code: "search_timeout", message: "\(profile.name): \(step): \(error.message)", retryable: true)
-        default:
-            StageError(code: "browser_unavailable", message: "\(profile.name): \(step): \(error.description)", retryable: true)
+/// Web search profiles tried in order until one answers: a bot check, a timeout or a missing
+/// browser moves on to the next; an empty result is an answer. When all fail, one error names
+/// each engine's failure.
+public struct SearchChain: SearchService {
+    public let searches: [any SearchService]
+
+    public init(_ searches: [any SearchService]) { self.searches = searches }
+
+    public var name: String { searches.map(\.name).joined(separator: ", ") }
+
+    public func search(_ query: String, timeoutMillis: Int) throws -> [SearchHit] {
+        let deadline = Clock.millis() + timeoutMillis
+        var failures: [String] = []
+        var artifacts: [String] = []
+        var allBlocked = true
+        for (index, search) in searches.enumerated() {
+            // Each engine gets an equal share of what is left, the last one all of it.
+            let left = deadline - Clock.millis()
+            guard left > 0 else {
+                failures.append("\(search.name): no time left")
+                allBlocked = false
+                break
+            }
+            let share = index == searches.count - 1 ? left : max(left / (searches.count - index), min(left, 5_000))
+            do {
+                return try search.search(query, timeoutMillis: share)
+            } catch let error as StageError {
+                failures.append("\(search.name) \(error.code) (\(error.message))")
+                artifacts += error.artifacts
+                if !error.code.hasSuffix("_blocked") { allBlocked = false }
+            } catch {
+                failures.append("\(search.name): \(error)")
+                allBlocked = false
+            }
         }
+        throw StageError(code: allBlocked ? "search_blocked" : "search_failed",
+                         message: "every web search failed: " + failures.joined(separator: "; "), retryable: true, artifacts: artifacts)
     }
-
-    private func list(_ items: [String]) -> JSONValue { .array(items.map(JSONValue.string)) }
 }

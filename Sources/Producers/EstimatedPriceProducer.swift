@@ -14,7 +14,10 @@ public struct EstimatedPriceProducer: Producer {
         let retail = inputs.optional("retail-price-details", as: RetailDetails.self)
         let comparables = offers.compactMap { offer -> PriceEstimator.Comparable? in
             guard let amount = Double(offer.price), let currency = offer.currency else { return nil }
-            return PriceEstimator.Comparable(amount: amount, currency: currency, condition: offer.condition)
+            // What the buyer pays: the price and its shipping where shown.
+            let shipping = offer.shipping.flatMap(Double.init) ?? 0
+            return PriceEstimator.Comparable(amount: amount + shipping, currency: currency, condition: offer.condition,
+                                             sold: offer.sold, ranged: offer.priceMax != nil)
         }
         let retailPrice = retail.flatMap { details -> (Double, String)? in
             guard let text = details.price, let amount = Double(text), let currency = details.currency else { return nil }
@@ -23,7 +26,7 @@ public struct EstimatedPriceProducer: Producer {
         guard let estimate = estimator.estimate(comparables: comparables, retail: retailPrice) else {
             throw StageError(code: "no_price_basis", message: "no second-hand offers and no retail price to estimate from", retryable: false)
         }
-        context.emit(stage, [
+        var payload: JSONObject = [
             "price": .string(PriceEstimator.money(estimate.price)),
             "min_range": .string(PriceEstimator.money(estimate.low)),
             "max_range": .string(PriceEstimator.money(estimate.high)),
@@ -31,7 +34,14 @@ public struct EstimatedPriceProducer: Producer {
             "currency": .string(estimate.currency),
             "basis": .string(estimate.basis),
             "sample_size": .int(estimate.sampleSize),
-        ])
+        ]
+        if estimate.basis == "comparables" {
+            payload["sold_median"] = estimate.soldMedian.map { .string(PriceEstimator.money($0)) } ?? .null
+            payload["active_median"] = estimate.activeMedian.map { .string(PriceEstimator.money($0)) } ?? .null
+            payload["sold_sample_size"] = .int(estimate.soldSampleSize)
+            payload["active_sample_size"] = .int(estimate.activeSampleSize)
+        }
+        context.emit(stage, .object(payload))
         return estimate
     }
 }

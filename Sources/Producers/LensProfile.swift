@@ -117,6 +117,29 @@ public struct LensProfile: Sendable {
             extractScript: script)
     }
 
+    /// Cards read at most (`extract.max_matches`; `--max-matches` overrides it).
+    public var maxMatches: Int { extractOptions["max"]?.intValue ?? 40 }
+
+    /// The same profile reading at most `count` cards.
+    public func readingAtMost(_ count: Int) -> LensProfile {
+        var copy = self
+        if var options = extractOptions.objectValue {
+            options["max"] = .int(max(1, count))
+            copy.extractOptions = .object(options)
+        }
+        return copy
+    }
+
+    /// What the browser engine watches for on Lens's pages.
+    var signals: PageSignals {
+        PageSignals(blockedURLContains: blockedURLContains, blockedTextContains: blockedTextContains, blockedSelectors: blockedSelectors,
+                    consentURLContains: consentURLContains, consentDetectSelectors: consentDetectSelectors,
+                    consentAcceptSelectors: consentAcceptSelectors, consentTimeoutMillis: consentTimeoutMillis,
+                    readySelector: uploadInputSelector, resultsURLContains: resultsURLContains, itemSelector: cardSelector,
+                    emptySelectors: emptySelectors, emptyTextContains: emptyTextContains, stableMillis: stableMillis,
+                    pollMillis: pollMillis, maxWaitMillis: maxWaitMillis)
+    }
+
     /// The same profile starting elsewhere (`--lens-url`, e.g. the offline replica).
     public func startingAt(_ url: String) -> LensProfile {
         var copy = self

@@ -55,4 +55,25 @@ public final class LensRunner: Sendable {
         guard let diagnostics else { return [] }
         return diagnostics.save(name: name, screenshot: try? session.screenshot(), pageSource: try? session.pageSource())
     }
+
+    /// The profile's reading of a results page that is already there (a saved real page):
+    /// no upload. For checking profiles against the pages in `../peer-data/real-pages`.
+    func readResults(url: String, timeoutMillis: Int) throws(StageError) -> [LensMatch] {
+        let lease: BrowserLease
+        do {
+            lease = try pool.acquire(waitMillis: min(pool.configuration.waitMillis, timeoutMillis))
+        } catch {
+            throw LensFailure.browserUnavailable(error.message).stageError()
+        }
+        let search = LensSearch(profile: profile, session: lease.session, image: LensImage(bytes: [], format: "png", path: nil),
+                                deadline: Clock.millis() + timeoutMillis)
+        do {
+            let matches = try search.readResults(at: url)
+            pool.release(lease, healthy: true)
+            return matches
+        } catch {
+            pool.release(lease, healthy: false)
+            throw error.stageError()
+        }
+    }
 }

@@ -2,8 +2,9 @@ import Glibc
 import JSON
 import Outbound
 
-/// One visual search in one browser session, following a `LensProfile`: open the start page,
-/// pass a consent wall, upload the photo, wait until the result cards stop arriving, read them.
+/// One visual search in one browser session, following a `LensProfile` on the shared
+/// `BrowserEngine`: open the start page, pass a consent wall, upload the photo, wait until the
+/// result cards stop arriving, read them.
 struct LensSearch {
     let profile: LensProfile
     let session: WebDriverSession
@@ -12,53 +13,44 @@ struct LensSearch {
     let deadline: Int
 
     func run() throws(LensFailure) -> [LensMatch] {
+        let engine = BrowserEngine(signals: profile.signals, session: session, deadline: deadline)
         do {
-            try session.setTimeouts(scriptMillis: 10_000, pageLoadMillis: max(1_000, min(20_000, remaining)))
-            try session.navigate(to: profile.startURL)
+            try engine.open(profile.startURL)
+            // The upload panel may be closed: open it once, then wait for the input.
+            var openedPanel = false
+            try engine.passConsent(until: profile.uploadTimeoutMillis) { () throws(BrowserRunFailure) in
+                if !openedPanel, try engine.click(profile.uploadOpenSelectors) != nil { openedPanel = true }
+            }
+            try upload()
+            let outcome = try engine.waitForResults(pageLimitMillis: profile.uploadTimeoutMillis, acceptConsent: false)
+            let raw = try engine.extract(profile.extractScript, profile.extractOptions)
+            let cards: Int
+            switch outcome {
+            case .empty: cards = 0
+            case .items(let count): cards = count
+            }
+            return try matches(raw, cards: cards)
+        } catch let failure as BrowserRunFailure {
+            throw LensFailure(failure)
+        } catch let failure as LensFailure {
+            throw failure
         } catch {
-            throw LensFailure.from(error, during: "opening \(profile.startURL)")
+            throw LensFailure.browserUnavailable("\(error)")
         }
-        try reachUploadControl()
-        try upload()
-        let cards = try waitForResults()
-        return try extract(expecting: cards)
     }
 
-    // MARK: steps
-
-    /// Passes a consent wall if there is one and opens the upload panel if it is closed.
-    private func reachUploadControl() throws(LensFailure) {
-        let stepDeadline = min(deadline, Clock.millis() + profile.uploadTimeoutMillis)
-        var consentSince: Int?
-        var consentClickedAt = Int.min / 2
-        var openedPanel = false
-        while true {
-            let state = try probe()
-            if state.blocked { throw .blocked("bot check at \(state.url)") }
-            if state.consent {
-                let since = consentSince ?? Clock.millis()
-                consentSince = since
-                if Clock.millis() - since > profile.consentTimeoutMillis {
-                    throw .consent("the consent wall at \(state.url) stayed after pressing accept for \(profile.consentTimeoutMillis) ms")
-                }
-                // One press, then time for the page to move on before pressing again.
-                if Clock.millis() - consentClickedAt > 2_000 {
-                    if try click(profile.consentAcceptSelectors) != nil {
-                        consentClickedAt = Clock.millis()
-                    } else if Clock.millis() - since > profile.consentTimeoutMillis / 2 {
-                        throw .consent("no accept button of the profile on the consent wall at \(state.url)")
-                    }
-                }
-            } else if state.input {
-                return
-            } else if !openedPanel, try click(profile.uploadOpenSelectors) != nil {
-                openedPanel = true
-            }
-            guard Clock.millis() < stepDeadline else {
-                if consentSince != nil { throw .consent("still on the consent wall at \(state.url)") }
-                throw .timeout("no upload control (\(profile.uploadInputSelector)) at \(state.url)")
-            }
-            pause()
+    /// Reads a results page without searching: open `url` (a saved real results page), wait
+    /// for its cards, read them. For checking the profile against pages third parties saved.
+    func readResults(at url: String) throws(LensFailure) -> [LensMatch] {
+        let engine = BrowserEngine(signals: profile.signals, session: session, deadline: deadline)
+        do throws(BrowserRunFailure) {
+            try engine.open(url)
+            // No upload to time: the page has the whole time limit to show its cards.
+            _ = try engine.waitForResults(pageLimitMillis: engine.remaining, acceptConsent: false)
+            let raw = try engine.extract(profile.extractScript, profile.extractOptions)
+            return (try? matches(raw, cards: 0)) ?? []
+        } catch {
+            throw LensFailure(error)
         }
     }
 
@@ -86,44 +78,7 @@ struct LensSearch {
         }
     }
 
-    /// Waits for the results page, then until the card count has been stable for
-    /// `stableMillis` (cards arrive progressively), or the page says there is nothing.
-    private func waitForResults() throws(LensFailure) -> Int {
-        let pageDeadline = min(deadline, Clock.millis() + profile.uploadTimeoutMillis)
-        var state = try probe()
-        while !(state.results && (state.cards > 0 || state.empty)) {
-            if state.blocked { throw .blocked("bot check at \(state.url)") }
-            if state.consent { throw .consent("a consent wall appeared after the upload at \(state.url)") }
-            guard Clock.millis() < pageDeadline else {
-                throw .timeout("no results page within \(profile.uploadTimeoutMillis) ms of the upload (at \(state.url))")
-            }
-            pause()
-            state = try probe()
-        }
-        let resultsDeadline = min(deadline, Clock.millis() + profile.maxWaitMillis)
-        var count = state.cards
-        var changedAt = Clock.millis()
-        while Clock.millis() < resultsDeadline {
-            if state.blocked { throw .blocked("bot check at \(state.url)") }
-            if count == 0 && state.empty { return 0 }
-            if count > 0 && Clock.millis() - changedAt >= profile.stableMillis { return count }
-            pause()
-            state = try probe()
-            if state.cards != count {
-                count = state.cards
-                changedAt = Clock.millis()
-            }
-        }
-        return count  // the time limit: read what is there
-    }
-
-    private func extract(expecting cards: Int) throws(LensFailure) -> [LensMatch] {
-        let raw: JSONValue
-        do {
-            raw = try session.execute(profile.extractScript, [profile.extractOptions])
-        } catch {
-            throw LensFailure.from(error, during: "reading the results")
-        }
+    private func matches(_ raw: JSONValue, cards: Int) throws(LensFailure) -> [LensMatch] {
         var matches: [LensMatch] = []
         for item in raw.arrayValue ?? [] {
             if let match = LensMatch(raw: item, position: matches.count + 1) { matches.append(match) }
@@ -134,59 +89,17 @@ struct LensSearch {
         }
         return matches
     }
+}
 
-    // MARK: page helpers
-
-    struct PageState {
-        var url = ""
-        var blocked = false
-        var consent = false
-        var input = false
-        var results = false
-        var cards = 0
-        var empty = false
-    }
-
-    /// One look at the page. A page in the middle of navigating may refuse scripts: that reads
-    /// as an empty state, and the caller looks again.
-    private func probe() throws(LensFailure) -> PageState {
-        let argument: JSONValue = [
-            "blockedURL": strings(profile.blockedURLContains), "blockedSelectors": strings(profile.blockedSelectors),
-            "blockedText": strings(profile.blockedTextContains),
-            "consentURL": strings(profile.consentURLContains), "consentSelectors": strings(profile.consentDetectSelectors),
-            "input": .string(profile.uploadInputSelector), "resultsURL": strings(profile.resultsURLContains),
-            "cards": .string(profile.cardSelector),
-            "emptySelectors": strings(profile.emptySelectors), "emptyText": strings(profile.emptyTextContains),
-        ]
-        let value: JSONValue
-        do {
-            value = try session.execute(LensScripts.probe, [argument], timeoutMillis: 10_000)
-        } catch {
-            if error.endsSession { throw LensFailure.from(error, during: "reading the page") }
-            return PageState()
-        }
-        return PageState(url: value["url"]?.stringValue ?? "", blocked: value["blocked"]?.boolValue ?? false,
-                         consent: value["consent"]?.boolValue ?? false, input: value["input"]?.boolValue ?? false,
-                         results: value["results"]?.boolValue ?? false, cards: value["cards"]?.intValue ?? 0,
-                         empty: value["empty"]?.boolValue ?? false)
-    }
-
-    /// Clicks the first element matching one of `selectors`; the selector used, or nil.
-    private func click(_ selectors: [String]) throws(LensFailure) -> String? {
-        guard !selectors.isEmpty else { return nil }
-        do {
-            return try session.execute(LensScripts.clickFirst, [strings(selectors)]).stringValue
-        } catch {
-            if error.endsSession { throw LensFailure.from(error, during: "clicking") }
-            return nil
+extension LensFailure {
+    init(_ failure: BrowserRunFailure) {
+        switch failure {
+        case .blocked(let m): self = .blocked(m)
+        case .consent(let m): self = .consent(m)
+        case .timeout(let m): self = .timeout(m)
+        case .browserUnavailable(let m): self = .browserUnavailable(m)
         }
     }
-
-    private func strings(_ list: [String]) -> JSONValue { .array(list.map(JSONValue.string)) }
-
-    private var remaining: Int { max(0, deadline - Clock.millis()) }
-
-    private func pause() { usleep(UInt32(profile.pollMillis * 1_000)) }  // between looks at the page; the deadline bounds the loop
 }
 
 /// The photo as the search needs it.

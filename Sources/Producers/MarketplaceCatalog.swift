@@ -52,7 +52,11 @@ public enum MarketplaceCatalog {
             "good refurbished": "good", "seller refurbished": "very_good", "for parts or not working": "for_parts",
             "pre owned excellent": "like_new", "pre owned good": "good", "pre owned fair": "acceptable",
             "neu": "new", "neu sonstige siehe artikelbeschreibung": "new", "gebraucht": "used",
-            "als ersatzteil defekt": "for_parts",
+            "als ersatzteil defekt": "for_parts", "brandneu": "new", "neu mit etikett": "new",
+            "hervorragend refurbished": "like_new", "sehr gut refurbished": "very_good", "gut refurbished": "good",
+            "真新しい新品": "new", "新品": "new", "新品 その他": "new", "中古品": "used", "開封済み": "like_new",
+            "部品取り用 動作未確認": "for_parts", "neuf": "new", "occasion": "used", "nuovo": "new", "usato": "used",
+            "nuevo": "new", "de segunda mano": "used",
         ]) { $1 }, conditionLabels: ["condition", "zustand", "état", "condizione", "estado"]),
         Marketplace(name: "Vinted", labels: ["vinted"], listingPaths: ["/items/"], conditionWords: englishGrades.merging([
             "neu mit etikett": "new", "neu ohne etikett": "new", "sehr gut": "very_good", "gut": "good",
@@ -77,8 +81,10 @@ public enum MarketplaceCatalog {
             "never worn with tag": "new", "never worn": "new", "very good condition": "very_good",
             "good condition": "good", "fair condition": "acceptable",
         ], conditionLabels: ["condition"]),
-        Marketplace(name: "Mercari", labels: ["mercari"], listingPaths: ["/item/"], conditionWords: englishGrades,
-                    conditionLabels: ["condition"]),
+        Marketplace(name: "Mercari", labels: ["mercari"], listingPaths: ["/item/", "/shops/product/"], conditionWords: englishGrades.merging([
+            "新品 未使用": "new", "未使用に近い": "like_new", "目立った傷や汚れなし": "very_good", "やや傷や汚れあり": "good",
+            "傷や汚れあり": "acceptable", "全体的に状態が悪い": "acceptable",
+        ]) { $1 }, conditionLabels: ["condition", "商品の状態"]),
         Marketplace(name: "ThredUp", labels: ["thredup"], listingPaths: ["/product/"], conditionWords: englishGrades,
                     conditionLabels: ["condition"]),
         Marketplace(name: "The RealReal", labels: ["therealreal"], listingPaths: ["/products/"], conditionWords: [
@@ -125,6 +131,22 @@ public enum MarketplaceCatalog {
             "excellent": "like_new", "very good": "very_good", "good": "good", "fair": "acceptable",
         ], conditionLabels: ["condition"]),
     ]
+
+    /// The shipped marketplace search profiles for a country (ISO 3166 alpha-2), in the order
+    /// they run: eBay's site for the country and its sold listings everywhere eBay has one, then
+    /// the country's own marketplaces. `SearchProfiles.marketplaces(forCountry:)` keeps those on
+    /// by default with a site there.
+    public static func searchProfiles(forCountry country: String) -> [String] {
+        var names = ["ebay", "ebay-sold"]
+        switch country.uppercased() {
+        case "DE": names += ["kleinanzeigen", "vinted"]
+        case "JP": names = ["mercari", "ebay", "ebay-sold"]
+        case "US", "GB", "AU": names += ["depop", "vinted"]
+        case "FR", "IT", "ES", "NL", "PL": names += ["vinted"]
+        default: break
+        }
+        return names
+    }
 
     /// The marketplace `link` belongs to, by its registrable name in any TLD; Facebook's
     /// marketplace by its path, since facebook.com is mostly not one.

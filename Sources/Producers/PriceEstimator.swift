@@ -2,6 +2,10 @@ import Foundation
 
 /// `estimated-price`, deterministic: what the item is likely worth second-hand.
 ///
+/// What items sold for beats what sellers ask: with enough sold comparables the estimate is
+/// theirs alone; otherwise sold prices weigh more than active asking prices. A comparable's
+/// price includes its shipping where shown; a price range counts at its low end, weighted down.
+///
 /// Comparables are brought into one currency (the most common among them; others only through
 /// rates given in configuration), outliers are dropped with Tukey fences on log price (prices are
 /// multiplicative: a listing at 10× is as odd as one at 0.1×), and the weighted median is the
@@ -15,12 +19,20 @@ public struct PriceEstimator: Sendable {
         public var condition: String
         /// How well the listing matches the identified product, 0...1.
         public var match: Double
+        /// A sale (completed listing) rather than an asking price.
+        public var sold: Bool
+        /// The price was a range ("$20.00 to $35.00"): `amount` is its low end.
+        public var ranged: Bool
 
-        public init(amount: Double, currency: String, condition: String = "unknown", match: Double = 1) {
+        public init(amount: Double, currency: String, condition: String = "unknown", match: Double = 1, sold: Bool = false,
+                    ranged: Bool = false)
+        {
             self.amount = amount
             self.currency = currency
             self.condition = condition
             self.match = match
+            self.sold = sold
+            self.ranged = ranged
         }
     }
 
@@ -33,6 +45,11 @@ public struct PriceEstimator: Sendable {
         /// `comparables` or `retail`.
         public var basis: String
         public var sampleSize: Int
+        /// Medians of the sold and of the active comparables used (nil where there were none).
+        public var soldMedian: Double? = nil
+        public var activeMedian: Double? = nil
+        public var soldSampleSize = 0
+        public var activeSampleSize = 0
     }
 
     /// Currency → value of one unit in `base`; e.g. base EUR, ["USD": 0.92]. Only what the
@@ -40,6 +57,10 @@ public struct PriceEstimator: Sendable {
     public var rates: [String: Double]
     public var base: String?
     public var minimumComparables = 3
+    /// Weight of an active asking price beside a sale (asking prices run above what sells).
+    public var activeWeight = 0.5
+    /// Weight of a price range's low end.
+    public var rangeWeight = 0.5
 
     public init(rates: [String: Double] = [:], base: String? = nil) {
         self.rates = rates
@@ -64,22 +85,37 @@ public struct PriceEstimator: Sendable {
         let usable = convert(comparables.filter { $0.amount > 0 && $0.amount.isFinite && PriceEstimator.conditionWeight($0.condition) > 0 },
                              preferring: retail?.currency)
         let kept = PriceEstimator.withoutOutliers(usable.items)
-        if kept.count >= minimumComparables, let currency = usable.currency {
-            let weighted = kept.map { (value: $0.amount, weight: PriceEstimator.conditionWeight($0.condition) * max(0.05, min(1, $0.match))) }
+        let sold = kept.filter(\.sold), active = kept.filter { !$0.sold }
+        // Enough sales: they alone say what the item is worth.
+        let basis = sold.count >= minimumComparables ? sold : kept
+        if basis.count >= minimumComparables, let currency = usable.currency {
+            let weighted = basis.map { (value: $0.amount, weight: weight(of: $0)) }
             let median = PriceEstimator.weightedQuantile(weighted, 0.5)
             let low = PriceEstimator.weightedQuantile(weighted, 0.25)
             let high = PriceEstimator.weightedQuantile(weighted, 0.75)
-            // More comparables and a tighter spread: more certain.
-            let sizeFactor = 1 - exp(-Double(kept.count) / 6)
+            // More comparables and a tighter spread: more certain; sales are surer than asking prices.
+            let sizeFactor = 1 - exp(-Double(basis.count) / 6)
             let spread = median > 0 ? (high - low) / median : 1
-            let certainty = min(0.95, sizeFactor / (1 + 1.5 * spread))
+            let soldShare = Double(basis.filter(\.sold).count) / Double(basis.count)
+            let certainty = min(0.95, sizeFactor / (1 + 1.5 * spread) * (0.85 + 0.15 * soldShare))
+            func plainMedian(_ items: [Comparable]) -> Double? {
+                items.isEmpty ? nil : PriceEstimator.quantile(items.map(\.amount).sorted(), 0.5)
+            }
             return Estimate(price: median, low: low, high: high, certainty: PriceEstimator.round(certainty, places: 2),
-                            currency: currency, basis: "comparables", sampleSize: kept.count)
+                            currency: currency, basis: "comparables", sampleSize: basis.count,
+                            soldMedian: plainMedian(sold), activeMedian: plainMedian(active),
+                            soldSampleSize: sold.count, activeSampleSize: active.count)
         }
         guard let retail, retail.amount > 0 else { return nil }
         let certainty = kept.isEmpty ? 0.2 : 0.3
         return Estimate(price: retail.amount / 3, low: retail.amount * 0.25, high: retail.amount * 0.40,
                         certainty: certainty, currency: retail.currency, basis: "retail", sampleSize: kept.count)
+    }
+
+    /// A comparable's weight: condition × match, sales above asking prices, ranges down.
+    func weight(of item: Comparable) -> Double {
+        PriceEstimator.conditionWeight(item.condition) * max(0.05, min(1, item.match))
+            * (item.sold ? 1 : activeWeight) * (item.ranged ? rangeWeight : 1)
     }
 
     /// All comparables in one currency: the configured base if every other one has a rate to it,

@@ -44,8 +44,10 @@ public struct ProducerURLProducer: Producer {
             do {
                 found = try webSearch.search(identity.query, timeoutMillis: max(0, deadline - Clock.millis()))
                     .map { Candidate(title: $0.title, link: $0.link) }
+            } catch let error as StageError {
+                searchProblem = error.message
             } catch {
-                searchProblem = "; the \(webSearch.name) search failed: \(error)"
+                searchProblem = "\(error)"
             }
             if let page = choose(among: found, identity: identity) { return page }
         }
@@ -58,9 +60,11 @@ public struct ProducerURLProducer: Producer {
             }
             if !others.isEmpty, let index = askLLM(others, identity: identity), let page = MakerPage(others[index]) { return page }
         }
-        let searched = webSearch == nil ? "no web search is configured" : "the web search found none either"
+        // One message: what the matches lacked, and what the web search did (nothing found, or why it could not answer).
+        let searched = webSearch == nil ? "no web search is configured"
+            : searchProblem.isEmpty ? "the web search found none either" : "the web search could not answer (\(searchProblem))"
         throw StageError(code: "maker_page_not_found",
-                         message: "no page of \(identity.producer)'s own site among the Lens matches; \(searched)\(searchProblem)")
+                         message: "no page of \(identity.producer)'s own site among the Lens matches; \(searched)")
     }
 
     /// The maker-site candidate whose title covers the model best; ties go to the LLM.

@@ -1,44 +1,42 @@
 import JSON
 
-/// How to run one search site in the browser, as data: the results URL for a query, what a
-/// bot check looks like, when the results are complete and how to read them. Shipped: a web
-/// search for `producer-url` (`Resources/web-search.json`) and an eBay search for
-/// `second-hand-offers` (`Resources/ebay-search.json`); a file can replace either.
+/// How to run one search site in the browser, as data: the results URL for a query (per
+/// country where the site has one per country), its consent step, what a bot check and an empty
+/// result look like, when the results are complete and how to read each result. Shipped
+/// profiles are JSON files in `Resources/` (see `SearchProfiles`); a file can replace any.
 public struct SearchProfile: Sendable {
+    /// A marketplace search gives listings (`second-hand-offers`); a web search gives pages
+    /// (`producer-url`).
+    public enum Kind: String, Sendable {
+        case marketplace
+        case web
+    }
+
     public var name: String
+    public var kind: Kind
     /// The results URL with `{query}` where the percent-encoded query goes.
     public var urlTemplate: String
-    public var blockedURLContains: [String]
-    public var blockedTextContains: [String]
-    public var blockedSelectors: [String]
-    public var itemSelector: String
-    public var emptySelectors: [String]
-    public var emptyTextContains: [String]
-    /// Results are complete when the item count has not changed for this long...
-    public var stableMillis: Int
-    public var pollMillis: Int
-    /// ...or this long after the page loaded.
-    public var maxWaitMillis: Int
-    /// The extraction script's argument (selectors, limits).
+    /// Country code (upper case) → results URL of that country's site.
+    public var countryURLTemplates: [String: String]
+    /// The real saved pages (`../peer-data/real-pages/...`) this profile was checked against;
+    /// empty: none, and the profile is off unless asked for by name.
+    public var checkedAgainst: [String]
+    /// Whether the profile runs without being asked for by name (a profile no real page covers does not).
+    public var enabledByDefault: Bool
+    var signals: PageSignals
+    /// The extraction script's argument (field specs, unwrap rules, limits).
     public var extractOptions: JSONValue
     public var extractScript: String
+    /// Patterns (regular expressions) removed from titles after extraction: the site's badges
+    /// and screen-reader texts in every language its pages use.
+    public var titleNoise: [String]
 
     public struct Invalid: Error, CustomStringConvertible {
         public let description: String
     }
 
-    /// The shipped web search (DuckDuckGo's HTML results).
-    public static func webSearch() throws(Invalid) -> SearchProfile {
-        try parse(PackageResources.web_search_json, origin: "the built-in web search profile")
-    }
-
-    /// The shipped eBay search.
-    public static func ebaySearch() throws(Invalid) -> SearchProfile {
-        try parse(PackageResources.ebay_search_json, origin: "the built-in eBay search profile")
-    }
-
-    public static var webSearchText: String { String(decoding: PackageResources.web_search_json, as: UTF8.self) }
-    public static var ebaySearchText: String { String(decoding: PackageResources.ebay_search_json, as: UTF8.self) }
+    public var itemSelector: String { signals.itemSelector }
+    public var maxResults: Int { extractOptions["max"]?.intValue ?? 10 }
 
     public static func load(path: String) throws(Invalid) -> SearchProfile {
         guard let bytes = LensProfile.readFile(path, limit: 1 << 20) else {
@@ -48,79 +46,117 @@ public struct SearchProfile: Sendable {
     }
 
     public static func parse(_ bytes: [UInt8], origin: String) throws(Invalid) -> SearchProfile {
-        let root: JSONValue
+        var root: JSONValue
         do {
             root = try JSONParser.parse(bytes)
         } catch {
             throw Invalid(description: "\(origin): \(error)")
         }
-        func value(_ path: [String]) -> JSONValue? {
-            var current: JSONValue? = root
-            for key in path { current = current?[key] }
-            return current
-        }
-        func string(_ path: String..., default fallback: String? = nil) throws(Invalid) -> String {
-            if let text = value(path)?.stringValue, !text.isEmpty { return text }
-            if let fallback { return fallback }
-            throw Invalid(description: "\(origin): \(path.joined(separator: ".")) must be a non-empty string")
-        }
-        func strings(_ path: String...) throws(Invalid) -> [String] {
-            guard let found = value(path) else { return [] }
-            guard let items = found.arrayValue, items.allSatisfy({ $0.stringValue != nil }) else {
-                throw Invalid(description: "\(origin): \(path.joined(separator: ".")) must be a list of strings")
+        // `"extends": NAME`: a shipped profile's fields, with this file's top-level fields in their place.
+        if let baseName = root["extends"]?.stringValue {
+            guard let baseBytes = SearchProfiles.base(baseName), baseName != root["name"]?.stringValue,
+                  var merged = (try? JSONParser.parse(baseBytes))?.objectValue else {
+                throw Invalid(description: "\(origin): extends names no shipped profile (\(baseName))")
             }
-            return items.compactMap(\.stringValue)
+            for (key, value) in root.objectValue?.entries ?? [] where key != "extends" { merged[key] = value }
+            root = .object(merged)
         }
-        func int(_ path: String..., default fallback: Int) throws(Invalid) -> Int {
-            guard let found = value(path) else { return fallback }
-            guard let number = found.intValue, number >= 0 else {
-                throw Invalid(description: "\(origin): \(path.joined(separator: ".")) must be a whole number ≥ 0")
-            }
-            return number
+        let read = SearchProfileReader(root: root, origin: origin)
+        let template = try read.string("url")
+        try read.checkTemplate(template, field: "url")
+        var byCountry: [String: String] = [:]
+        for (country, value) in read.value(["country_urls"])?.objectValue?.entries ?? [] {
+            guard let url = value.stringValue else { throw Invalid(description: "\(origin): country_urls.\(country) must be a string") }
+            try read.checkTemplate(url, field: "country_urls.\(country)")
+            byCountry[country.uppercased()] = url
         }
-
-        let template = try string("url")
-        guard template.contains("{query}"), template.hasPrefix("http://") || template.hasPrefix("https://") else {
-            throw Invalid(description: "\(origin): url must be an http(s) URL with {query} in it")
+        let kindName = try read.string("kind", default: "marketplace")
+        guard let kind = Kind(rawValue: kindName) else {
+            throw Invalid(description: "\(origin): kind must be \"marketplace\" or \"web\", not \"\(kindName)\"")
         }
-        let item = try string("results", "item_selector")
-        let selectors = value(["extract", "selectors"])?.objectValue ?? JSONObject()
-        guard selectors["link"]?.stringValue != nil else {
+        let item = try read.string("results", "item_selector")
+        let fields = read.value(["extract", "selectors"])?.objectValue ?? JSONObject()
+        guard let link = fields["link"], link.stringValue != nil || link["selector"]?.stringValue != nil else {
             throw Invalid(description: "\(origin): extract.selectors.link is missing")
         }
         var options: JSONObject = [
-            "item": .string(item), "max": .int(try int("extract", "max_results", default: 10)),
-            "unwrap": .array(try strings("extract", "unwrap_params").map(JSONValue.string)),
-            "skip": .array(try strings("extract", "skip_titles").map(JSONValue.string)),
+            "item": .string(item), "max": .int(try read.int("extract", "max_results", default: 10)),
+            "skip": .array(try read.strings("extract", "skip_titles").map(JSONValue.string)),
         ]
-        for key in ["link", "title", "price", "wear", "thumbnail", "snippet"] {
-            options[key] = selectors[key]?.stringValue.map(JSONValue.string) ?? .null
+        for key in SearchProfile.fieldNames {
+            guard let spec = fields[key] else {
+                options[key] = .null
+                continue
+            }
+            guard spec.stringValue != nil || spec["selector"]?.stringValue != nil else {
+                throw Invalid(description: "\(origin): extract.selectors.\(key) must be a selector or an object with a selector")
+            }
+            options[key] = spec
         }
+        var unwrap: [JSONValue] = []
+        for rule in read.value(["extract", "unwrap"])?.arrayValue ?? [] {
+            guard rule["host"]?.stringValue != nil, rule["param"]?.stringValue != nil else {
+                throw Invalid(description: "\(origin): each extract.unwrap rule needs a host and a param")
+            }
+            unwrap.append(rule)
+        }
+        options["unwrap"] = .array(unwrap)
         let script: String
-        switch value(["extract", "script"]) {
+        switch read.value(["extract", "script"]) {
         case .string(let text): script = text
         case .array(let lines): script = lines.compactMap(\.stringValue).joined(separator: "\n")
         default: script = SearchScripts.extract
         }
+        let signals = PageSignals(
+            blockedURLContains: try read.strings("blocked", "url_contains"), blockedTextContains: try read.strings("blocked", "text_contains"),
+            blockedSelectors: try read.strings("blocked", "selectors"),
+            consentURLContains: try read.strings("consent", "url_contains"),
+            consentDetectSelectors: try read.strings("consent", "detect_selectors"),
+            consentAcceptSelectors: try read.strings("consent", "accept_selectors"),
+            consentTimeoutMillis: try read.int("consent", "timeout_ms", default: 8_000),
+            itemSelector: item, emptySelectors: try read.strings("results", "empty_selectors"),
+            emptyTextContains: try read.strings("results", "empty_text"),
+            stableMillis: try read.int("results", "stable_ms", default: 300), pollMillis: max(10, try read.int("results", "poll_ms", default: 100)),
+            maxWaitMillis: try read.int("results", "max_wait_ms", default: 8_000))
+        let checked = try read.strings("checked_against")
+        let enabled = read.value(["enabled_by_default"])?.boolValue ?? !checked.isEmpty
         return SearchProfile(
-            name: try string("name", default: "search"), urlTemplate: template,
-            blockedURLContains: try strings("blocked", "url_contains"), blockedTextContains: try strings("blocked", "text_contains"),
-            blockedSelectors: try strings("blocked", "selectors"), itemSelector: item,
-            emptySelectors: try strings("results", "empty_selectors"), emptyTextContains: try strings("results", "empty_text"),
-            stableMillis: try int("results", "stable_ms", default: 300), pollMillis: max(10, try int("results", "poll_ms", default: 100)),
-            maxWaitMillis: try int("results", "max_wait_ms", default: 8_000), extractOptions: .object(options), extractScript: script)
+            name: try read.string("name", default: "search"), kind: kind, urlTemplate: template, countryURLTemplates: byCountry,
+            checkedAgainst: checked, enabledByDefault: enabled, signals: signals, extractOptions: .object(options),
+            extractScript: script, titleNoise: try read.strings("extract", "title_noise"))
     }
 
-    /// The same profile at another results URL (the demo world's replicas).
+    /// What each result may carry; a profile names a selector (or `{selector, match, pick, attr,
+    /// drop, scope}`) for those its site shows.
+    static let fieldNames = ["link", "title", "price", "shipping", "wear", "sold", "thumbnail", "snippet"]
+
+    /// The same profile at another results URL (the demo world's replicas, a saved page).
     public func searching(at template: String) -> SearchProfile {
         var copy = self
         copy.urlTemplate = template
+        copy.countryURLTemplates = [:]
         return copy
     }
 
-    /// The results URL for `query`.
-    public func url(for query: String) -> String {
-        urlTemplate.replacing("{query}", with: SearchProfile.encode(query))
+    /// The same profile reading at most `count` results (`search --max`).
+    public func readingAtMost(_ count: Int) -> SearchProfile {
+        var copy = self
+        if var options = extractOptions.objectValue {
+            options["max"] = .int(max(1, count))
+            copy.extractOptions = .object(options)
+        }
+        return copy
+    }
+
+    /// Whether the profile has a site for `country` (a profile without per-country sites serves all).
+    public func serves(country: String) -> Bool {
+        countryURLTemplates.isEmpty || countryURLTemplates[country.uppercased()] != nil
+    }
+
+    /// The results URL for `query`, on the site of `country` where the profile has one.
+    public func url(for query: String, country: String? = nil) -> String {
+        let template = country.flatMap { countryURLTemplates[$0.uppercased()] } ?? urlTemplate
+        return template.replacing("{query}", with: SearchProfile.encode(query))
     }
 
     /// Query encoding: unreserved characters kept, spaces as `+`, everything else `%XX`.
@@ -137,5 +173,45 @@ public struct SearchProfile: Sendable {
             }
         }
         return out
+    }
+}
+
+/// Typed reads of search-profile fields with messages that name the field.
+private struct SearchProfileReader {
+    let root: JSONValue
+    let origin: String
+
+    func value(_ path: [String]) -> JSONValue? {
+        var current: JSONValue? = root
+        for key in path { current = current?[key] }
+        return current
+    }
+
+    func string(_ path: String..., default fallback: String? = nil) throws(SearchProfile.Invalid) -> String {
+        if let text = value(path)?.stringValue, !text.isEmpty { return text }
+        if let fallback { return fallback }
+        throw SearchProfile.Invalid(description: "\(origin): \(path.joined(separator: ".")) must be a non-empty string")
+    }
+
+    func strings(_ path: String...) throws(SearchProfile.Invalid) -> [String] {
+        guard let found = value(path) else { return [] }
+        guard let items = found.arrayValue, items.allSatisfy({ $0.stringValue != nil }) else {
+            throw SearchProfile.Invalid(description: "\(origin): \(path.joined(separator: ".")) must be a list of strings")
+        }
+        return items.compactMap(\.stringValue)
+    }
+
+    func int(_ path: String..., default fallback: Int) throws(SearchProfile.Invalid) -> Int {
+        guard let found = value(path) else { return fallback }
+        guard let number = found.intValue, number >= 0 else {
+            throw SearchProfile.Invalid(description: "\(origin): \(path.joined(separator: ".")) must be a whole number ≥ 0")
+        }
+        return number
+    }
+
+    func checkTemplate(_ template: String, field: String) throws(SearchProfile.Invalid) {
+        guard template.contains("{query}"), template.hasPrefix("http://") || template.hasPrefix("https://") else {
+            throw SearchProfile.Invalid(description: "\(origin): \(field) must be an http(s) URL with {query} in it")
+        }
     }
 }

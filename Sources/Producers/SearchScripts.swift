@@ -1,56 +1,96 @@
-/// The page script that reads search results: mechanism only; every selector and limit
-/// comes from the `SearchProfile` as its argument.
+/// The page script that reads search results: mechanism only; every selector, pattern and
+/// limit comes from the `SearchProfile` as its argument.
 enum SearchScripts {
-    /// Returns `[{title, link, price, wear, thumbnail, snippet}]` for the profile's items.
+    /// Returns `[{title, link, price, shipping, wear, sold, thumbnail, snippet}]` (texts, empty
+    /// when the field is not shown) for the profile's items, in page order.
+    ///
+    /// A field spec is a selector, or `{selector, match, pick, attr, drop, scope, slug}`: the
+    /// first (`pick: "last"`: the last; `"all"`: all, one a line) element under the item
+    /// (`scope: "next"`: under the item's next sibling; `"self"`: the item itself) whose text
+    /// (or attribute `attr`) matches the regular expression `match`, read without the elements
+    /// `drop` names (screen-reader texts, badges); `slug` turns a URL's last path segment into
+    /// words. The link's spec reads `href` unless it names another attribute.
     static let extract = """
         var p = arguments[0];
-        function pick(root, selector) {
-          if (!selector) return null;
-          try { return root.querySelector(selector); } catch (e) { return null; }
-        }
-        function text(e) { return e ? String(e.innerText || e.textContent || '').replace(/\\s+/g, ' ').trim() : ''; }
-        function unwrap(href) {
-          try {
-            var u = new URL(href, location.href);
-            for (var i = 0; i < p.unwrap.length; i++) {
-              var v = u.searchParams.get(p.unwrap[i]);
-              if (v && /^https?:\\/\\//.test(v)) return v;
+        function norm(s) { return String(s || '').replace(/\\s+/g, ' ').trim(); }
+        function textOf(e, drop) {
+          if (!e) return '';
+          if (drop && drop.length) {
+            var copy = e.cloneNode(true);
+            for (var d = 0; d < drop.length; d++) {
+              var gone = [];
+              try { gone = copy.querySelectorAll(drop[d]); } catch (x) {}
+              for (var g = 0; g < gone.length; g++) gone[g].remove();
             }
-            return u.href;
-          } catch (e) { return href; }
+            return norm(copy.textContent);
+          }
+          return norm(e.innerText || e.textContent);
+        }
+        function find(item, spec, defaultAttr) {
+          if (!spec) return null;
+          if (typeof spec === 'string') spec = { selector: spec };
+          var root = item;
+          if (spec.scope === 'next') root = item.nextElementSibling;
+          if (!root) return null;
+          var nodes = [];
+          if (spec.scope === 'self') nodes = [root];
+          else { try { nodes = root.querySelectorAll(spec.selector); } catch (x) {} }
+          var re = null;
+          if (spec.match) { try { re = new RegExp(spec.match, 'i'); } catch (x) {} }
+          var attr = spec.attr || defaultAttr;
+          var found = null;
+          for (var i = 0; i < nodes.length; i++) {
+            var value = attr ? (nodes[i].getAttribute(attr) || '') : textOf(nodes[i], spec.drop);
+            if (value && spec.slug) value = slugWords(value);
+            if (!value || (re && !re.test(value))) continue;
+            if (spec.pick === 'all' && found) { found.value += '\\n' + value; continue; }
+            found = { node: nodes[i], value: value };
+            if (spec.pick !== 'last' && spec.pick !== 'all') break;
+          }
+          return found;
+        }
+        function slugWords(href) {
+          var path = href.split('?')[0].split('#')[0].replace(/\\/+$/, '');
+          var last = path.slice(path.lastIndexOf('/') + 1);
+          try { last = decodeURIComponent(last); } catch (x) {}
+          return norm(last.replace(/[-_]+/g, ' '));
+        }
+        function value(item, spec) { var f = find(item, spec); return f ? f.value : ''; }
+        function decodeBing(v) {
+          if (v.indexOf('a1') !== 0) return '';
+          var b = v.slice(2).replace(/-/g, '+').replace(/_/g, '/');
+          while (b.length % 4) b += '=';
+          try { return decodeURIComponent(escape(atob(b))); } catch (x) { return ''; }
+        }
+        function unwrap(href) {
+          var u;
+          try { u = new URL(href, location.href); } catch (x) { return href; }
+          for (var i = 0; i < p.unwrap.length; i++) {
+            var rule = p.unwrap[i];
+            var host = u.hostname.toLowerCase();
+            if (host !== rule.host && host.slice(-(rule.host.length + 1)) !== '.' + rule.host) continue;
+            if (rule.path && u.pathname.indexOf(rule.path) !== 0) continue;
+            var v = u.searchParams.get(rule.param) || '';
+            if (rule.decode === 'bing-base64') v = decodeBing(v);
+            if (/^https?:\\/\\//.test(v)) return v;
+          }
+          return u.href;
         }
         var items = [];
-        try { items = document.querySelectorAll(p.item); } catch (e) {}
+        try { items = document.querySelectorAll(p.item); } catch (x) {}
         var out = [];
         for (var i = 0; i < items.length && out.length < p.max; i++) {
           var item = items[i];
-          var a = pick(item, p.link);
-          if (!a || !a.getAttribute('href')) continue;
-          var title = text(pick(item, p.title) || a);
+          var a = find(item, p.link, 'href');
+          if (!a) continue;
+          var title = p.title ? value(item, p.title) : textOf(a.node);
           if (!title || p.skip.indexOf(title) >= 0) continue;
-          var img = pick(item, p.thumbnail);
-          out.push({ title: title, link: unwrap(a.getAttribute('href')), price: text(pick(item, p.price)),
-                     wear: text(pick(item, p.wear)), snippet: text(pick(item, p.snippet)),
-                     thumbnail: img ? (img.getAttribute('src') || img.getAttribute('data-src') || '') : '' });
+          var img = find(item, p.thumbnail, 'src') || find(item, p.thumbnail, 'data-src');
+          var thumb = img ? img.value : '';
+          out.push({ title: title, link: unwrap(a.value), price: value(item, p.price), shipping: value(item, p.shipping),
+                     wear: value(item, p.wear), sold: value(item, p.sold), snippet: value(item, p.snippet),
+                     thumbnail: thumb });
         }
         return out;
-        """
-
-    /// Where the page is and what it shows: a bot check, the result items, an empty result.
-    static let probe = """
-        var p = arguments[0];
-        var href = String(location.href);
-        var body = '';
-        try { body = (document.body && document.body.innerText) || ''; } catch (e) {}
-        function any(list) {
-          for (var i = 0; i < list.length; i++) { try { if (document.querySelector(list[i])) return true; } catch (e) {} }
-          return false;
-        }
-        function has(list, s) { for (var i = 0; i < list.length; i++) if (s.indexOf(list[i]) >= 0) return true; return false; }
-        var items = 0;
-        try { items = document.querySelectorAll(p.item).length; } catch (e) {}
-        return { url: href, ready: document.readyState === 'complete' || document.readyState === 'interactive',
-          blocked: has(p.blockedURL, href) || any(p.blockedSelectors) || has(p.blockedText, body),
-          items: items, empty: any(p.emptySelectors) || has(p.emptyText, body) };
         """
 }

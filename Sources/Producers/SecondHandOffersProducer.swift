@@ -26,6 +26,8 @@ public struct SecondHandOffersProducer: Producer {
         public var searchTimeoutMillis = 20_000
         /// Left at the end of the stage's time for building the result.
         public var reserveMillis = 250
+        /// Sold listings kept from results pages (they need no page read).
+        public var maxSold = 40
 
         public init() {}
     }
@@ -40,9 +42,25 @@ public struct SecondHandOffersProducer: Producer {
     public func produce(_ inputs: StageInputs, _ context: StageContext) throws -> any Sendable {
         let matches = inputs.optional("lens-matches", as: [LensMatch].self) ?? []  // none when identified from the photo
         let identity = try inputs.get("model-producer", as: ProductIdentity.self)
-        let offers = offers(matches: matches, identity: identity, timeoutMillis: context.remainingMillis)
-        context.emit(stage, .array(offers.map(\.json)))
-        return offers
+        let report = collect(matches: matches, identity: identity, timeoutMillis: context.remainingMillis)
+        // A marketplace that showed a bot check is reported on its own; the others still count.
+        for failure in report.failures {
+            var payload: JSONObject = ["marketplace": .string(failure.marketplace), "code": .string(failure.error.code),
+                                       "message": .string(failure.error.message), "retryable": .bool(failure.error.retryable)]
+            if !failure.error.artifacts.isEmpty { payload["artifacts"] = .array(failure.error.artifacts.map(JSONValue.string)) }
+            context.emit("marketplace-error", .object(payload))
+        }
+        if report.offers.isEmpty, let blocked = report.failures.first(where: { $0.error.code == "marketplace_blocked" }) {
+            throw blocked.error
+        }
+        context.emit(stage, .array(report.offers.map(\.json)))
+        return report.offers
+    }
+
+    /// The offers, and the marketplace searches that failed (a bot check, a timeout).
+    public struct Report: Sendable {
+        public var offers: [SecondHandOffer]
+        public var failures: [(marketplace: String, error: StageError)]
     }
 
     /// A listing to read, with what the link was shown with.
@@ -55,10 +73,18 @@ public struct SecondHandOffersProducer: Producer {
         var wear: String?
         var thumbnail: String?
         var marketplace: Marketplace
+        var priceMax: String?
+        var shipping: String?
     }
 
     public func offers(matches: [LensMatch], identity: ProductIdentity, timeoutMillis: Int) -> [SecondHandOffer] {
+        collect(matches: matches, identity: identity, timeoutMillis: timeoutMillis).offers
+    }
+
+    public func collect(matches: [LensMatch], identity: ProductIdentity, timeoutMillis: Int) -> Report {
         let deadline = Clock.millis() + timeoutMillis
+        var failures: [(marketplace: String, error: StageError)] = []
+        var soldOffers: [SecondHandOffer] = []
         var leads: [Lead] = matches.compactMap { match in
             guard let market = MarketplaceCatalog.marketplace(for: match.link), market.isListing(match.link) else { return nil }
             return Lead(link: match.link, title: match.title, price: match.price, currency: match.currency,
@@ -67,13 +93,28 @@ public struct SecondHandOffersProducer: Producer {
         for search in searches {
             let left = deadline - Clock.millis() - limits.pageTimeoutMillis - limits.reserveMillis
             guard left > 0 else { break }
-            // A failed search leaves the Lens leads; the stage reports what it could read.
-            let hits = (try? search.search(identity.query, timeoutMillis: min(left, limits.searchTimeoutMillis))) ?? []
+            // A failed search leaves the Lens leads and the other searches; the stage reports what it could read.
+            let hits: [SearchHit]
+            do {
+                hits = try search.search(identity.query, timeoutMillis: min(left, limits.searchTimeoutMillis))
+            } catch {
+                failures.append((search.name, error as? StageError ?? StageError(code: "search_failed", message: "\(error)")))
+                continue
+            }
             for hit in hits {
                 guard let market = MarketplaceCatalog.marketplace(for: hit.link), market.isListing(hit.link) else { continue }
-                let parsed = hit.priceText.flatMap(PriceText.parse)
-                leads.append(Lead(link: hit.link, title: hit.title, priceText: hit.priceText, price: parsed?.amount,
-                                  currency: parsed?.currency, wear: hit.wear, thumbnail: hit.thumbnail, marketplace: market))
+                let listing = SearchListing(hit)
+                if listing.ended { continue }  // neither an offer nor a sale
+                if listing.sold {
+                    // A sale price straight from the results page: evidence for the estimate, never a current offer.
+                    if soldOffers.count < limits.maxSold, let offer = SecondHandOffersProducer.soldOffer(listing, identity: identity) {
+                        soldOffers.append(offer)
+                    }
+                    continue
+                }
+                leads.append(Lead(link: hit.link, title: listing.title, priceText: hit.priceText, price: listing.price,
+                                  currency: listing.currency, wear: listing.wear, thumbnail: hit.thumbnail, marketplace: market,
+                                  priceMax: listing.priceMax, shipping: listing.shipping))
             }
         }
         leads = Array(OfferMerge.uniqueLeads(leads.filter {
@@ -83,7 +124,18 @@ public struct SecondHandOffersProducer: Producer {
         let waitUntil = deadline - limits.reserveMillis
         let read = readAll(leads, until: waitUntil)
         let offers = zip(leads, read).compactMap { lead, page in page.flatMap { offer(lead, page: $0, identity: identity) } }
-        return OfferMerge.uniqueOffers(offers)
+        return Report(offers: OfferMerge.uniqueOffers(offers + soldOffers), failures: failures)
+    }
+
+    /// A sold listing from a results page as an offer marked sold, when it is the product.
+    static func soldOffer(_ listing: SearchListing, identity: ProductIdentity) -> SecondHandOffer? {
+        guard let amount = listing.price, let price = Money.decimal(amount, currency: listing.currency),
+              OfferFilter.rejection(title: listing.title, wear: listing.wear, producer: identity.producer, model: identity.model) == nil,
+              listing.condition != "for_parts" else { return nil }
+        return SecondHandOffer(price: price, currency: listing.currency, link: listing.link, title: listing.title,
+                               wear: listing.wear ?? "", condition: listing.condition ?? "unknown",
+                               domain: LensLinks.domain(listing.link) ?? "", thumbnail: listing.thumbnail,
+                               priceMax: listing.priceMax, shipping: listing.shipping, sold: true, soldDate: listing.soldDate)
     }
 
     /// Reads the leads' pages on `parallelPages` threads; a page not read by `until` (or
@@ -121,9 +173,12 @@ public struct SecondHandOffersProducer: Producer {
         var condition = wear.map(lead.marketplace.condition(of:)) ?? "unknown"
         if condition == "unknown", let structured = page.record.condition { condition = structured.rawValue }
         if condition == "for_parts" { return nil }
+        // A listing page that says it sold (Mercari's SoldOut) is a sale, not a current offer.
+        let soldOut = page.record.availability == "SoldOut"
         return SecondHandOffer(price: price, currency: currency, link: lead.link, title: title, wear: wear ?? "",
                                condition: condition, domain: LensLinks.domain(lead.link) ?? "",
-                               thumbnail: page.record.image ?? lead.thumbnail)
+                               thumbnail: page.record.image ?? lead.thumbnail, priceMax: lead.priceMax, shipping: lead.shipping,
+                               sold: soldOut)
     }
 }
 
@@ -137,6 +192,18 @@ struct ListingPage: Sendable {
         let document = try HTMLDocument(html: HTMLInput.decode(html))
         record = Extractor.extract(document: document, url: url)
         wear = PageFacts(document: document).value(for: marketplace.conditionLabels)
+            ?? ListingPage.labelledValue(document, marketplace.conditionLabels)
+    }
+
+    /// A value an element names by its label in `data-testid` (Mercari: `<span data-testid="商品の状態">`).
+    static func labelledValue(_ document: HTMLDocument, _ labels: [String]) -> String? {
+        let wanted = Set(labels.map { $0.lowercased() })
+        for (index, node) in document.nodes.enumerated() where node.kind == .element {
+            guard let id = node.attribute("data-testid"), wanted.contains(id.lowercased()) else { continue }
+            let text = document.visibleText(of: index, limit: 200)
+            if !text.isEmpty { return text }
+        }
+        return nil
     }
 }
 
@@ -223,8 +290,14 @@ enum OfferMerge {
 extension SecondHandOffer {
     /// One entry of the `second-hand-offers` payload.
     public var json: JSONValue {
-        ["price": .string(price), "link": .string(link), "title": .string(title), "wear": .string(wear),
-         "currency": .optional(currency), "condition": .string(condition), "domain": .string(domain),
-         "thumbnail": .optional(thumbnail)]
+        var object: JSONObject = [
+            "price": .string(price), "link": .string(link), "title": .string(title), "wear": .string(wear),
+            "currency": .optional(currency), "condition": .string(condition), "domain": .string(domain),
+            "thumbnail": .optional(thumbnail), "sold": .bool(sold),
+        ]
+        if let priceMax { object["price_max"] = .string(priceMax) }
+        if let shipping { object["shipping"] = .string(shipping) }
+        if let soldDate { object["sold_date"] = .string(soldDate) }
+        return .object(object)
     }
 }

@@ -83,7 +83,7 @@ public struct RetailDetails: Sendable, Equatable {
 
 /// One `second-hand-offers` entry.
 public struct SecondHandOffer: Sendable, Equatable {
-    /// Decimal string.
+    /// Decimal string; the low end of a range.
     public var price: String
     public var currency: String?
     public var link: String
@@ -94,9 +94,18 @@ public struct SecondHandOffer: Sendable, Equatable {
     public var condition: String
     public var domain: String
     public var thumbnail: String?
+    /// The high end of a price range ("$20.00 to $35.00"); nil for a single price.
+    public var priceMax: String?
+    /// Decimal string, "0.00" for free; nil where not shown.
+    public var shipping: String?
+    /// A sold (completed) listing: a sale price, never a current offer.
+    public var sold: Bool
+    /// ISO date of the sale where shown.
+    public var soldDate: String?
 
     public init(price: String, currency: String?, link: String, title: String, wear: String, condition: String,
-                domain: String, thumbnail: String? = nil)
+                domain: String, thumbnail: String? = nil, priceMax: String? = nil, shipping: String? = nil,
+                sold: Bool = false, soldDate: String? = nil)
     {
         self.price = price
         self.currency = currency
@@ -106,5 +115,9 @@ public struct SecondHandOffer: Sendable, Equatable {
         self.condition = condition
         self.domain = domain
         self.thumbnail = thumbnail
+        self.priceMax = priceMax
+        self.shipping = shipping
+        self.sold = sold
+        self.soldDate = soldDate
     }
 }

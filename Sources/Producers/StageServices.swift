@@ -41,15 +41,19 @@ public protocol SearchService: Sendable {
 public struct SearchHit: Sendable, Equatable {
     public var title: String
     public var link: String
-    /// The price as shown, e.g. "$77.00".
+    /// The price as shown, e.g. "$77.00" or "$20.00 to $35.00".
     public var priceText: String?
     /// The condition as shown, e.g. "Pre-owned".
     public var wear: String?
     public var thumbnail: String?
     public var snippet: String?
+    /// The shipping as shown, e.g. "+$5.99 delivery", "Free shipping".
+    public var shippingText: String?
+    /// The sold mark as shown, e.g. "Sold  Mar 6, 2026" (nil: not sold).
+    public var soldText: String?
 
     public init(title: String, link: String, priceText: String? = nil, wear: String? = nil, thumbnail: String? = nil,
-                snippet: String? = nil)
+                snippet: String? = nil, shippingText: String? = nil, soldText: String? = nil)
     {
         self.title = title
         self.link = link
@@ -57,5 +61,7 @@ public struct SearchHit: Sendable, Equatable {
         self.wear = wear
         self.thumbnail = thumbnail
         self.snippet = snippet
+        self.shippingText = shippingText
+        self.soldText = soldText
     }
 }

@@ -41,6 +41,10 @@ import Testing
             [listing.url, listing.alternateURL].compactMap { $0 }.map {
                 SearchHit(title: listing.title, link: $0 + "?hash=item\(listing.itemID)", priceText: "$\(listing.price)", wear: listing.wear)
             }
+        } + entry.listings.filter(\.inSoldSearch).map { listing in
+            // The sold-listings search: sales taken from the results page, no listing page read.
+            SearchHit(title: listing.title, link: listing.url + "?hash=item\(listing.itemID)", priceText: "$\(listing.price)",
+                      wear: listing.wear, thumbnail: listing.thumbnail, shippingText: "+$8.50 delivery", soldText: "Sold  Mar 6, 2026")
         }
         let pages = try ShopWorld.pages()
         let producer = SecondHandOffersProducer(pages: pages, searches: [FixedSearch(hits: hits)])
@@ -49,6 +53,11 @@ import Testing
         expectOffers(offers, entry.expectedOffers(withSearch: true), "with search")
         #expect(Set(pages.fetchedURLs.map(OfferMerge.key)).count == pages.fetchedURLs.count, "each listing read once")
         #expect(!pages.fetchedURLs.contains { $0.contains("parts") || $0.contains("replica") })
+        let sold = offers.filter(\.sold)
+        #expect(Set(sold.map(\.link)) == Set(entry.listings.filter(\.inSoldSearch).map(\.url)), "sales are marked sold")
+        #expect(sold.allSatisfy { $0.soldDate == "2026-03-06" && $0.shipping == "8.50" })
+        #expect(!pages.fetchedURLs.contains { url in sold.contains { OfferMerge.key($0.link) == OfferMerge.key(url) } },
+                "a sale needs no page read")
     }
 
     @Test func aListingThatNeverAnswersCostsItsCapAndNoMore() throws {
@@ -91,6 +100,12 @@ import Testing
         let producer = SecondHandOffersProducer(pages: try ShopWorld.pages(), searches: [])
         #expect(producer.offers(matches: [], identity: ShopWorld.identity(entry), timeoutMillis: 1_000).isEmpty)
         let offer = SecondHandOffer(price: "1.00", currency: "EUR", link: "l", title: "t", wear: "w", condition: "good", domain: "d")
-        #expect(Set(offer.json.objectValue?.keys ?? []) == ["price", "link", "title", "wear", "currency", "condition", "domain", "thumbnail"])
+        #expect(Set(offer.json.objectValue?.keys ?? []) == ["price", "link", "title", "wear", "currency", "condition", "domain", "thumbnail", "sold"])
+        let ranged = SecondHandOffer(price: "20.00", currency: "USD", link: "l", title: "t", wear: "w", condition: "good", domain: "d",
+                                     priceMax: "35.00", shipping: "0.00", sold: true, soldDate: "2026-03-06")
+        #expect(ranged.json["price_max"] == "35.00")
+        #expect(ranged.json["shipping"] == "0.00")
+        #expect(ranged.json["sold"] == true)
+        #expect(ranged.json["sold_date"] == "2026-03-06")
     }
 }

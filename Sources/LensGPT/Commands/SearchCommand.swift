@@ -1,0 +1,97 @@
+import ArgumentParser
+import Glibc
+import JSON
+import Pipeline
+import Producers
+
+/// `lens-gpt search PROFILE --url URL`: one search profile run in the browser on one results
+/// page, its reading as JSON on stdout. A stable contract: tests and held-out checks use it.
+struct SearchCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "search",
+        abstract: "Run one search profile in the browser and print what it read as JSON.",
+        discussion: """
+            PROFILE is a shipped profile's name (\(SearchProfiles.names.joined(separator: ", "))) or a profile file. \
+            Prints {"state": "results"|"empty"|"blocked", "listings": [...]} for marketplace profiles (title, link, \
+            price, price_max, currency, shipping, condition, wear, sold, sold_date; null where unknown) or \
+            {"state": ..., "results": [{title, link, snippet}]} for web-search profiles. Exits 0 for results and \
+            empty, 3 for a bot check, 1 with a JSON error on stderr otherwise. Shipped profiles off by default \
+            (no saved real page covers them): vinted, startpage.
+            """
+    )
+
+    @Argument(help: "A shipped profile's name or a profile JSON file.") var profile: String?
+    @Option(help: "The results page to open (default: the profile's URL for --query).") var url: String?
+    @Option(help: "The query, when no --url is given.") var query: String?
+    @Option(help: "Results read at most (default: the profile's max_results).") var max: Int?
+    @Option(help: "Country whose site the profile uses for --query (LENS_GPT_COUNTRY, default US).") var country: String?
+    @OptionGroup var lens: LensOptions
+    @Option(help: "Directory for chromedriver's log and bot-check screenshots (LENS_GPT_DATA_DIR, default ./data).") var dataDir: String?
+    @Option(help: "Time limit of the whole search in ms (default 60000).") var timeoutMs: Int = 60_000
+    @Flag(help: "Print the shipped profile PROFILE (to edit and pass back as a file) and exit.") var printProfile = false
+
+    func run() throws {
+        guard let name = profile else { throw ValidationError("PROFILE is required (one of \(SearchProfiles.names.joined(separator: ", ")), or a file)") }
+        if printProfile {
+            guard let text = SearchProfiles.text(name) else { fail("invalid_settings", "no shipped search profile is called \(name)") }
+            print(text, terminator: "")
+            return
+        }
+        signal(SIGPIPE, SIG_IGN)
+        var chosen: SearchProfile
+        do {
+            chosen = try SearchProfiles.resolve(name)
+        } catch {
+            fail("invalid_settings", error.description)
+        }
+        if let max {
+            guard max >= 1 else { fail("invalid_settings", "--max must be at least 1") }
+            chosen = chosen.readingAtMost(max)
+        }
+        let place = Setting.string(country, env: "LENS_GPT_COUNTRY", default: "US").uppercased()
+        guard let target = url ?? query.map({ chosen.url(for: $0, country: place) }) else {
+            throw ValidationError("--url or --query is required")
+        }
+        guard target.hasPrefix("http://") || target.hasPrefix("https://") else { fail("invalid_settings", "--url must be an http(s) URL") }
+        let dataDirectory = Setting.string(dataDir, env: "LENS_GPT_DATA_DIR", default: "data")
+        if mkdir(dataDirectory, 0o755) != 0 && errno != EEXIST { fail("storage_unavailable", "cannot create \(dataDirectory)") }
+        let setup: LensSetup
+        do {
+            guard let made = try LensSetup.make(lens, dataDirectory: dataDirectory, defaultPoolSize: 1) else {
+                fail("browser_unavailable", "no WebDriver URL is set and chromedriver is not on PATH", retryable: false)
+            }
+            setup = made
+        } catch {
+            fail("invalid_settings", "\(error)")
+        }
+        let search = BrowserSearch(pool: setup.pool, profile: chosen, country: place, diagnosticsDirectory: dataDirectory + "/diagnostics")
+        let outcome: SearchOutcome
+        do {
+            outcome = try search.run(url: target, timeoutMillis: timeoutMs)
+        } catch {
+            setup.pool.shutdown()
+            fail(error.code, error.message, retryable: error.retryable, artifacts: error.artifacts)
+        }
+        setup.pool.shutdown()
+        var object: JSONObject = ["state": .string(outcome.state.rawValue)]
+        switch chosen.kind {
+        case .marketplace: object["listings"] = .array(outcome.hits.map { SearchListing($0).json })
+        case .web:
+            object["results"] = .array(outcome.hits.map {
+                ["title": .string($0.title), "link": .string($0.link), "snippet": .optional($0.snippet)]
+            })
+        }
+        if !outcome.artifacts.isEmpty { object["artifacts"] = .array(outcome.artifacts.map(JSONValue.string)) }
+        print(JSONValue.object(object).serialized())
+        if outcome.state == .blocked { Glibc.exit(3) }
+    }
+
+    private func fail(_ code: String, _ message: String, retryable: Bool = false, artifacts: [String] = []) -> Never {
+        var error: JSONObject = ["code": .string(code), "message": .string(message), "retryable": .bool(retryable)]
+        if !artifacts.isEmpty { error["artifacts"] = .array(artifacts.map(JSONValue.string)) }
+        let line = JSONValue.object(["error": .object(error)]).serialized() + "\n"
+        let bytes = Array(line.utf8)
+        _ = bytes.withUnsafeBytes { Glibc.write(2, $0.baseAddress, $0.count) }
+        Glibc.exit(1)
+    }
+}

@@ -1,0 +1,258 @@
+import Glibc
+import JSON
+import Outbound
+
+/// What a profile says about the pages it drives: what a bot check and a consent wall look
+/// like, when the page is ready for the next step, and when its results are complete. Both the
+/// Lens profile and the search profiles are read into this one shape, so one engine runs them.
+struct PageSignals: Sendable {
+    /// Matched against the page's origin and path only, never its query: a search for
+    /// "challenge bag" must not read as a bot check.
+    var blockedURLContains: [String] = []
+    var blockedTextContains: [String] = []
+    var blockedSelectors: [String] = []
+    var consentURLContains: [String] = []
+    var consentDetectSelectors: [String] = []
+    var consentAcceptSelectors: [String] = []
+    var consentTimeoutMillis = 8_000
+    /// Present when the page is ready for the next step (Lens: the upload input).
+    var readySelector: String?
+    /// The results page's URL contains one of these (empty: any page is the results page).
+    var resultsURLContains: [String] = []
+    var itemSelector: String
+    var emptySelectors: [String] = []
+    var emptyTextContains: [String] = []
+    /// Results are complete when the item count has not changed for this long...
+    var stableMillis = 300
+    var pollMillis = 100
+    /// ...or this long after the results page appeared.
+    var maxWaitMillis = 8_000
+}
+
+/// Why a browser run ended without results; each caller maps these to its own stage codes.
+enum BrowserRunFailure: Error, Sendable {
+    case blocked(String)
+    case consent(String)
+    case timeout(String)
+    case browserUnavailable(String)
+
+    static func from(_ error: WebDriverError, during step: String) -> BrowserRunFailure {
+        switch error.code {
+        case .timeout, .scriptTimeout: .timeout("\(step): \(error.message)")
+        default: .browserUnavailable("\(step): \(error.description)")
+        }
+    }
+}
+
+/// The one browser engine behind every profile: open → pass consent → (the caller uploads or
+/// has queried by URL) → wait until results stop changing → extract, telling a bot check and an
+/// empty result apart on the way. Written once for Lens and for every search profile.
+struct BrowserEngine {
+    let signals: PageSignals
+    let session: WebDriverSession
+    /// Monotonic milliseconds after which the run gives up.
+    let deadline: Int
+
+    struct PageState: Sendable {
+        var url = ""
+        var blocked = false
+        var consent = false
+        var ready = false
+        var results = false
+        var items = 0
+        var empty = false
+    }
+
+    /// How the wait for results ended.
+    enum Results: Equatable {
+        case items(Int)
+        case empty
+    }
+
+    var remaining: Int { max(0, deadline - Clock.millis()) }
+
+    /// Opens `url`. A page whose load event never comes (a tracker that hangs, a busy machine)
+    /// is not a failure by itself: its document is there, and the waits that follow decide.
+    func open(_ url: String) throws(BrowserRunFailure) {
+        do {
+            try session.setTimeouts(scriptMillis: 10_000, pageLoadMillis: max(1_000, min(15_000, remaining)))
+            try session.navigate(to: url)
+        } catch {
+            if error.code == .timeout && remaining > 0 { return }
+            throw BrowserRunFailure.from(error, during: "opening \(url)")
+        }
+    }
+
+    /// Passes a consent wall if there is one and waits until the ready selector is on the page;
+    /// `nudge` runs on each look that shows neither (Lens opens its upload panel there).
+    func passConsent(until limitMillis: Int, nudge: () throws(BrowserRunFailure) -> Void) throws(BrowserRunFailure) {
+        let stepDeadline = min(deadline, Clock.millis() + limitMillis)
+        var consent = ConsentPasser(signals: signals)
+        while true {
+            let state = try probe()
+            if state.blocked { throw .blocked("bot check at \(state.url)") }
+            if state.consent {
+                try consent.press(on: state, engine: self)
+            } else if state.ready {
+                return
+            } else {
+                try nudge()
+            }
+            guard Clock.millis() < stepDeadline else {
+                if consent.seen { throw .consent("still on the consent wall at \(state.url)") }
+                throw .timeout("no \(signals.readySelector ?? "ready page") at \(state.url)")
+            }
+            pause()
+        }
+    }
+
+    /// Waits for the results page (within `pageLimitMillis`), then until the item count has been
+    /// stable for `stableMillis` (results arrive progressively) or the page says there are none.
+    /// `acceptConsent`: a consent wall here is passed (a search's first page) rather than a failure
+    /// (Lens after the upload). At the time limit, what is there counts.
+    func waitForResults(pageLimitMillis: Int, acceptConsent: Bool) throws(BrowserRunFailure) -> Results {
+        let pageDeadline = min(deadline, Clock.millis() + pageLimitMillis)
+        var consent = ConsentPasser(signals: signals)
+        var state = try probe()
+        while !(state.results && (state.items > 0 || state.empty)) {
+            if state.blocked { throw .blocked("bot check at \(state.url)") }
+            if state.consent {
+                guard acceptConsent else { throw .consent("a consent wall appeared at \(state.url)") }
+                try consent.press(on: state, engine: self)
+            }
+            guard Clock.millis() < pageDeadline else {
+                if consent.seen { throw .consent("still on the consent wall at \(state.url)") }
+                throw .timeout("no results at \(state.url) within \(pageLimitMillis) ms")
+            }
+            pause()
+            state = try probe()
+        }
+        let resultsDeadline = min(deadline, Clock.millis() + signals.maxWaitMillis)
+        var count = state.items
+        var changedAt = Clock.millis()
+        while Clock.millis() < resultsDeadline {
+            if state.blocked { throw .blocked("bot check at \(state.url)") }
+            if count == 0 && state.empty { return .empty }
+            if count > 0 && Clock.millis() - changedAt >= signals.stableMillis { return .items(count) }
+            pause()
+            state = try probe()
+            if state.items != count {
+                count = state.items
+                changedAt = Clock.millis()
+            }
+        }
+        return count == 0 && state.empty ? .empty : .items(count)
+    }
+
+    /// Runs the profile's extraction script with its options.
+    func extract(_ script: String, _ options: JSONValue) throws(BrowserRunFailure) -> JSONValue {
+        do {
+            return try session.execute(script, [options], timeoutMillis: 20_000)
+        } catch {
+            throw BrowserRunFailure.from(error, during: "reading the results")
+        }
+    }
+
+    /// One look at the page. A page in the middle of navigating may refuse scripts: that reads
+    /// as an empty state, and the caller looks again.
+    func probe() throws(BrowserRunFailure) -> PageState {
+        let argument: JSONValue = [
+            "blockedURL": strings(signals.blockedURLContains), "blockedSelectors": strings(signals.blockedSelectors),
+            "blockedText": strings(signals.blockedTextContains),
+            "consentURL": strings(signals.consentURLContains), "consentSelectors": strings(signals.consentDetectSelectors),
+            "ready": signals.readySelector.map(JSONValue.string) ?? .null, "resultsURL": strings(signals.resultsURLContains),
+            "items": .string(signals.itemSelector),
+            "emptySelectors": strings(signals.emptySelectors), "emptyText": strings(signals.emptyTextContains),
+        ]
+        let value: JSONValue
+        do {
+            value = try session.execute(PageScripts.probe, [argument], timeoutMillis: 10_000)
+        } catch {
+            if error.endsSession { throw BrowserRunFailure.from(error, during: "reading the page") }
+            return PageState()
+        }
+        return PageState(url: value["url"]?.stringValue ?? "", blocked: value["blocked"]?.boolValue ?? false,
+                         consent: value["consent"]?.boolValue ?? false, ready: value["ready"]?.boolValue ?? false,
+                         results: value["results"]?.boolValue ?? false, items: value["items"]?.intValue ?? 0,
+                         empty: value["empty"]?.boolValue ?? false)
+    }
+
+    /// Clicks the first element matching one of `selectors`; the selector used, or nil.
+    func click(_ selectors: [String]) throws(BrowserRunFailure) -> String? {
+        guard !selectors.isEmpty else { return nil }
+        do {
+            return try session.execute(PageScripts.clickFirst, [strings(selectors)]).stringValue
+        } catch {
+            if error.endsSession { throw BrowserRunFailure.from(error, during: "clicking") }
+            return nil
+        }
+    }
+
+    private func strings(_ list: [String]) -> JSONValue { .array(list.map(JSONValue.string)) }
+
+    func pause() { usleep(UInt32(signals.pollMillis * 1_000)) }  // between looks at the page; the deadline bounds the loop
+}
+
+/// Presses a consent wall's accept button once, then gives the page time to move on before
+/// pressing again; gives up after the profile's consent time.
+private struct ConsentPasser {
+    let signals: PageSignals
+    var since: Int?
+    var clickedAt = Int.min / 2
+
+    init(signals: PageSignals) { self.signals = signals }
+
+    var seen: Bool { since != nil }
+
+    mutating func press(on state: BrowserEngine.PageState, engine: BrowserEngine) throws(BrowserRunFailure) {
+        let started = since ?? Clock.millis()
+        since = started
+        if Clock.millis() - started > signals.consentTimeoutMillis {
+            throw .consent("the consent wall at \(state.url) stayed after pressing accept for \(signals.consentTimeoutMillis) ms")
+        }
+        guard Clock.millis() - clickedAt > 2_000 else { return }
+        if try engine.click(signals.consentAcceptSelectors) != nil {
+            clickedAt = Clock.millis()
+        } else if Clock.millis() - started > signals.consentTimeoutMillis / 2 {
+            throw .consent("no accept button of the profile on the consent wall at \(state.url)")
+        }
+    }
+}
+
+/// Page scripts that are mechanism, not site knowledge: everything site-specific comes from
+/// the profile as their argument.
+enum PageScripts {
+    /// Where the page is and what it shows: bot check, consent wall, ready control, result items.
+    static let probe = """
+        var p = arguments[0];
+        var href = String(location.href);
+        var place = String(location.origin) + String(location.pathname);
+        var text = '';
+        try { text = (document.body && document.body.innerText) || ''; } catch (e) {}
+        function any(list) {
+          for (var i = 0; i < list.length; i++) { try { if (document.querySelector(list[i])) return true; } catch (e) {} }
+          return false;
+        }
+        function has(list, s) { for (var i = 0; i < list.length; i++) if (s.indexOf(list[i]) >= 0) return true; return false; }
+        var items = 0;
+        try { items = document.querySelectorAll(p.items).length; } catch (e) {}
+        return { url: href,
+          blocked: has(p.blockedURL, place) || any(p.blockedSelectors) || has(p.blockedText, text),
+          consent: has(p.consentURL, href) || any(p.consentSelectors),
+          ready: p.ready ? any([p.ready]) : true,
+          results: p.resultsURL.length === 0 || has(p.resultsURL, href), items: items,
+          empty: any(p.emptySelectors) || has(p.emptyText, text) };
+        """
+
+    /// Clicks the first element found for a list of selectors (a script click works on
+    /// elements a WebDriver click calls not interactable).
+    static let clickFirst = """
+        var list = arguments[0];
+        for (var i = 0; i < list.length; i++) {
+          var e = null;
+          try { e = document.querySelector(list[i]); } catch (x) {}
+          if (e) { e.click(); return list[i]; }
+        }
+        return null;
+        """
+}

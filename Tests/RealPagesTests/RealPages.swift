@@ -1,0 +1,119 @@
+import Foundation
+import HTTP
+import JSON
+import Outbound
+import Synchronization
+import Testing
+@testable import Producers
+
+/// The saved real pages (`../shared/peer-data/real-pages`, or `$LENS_GPT_PEER_DATA/real-pages`),
+/// served from a loopback HTTP server and opened in real headless Chromium, as the profiles
+/// would see the live sites. Requests to other hosts go to a dead proxy, so a saved page's
+/// scripts and images fail at once instead of reaching the internet.
+final class RealPages: Sendable {
+    static let packageRoot: URL = URL(fileURLWithPath: #filePath)
+        .deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
+
+    static let root: URL = {
+        if let path = ProcessInfo.processInfo.environment["LENS_GPT_PEER_DATA"], !path.isEmpty {
+            return URL(fileURLWithPath: path).appendingPathComponent("real-pages")
+        }
+        return packageRoot.appendingPathComponent("../shared/peer-data/real-pages").standardizedFileURL
+    }()
+
+    static var available: Bool { FileManager.default.fileExists(atPath: root.appendingPathComponent("README.md").path) }
+
+    static let missing: Comment = "SKIPPED: the real-pages corpus is not at \(root.path); set LENS_GPT_PEER_DATA"
+
+    static let shared: Result<RealPages, any Error> = {
+        let made = Result { try RealPages() }
+        atexit { if case .success(let pages) = RealPages.shared { pages.stop() } }
+        return made
+    }()
+
+    static func get() throws -> RealPages { try shared.get() }
+
+    struct Missing: Error, CustomStringConvertible {
+        let description = "chromedriver is not on PATH: install Debian's chromium and chromium-driver (scripts/deps test does)"
+    }
+
+    let server: HTTPServer
+    let driver: ChromeDriverProcess
+    let pool: BrowserPool
+    let directory: String
+
+    init() throws {
+        guard let path = ChromeDriverProcess.find() else { throw Missing() }
+        let root = RealPages.root
+        var configuration = HTTPServerConfiguration()
+        configuration.host = "127.0.0.1"
+        configuration.port = 0
+        configuration.loopCount = 1
+        server = try HTTPServer(configuration: configuration) { _, _ in
+            BufferedRequestHandler { head, _, writer in writer.send(RealPages.serve(head, root: root)) }
+        }
+        directory = NSTemporaryDirectory() + "real-pages-" + UUID().uuidString
+        try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true)
+        driver = ChromeDriverProcess(executable: path, logPath: directory + "/chromedriver.log")
+        _ = try driver.ensureRunning()
+        var browser = BrowserPoolConfiguration()
+        browser.size = 1
+        browser.waitMillis = 120_000
+        browser.capabilities = RealPages.offline(BrowserPoolConfiguration.headlessChromium(binary: ChromeDriverProcess.find("chromium")))
+        pool = BrowserPool(configuration: browser, endpoint: .local(driver, HTTPClient()))
+        pool.warmUp()
+    }
+
+    /// Every non-loopback request through a proxy on a port nothing listens on: it fails at once.
+    static func offline(_ capabilities: JSONValue) -> JSONValue {
+        guard var root = capabilities.objectValue, var options = root["goog:chromeOptions"]?.objectValue else { return capabilities }
+        var args = options["args"]?.arrayValue ?? []
+        args.append("--proxy-server=http://127.0.0.1:9")
+        options["args"] = .array(args)
+        root["goog:chromeOptions"] = .object(options)
+        return .object(root)
+    }
+
+    /// `GET /<path under real-pages>` → the saved file, as the site served it (HTML, UTF-8).
+    static func serve(_ head: HTTPRequestHead, root: URL) -> HTTPResponse {
+        let relative = String(head.path.dropFirst())
+        guard !relative.contains(".."), relative.hasSuffix(".html"),
+              let data = FileManager.default.contents(atPath: root.appendingPathComponent(relative).path) else {
+            return .error(.notFound, code: "not_found", message: "no such saved page")
+        }
+        return HTTPResponse(status: .ok, headers: HTTPHeaders([("Content-Type", "text/html; charset=utf-8"), ("Cache-Control", "no-store")]),
+                            body: [UInt8](data))
+    }
+
+    /// The loopback URL of a saved page (`ebay/x.html`), with `query` after it.
+    func url(_ relative: String, query: String? = nil) -> String {
+        "http://127.0.0.1:\(server.port)/\(relative)" + (query.map { "?" + $0 } ?? "")
+    }
+
+    /// The saved pages in a corpus folder, sorted.
+    static func files(in folder: String) -> [String] {
+        let names = (try? FileManager.default.contentsOfDirectory(atPath: root.appendingPathComponent(folder).path)) ?? []
+        return names.filter { $0.hasSuffix(".html") }.sorted().map { "\(folder)/\($0)" }
+    }
+
+    static func bytes(_ relative: String) throws -> [UInt8] {
+        [UInt8](try Data(contentsOf: root.appendingPathComponent(relative)))
+    }
+
+    /// A shipped profile run on a saved page, reading everything it shows.
+    func run(_ profileName: String, on relative: String, max: Int = 200) throws -> SearchOutcome {
+        let profile = try SearchProfiles.named(profileName).readingAtMost(max)
+        let search = BrowserSearch(pool: pool, profile: profile, diagnosticsDirectory: directory + "/diagnostics")
+        return try search.run(url: url(relative), timeoutMillis: 60_000)
+    }
+
+    func stop() {
+        pool.shutdown()
+        driver.stop()
+        server.shutdown()
+        try? FileManager.default.removeItem(atPath: directory)
+    }
+}
+
+/// One closing-table row, printed so the run's log carries the figures.
+func report(_ row: String) { print("REAL-PAGES | " + row) }

@@ -1,0 +1,67 @@
+import Foundation
+import JSON
+import Testing
+
+/// The `lens-gpt` executable beside the test bundle (`swift build --build-tests` builds it).
+private let executable: URL? = {
+    guard let testBinary = try? FileManager.default.destinationOfSymbolicLink(atPath: "/proc/self/exe") else { return nil }
+    let candidate = URL(fileURLWithPath: testBinary).deletingLastPathComponent().appendingPathComponent("lens-gpt")
+    return FileManager.default.isExecutableFile(atPath: candidate.path) ? candidate : nil
+}()
+
+/// `lens-gpt search PROFILE --url URL`: its JSON contract and exit codes on saved real pages.
+@Suite(.serialized, .enabled(if: RealPages.available && executable != nil, "SKIPPED: no real-pages corpus or no lens-gpt built beside the tests"))
+struct SearchCommandTests {
+    func run(_ arguments: [String]) throws -> (status: Int32, out: String, err: String) {
+        let process = Process()
+        process.executableURL = executable
+        process.arguments = arguments
+        var environment = ProcessInfo.processInfo.environment
+        environment["LENS_GPT_DATA_DIR"] = try RealPages.get().directory + "/cli"
+        process.environment = environment
+        let out = Pipe(), err = Pipe()
+        process.standardOutput = out
+        process.standardError = err
+        try process.run()
+        let stdout = out.fileHandleForReading.readDataToEndOfFile()
+        let stderr = err.fileHandleForReading.readDataToEndOfFile()
+        process.waitUntilExit()
+        return (process.terminationStatus, String(decoding: stdout, as: UTF8.self), String(decoding: stderr, as: UTF8.self))
+    }
+
+    @Test func marketplaceListingsWithEveryKey() throws {
+        let pages = try RealPages.get()
+        let result = try run(["search", "ebay-sold", "--url", pages.url("ebay/usedparts-ebay-com-beetle-2026-05-scard.html"), "--max", "100"])
+        #expect(result.status == 0, "\(result.err)")
+        let object = try JSONParser.parse(result.out)
+        #expect(object["state"] == "results")
+        let listings = object["listings"]?.arrayValue ?? []
+        #expect(listings.count == 60)
+        let keys: Set<String> = ["title", "link", "price", "price_max", "currency", "shipping", "condition", "wear", "sold", "sold_date"]
+        #expect(listings.allSatisfy { Set($0.objectValue?.keys ?? []) == keys })
+        #expect(listings.contains { $0["sold"] == true && $0["sold_date"]?.stringValue?.hasPrefix("2026-") == true })
+        #expect(listings.allSatisfy { $0["currency"] == "USD" })
+    }
+
+    @Test func aBotCheckExitsThree() throws {
+        let pages = try RealPages.get()
+        let result = try run(["search", "ebay", "--url", pages.url("ebay/challenge-cardscraper-ebay-com-2025-10.html")])
+        #expect(result.status == 3, "\(result.err)")
+        #expect(try JSONParser.parse(result.out)["state"] == "blocked")
+    }
+
+    @Test func webResultsAndEmptyPages() throws {
+        let pages = try RealPages.get()
+        let web = try run(["search", "duckduckgo", "--url", pages.url("websearch/prestigecorp-ddghtml-siteshellharbour-2025-08-30.html")])
+        #expect(web.status == 0, "\(web.err)")
+        let results = try JSONParser.parse(web.out)["results"]?.arrayValue ?? []
+        #expect(results.count == 10)
+        #expect(results.allSatisfy { Set($0.objectValue?.keys ?? []) == ["title", "link", "snippet"] })
+        let empty = try run(["search", "kleinanzeigen", "--url", pages.url("marketplaces/bescraper-kleinanzeigen-search-noresults-2026-04-17.html")])
+        #expect(empty.status == 0, "\(empty.err)")
+        #expect(try JSONParser.parse(empty.out)["state"] == "empty")
+        let unknown = try run(["search", "no-such-profile", "--url", "http://127.0.0.1:1/"])
+        #expect(unknown.status == 1)
+        #expect(try JSONParser.parse(unknown.err)["error"]?["code"] == "invalid_settings")
+    }
+}
