@@ -39,7 +39,7 @@ let package = Package(
         .target(name: "Extraction", dependencies: ["JSON", "CLibXML2", "CZlib"]),
         .target(name: "Pipeline", dependencies: ["JSON", "CSQLite"]),
         .target(name: "Outbound", dependencies: ["CCurl", "JSON"], exclude: ["README.md"]),
-        .target(name: "DemoWorld", dependencies: ["HTTP", "JSON"], resources: DemoWorldAssets.embedded),
+        .target(name: "DemoWorld", dependencies: ["HTTP", "EventLoop", "JSON", "Outbound"], resources: DemoWorldAssets.embedded),
         // The default Lens and search profiles are JSON files compiled into the binary (no bundle to ship beside them).
         .target(name: "Producers", dependencies: ["Pipeline", "Imaging", "JSON", "Outbound", "Extraction"],
                 resources: ["google-lens.json", "web-search.json", "ebay-search.json"].map { .embedInCode("Resources/\($0)") }),
@@ -65,6 +65,8 @@ let package = Package(
         .testTarget(name: "EndToEndTests", dependencies: ["LensGPT", "Gateway", "DemoWorld", "Outbound", "Producers", "Pipeline", "HTTP", "JSON",
                                                          .product(name: "ArgumentParser", package: "swift-argument-parser")]),
         .testTarget(name: "LensTests", dependencies: ["Producers", "Outbound", "DemoWorld", "Gateway", "HTTP", "Pipeline", "JSON"]),
+        .testTarget(name: "VisualSearchTests", dependencies: ["LensGPT", "Gateway", "DemoWorld", "Outbound", "Producers", "Pipeline", "HTTP", "JSON",
+                                                             .product(name: "ArgumentParser", package: "swift-argument-parser")]),
         // Drives the built `lens-gpt serve --demo` (a child process) with headless Chromium.
         .testTarget(name: "WebPageTests", dependencies: ["DemoWorld", "Outbound", "JSON"]),
     ],

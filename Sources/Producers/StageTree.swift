@@ -5,6 +5,11 @@ import Pipeline
 /// stage uses its deterministic method.
 public struct StageDependencies: Sendable {
     public var lens: LensRunner?
+    /// The visual-search providers in the order `lens-matches` tries them; empty: Google Lens
+    /// through `lens` alone.
+    public var visualSearch: [any VisualSearch] = []
+    /// Title consensus below which `lens-matches` refines with a text query where it can.
+    public var refineBelow = 0.6
     public var chat: (any ChatService & StructuredChat)?
     public var pages: (any PageSource)?
     public var renderer: (any PageRenderer)?
@@ -31,8 +36,10 @@ public enum StageTree {
             nodes.append(.init(SyntheticTickProducer(durationMillis: d.syntheticStageMillis), dependsOn: ["image-info"],
                                timeoutMillis: d.syntheticStageMillis + 5_000))
         }
-        guard let lens = d.lens else { return try PipelineGraph(nodes) }
-        nodes.append(.init(LensMatchesProducer(runner: lens), dependsOn: ["image-info"], timeoutMillis: limit))
+        let providers = d.visualSearch.isEmpty ? (d.lens.map { [BrowserLensSearch(runner: $0)] } ?? []) : d.visualSearch
+        guard !providers.isEmpty else { return try PipelineGraph(nodes) }
+        nodes.append(.init(LensMatchesProducer(providers: providers, refineBelow: d.refineBelow), dependsOn: ["image-info"],
+                           timeoutMillis: limit))
         nodes.append(.init(ModelProducerProducer(chat: d.chat), dependsOn: ["image-info", "lens-matches"], timeoutMillis: limit))
         guard let pages = d.pages else { return try PipelineGraph(nodes) }
         nodes.append(.init(ProducerURLProducer(webSearch: d.webSearch, chat: d.chat),
