@@ -15,7 +15,7 @@ public final class PhotoShelf: Sendable {
         var holders: Int
     }
 
-    public let publicBaseURL: String
+    private let base: Mutex<String>
     public let lifetimeSeconds: Int
     /// Largest file served (the upload limit).
     let maxBytes: Int
@@ -24,12 +24,21 @@ public final class PhotoShelf: Sendable {
 
     /// `secret`: the HMAC key; random per process when nil (a URL outlives no restart).
     public init(publicBaseURL: String, lifetimeSeconds: Int = 300, maxBytes: Int = 20 << 20, secret: String? = nil) {
-        var base = publicBaseURL
-        while base.hasSuffix("/") { base.removeLast() }
-        self.publicBaseURL = base
+        base = Mutex(PhotoShelf.trimmed(publicBaseURL))
         self.lifetimeSeconds = lifetimeSeconds
         self.maxBytes = maxBytes
         signer = ResultToken(secret: secret ?? PhotoShelf.randomSecret())
+    }
+
+    public var publicBaseURL: String { base.withLock { $0 } }
+
+    /// Where the photos are reached, when it is known only once the gateway listens (the demo on loopback).
+    public func setPublicBaseURL(_ url: String) { base.withLock { $0 = PhotoShelf.trimmed(url) } }
+
+    static func trimmed(_ url: String) -> String {
+        var s = url
+        while s.hasSuffix("/") { s.removeLast() }
+        return s
     }
 
     /// Puts the photo on the shelf and returns its signed URL.

@@ -7,6 +7,7 @@ import Producers
 /// Settings of the pipeline's stages, shared by `serve` and `classify`.
 struct PipelineOptions: ParsableArguments {
     @OptionGroup var lens: LensOptions
+    @OptionGroup var visual: VisualSearchOptions
     @Flag(help: "Run without the Lens step even when a browser could be started (LENS_GPT_NO_BROWSER); runs then give image-info only.")
     var noBrowser = false
     @Option(help: "Chat model for the LLM steps (LENS_GPT_MODEL, default gpt-4o). The LLM is used when OPENAI_API_KEY or OPENAI_BASE_URL is set.")
@@ -28,6 +29,8 @@ struct PipelineOptions: ParsableArguments {
 /// The stage tree and what it runs on, built from the options.
 struct PipelineSetup {
     let lens: LensSetup?
+    /// The visual-search providers, the photo shelf the hosted ones need, the canary.
+    let visual: VisualSearchSetup
     let graph: PipelineGraph
     let llmDescription: String
 
@@ -45,17 +48,23 @@ struct PipelineSetup {
     }
 
     /// `chat`: the LLM to use instead of the one OPENAI_API_KEY / OPENAI_BASE_URL describe (tests).
+    /// `servesPhotos`: a gateway will answer the signed photo URLs hosted Lens APIs fetch (`serve`).
     static func make(_ options: PipelineOptions, dataDirectory: String, stageTimeoutMillis: Int,
                      syntheticStageMillis: Int = 0, demoWorld: DemoWorld? = nil,
-                     chat configured: ChatConfiguration? = nil) throws -> PipelineSetup
+                     chat configured: ChatConfiguration? = nil, servesPhotos: Bool = false,
+                     maxUploadBytes: Int = 20 << 20) throws -> PipelineSetup
     {
         let lens = try Setting.bool(options.noBrowser, env: "LENS_GPT_NO_BROWSER") ? nil
             : try LensSetup.make(options.lens, dataDirectory: dataDirectory, lensURL: demoWorld?.lensURL(),
-                                 browserProxy: demoWorld?.proxyURL)
+                                 browserProxy: demoWorld?.proxyURL ?? Setting.string(options.visual.lensProxy, env: "LENS_GPT_LENS_PROXY"))
+        let visual = try VisualSearchSetup.make(options.visual, lens: lens?.runner, demoWorld: demoWorld, servesPhotos: servesPhotos,
+                                                maxUploadBytes: maxUploadBytes)
         var d = StageDependencies()
         d.stageTimeoutMillis = stageTimeoutMillis
         d.syntheticStageMillis = syntheticStageMillis
         d.lens = lens?.runner
+        d.visualSearch = visual.providers
+        d.refineBelow = visual.refineBelow
 
         let chat = ChatClient(configuration: configured ?? .fromEnvironment(model: Setting.string(options.model, env: "LENS_GPT_MODEL")))
         if chat.isEnabled { d.chat = ChatAdapter(client: chat) }
@@ -82,7 +91,7 @@ struct PipelineSetup {
             d.marketplaceSearches = [BrowserSearch(pool: pool, profile: market)]
         }
         let description = chat.isEnabled ? "LLM \(chat.configuration.model) at \(chat.configuration.baseURL)" : "no LLM (heuristic methods)"
-        return PipelineSetup(lens: lens, graph: try StageTree.graph(d), llmDescription: description)
+        return PipelineSetup(lens: lens, visual: visual, graph: try StageTree.graph(d), llmDescription: description)
     }
 
     static func profile(_ path: String?, _ builtIn: () throws(SearchProfile.Invalid) -> SearchProfile) throws -> SearchProfile {
