@@ -17,6 +17,9 @@ public final class DemoWorld: Sendable {
     /// The consent cookie (`SOCS=<value>`) the Lens replica accepts: what a per-provider cookie
     /// setting would carry.
     public let consentCookieValue: String
+    /// The query strings the Lens replica's start page was opened with (where `hl`/`gl` arrive).
+    private let lensStarts: LockedList
+    public var lensStartQueries: [String] { lensStarts.items }
 
     /// Starts serving on `host:port` (port 0: a free one).
     /// `hangingListing`: the eBay-like search also lists `ShopCatalog.hangingListingURL`, a
@@ -41,6 +44,8 @@ public final class DemoWorld: Sendable {
         // The replica names thumbnails by this server's address, known once it listens.
         let base = Mutex("")
         let hosted = HostedLensReplica(faults: faults) { base.withLock { $0 } }
+        let lensStarts = LockedList()
+        self.lensStarts = lensStarts
         hostedLens = hosted
         server = try HTTPServer(configuration: configuration) { _, _ in
             BufferedRequestHandler { head, body, writer in
@@ -55,6 +60,14 @@ public final class DemoWorld: Sendable {
                     case .hang: break  // never answered; the loop stays free for everyone else
                     }
                     return
+                }
+                if head.path == DemoWorld.ecbPath {
+                    writer.send(DemoWorld.ecbResponse())
+                    return
+                }
+                if head.path == "/" && head.method == "GET" {
+                    let query = head.query.map(String.init) ?? ""
+                    lensStarts.append(query)
                 }
                 if head.path == HostedLensReplica.path {
                     hosted.answer(head, writer)
@@ -142,4 +155,11 @@ public final class DemoWorld: Sendable {
         }
         return nil
     }
+}
+
+/// Strings appended from the server's loop and read by tests.
+final class LockedList: Sendable {
+    private let list = Mutex<[String]>([])
+    func append(_ item: String) { list.withLock { $0.append(item) } }
+    var items: [String] { list.withLock { $0 } }
 }

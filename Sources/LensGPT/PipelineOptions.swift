@@ -20,6 +20,10 @@ struct PipelineOptions: ParsableArguments {
     var maxPage: String?
     @Option(help: "Exchange rates for comparing offers, as CUR=value pairs in one base, e.g. EUR=1,USD=0.92,GBP=1.17 (LENS_GPT_CURRENCY_RATES; default none: only the majority currency counts).")
     var currencyRates: String?
+    @Option(help: "ECB euro reference rates (eurofxref-daily.xml) to convert prices into the run's currency; off: none (LENS_GPT_RATES_URL, default the ECB's). Fetched at most every 6 hours, cached in the data directory.")
+    var ratesUrl: String?
+    @Option(help: "A file in the ECB's eurofxref-daily.xml shape to use instead of fetching (LENS_GPT_RATES_FILE).")
+    var ratesFile: String?
     @Option(help: "Web search profile JSON for finding maker pages (LENS_GPT_WEB_SEARCH_PROFILE, default: built in).")
     var webSearchProfile: String?
     @Option(help: "Marketplace search profile JSON (LENS_GPT_MARKETPLACE_PROFILE, default: the built-in eBay search).")
@@ -75,9 +79,17 @@ struct PipelineSetup {
         policy.maxBytes = try Setting.bytes(options.maxPage, env: "LENS_GPT_MAX_PAGE", default: policy.maxBytes)
         policy.proxy = demoWorld?.proxyURL
         d.pages = FetcherPages(policy: policy, http: HTTPClient())
-        var exchange = try rates(Setting.string(options.currencyRates, env: "LENS_GPT_CURRENCY_RATES"))
-        if exchange.isEmpty && demoWorld != nil { exchange = DemoWorld.exchangeRates }
-        d.estimator = PriceEstimator(rates: exchange)
+        d.estimator = PriceEstimator(rates: try rates(Setting.string(options.currencyRates, env: "LENS_GPT_CURRENCY_RATES")))
+        let ratesURL = Setting.string(options.ratesUrl, env: "LENS_GPT_RATES_URL",
+                                      default: demoWorld?.exchangeRatesURL ?? ExchangeRateSource.ecbDailyURL)
+        let source = ExchangeRateSource(url: ratesURL == "off" ? nil : ratesURL, cachePath: dataDirectory + "/exchange-rates.xml",
+                                        ratesFile: Setting.string(options.ratesFile, env: "LENS_GPT_RATES_FILE"))
+        do {
+            try source.load()
+        } catch {
+            throw Failure(description: error.description)
+        }
+        d.exchangeRates = source
 
         if let pool = lens?.pool {
             d.renderer = BrowserPageRenderer(pool: pool)

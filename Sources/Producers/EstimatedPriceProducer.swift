@@ -6,8 +6,13 @@ import Pipeline
 public struct EstimatedPriceProducer: Producer {
     public let stage = "estimated-price"
     let estimator: PriceEstimator
+    /// ECB rates: with them the estimate is in the currency of the run's country.
+    let exchangeRates: ExchangeRateSource?
 
-    public init(estimator: PriceEstimator = PriceEstimator()) { self.estimator = estimator }
+    public init(estimator: PriceEstimator = PriceEstimator(), exchangeRates: ExchangeRateSource? = nil) {
+        self.estimator = estimator
+        self.exchangeRates = exchangeRates
+    }
 
     public func produce(_ inputs: StageInputs, _ context: StageContext) throws -> any Sendable {
         let offers = inputs.optional("second-hand-offers", as: [SecondHandOffer].self) ?? []
@@ -20,10 +25,16 @@ public struct EstimatedPriceProducer: Producer {
             guard let text = details.price, let amount = Double(text), let currency = details.currency else { return nil }
             return (amount, currency)
         }
+        var estimator = self.estimator
+        let rates = estimator.rates.isEmpty ? exchangeRates?.current() : nil  // fixed --currency-rates win
+        if let rates, let currency = CountryCurrency.code(for: context.image.locale.country), let table = rates.rates(in: currency) {
+            estimator.rates = table
+            estimator.base = currency
+        }
         guard let estimate = estimator.estimate(comparables: comparables, retail: retailPrice) else {
             throw StageError(code: "no_price_basis", message: "no second-hand offers and no retail price to estimate from", retryable: false)
         }
-        context.emit(stage, [
+        var payload: JSONObject = [
             "price": .string(PriceEstimator.money(estimate.price)),
             "min_range": .string(PriceEstimator.money(estimate.low)),
             "max_range": .string(PriceEstimator.money(estimate.high)),
@@ -31,7 +42,12 @@ public struct EstimatedPriceProducer: Producer {
             "currency": .string(estimate.currency),
             "basis": .string(estimate.basis),
             "sample_size": .int(estimate.sampleSize),
-        ])
+        ]
+        // The date of the rates beside every converted figure.
+        if let rates, estimate.basis == "comparables", comparables.contains(where: { $0.currency != estimate.currency }) {
+            payload["exchange_rates"] = ["date": .string(rates.date), "source": "ECB euro reference rates"]
+        }
+        context.emit(stage, .object(payload))
         return estimate
     }
 }

@@ -16,6 +16,8 @@ public struct StageDependencies: Sendable {
     public var webSearch: (any SearchService)?
     public var marketplaceSearches: [any SearchService] = []
     public var estimator = PriceEstimator()
+    /// ECB reference rates for the estimate's currency (the run's country); nil: none.
+    public var exchangeRates: ExchangeRateSource?
     public var stageTimeoutMillis = 60_000
     /// > 0 adds the `tick` stage (capacity tests and benchmarks only).
     public var syntheticStageMillis = 0
@@ -49,7 +51,7 @@ public enum StageTree {
         nodes.append(.init(SecondHandOffersProducer(pages: pages, searches: d.marketplaceSearches),
                            dependsOn: ["lens-matches", "model-producer"], timeoutMillis: limit))
         // The estimate needs an identity; it does best with both, and can do with either.
-        nodes.append(.init(EstimatedPriceProducer(estimator: d.estimator), dependsOn: ["model-producer"],
+        nodes.append(.init(EstimatedPriceProducer(estimator: d.estimator, exchangeRates: d.exchangeRates), dependsOn: ["model-producer"],
                            optionallyAfter: ["retail-price-details", "second-hand-offers"], timeoutMillis: limit))
         return try PipelineGraph(nodes)
     }
