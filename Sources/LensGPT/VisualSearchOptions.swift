@@ -78,7 +78,8 @@ struct VisualSearchSetup {
                     continue
                 }
                 let timeout = try Setting.int(options.lensTimeoutMs, env: "LENS_GPT_LENS_TIMEOUT_MS", default: 30_000, min: 1)
-                setup.providers.append(BrowserLensSearch(runner: lens, timeoutMillis: timeout, cookies: cookies))
+                setup.providers.append(BrowserLensSearch(runner: lens, timeoutMillis: timeout, cookies: cookies,
+                                                         proxy: demoWorld == nil ? Setting.string(options.lensProxy, env: "LENS_GPT_LENS_PROXY") : nil))
             case "serpapi":
                 // A secret: from the environment only. The demo world's replica has its own key.
                 guard let key = Setting.environment("SERPAPI_API_KEY") ?? (demoWorld != nil ? HostedLensReplica.apiKey : nil) else {

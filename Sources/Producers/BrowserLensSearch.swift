@@ -1,3 +1,4 @@
+import Outbound
 import Pipeline
 
 /// Google Lens in a real browser (the Lens profile, driven by `LensRunner`) as a visual-search
@@ -7,11 +8,16 @@ public struct BrowserLensSearch: VisualSearch {
     public let name: String
     public let timeoutMillis: Int
     public let cookies: [BrowserCookie]
+    /// The browser's proxy, so the reachability check after a failure goes the same way.
+    public let proxy: String?
     /// The Lens page has no text box next to the photo: no refined second search.
     public var refinesWithText: Bool { false }
 
-    public init(runner: LensRunner, name: String = "google-lens", timeoutMillis: Int = 30_000, cookies: [BrowserCookie] = []) {
+    public init(runner: LensRunner, name: String = "google-lens", timeoutMillis: Int = 30_000, cookies: [BrowserCookie] = [],
+                proxy: String? = nil)
+    {
         self.runner = runner
+        self.proxy = proxy
         self.name = name
         self.timeoutMillis = timeoutMillis
         self.cookies = cookies
@@ -24,7 +30,29 @@ public struct BrowserLensSearch: VisualSearch {
             for i in matches.indices { matches[i].provider = name }
             return VisualSearchResult(matches: matches)
         } catch {
-            throw VisualSearchFailure(provider: name, error)
+            var failure = VisualSearchFailure(provider: name, error)
+            // A page that never loaded looks like a slow page or a dead browser to WebDriver;
+            // one direct request tells whether the site can be reached at all.
+            if failure.code == "lens_timeout" || failure.code == "browser_unavailable",
+               error.message.hasPrefix("opening "), let reason = unreachable(runner.profile.startURL)
+            {
+                failure.code = "network_unavailable"
+                failure.message = NetworkErrorText.advice(step: "opening \(runner.profile.startURL)", reason: reason)
+                failure.retryable = true
+            }
+            throw failure
+        }
+    }
+
+    /// Why the start URL's site cannot be reached, or nil when it answers (whatever its status).
+    func unreachable(_ url: String) -> String? {
+        var request = HTTPClientRequest(method: "HEAD", url: url, timeoutMillis: 3_000, followRedirects: false)
+        request.proxy = proxy
+        do {
+            _ = try HTTPClient().send(request)
+            return nil
+        } catch {
+            return error.kind == .connect ? error.message : nil
         }
     }
 }
