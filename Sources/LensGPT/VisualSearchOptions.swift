@@ -10,7 +10,7 @@ import Producers
 struct VisualSearchOptions: ParsableArguments {
     @Option(help: "Visual-search providers in the order they are tried, comma-separated: google-lens, serpapi (LENS_GPT_VISUAL_PROVIDERS, default google-lens,serpapi). A provider that is not configured is left out.")
     var visualProviders: String?
-    @Option(help: "Time limit of one Google Lens search in the browser, ms (LENS_GPT_LENS_TIMEOUT_MS, default 30000).")
+    @Option(help: "Time limit of one Google Lens search in the browser, ms (LENS_GPT_LENS_TIMEOUT_MS, default: the stage's time limit).")
     var lensTimeoutMs: String?
     @Option(help: "Cookies set in the browser on the Lens site before each search, e.g. Google's consent cookies \"SOCS=…; NID=…\" (LENS_GPT_LENS_COOKIES).")
     var lensCookies: String?
@@ -77,7 +77,7 @@ struct VisualSearchSetup {
                     setup.notes.append("google-lens: no browser")
                     continue
                 }
-                let timeout = try Setting.int(options.lensTimeoutMs, env: "LENS_GPT_LENS_TIMEOUT_MS", default: 30_000, min: 1)
+                let timeout = try Setting.int(options.lensTimeoutMs, env: "LENS_GPT_LENS_TIMEOUT_MS", default: .max, min: 1)
                 setup.providers.append(BrowserLensSearch(runner: lens, timeoutMillis: timeout, cookies: cookies,
                                                          proxy: demoWorld == nil ? Setting.string(options.lensProxy, env: "LENS_GPT_LENS_PROXY") : nil))
             case "serpapi":

@@ -13,7 +13,8 @@ public struct BrowserLensSearch: VisualSearch {
     /// The Lens page has no text box next to the photo: no refined second search.
     public var refinesWithText: Bool { false }
 
-    public init(runner: LensRunner, name: String = "google-lens", timeoutMillis: Int = 30_000, cookies: [BrowserCookie] = [],
+    /// `timeoutMillis`: `Int.max` leaves the stage's own time limit as the only one.
+    public init(runner: LensRunner, name: String = "google-lens", timeoutMillis: Int = .max, cookies: [BrowserCookie] = [],
                 proxy: String? = nil)
     {
         self.runner = runner

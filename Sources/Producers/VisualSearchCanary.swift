@@ -25,6 +25,8 @@ public final class VisualSearchCanary: Sendable {
 
     public let providers: [any VisualSearch]
     public let intervalMillis: Int
+    /// A provider without a limit of its own gets this one in the canary (in runs, the stage's).
+    static let maxSearchMillis = 60_000
     let image: UploadedImage
     let bytes: [UInt8]
     let format: String
@@ -75,7 +77,7 @@ public final class VisualSearchCanary: Sendable {
             let query = VisualQuery(image: image, bytes: bytes, format: format)
             let outcome: Result<Int, VisualSearchFailure>
             do {
-                let result = try provider.search(query, timeoutMillis: provider.timeoutMillis)
+                let result = try provider.search(query, timeoutMillis: min(provider.timeoutMillis, VisualSearchCanary.maxSearchMillis))
                 outcome = result.isEmpty
                     ? .failure(VisualSearchFailure(provider: provider.name, code: "visual_no_matches",
                                                    message: "no matches for the canary photo", retryable: true))
