@@ -123,8 +123,9 @@ public final class VisualSearchCanary: Sendable {
             if let checked = s.checkedAt { entry["checked_at"] = .string(VisualSearchCanary.isoTime(checked)) }
             providersJSON[name] = .object(entry)
         }
-        let anyDegraded = snapshot.contains { $0.state.state == "degraded" }
-        return ["state": .string(anyDegraded ? "degraded" : "ok"), "interval_ms": .int(intervalMillis), "providers": .object(providersJSON)]
+        let states = snapshot.map(\.state.state)
+        let overall = states.contains("degraded") ? "degraded" : states.allSatisfy { $0 == "ok" } ? "ok" : "unknown"
+        return ["state": .string(overall), "interval_ms": .int(intervalMillis), "providers": .object(providersJSON)]
     }
 
     /// Prometheus lines: canary searches by provider and result, and each provider's state.

@@ -46,8 +46,10 @@ final class BrowserLensTests {
     @Test func consentCookiesGetPastTheWallAndTheLocaleReachesTheURL() throws {
         let cookie = BrowserCookie(name: "SOCS", value: world.consentCookieValue)
         let shownBefore = world.stats.consentShown.load(ordering: .relaxed)
-        let result = try provider(world.lensURL(.consentFirst), cookies: [cookie])
-            .search(try query("headphones", locale: RunLocale(country: "AT", language: "de")), timeoutMillis: 30_000)
+        let lens = try provider(world.lensURL(.consentFirst), cookies: [cookie])
+        let photo = try query("headphones", locale: RunLocale(country: "AT", language: "de"))
+        // On a machine shared by many test processes one slow page is not this test's subject: once more.
+        let result = try (try? lens.search(photo, timeoutMillis: 45_000)) ?? lens.search(photo, timeoutMillis: 45_000)
         #expect(result.matches.first?.title == LensCatalog.product("headphones")?.matches.first?.title)
         #expect(result.matches.allSatisfy { $0.provider == "google-lens" })
         #expect(world.stats.consentShown.load(ordering: .relaxed) == shownBefore, "the consent wall was shown despite the cookie")
