@@ -39,7 +39,7 @@ let package = Package(
         .target(name: "Extraction", dependencies: ["JSON", "CLibXML2", "CZlib"]),
         .target(name: "Pipeline", dependencies: ["JSON", "CSQLite"]),
         .target(name: "Outbound", dependencies: ["CCurl", "JSON"], exclude: ["README.md"]),
-        .target(name: "DemoWorld", dependencies: ["HTTP", "JSON"], resources: DemoWorldAssets.embedded),
+        .target(name: "DemoWorld", dependencies: ["HTTP", "EventLoop", "JSON", "Outbound"], resources: DemoWorldAssets.embedded),
         // For test targets only: the OpenAI-compatible server that checks request shapes and plays faults.
         .target(name: "LLMTestSupport", dependencies: ["DemoWorld", "HTTP", "JSON"]),
         // The default Lens and search profiles are JSON files compiled into the binary (no bundle to ship beside them).
@@ -70,6 +70,8 @@ let package = Package(
         .testTarget(name: "LensTests", dependencies: ["Producers", "Outbound", "DemoWorld", "Gateway", "HTTP", "Pipeline", "JSON"]),
         // The shipped profiles on real saved pages (../shared/peer-data/real-pages) in real headless Chromium.
         .testTarget(name: "RealPagesTests", dependencies: ["Producers", "Outbound", "HTTP", "Extraction", "JSON", "Pipeline"]),
+        .testTarget(name: "VisualSearchTests", dependencies: ["LensGPT", "Gateway", "DemoWorld", "Outbound", "Producers", "Pipeline", "HTTP", "JSON",
+                                                             .product(name: "ArgumentParser", package: "swift-argument-parser")]),
         // Drives the built `lens-gpt serve --demo` (a child process) with headless Chromium.
         .testTarget(name: "WebPageTests", dependencies: ["DemoWorld", "Outbound", "JSON"]),
     ],

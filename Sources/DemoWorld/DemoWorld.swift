@@ -10,13 +10,25 @@ public final class DemoWorld: Sendable {
     public let server: HTTPServer
     public let stats = LensReplicaStats()
     public let host: String
+    /// Faults switched on (`--demo-faults`) or by tests at any time.
+    public let faults: DemoFaults
+    /// The hosted Lens API replica at `hostedLensURL`.
+    public let hostedLens: HostedLensReplica
+    /// The consent cookie (`SOCS=<value>`) the Lens replica accepts: what a per-provider cookie
+    /// setting would carry.
+    public let consentCookieValue: String
+    /// The query strings the Lens replica's start page was opened with (where `hl`/`gl` arrive).
+    private let lensStarts: LockedList
+    public var lensStartQueries: [String] { lensStarts.items }
 
     /// Starts serving on `host:port` (port 0: a free one).
     /// `hangingListing`: the eBay-like search also lists `ShopCatalog.hangingListingURL`, a
     /// listing that never answers (that URL never answers either way).
     /// `cardIntervalMillis`: the replica's cards arrive one by one this far apart (13 cards a
     /// product: about a second in all, as on the real page).
-    public init(host: String = "127.0.0.1", port: Int = 0, cardIntervalMillis: Int = 80, hangingListing: Bool = false) throws {
+    public init(host: String = "127.0.0.1", port: Int = 0, cardIntervalMillis: Int = 80, hangingListing: Bool = false,
+                faults: Set<DemoFault> = []) throws
+    {
         var configuration = HTTPServerConfiguration()
         configuration.host = host
         configuration.port = port
@@ -26,6 +38,15 @@ public final class DemoWorld: Sendable {
         let replica = LensReplica(stats: stats, consentToken: token, cardIntervalMillis: cardIntervalMillis)
         let shops = ShopSites(hangingListing: hangingListing)
         self.host = host
+        consentCookieValue = token
+        let faults = DemoFaults(faults)
+        self.faults = faults
+        // The replica names thumbnails by this server's address, known once it listens.
+        let base = Mutex("")
+        let hosted = HostedLensReplica(faults: faults) { base.withLock { $0 } }
+        let lensStarts = LockedList()
+        self.lensStarts = lensStarts
+        hostedLens = hosted
         server = try HTTPServer(configuration: configuration) { _, _ in
             BufferedRequestHandler { head, body, writer in
                 if head.method == "CONNECT" {
@@ -40,11 +61,41 @@ public final class DemoWorld: Sendable {
                     }
                     return
                 }
-                writer.send(DemoWorld.sampleResponse(head) ?? replica.response(head, body: body)
+                if head.path == DemoWorld.ecbPath {
+                    writer.send(DemoWorld.ecbResponse())
+                    return
+                }
+                if head.path == "/" && head.method == "GET" {
+                    let query = head.query.map(String.init) ?? ""
+                    lensStarts.append(query)
+                }
+                if head.path == HostedLensReplica.path {
+                    hosted.answer(head, writer)
+                    return
+                }
+                if head.path.hasPrefix(DemoWorld.downLLMPrefix) {
+                    writer.send(.json(HTTPStatus(503, "Service Unavailable"),
+                                      ["error": ["message": "The demo LLM is down (demo fault llm-down).", "type": "server_error"]]))
+                    return
+                }
+                if let faulted = faults.lensOverride(head) {
+                    writer.send(faulted)
+                    return
+                }
+                writer.send(DemoWorld.sampleResponse(head) ?? replica.response(head, body: body).map { faults.rewriteLens(head, $0) }
                     ?? .error(.notFound, code: "not_found", message: "no such page in the demo world"))
             }
         }
+        let address = baseURL
+        base.withLock { $0 = address }
     }
+
+    /// The hosted Lens API replica's endpoint (what `--hosted-lens-url` takes).
+    public var hostedLensURL: String { baseURL + HostedLensReplica.path }
+
+    static let downLLMPrefix = "/llm-down/"
+    /// An OpenAI-compatible base URL that answers every request with 503 (the `llm-down` fault).
+    public var downLLMBaseURL: String { baseURL + DemoWorld.downLLMPrefix + "v1" }
 
     public var port: Int { server.port }
     public var baseURL: String { "http://\(host == "0.0.0.0" ? "127.0.0.1" : host):\(port)" }
@@ -104,4 +155,11 @@ public final class DemoWorld: Sendable {
         }
         return nil
     }
+}
+
+/// Strings appended from the server's loop and read by tests.
+final class LockedList: Sendable {
+    private let list = Mutex<[String]>([])
+    func append(_ item: String) { list.withLock { $0.append(item) } }
+    var items: [String] { list.withLock { $0 } }
 }

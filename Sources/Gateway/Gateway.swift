@@ -22,6 +22,7 @@ public final class Gateway: Sendable {
     public init(settings: GatewaySettings, graph: PipelineGraph, store injected: ResultStore? = nil,
                 readinessChecks: [@Sendable () -> (name: String, state: String, ok: Bool)] = [],
                 extraResponder: (@Sendable (HTTPRequestHead) -> HTTPResponse?)? = nil,
+                photos: PhotoShelf? = nil, monitors: [any ServiceMonitor] = [],
                 onLog: (@Sendable (HTTPRequestLog) -> Void)? = nil, accessLog: AccessLogSettings? = nil,
                 onPurge: (@Sendable (_ olderThanSeconds: Int64) -> Void)? = nil) throws
     {
@@ -59,7 +60,7 @@ public final class Gateway: Sendable {
         }
         let context = GatewayContext(settings: settings, hub: hub, store: store, metrics: metrics,
                                      uploadDirectory: uploads, readinessChecks: checks,
-                                     extraResponder: extraResponder)
+                                     extraResponder: extraResponder, photos: photos, monitors: monitors)
         self.context = context
 
         let counter = ConnectionGauge()

@@ -18,12 +18,19 @@ public final class GatewayContext: Sendable {
     let resultTokens: ResultToken?
     /// Answers for GET paths that are neither API nor `web/` files (the demo's sample photos).
     let extraResponder: (@Sendable (HTTPRequestHead) -> HTTPResponse?)?
+    /// Photos hosted visual-search APIs fetch by signed URL (`/photos/…`); nil: none.
+    let photos: PhotoShelf?
+    /// Visual-search providers' health and canary counts, for `/readyz` and `/metrics`.
+    let monitors: [any ServiceMonitor]
 
     init(settings: GatewaySettings, hub: ResultHub, store: ResultStore, metrics: Metrics, uploadDirectory: String,
          readinessChecks: [@Sendable () -> (name: String, state: String, ok: Bool)],
-         extraResponder: (@Sendable (HTTPRequestHead) -> HTTPResponse?)? = nil)
+         extraResponder: (@Sendable (HTTPRequestHead) -> HTTPResponse?)? = nil,
+         photos: PhotoShelf? = nil, monitors: [any ServiceMonitor] = [])
     {
         self.extraResponder = extraResponder
+        self.photos = photos
+        self.monitors = monitors
         self.settings = settings
         self.hub = hub
         self.store = store

@@ -30,6 +30,10 @@ struct GatewayRouter: Sendable {
             guard isRead else { return respond(writer, methodNotAllowed("GET, HEAD")) }
             return results(path.dropFirst("/results/".count), head, writer)
         }
+        if path.hasPrefix("/photos/"), let photos = gateway.photos {
+            guard isRead else { return respond(writer, methodNotAllowed("GET, HEAD")) }
+            return respond(writer, photos.response(head))
+        }
         switch path {
         case "/healthz":
             guard isRead else { return respond(writer, methodNotAllowed("GET, HEAD")) }
@@ -39,7 +43,7 @@ struct GatewayRouter: Sendable {
             return respond(writer, readiness())
         case "/metrics":
             guard isRead else { return respond(writer, methodNotAllowed("GET, HEAD")) }
-            var response = HTTPResponse.text(.ok, gateway.metrics.render(gauges: gauges()))
+            var response = HTTPResponse.text(.ok, gateway.metrics.render(gauges: gauges()) + gateway.monitors.map { $0.metricsText() }.joined())
             response.headers.set("Content-Type", "text/plain; version=0.0.4; charset=utf-8")
             return respond(writer, response)
         default:
@@ -106,6 +110,11 @@ struct GatewayRouter: Sendable {
             let result = check()
             checks[result.name] = ["state": .string(result.state)]
             ready = ready && result.ok
+        }
+        for monitor in gateway.monitors {
+            let report = monitor.readiness()
+            checks[monitor.name] = report.detail
+            ready = ready && report.ok
         }
         return .json(ready ? .ok : .serviceUnavailable, ["status": .string(ready ? "ready" : "not_ready"), "checks": .object(checks)])
     }

@@ -1,4 +1,5 @@
 import HTTP
+import Pipeline
 
 /// Everything the gateway can be told. Each value is a flag and a `LENS_GPT_*` variable of
 /// `lens-gpt serve` (see README, "Settings").
@@ -47,6 +48,8 @@ public struct GatewaySettings: Sendable {
     public var tls: TLSSettings?
     /// What the plaintext port does when HTTPS is on.
     public var plaintext: PlaintextMode = .keep
+    /// The locale of a request that names none (`country`, `language`, `Accept-Language`).
+    public var defaultLocale = RunLocale.fallback
 
     public init() {}
 

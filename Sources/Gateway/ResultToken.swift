@@ -15,7 +15,7 @@ struct ResultToken: Sendable {
         return ResultToken.constantTimeEqual(Array(parts[1].utf8), Array(signature(id: id, expiresAt: expiry).utf8))
     }
 
-    private func signature(id: String, expiresAt: Int64) -> String {
+    func signature(id: String, expiresAt: Int64) -> String {
         let key = Array(secret.utf8)
         let message = Array("\(id).\(expiresAt)".utf8)
         var digest = [UInt8](repeating: 0, count: Int(EVP_MAX_MD_SIZE))

@@ -9,6 +9,8 @@ enum UploadError: Error {
     case noFile
     case malformed(String)
     case storage(String)
+    /// A `country` or `language` that is not a two-letter country or a language tag.
+    case badLocale(String)
 
     var response: HTTPResponse {
         switch self {
@@ -28,6 +30,8 @@ enum UploadError: Error {
                           message: "no image found: send multipart/form-data with the image in field \"file\", or the raw image bytes")
         case .malformed(let detail):
             return .error(.badRequest, code: "malformed_upload", message: detail)
+        case .badLocale(let detail):
+            return .error(.badRequest, code: "bad_request", message: detail)
         case .storage(let detail):
             return .error(.insufficientStorage, code: "storage_unavailable", message: "the upload could not be stored: \(detail)")
         }

@@ -14,6 +14,9 @@ final class UploadHandler: HTTPRequestHandler {
     private var imagePartSeen = false
     private var failed = false
     private var bodyBytes = 0
+    /// The locale fields (`country`, `language`) of a multipart body, and the one being read.
+    private var localeFields: [String: String] = [:]
+    private var localeField: (name: String, value: [UInt8])?
     /// The result stream, once the upload is complete and answered as SSE.
     private var subscription: ResultSubscription?
 
@@ -85,11 +88,19 @@ final class UploadHandler: HTTPRequestHandler {
                     inImagePart = true
                     openSink(writer)
                     if failed { throw UploadError.storage("temp file") }
+                } else if part.filename == nil, let name = part.name, name == "country" || name == "language" {
+                    localeField = (name, [])
                 }
             case .partData(let data):
                 if inImagePart { try sink?.write(data) }
+                if localeField != nil {
+                    localeField?.value.append(contentsOf: data)
+                    if (localeField?.value.count ?? 0) > 64 { throw UploadError.badLocale("the country and language fields are short codes") }
+                }
             case .partEnd:
                 inImagePart = false
+                if let field = localeField { localeFields[field.name] = String(decoding: field.value, as: UTF8.self) }
+                localeField = nil
             }
         }
     }
@@ -106,7 +117,9 @@ final class UploadHandler: HTTPRequestHandler {
                 guard imagePartSeen else { throw UploadError.noFile }
             }
             guard let sink else { throw UploadError.noFile }
-            let image = try sink.finish()
+            let locale = try requestLocale(writer.head)
+            var image = try sink.finish()
+            image.locale = locale
             self.sink = nil
             respond(with: image, writer)
         } catch let error as UploadError {
@@ -152,6 +165,34 @@ final class UploadHandler: HTTPRequestHandler {
             subscription = ResultSubscription(stream: submission.stream, writer: writer, afterID: 0,
                                               settings: gateway.settings)
         }
+    }
+
+    /// The run's locale: multipart fields, else query parameters, else `Accept-Language`, else
+    /// the defaults. A value given but not understood is refused rather than ignored.
+    private func requestLocale(_ head: HTTPRequestHead) throws(UploadError) -> RunLocale {
+        var locale = gateway.settings.defaultLocale
+        var countryGiven = false
+        if let header = head.headers["Accept-Language"], let accepted = RunLocale.acceptLanguage(header) {
+            locale.language = accepted.language
+            if let region = accepted.country {
+                locale.country = region
+                countryGiven = true
+            }
+        }
+        if let text = localeFields["language"] ?? GatewayRouter.queryValue(head.query, "language").map { PercentDecoding.decode($0, plusAsSpace: true) ?? $0 } {
+            guard let language = RunLocale.language(text) else {
+                throw .badLocale("language must be a language tag such as en, de or pt-BR, not \"\(text.prefix(40))\"")
+            }
+            locale.language = language
+            if !countryGiven, let region = language.split(separator: "-").dropFirst().first, region.count == 2 { locale.country = String(region) }
+        }
+        if let text = localeFields["country"] ?? GatewayRouter.queryValue(head.query, "country").map { PercentDecoding.decode($0, plusAsSpace: true) ?? $0 } {
+            guard let country = RunLocale.country(text) else {
+                throw .badLocale("country must be a two-letter ISO 3166 code such as US or DE, not \"\(text.prefix(40))\"")
+            }
+            locale.country = country
+        }
+        return locale
     }
 
     private func fail(_ error: UploadError, _ writer: HTTPResponseWriter) {

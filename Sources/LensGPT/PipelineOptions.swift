@@ -7,6 +7,7 @@ import Producers
 /// Settings of the pipeline's stages, shared by `serve` and `classify`.
 struct PipelineOptions: ParsableArguments {
     @OptionGroup var lens: LensOptions
+    @OptionGroup var visual: VisualSearchOptions
     @Flag(help: "Run without the Lens step even when a browser could be started (LENS_GPT_NO_BROWSER); runs then give image-info only, or with an LLM also identification from the photo alone.")
     var noBrowser = false
     @Option(help: "Chat model for the LLM steps (LENS_GPT_MODEL, default gpt-4o). The LLM is used when OPENAI_API_KEY or OPENAI_BASE_URL is set.")
@@ -19,6 +20,10 @@ struct PipelineOptions: ParsableArguments {
     var maxPage: String?
     @Option(help: "Exchange rates for comparing offers, as CUR=value pairs in one base, e.g. EUR=1,USD=0.92,GBP=1.17 (LENS_GPT_CURRENCY_RATES; default none: only the majority currency counts).")
     var currencyRates: String?
+    @Option(help: "ECB euro reference rates (eurofxref-daily.xml) to convert prices into the run's currency; off: none (LENS_GPT_RATES_URL, default the ECB's). Fetched at most every 6 hours, cached in the data directory.")
+    var ratesUrl: String?
+    @Option(help: "A file in the ECB's eurofxref-daily.xml shape to use instead of fetching (LENS_GPT_RATES_FILE).")
+    var ratesFile: String?
     @Option(help: "Web search profile for finding maker pages, a shipped name (duckduckgo, duckduckgo-lite, bing, brave; startpage is off by default: only its bot check is covered by a saved real page) or a file; repeat to try several in order (LENS_GPT_WEB_SEARCH_PROFILE, comma-separated; default: duckduckgo, duckduckgo-lite, bing, brave).")
     var webSearchProfile: [String] = []
     @Option(help: "Marketplace search profile, a shipped name (ebay, ebay-sold, kleinanzeigen, mercari, depop; vinted is off by default: no saved real page covers it) or a file; repeatable (LENS_GPT_MARKETPLACE_PROFILE, comma-separated; default: the shipped set for --country).")
@@ -32,6 +37,8 @@ struct PipelineOptions: ParsableArguments {
 /// The stage tree and what it runs on, built from the options.
 struct PipelineSetup {
     let lens: LensSetup?
+    /// The visual-search providers, the photo shelf the hosted ones need, the canary.
+    let visual: VisualSearchSetup
     let graph: PipelineGraph
     let llmDescription: String
 
@@ -50,20 +57,27 @@ struct PipelineSetup {
 
     /// `chat`: the LLM to use instead of the one OPENAI_API_KEY / OPENAI_BASE_URL describe (tests).
     /// `demoLens`: which of the demo's Lens replicas to search (tests: a blocked Lens).
+    /// `servesPhotos`: a gateway will answer the signed photo URLs hosted Lens APIs fetch (`serve`).
     static func make(_ options: PipelineOptions, dataDirectory: String, stageTimeoutMillis: Int,
                      syntheticStageMillis: Int = 0, demoWorld: DemoWorld? = nil, demoLens: LensVariant = .normal,
-                     chat configured: ChatConfiguration? = nil) throws -> PipelineSetup
+                     chat configured: ChatConfiguration? = nil, servesPhotos: Bool = false,
+                     maxUploadBytes: Int = 20 << 20) throws -> PipelineSetup
     {
         let allowPrivate = try Setting.bool(options.allowPrivateFetch, env: "LENS_GPT_ALLOW_PRIVATE_FETCH")
         let lens = try Setting.bool(options.noBrowser, env: "LENS_GPT_NO_BROWSER") ? nil
             : try LensSetup.make(options.lens, dataDirectory: dataDirectory, lensURL: demoWorld?.lensURL(demoLens),
-                                 browserProxy: demoWorld?.proxyURL, allowPrivate: allowPrivate)
+                                 browserProxy: demoWorld?.proxyURL ?? Setting.string(options.visual.lensProxy, env: "LENS_GPT_LENS_PROXY"),
+                                 allowPrivate: allowPrivate)
+        let visual = try VisualSearchSetup.make(options.visual, lens: lens?.runner, demoWorld: demoWorld, servesPhotos: servesPhotos,
+                                                maxUploadBytes: maxUploadBytes)
         var d = StageDependencies()
         d.stageTimeoutMillis = stageTimeoutMillis
         d.syntheticStageMillis = syntheticStageMillis
         d.identifyFloor = try Setting.fraction(options.identifyFloor, env: "LENS_GPT_IDENTIFY_FLOOR",
                                                default: ModelProducerProducer.defaultFloor)
         d.lens = lens?.runner
+        d.visualSearch = visual.providers
+        d.refineBelow = visual.refineBelow
 
         let chat = ChatClient(configuration: configured ?? .fromEnvironment(model: Setting.string(options.model, env: "LENS_GPT_MODEL")))
         if chat.isEnabled { d.chat = ChatAdapter(client: chat) }
@@ -74,9 +88,17 @@ struct PipelineSetup {
         policy.maxBytes = try Setting.bytes(options.maxPage, env: "LENS_GPT_MAX_PAGE", default: policy.maxBytes)
         policy.proxy = demoWorld?.proxyURL
         d.pages = FetcherPages(policy: policy, http: HTTPClient())
-        var exchange = try rates(Setting.string(options.currencyRates, env: "LENS_GPT_CURRENCY_RATES"))
-        if exchange.isEmpty && demoWorld != nil { exchange = DemoWorld.exchangeRates }
-        d.estimator = PriceEstimator(rates: exchange)
+        d.estimator = PriceEstimator(rates: try rates(Setting.string(options.currencyRates, env: "LENS_GPT_CURRENCY_RATES")))
+        let ratesURL = Setting.string(options.ratesUrl, env: "LENS_GPT_RATES_URL",
+                                      default: demoWorld?.exchangeRatesURL ?? ExchangeRateSource.ecbDailyURL)
+        let source = ExchangeRateSource(url: ratesURL == "off" ? nil : ratesURL, cachePath: dataDirectory + "/exchange-rates.xml",
+                                        ratesFile: Setting.string(options.ratesFile, env: "LENS_GPT_RATES_FILE"))
+        do {
+            try source.load()
+        } catch {
+            throw Failure(description: error.description)
+        }
+        d.exchangeRates = source
 
         if let pool = lens?.pool {
             d.renderer = BrowserPageRenderer(pool: pool)
@@ -103,7 +125,7 @@ struct PipelineSetup {
             d.marketplaceSearches = markets.map { BrowserSearch(pool: pool, profile: $0, country: country, diagnosticsDirectory: diagnostics) }
         }
         let description = chat.isEnabled ? "LLM \(chat.configuration.model) at \(chat.configuration.baseURL)" : "no LLM (heuristic methods)"
-        return PipelineSetup(lens: lens, graph: try StageTree.graph(d), llmDescription: description)
+        return PipelineSetup(lens: lens, visual: visual, graph: try StageTree.graph(d), llmDescription: description)
     }
 
     /// A repeatable flag's values, else its variable's comma-separated list.

@@ -53,11 +53,14 @@ public struct UploadedImage: Sendable, Equatable {
     /// Where the bytes are while the run lasts.
     public var path: String
     public var bytes: Int
+    /// The country and language the run answers for (the request's, else the defaults).
+    public var locale: RunLocale
 
-    public init(id: String, path: String, bytes: Int) {
+    public init(id: String, path: String, bytes: Int, locale: RunLocale = .fallback) {
         self.id = id
         self.path = path
         self.bytes = bytes
+        self.locale = locale
     }
 }
 

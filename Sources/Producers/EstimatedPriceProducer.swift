@@ -6,8 +6,13 @@ import Pipeline
 public struct EstimatedPriceProducer: Producer {
     public let stage = "estimated-price"
     let estimator: PriceEstimator
+    /// ECB rates: with them the estimate is in the currency of the run's country.
+    let exchangeRates: ExchangeRateSource?
 
-    public init(estimator: PriceEstimator = PriceEstimator()) { self.estimator = estimator }
+    public init(estimator: PriceEstimator = PriceEstimator(), exchangeRates: ExchangeRateSource? = nil) {
+        self.estimator = estimator
+        self.exchangeRates = exchangeRates
+    }
 
     public func produce(_ inputs: StageInputs, _ context: StageContext) throws -> any Sendable {
         let offers = inputs.optional("second-hand-offers", as: [SecondHandOffer].self) ?? []
@@ -22,6 +27,12 @@ public struct EstimatedPriceProducer: Producer {
         let retailPrice = retail.flatMap { details -> (Double, String)? in
             guard let text = details.price, let amount = Double(text), let currency = details.currency else { return nil }
             return (amount, currency)
+        }
+        var estimator = self.estimator
+        let rates = estimator.rates.isEmpty ? exchangeRates?.current() : nil  // fixed --currency-rates win
+        if let rates, let currency = CountryCurrency.code(for: context.image.locale.country), let table = rates.rates(in: currency) {
+            estimator.rates = table
+            estimator.base = currency
         }
         guard let estimate = estimator.estimate(comparables: comparables, retail: retailPrice) else {
             throw StageError(code: "no_price_basis", message: "no second-hand offers and no retail price to estimate from", retryable: false)
@@ -40,6 +51,9 @@ public struct EstimatedPriceProducer: Producer {
             payload["active_median"] = estimate.activeMedian.map { .string(PriceEstimator.money($0)) } ?? .null
             payload["sold_sample_size"] = .int(estimate.soldSampleSize)
             payload["active_sample_size"] = .int(estimate.activeSampleSize)
+        // The date of the rates beside every converted figure.
+        if let rates, estimate.basis == "comparables", comparables.contains(where: { $0.currency != estimate.currency }) {
+            payload["exchange_rates"] = ["date": .string(rates.date), "source": "ECB euro reference rates"]
         }
         context.emit(stage, .object(payload))
         return estimate

@@ -12,6 +12,8 @@ public enum LensFailure: Error, Sendable {
     case timeout(String)
     /// No browser session, or the browser went away during the search.
     case browserUnavailable(String)
+    /// The browser works but cannot reach the site (no network, DNS, a proxy that refuses).
+    case networkUnavailable(String)
 
     public var code: String {
         switch self {
@@ -20,12 +22,14 @@ public enum LensFailure: Error, Sendable {
         case .noMatches: "lens_no_matches"
         case .timeout: "lens_timeout"
         case .browserUnavailable: "browser_unavailable"
+        case .networkUnavailable: "network_unavailable"
         }
     }
 
     public var message: String {
         switch self {
-        case .blocked(let m), .consent(let m), .noMatches(let m), .timeout(let m), .browserUnavailable(let m): m
+        case .blocked(let m), .consent(let m), .noMatches(let m), .timeout(let m), .browserUnavailable(let m),
+             .networkUnavailable(let m): m
         }
     }
 
@@ -42,6 +46,9 @@ public enum LensFailure: Error, Sendable {
 
     /// A WebDriver failure during a step: the browser is gone, or the step ran out of time.
     static func from(_ error: WebDriverError, during step: String) -> LensFailure {
+        if let reason = NetworkErrorText.chromiumReason(error.message) {
+            return .networkUnavailable(NetworkErrorText.advice(step: step, reason: reason))
+        }
         switch error.code {
         case .timeout, .scriptTimeout:
             return .timeout("\(step): \(error.message)")

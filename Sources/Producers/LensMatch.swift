@@ -10,10 +10,15 @@ public struct LensMatch: Sendable, Equatable {
     public var currency: String?
     public var thumbnail: String?
     public var position: Int
+    /// The visual-search provider that found it (`google-lens`, `serpapi`, ...).
+    public var provider: String?
+    /// The provider says this page shows the very same image (an "exact match").
+    public var exact = false
 
     public init(title: String, link: String, domain: String, source: String? = nil, price: String? = nil,
-                currency: String? = nil, thumbnail: String? = nil, position: Int)
+                currency: String? = nil, thumbnail: String? = nil, position: Int, provider: String? = nil)
     {
+        self.provider = provider
         self.title = title
         self.link = link
         self.domain = domain
@@ -50,6 +55,8 @@ public struct LensMatch: Sendable, Equatable {
         if let currency { object["currency"] = .string(currency) }
         if let thumbnail { object["thumbnail"] = .string(thumbnail) }
         object["position"] = .int(position)
+        if let provider { object["provider"] = .string(provider) }
+        if exact { object["exact"] = true }
         return .object(object)
     }
 }

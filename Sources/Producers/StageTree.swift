@@ -5,12 +5,19 @@ import Pipeline
 /// stage uses its deterministic method.
 public struct StageDependencies: Sendable {
     public var lens: LensRunner?
+    /// The visual-search providers in the order `lens-matches` tries them; empty: Google Lens
+    /// through `lens` alone.
+    public var visualSearch: [any VisualSearch] = []
+    /// Title consensus below which `lens-matches` refines with a text query where it can.
+    public var refineBelow = 0.6
     public var chat: (any ChatService & StructuredChat)?
     public var pages: (any PageSource)?
     public var renderer: (any PageRenderer)?
     public var webSearch: (any SearchService)?
     public var marketplaceSearches: [any SearchService] = []
     public var estimator = PriceEstimator()
+    /// ECB reference rates for the estimate's currency (the run's country); nil: none.
+    public var exchangeRates: ExchangeRateSource?
     public var stageTimeoutMillis = 60_000
     /// Identification below this confidence abstains (`model-producer` reports no identity).
     public var identifyFloor = ModelProducerProducer.defaultFloor
@@ -35,13 +42,15 @@ public enum StageTree {
             nodes.append(.init(SyntheticTickProducer(durationMillis: d.syntheticStageMillis), dependsOn: ["image-info"],
                                timeoutMillis: d.syntheticStageMillis + 5_000))
         }
-        if let lens = d.lens {
-            nodes.append(.init(LensMatchesProducer(runner: lens), dependsOn: ["image-info"], timeoutMillis: limit))
+        let providers = d.visualSearch.isEmpty ? (d.lens.map { [BrowserLensSearch(runner: $0)] } ?? []) : d.visualSearch
+        if !providers.isEmpty {
+            nodes.append(.init(LensMatchesProducer(providers: providers, refineBelow: d.refineBelow), dependsOn: ["image-info"],
+                               timeoutMillis: limit))
         }
         // Identification uses the visual matches when there are any and the photo (a vision
         // model) when not, so it needs one of the two; what follows uses the matches if present.
-        guard d.lens != nil || d.chat != nil else { return try PipelineGraph(nodes) }
-        let matches = d.lens == nil ? [] : ["lens-matches"]
+        guard !providers.isEmpty || d.chat != nil else { return try PipelineGraph(nodes) }
+        let matches = providers.isEmpty ? [] : ["lens-matches"]
         nodes.append(.init(ModelProducerProducer(chat: d.chat, floor: d.identifyFloor), dependsOn: ["image-info"],
                            optionallyAfter: matches, timeoutMillis: limit))
         guard let pages = d.pages else { return try PipelineGraph(nodes) }
@@ -52,7 +61,7 @@ public enum StageTree {
         nodes.append(.init(SecondHandOffersProducer(pages: pages, searches: d.marketplaceSearches),
                            dependsOn: ["model-producer"], optionallyAfter: matches, timeoutMillis: limit))
         // The estimate needs an identity; it does best with both, and can do with either.
-        nodes.append(.init(EstimatedPriceProducer(estimator: d.estimator), dependsOn: ["model-producer"],
+        nodes.append(.init(EstimatedPriceProducer(estimator: d.estimator, exchangeRates: d.exchangeRates), dependsOn: ["model-producer"],
                            optionallyAfter: ["retail-price-details", "second-hand-offers"], timeoutMillis: limit))
         return try PipelineGraph(nodes)
     }

@@ -6,6 +6,7 @@ import Glibc
 import HTTP
 import Logging
 import Outbound
+import Pipeline
 import Producers
 import TLS
 
@@ -52,6 +53,10 @@ struct ServeCommand: ParsableCommand {
     @Flag(help: "Share the port with other processes (SO_REUSEPORT) instead of failing when it is busy (LENS_GPT_REUSE_PORT).") var reusePort = false
     @OptionGroup var pipeline: PipelineOptions
     @Flag(help: "Run against the offline demo world: the Lens replica on loopback with a local chromedriver (LENS_GPT_DEMO).") var demo = false
+    @Option(help: "With --demo, faults to switch on, comma-separated: lens-blocked, lens-consent, lens-layout-changed, lens-api-down, llm-down (LENS_GPT_DEMO_FAULTS).") var demoFaults: String?
+    @Flag(help: "With --demo, use the demo world's OpenAI-compatible server as the LLM (LENS_GPT_DEMO_LLM).") var demoLlm = false
+    @Option(help: "Country of a request that names none, ISO 3166 two letters (LENS_GPT_DEFAULT_COUNTRY, default US).") var defaultCountry: String?
+    @Option(help: "Language of a request that names none and sends no Accept-Language (LENS_GPT_DEFAULT_LANGUAGE, default en).") var defaultLanguage: String?
 
     func resolveSettings() throws -> GatewaySettings {
         var s = GatewaySettings()
@@ -106,6 +111,12 @@ struct ServeCommand: ParsableCommand {
         s.http.reusePort = try Setting.bool(reusePort, env: "LENS_GPT_REUSE_PORT")
         // The offline demo needs no network; a real run does.
         s.checkNetwork = !(try Setting.bool(demo, env: "LENS_GPT_DEMO"))
+        let country = Setting.string(defaultCountry, env: "LENS_GPT_DEFAULT_COUNTRY", default: s.defaultLocale.country)
+        let language = Setting.string(defaultLanguage, env: "LENS_GPT_DEFAULT_LANGUAGE", default: s.defaultLocale.language)
+        guard let parsedCountry = RunLocale.country(country), let parsedLanguage = RunLocale.language(language) else {
+            throw SettingError(description: "LENS_GPT_DEFAULT_COUNTRY must be two letters (US, DE) and LENS_GPT_DEFAULT_LANGUAGE a language tag (en, de-DE), not \"\(country)\", \"\(language)\"")
+        }
+        s.defaultLocale = RunLocale(country: parsedCountry, language: parsedLanguage)
         return s
     }
 
@@ -137,13 +148,25 @@ struct ServeCommand: ParsableCommand {
         }
 
         let demoWorld: DemoWorld?
+        let demoLLM: LLMTestServer?
         let setup: PipelineSetup
         do {
-            demoWorld = try Setting.bool(demo, env: "LENS_GPT_DEMO") ? DemoWorld(host: "127.0.0.1", port: 0) : nil
+            let faults = try DemoFaults.parse(Setting.string(demoFaults, env: "LENS_GPT_DEMO_FAULTS", default: ""))
+            let useDemoLLM = try Setting.bool(demoLlm, env: "LENS_GPT_DEMO_LLM")
+            demoWorld = try Setting.bool(demo, env: "LENS_GPT_DEMO") ? DemoWorld(host: "127.0.0.1", port: 0, faults: faults) : nil
+            if demoWorld == nil && (!faults.isEmpty || useDemoLLM) {
+                throw SettingError(description: "--demo-faults and --demo-llm need --demo")
+            }
+            demoLLM = useDemoLLM ? try LLMTestServer(model: Setting.string(pipeline.model, env: "LENS_GPT_MODEL", default: "gpt-4o")) : nil
+            // The demo LLM, or with llm-down an address of the demo world that answers 503.
+            let chat = demoLLM.flatMap { llm in demoWorld.map { world in
+                ChatConfiguration(apiKey: "demo-llm-key", baseURL: faults.contains(.llmDown) ? world.downLLMBaseURL : llm.baseURL,
+                                  model: Setting.string(pipeline.model, env: "LENS_GPT_MODEL", default: "gpt-4o"), timeoutMillis: 20_000)
+            } }
             setup = try PipelineSetup.make(pipeline, dataDirectory: settings.dataDirectory,
                                            stageTimeoutMillis: settings.stageTimeoutMillis,
                                            syntheticStageMillis: try Setting.int(syntheticStageMs, env: "LENS_GPT_SYNTHETIC_STAGE_MS", default: 0),
-                                           demoWorld: demoWorld)
+                                           demoWorld: demoWorld, chat: chat, servesPhotos: true, maxUploadBytes: settings.maxUploadBytes)
         } catch {
             logger.critical("cannot start: \(error)")
             throw ExitCode.failure
@@ -161,6 +184,7 @@ struct ServeCommand: ParsableCommand {
                                   graph: setup.graph,
                                   readinessChecks: setup.readinessChecks,
                                   extraResponder: samples,
+                                  photos: setup.visual.photos, monitors: setup.visual.monitors,
                                   accessLog: accessLog,
                                   onPurge: { seconds in lensSetup?.runner.diagnostics?.purge(olderThanSeconds: seconds) })
         } catch {
@@ -180,6 +204,20 @@ struct ServeCommand: ParsableCommand {
             logger.notice("lens: no browser configured (set --webdriver-url or install chromedriver); runs give image-info only")
         }
         logger.info("stages: \(setup.graph.stages.joined(separator: ", ")); \(setup.llmDescription)")
+        if let photos = setup.visual.photos, demoWorld != nil, Setting.string(pipeline.visual.publicBaseUrl, env: "LENS_GPT_PUBLIC_BASE_URL") == nil {
+            photos.setPublicBaseURL("http://127.0.0.1:\(gateway.port)")  // the demo's hosted-API replica is on this machine
+        }
+        let visualLine = "visual search: \(setup.visual.providers.map(\.name).joined(separator: " → "))"
+            + (setup.visual.notes.isEmpty ? "" : " (not used: \(setup.visual.notes.joined(separator: "; ")))")
+            + (setup.visual.photos.map { "; photos for hosted APIs under \($0.publicBaseURL)/photos/" } ?? "")
+        logger.info("\(visualLine)")
+        if let canary = setup.visual.canary {
+            canary.start()
+            logger.info("canary: every \(canary.intervalMillis) ms through \(canary.providers.count) providers; see /readyz")
+        }
+        if let demoWorld, !demoWorld.faults.current.isEmpty {
+            logger.notice("demo faults on: \(demoWorld.faults.current.map(\.rawValue).sorted().joined(separator: ", "))")
+        }
         if let demoWorld {
             logger.info("demo world on \(demoWorld.baseURL): Lens replica \(demoWorld.lensURL()), sample photos at /demo/samples.json")
         }
@@ -203,9 +241,11 @@ struct ServeCommand: ParsableCommand {
             }
         }
         logger.info("signal \(received): finishing runs in progress, then stopping")
+        setup.visual.canary?.stop()
         gateway.shutdown()
         lensSetup?.pool.shutdown()
         demoWorld?.shutdown()
+        demoLLM?.shutdown()
         logger.info("stopped")
     }
 }

@@ -1,0 +1,149 @@
+import ArgumentParser
+import DemoWorld
+import Gateway
+import Outbound
+import Pipeline
+import JSON
+import Producers
+
+/// Which visual-search providers `lens-matches` asks, in which order, and how each is reached.
+struct VisualSearchOptions: ParsableArguments {
+    @Option(help: "Visual-search providers in the order they are tried, comma-separated: google-lens, serpapi (LENS_GPT_VISUAL_PROVIDERS, default google-lens,serpapi). A provider that is not configured is left out.")
+    var visualProviders: String?
+    @Option(help: "Time limit of one Google Lens search in the browser, ms (LENS_GPT_LENS_TIMEOUT_MS, default: the stage's time limit).")
+    var lensTimeoutMs: String?
+    @Option(help: "Cookies set in the browser on the Lens site before each search, e.g. Google's consent cookies \"SOCS=…; NID=…\" (LENS_GPT_LENS_COOKIES).")
+    var lensCookies: String?
+    @Option(help: "HTTP proxy for the browser, e.g. http://proxy:3128 (LENS_GPT_LENS_PROXY).")
+    var lensProxy: String?
+    @Option(help: "Hosted Lens API endpoint in SerpApi's shape (LENS_GPT_HOSTED_LENS_URL, default https://serpapi.com/search.json). Turned on by SERPAPI_API_KEY; needs --public-base-url.")
+    var hostedLensUrl: String?
+    @Option(help: "The hosted API's search type: all, products, visual_matches, exact_matches (LENS_GPT_HOSTED_LENS_TYPE, default all).")
+    var hostedLensType: String?
+    @Option(help: "Time limit of one hosted Lens API search, ms (LENS_GPT_HOSTED_LENS_TIMEOUT_MS, default 20000).")
+    var hostedLensTimeoutMs: String?
+    @Option(help: "HTTP proxy for the hosted Lens API (LENS_GPT_HOSTED_LENS_PROXY).")
+    var hostedLensProxy: String?
+    @Option(help: "This server's address as the internet reaches it, e.g. https://lens.example.com; hosted Lens APIs fetch photos from signed URLs under it (LENS_GPT_PUBLIC_BASE_URL).")
+    var publicBaseUrl: String?
+    @Option(help: "Lifetime of a signed photo URL in seconds (LENS_GPT_PHOTO_URL_SECONDS, default 300).")
+    var photoUrlSeconds: String?
+    @Option(help: "Title consensus below which a provider that takes text is asked again with the best candidate, 0..1 (LENS_GPT_REFINE_BELOW, default 0.6).")
+    var refineBelow: String?
+    @Option(help: "A product photo every provider should recognise; with it, each provider is checked on a schedule (LENS_GPT_CANARY_IMAGE).")
+    var canaryImage: String?
+    @Option(help: "Milliseconds between canary rounds (LENS_GPT_CANARY_INTERVAL, default 300000).")
+    var canaryInterval: String?
+}
+
+/// The providers the options describe, and what serves them.
+struct VisualSearchSetup {
+    var providers: [any VisualSearch] = []
+    var photos: PhotoShelf?
+    var canary: VisualSearchCanary?
+    var refineBelow = 0.6
+    /// For the startup log.
+    var notes: [String] = []
+
+    static let knownProviders = ["google-lens", "serpapi"]
+
+    /// `servesPhotos`: whether a gateway will answer the signed photo URLs (`serve`, not `classify`).
+    static func make(_ options: VisualSearchOptions, lens: LensRunner?, demoWorld: DemoWorld?, servesPhotos: Bool,
+                     maxUploadBytes: Int = 20 << 20) throws -> VisualSearchSetup
+    {
+        var setup = VisualSearchSetup()
+        let order = Setting.string(options.visualProviders, env: "LENS_GPT_VISUAL_PROVIDERS", default: "google-lens,serpapi")
+            .split(separator: ",").map { String($0).trimmingCharacters(in: " ") }.filter { !$0.isEmpty }
+        for name in order where !knownProviders.contains(name) {
+            throw SettingError(description: "LENS_GPT_VISUAL_PROVIDERS (or --visual-providers): unknown provider \"\(name)\"; known: "
+                + knownProviders.joined(separator: ", "))
+        }
+        let refine = Setting.string(options.refineBelow, env: "LENS_GPT_REFINE_BELOW", default: "0.6")
+        guard let refineBelow = Double(refine), (0...1).contains(refineBelow) else {
+            throw SettingError(description: "LENS_GPT_REFINE_BELOW (or --refine-below) must be a number from 0 to 1, not \"\(refine)\"")
+        }
+        setup.refineBelow = refineBelow
+        let cookies: [BrowserCookie]
+        do {
+            cookies = try BrowserCookie.parseList(Setting.string(options.lensCookies, env: "LENS_GPT_LENS_COOKIES", default: ""))
+        } catch {
+            throw SettingError(description: "LENS_GPT_LENS_COOKIES (or --lens-cookies): \(error.description)")
+        }
+
+        for name in order {
+            switch name {
+            case "google-lens":
+                guard let lens else {
+                    setup.notes.append("google-lens: no browser")
+                    continue
+                }
+                let timeout = try Setting.int(options.lensTimeoutMs, env: "LENS_GPT_LENS_TIMEOUT_MS", default: .max, min: 1)
+                setup.providers.append(BrowserLensSearch(runner: lens, timeoutMillis: timeout, cookies: cookies,
+                                                         proxy: demoWorld == nil ? Setting.string(options.lensProxy, env: "LENS_GPT_LENS_PROXY") : nil))
+            case "serpapi":
+                // A secret: from the environment only. The demo world's replica has its own key.
+                guard let key = Setting.environment("SERPAPI_API_KEY") ?? (demoWorld != nil ? HostedLensReplica.apiKey : nil) else {
+                    setup.notes.append("serpapi: SERPAPI_API_KEY not set")
+                    continue
+                }
+                let base = Setting.string(options.publicBaseUrl, env: "LENS_GPT_PUBLIC_BASE_URL")
+                guard servesPhotos else {
+                    setup.notes.append("serpapi: only `serve` can hand the API a photo URL")
+                    continue
+                }
+                // Without a public address the API could not fetch the photo: never guess one
+                // (the demo's gateway is on loopback and tells the shelf its address once it listens).
+                guard base != nil || demoWorld != nil else {
+                    throw SettingError(description: "SERPAPI_API_KEY is set but --public-base-url (LENS_GPT_PUBLIC_BASE_URL) is not: "
+                        + "the hosted Lens API fetches the photo from a URL under this server's public address")
+                }
+                let shelf = PhotoShelf(publicBaseURL: base ?? "http://127.0.0.1",
+                                       lifetimeSeconds: try Setting.int(options.photoUrlSeconds, env: "LENS_GPT_PHOTO_URL_SECONDS", default: 300, min: 1),
+                                       maxBytes: maxUploadBytes)
+                setup.photos = shelf
+                var configuration = HostedLensConfiguration(apiKey: key)
+                configuration.endpoint = Setting.string(options.hostedLensUrl, env: "LENS_GPT_HOSTED_LENS_URL",
+                                                        default: demoWorld?.hostedLensURL ?? configuration.endpoint)
+                configuration.type = Setting.string(options.hostedLensType, env: "LENS_GPT_HOSTED_LENS_TYPE", default: "all")
+                guard ["all", "products", "visual_matches", "exact_matches"].contains(configuration.type) else {
+                    throw SettingError(description: "LENS_GPT_HOSTED_LENS_TYPE must be all, products, visual_matches or exact_matches")
+                }
+                configuration.timeoutMillis = try Setting.int(options.hostedLensTimeoutMs, env: "LENS_GPT_HOSTED_LENS_TIMEOUT_MS",
+                                                              default: configuration.timeoutMillis, min: 1)
+                configuration.proxy = Setting.string(options.hostedLensProxy, env: "LENS_GPT_HOSTED_LENS_PROXY")
+                setup.providers.append(HostedLensSearch(configuration: configuration, links: ShelfPhotoLinks(shelf: shelf)))
+            default:
+                break
+            }
+        }
+        if let path = Setting.string(options.canaryImage, env: "LENS_GPT_CANARY_IMAGE"), !setup.providers.isEmpty {
+            let interval = try Setting.int(options.canaryInterval, env: "LENS_GPT_CANARY_INTERVAL", default: 300_000, min: 100)
+            do {
+                setup.canary = try VisualSearchCanary(providers: setup.providers, imagePath: path, intervalMillis: interval)
+            } catch {
+                throw SettingError(description: "LENS_GPT_CANARY_IMAGE (or --canary-image): \(error.description)")
+            }
+        }
+        return setup
+    }
+
+    /// `/readyz` and `/metrics` entries of the canary.
+    var monitors: [any ServiceMonitor] { canary.map { [CanaryMonitor(canary: $0)] } ?? [] }
+}
+
+/// The gateway's photo shelf as the hosted provider sees it.
+struct ShelfPhotoLinks: PhotoLinks {
+    let shelf: PhotoShelf
+
+    func publish(_ image: UploadedImage, format: String) -> String { shelf.publish(id: image.id, path: image.path, format: format) }
+    func withdraw(_ image: UploadedImage) { shelf.withdraw(id: image.id) }
+}
+
+/// The canary under `checks.visual-search` in `/readyz`. A degraded provider does not make
+/// the gateway unready: the next provider answers in its place; the entry is for alerts.
+struct CanaryMonitor: ServiceMonitor {
+    let canary: VisualSearchCanary
+    var name: String { "visual-search" }
+    func readiness() -> (detail: JSONValue, ok: Bool) { (canary.readinessJSON, true) }
+    func metricsText() -> String { canary.metricsText }
+}
