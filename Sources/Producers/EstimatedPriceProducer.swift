@@ -51,6 +51,7 @@ public struct EstimatedPriceProducer: Producer {
             payload["active_median"] = estimate.activeMedian.map { .string(PriceEstimator.money($0)) } ?? .null
             payload["sold_sample_size"] = .int(estimate.soldSampleSize)
             payload["active_sample_size"] = .int(estimate.activeSampleSize)
+        }
         // The date of the rates beside every converted figure.
         if let rates, estimate.basis == "comparables", comparables.contains(where: { $0.currency != estimate.currency }) {
             payload["exchange_rates"] = ["date": .string(rates.date), "source": "ECB euro reference rates"]

@@ -73,7 +73,7 @@ public final class ExchangeRateSource: Sendable {
     /// Write to a temporary name, then rename: a crash never leaves half a cache.
     static func save(_ bytes: [UInt8], to path: String) {
         let temporary = path + ".tmp"
-        guard LensRunner.save(bytes, to: temporary) else { return }
+        guard LensDiagnostics.write(bytes, to: temporary) else { return }
         rename(temporary, path)
     }
 }

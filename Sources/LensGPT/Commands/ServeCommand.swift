@@ -148,7 +148,7 @@ struct ServeCommand: ParsableCommand {
         }
 
         let demoWorld: DemoWorld?
-        let demoLLM: LLMTestServer?
+        let demoLLM: DemoLLMServer?
         let setup: PipelineSetup
         do {
             let faults = try DemoFaults.parse(Setting.string(demoFaults, env: "LENS_GPT_DEMO_FAULTS", default: ""))
@@ -157,7 +157,7 @@ struct ServeCommand: ParsableCommand {
             if demoWorld == nil && (!faults.isEmpty || useDemoLLM) {
                 throw SettingError(description: "--demo-faults and --demo-llm need --demo")
             }
-            demoLLM = useDemoLLM ? try LLMTestServer(model: Setting.string(pipeline.model, env: "LENS_GPT_MODEL", default: "gpt-4o")) : nil
+            demoLLM = useDemoLLM ? try DemoLLMServer(model: Setting.string(pipeline.model, env: "LENS_GPT_MODEL", default: "gpt-4o")) : nil
             // The demo LLM, or with llm-down an address of the demo world that answers 503.
             let chat = demoLLM.flatMap { llm in demoWorld.map { world in
                 ChatConfiguration(apiKey: "demo-llm-key", baseURL: faults.contains(.llmDown) ? world.downLLMBaseURL : llm.baseURL,
