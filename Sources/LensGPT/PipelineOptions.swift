@@ -7,6 +7,7 @@ import Producers
 /// Settings of the pipeline's stages, shared by `serve` and `classify`.
 struct PipelineOptions: ParsableArguments {
     @OptionGroup var lens: LensOptions
+    @OptionGroup var photo: PhotoReadingOptions
     @Flag(help: "Run without the Lens step even when a browser could be started (LENS_GPT_NO_BROWSER); runs then give image-info only.")
     var noBrowser = false
     @Option(help: "Chat model for the LLM steps (LENS_GPT_MODEL, default gpt-4o). The LLM is used when OPENAI_API_KEY or OPENAI_BASE_URL is set.")
@@ -46,16 +47,18 @@ struct PipelineSetup {
 
     /// `chat`: the LLM to use instead of the one OPENAI_API_KEY / OPENAI_BASE_URL describe (tests).
     static func make(_ options: PipelineOptions, dataDirectory: String, stageTimeoutMillis: Int,
-                     syntheticStageMillis: Int = 0, demoWorld: DemoWorld? = nil,
+                     syntheticStageMillis: Int = 0, demoWorld: DemoWorld? = nil, lensVariant: LensVariant = .normal,
                      chat configured: ChatConfiguration? = nil) throws -> PipelineSetup
     {
         let lens = try Setting.bool(options.noBrowser, env: "LENS_GPT_NO_BROWSER") ? nil
-            : try LensSetup.make(options.lens, dataDirectory: dataDirectory, lensURL: demoWorld?.lensURL(),
+            : try LensSetup.make(options.lens, dataDirectory: dataDirectory, lensURL: demoWorld?.lensURL(lensVariant),
                                  browserProxy: demoWorld?.proxyURL)
         var d = StageDependencies()
         d.stageTimeoutMillis = stageTimeoutMillis
         d.syntheticStageMillis = syntheticStageMillis
         d.lens = lens?.runner
+        d.photoReading = try options.photo.limits()
+        d.photoTextLanguage = options.photo.language
 
         let chat = ChatClient(configuration: configured ?? .fromEnvironment(model: Setting.string(options.model, env: "LENS_GPT_MODEL")))
         if chat.isEnabled { d.chat = ChatAdapter(client: chat) }

@@ -8,8 +8,13 @@ public struct ModelProducerProducer: Producer {
     public let stage = "model-producer"
     let chat: (any ChatService)?
     let consensus = TitleConsensus()
+    /// Weighs the photo's own barcode and text (`PhotoEvidence`); nil when they are not read.
+    let photoEvidence: PhotoEvidence?
 
-    public init(chat: (any ChatService)?) { self.chat = chat }
+    public init(chat: (any ChatService)?, photoEvidence: PhotoEvidence? = nil) {
+        self.chat = chat
+        self.photoEvidence = photoEvidence
+    }
 
     static let schema: JSONValue = [
         "type": "object",
@@ -23,7 +28,7 @@ public struct ModelProducerProducer: Producer {
     ]
 
     public func produce(_ inputs: StageInputs, _ context: StageContext) throws -> any Sendable {
-        let matches = try inputs.get("lens-matches", as: [LensMatch].self)
+        let matches = inputs.optional("lens-matches", as: [LensMatch].self) ?? []
         let info = try inputs.get("image-info", as: ImageInfoProducer.Output.self)
         var identity: ProductIdentity?
         if let chat {
@@ -40,12 +45,25 @@ public struct ModelProducerProducer: Producer {
         if identity == nil, let found = consensus.identify(titles: matches.map(\.title)) {
             identity = ProductIdentity(producer: found.producer, model: found.model, confidence: found.confidence, method: "heuristic")
         }
+        var evidence = identity.map { [$0.method == "llm" ? "llm" : "visual-matches"] } ?? []
+        var gtin: String?
+        if let photoEvidence {
+            let decision = photoEvidence.decide(current: identity, evidence: evidence, reading: PhotoEvidence.Reading(inputs),
+                                                timeoutMillis: context.remainingMillis)
+            (identity, evidence, gtin) = (decision.identity, decision.evidence, decision.gtin)
+        }
         guard let identity else {
+            if let gtin {
+                // The photo's barcode is an identity of its own even when nothing names it.
+                context.emit(stage, ["producer": .null, "model": .null, "confidence": .double(0), "method": "heuristic",
+                                     "evidence": ["barcode"], "gtin": .string(gtin)])
+            }
             throw StageError(code: "unidentified", message: "the visual matches do not agree on a maker and model", retryable: false)
         }
         context.emit(stage, [
             "producer": .string(identity.producer), "model": .string(identity.model),
             "confidence": .double(identity.confidence), "method": .string(identity.method),
+            "evidence": .array(evidence.map(JSONValue.string)), "gtin": .optional(gtin),
         ])
         return identity
     }

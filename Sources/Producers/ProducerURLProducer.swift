@@ -17,7 +17,8 @@ public struct ProducerURLProducer: Producer {
     }
 
     public func produce(_ inputs: StageInputs, _ context: StageContext) throws -> any Sendable {
-        let matches = try inputs.get("lens-matches", as: [LensMatch].self)
+        // No visual matches (Lens failed, the photo's barcode named the product): the web search finds the page.
+        let matches = inputs.optional("lens-matches", as: [LensMatch].self) ?? []
         let identity = try inputs.get("model-producer", as: ProductIdentity.self)
         let page = try find(candidates: matches.map { Candidate(title: $0.title, link: $0.link) }, identity: identity,
                             timeoutMillis: context.remainingMillis)

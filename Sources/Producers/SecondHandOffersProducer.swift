@@ -38,7 +38,8 @@ public struct SecondHandOffersProducer: Producer {
     }
 
     public func produce(_ inputs: StageInputs, _ context: StageContext) throws -> any Sendable {
-        let matches = try inputs.get("lens-matches", as: [LensMatch].self)
+        // No visual matches: the marketplace searches alone find the listings.
+        let matches = inputs.optional("lens-matches", as: [LensMatch].self) ?? []
         let identity = try inputs.get("model-producer", as: ProductIdentity.self)
         let offers = offers(matches: matches, identity: identity, timeoutMillis: context.remainingMillis)
         context.emit(stage, .array(offers.map(\.json)))

@@ -1,3 +1,4 @@
+import PhotoReading
 import Pipeline
 
 /// What the stages are built from. Everything optional is a capability the deployment may not
@@ -14,6 +15,10 @@ public struct StageDependencies: Sendable {
     public var stageTimeoutMillis = 60_000
     /// > 0 adds the `tick` stage (capacity tests and benchmarks only).
     public var syntheticStageMillis = 0
+    /// Non-nil adds `barcodes` and `photo-text` (reading the photo itself) within these limits.
+    public var photoReading: PhotoReadingLimits?
+    /// The language `photo-text` reads with when the request names none.
+    public var photoTextLanguage: String?
 
     public init() {}
 }
@@ -21,8 +26,9 @@ public struct StageDependencies: Sendable {
 /// The stages of a run and what each depends on: the one place the tree is declared.
 /// Adding a stage is a new `Producer` plus one line here.
 ///
-///     image-info ─▶ lens-matches ─▶ model-producer ─┬─▶ producer-url ─▶ retail-price-details ─┐
-///                                                   └─▶ second-hand-offers ───────────────────┴─▶ estimated-price
+///     image-info ─┬─▶ lens-matches ─┬─▶ model-producer ─┬─▶ producer-url ─▶ retail-price-details ─┐
+///                 ├─▶ barcodes ─────┤                   └─▶ second-hand-offers ───────────────────┴─▶ estimated-price
+///                 └─▶ photo-text ───┘   (each of the three optional for model-producer)
 public enum StageTree {
     public static func graph(_ d: StageDependencies) throws -> PipelineGraph {
         let limit = d.stageTimeoutMillis
@@ -31,16 +37,28 @@ public enum StageTree {
             nodes.append(.init(SyntheticTickProducer(durationMillis: d.syntheticStageMillis), dependsOn: ["image-info"],
                                timeoutMillis: d.syntheticStageMillis + 5_000))
         }
+        // Reading the photo itself runs beside the visual search and needs nothing else.
+        var photo: [String] = []
+        if let limits = d.photoReading {
+            nodes.append(.init(BarcodesProducer(limits: limits), dependsOn: ["image-info"], timeoutMillis: limit))
+            nodes.append(.init(PhotoTextProducer(limits: limits, language: d.photoTextLanguage), dependsOn: ["image-info"],
+                               timeoutMillis: limit))
+            photo = ["barcodes", "photo-text"]
+        }
         guard let lens = d.lens else { return try PipelineGraph(nodes) }
         nodes.append(.init(LensMatchesProducer(runner: lens), dependsOn: ["image-info"], timeoutMillis: limit))
-        nodes.append(.init(ModelProducerProducer(chat: d.chat), dependsOn: ["image-info", "lens-matches"], timeoutMillis: limit))
+        // Visual matches and the photo's own barcode and text are each evidence; none is required.
+        let evidence = photo.isEmpty ? nil
+            : PhotoEvidence(webSearch: d.webSearch, marketplaceSearches: d.marketplaceSearches, pages: d.pages)
+        nodes.append(.init(ModelProducerProducer(chat: d.chat, photoEvidence: evidence), dependsOn: ["image-info"],
+                           optionallyAfter: ["lens-matches"] + photo, timeoutMillis: limit))
         guard let pages = d.pages else { return try PipelineGraph(nodes) }
         nodes.append(.init(ProducerURLProducer(webSearch: d.webSearch, chat: d.chat),
-                           dependsOn: ["lens-matches", "model-producer"], timeoutMillis: limit))
+                           dependsOn: ["model-producer"], optionallyAfter: ["lens-matches"], timeoutMillis: limit))
         nodes.append(.init(RetailDetailsProducer(pages: pages, renderer: d.renderer, chat: d.chat),
                            dependsOn: ["producer-url"], timeoutMillis: limit))
         nodes.append(.init(SecondHandOffersProducer(pages: pages, searches: d.marketplaceSearches),
-                           dependsOn: ["lens-matches", "model-producer"], timeoutMillis: limit))
+                           dependsOn: ["model-producer"], optionallyAfter: ["lens-matches"], timeoutMillis: limit))
         // The estimate needs an identity; it does best with both, and can do with either.
         nodes.append(.init(EstimatedPriceProducer(estimator: d.estimator), dependsOn: ["model-producer"],
                            optionallyAfter: ["retail-price-details", "second-hand-offers"], timeoutMillis: limit))

@@ -15,14 +15,15 @@ final class DemoPipeline {
     let gateway: Gateway
     let directory: String
 
-    init(llm: LLMTestServer? = nil, hangingListing: Bool = false, stageTimeoutMillis: Int = 30_000) throws {
+    init(llm: LLMTestServer? = nil, hangingListing: Bool = false, stageTimeoutMillis: Int = 30_000,
+         lensVariant: LensVariant = .normal) throws {
         directory = NSTemporaryDirectory() + "lens-gpt-e2e-" + UUID().uuidString
         try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true)
         world = try DemoWorld(host: "127.0.0.1", port: 0, hangingListing: hangingListing)
         let options = try PipelineOptions.parse(["--browser-pool-size", "2"])
         let chat = llm.map { ChatConfiguration(apiKey: "test-key", baseURL: $0.baseURL, model: "gpt-4o", timeoutMillis: 10_000) }
         setup = try PipelineSetup.make(options, dataDirectory: directory, stageTimeoutMillis: stageTimeoutMillis,
-                                       demoWorld: world, chat: chat)
+                                       demoWorld: world, lensVariant: lensVariant, chat: chat)
         var settings = GatewaySettings()
         settings.http.host = "127.0.0.1"
         settings.http.port = 0
