@@ -40,6 +40,8 @@ public struct TextReader: Sendable {
             throw PhotoReadingError(code: "text_reader_unavailable",
                                     message: "Tesseract's \(language) language data is not installed (tesseract-ocr-eng)")
         }
+        // Tesseract's own complaints ("Image too small to scale!!") would go to the server's stderr.
+        _ = TessBaseAPISetVariable(api, "debug_file", "/dev/null")
         TessBaseAPISetPageSegMode(api, PSM_AUTO)
         TessBaseAPISetImage2(api, grey.pix)
         // Photos carry no resolution; 300 ppi is what Tesseract's models are tuned to.
@@ -78,7 +80,8 @@ public struct TextReader: Sendable {
             let word = String(cString: raw)
             TessDeleteText(raw)
             let confidence = Double(TessResultIteratorConfidence(iterator, RIL_WORD))
-            guard !word.allSatisfy(\.isWhitespace), confidence >= Double(limits.minWordConfidence) else { continue }
+            // A word without a letter or digit is a bar, a border or a smudge read as `|` or `—`.
+            guard word.contains(where: { $0.isLetter || $0.isNumber }), confidence >= Double(limits.minWordConfidence) else { continue }
             if characters + word.count + 1 > limits.maxTextCharacters {
                 endLine()
                 return (lines, words, true)

@@ -23,6 +23,13 @@ struct BarcodeSampleTests {
         let entry = try #require(ShopCatalog.entry("vacuum-flask"))
         let events = try pipeline.classify("vacuum-flask")
 
+        // The photo is read beside the visual search: both start as soon as image-info is done.
+        let progress = (events["progress"] ?? []).map { "\($0["stage"]?.stringValue ?? "") \($0["state"]?.stringValue ?? "")" }
+        let barcodesStarted = try #require(progress.firstIndex(of: "barcodes started"), "\(progress)")
+        let textStarted = try #require(progress.firstIndex(of: "photo-text started"))
+        let lensEnded = try #require(progress.firstIndex(of: "lens-matches failed"))
+        #expect(barcodesStarted < lensEnded && textStarted < lensEnded)
+
         let errors = events["stage-error"] ?? []
         #expect(errors.contains { $0["stage"] == "lens-matches" }, "the Lens replica should have blocked: \(errors)")
         #expect(events["lens-matches"] == nil)
