@@ -20,6 +20,9 @@ public struct BarcodeReader: Sendable {
         return read(grey, deadline: deadline)
     }
 
+    /// Largest copy the turned passes rotate.
+    static let turnPixels = 4_000_000
+
     /// The passes, in order; the first that finds anything ends the search.
     enum Pass: CaseIterable {
         case plain, contrast, half, double, turnLeft, turnRight, diagonal
@@ -27,10 +30,18 @@ public struct BarcodeReader: Sendable {
 
     func read(_ photo: GreyPix, deadline: ContinuousClock.Instant?) -> [Barcode] {
         let grey = photo.stretchedIfThin() ?? photo
+        // Turning a 12-megapixel photo three times costs more than the rest together; a tilted
+        // barcode large enough to matter survives a copy of a third of the size.
+        var forTurns: GreyPix?
         var seen: [Barcode: Int] = [:]
         for pass in Pass.allCases {
             if let deadline, ContinuousClock.now >= deadline { break }
-            guard let image = variant(of: grey, for: pass) else { continue }
+            var source = grey
+            if [.turnLeft, .turnRight, .diagonal].contains(pass) && grey.pixels > BarcodeReader.turnPixels {
+                if forTurns == nil { forTurns = grey.scaled((Double(BarcodeReader.turnPixels) / Double(grey.pixels)).squareRoot()) }
+                source = forTurns ?? grey
+            }
+            guard let image = variant(of: source, for: pass) else { continue }
             let found = scan(image)
             if pass == .plain && !found.isEmpty { return found }
             for barcode in found { seen[barcode, default: 0] += 1 }
