@@ -58,7 +58,8 @@ public struct ModelProducerProducer: Producer {
                 context.emit(stage, ["producer": .null, "model": .null, "confidence": .double(0), "method": "heuristic",
                                      "evidence": ["barcode"], "gtin": .string(gtin)])
             }
-            throw StageError(code: "unidentified", message: "the visual matches do not agree on a maker and model", retryable: false)
+            let named = gtin.map { "no page found by the photo's GTIN \($0) names the product, and " } ?? ""
+            throw StageError(code: "unidentified", message: named + "the visual matches do not agree on a maker and model", retryable: false)
         }
         context.emit(stage, [
             "producer": .string(identity.producer), "model": .string(identity.model),
