@@ -2,13 +2,14 @@ import CZBar
 import Glibc
 
 /// Finds EAN-13, EAN-8, UPC-A and UPC-E barcodes (ISBNs are EAN-13s) in a photo with ZBar.
-/// ZBar scans every row and column; when that finds nothing, the usual retries a phone photo
-/// needs follow, each only while time is left: evened-out contrast (shadow, glare), a smaller
-/// copy (blur, noise, a barcode filling the frame), a larger one (a small, distant barcode) and
-/// turns of ±30° and 45° (a tilted box). A retry sees a photo ZBar could not read as it is, where
-/// a misread is likelier (on zxing-cpp's sample 37 the contrast pass reads a wrong EAN-13 whose
-/// check digit happens to fit): a value from the retries counts once two passes agree on it.
-/// Every value's check digit is verified again here; a value that fails is dropped.
+/// ZBar scans every row and column; what it reads there is the answer. When that finds nothing,
+/// the usual retries a phone photo needs follow, each only while time is left: evened-out
+/// contrast (shadow, glare), sharpened edges (blur), smaller copies (noise, a barcode filling the
+/// frame), larger ones (a small, distant barcode) and turns of ±10°, ±30° and 45° (a tilted box).
+/// A photo ZBar cannot read as it is invites misreads (on zxing-cpp's sample 37 the retries read
+/// two different wrong EAN-13s whose check digits happen to fit), so a retry's value counts only
+/// when two passes agree on it and no pass read the same symbol differently (another value of
+/// the symbology sharing its left or its right half). Check digits are verified again here.
 public struct BarcodeReader: Sendable {
     public let limits: PhotoReadingLimits
 
@@ -20,46 +21,62 @@ public struct BarcodeReader: Sendable {
         return read(grey, deadline: deadline)
     }
 
-    /// Largest copy the turned passes rotate.
+    /// Largest copy the turned passes rotate: turning a 12-megapixel photo costs more than every
+    /// other pass together, and a tilted barcode large enough to matter survives a third of the size.
     static let turnPixels = 4_000_000
 
-    /// The passes, in order; the first that finds anything ends the search.
+    /// The retry passes, in order.
     enum Pass: CaseIterable {
-        case plain, contrast, half, double, turnLeft, turnRight, diagonal
+        case contrast, sharpened, half, threeQuarters, double, oneAndHalf, turn10, turnBack10, turn30, turnBack30, diagonal
+
+        var isTurn: Bool { [.turn10, .turnBack10, .turn30, .turnBack30, .diagonal].contains(self) }
     }
 
     func read(_ photo: GreyPix, deadline: ContinuousClock.Instant?) -> [Barcode] {
         let grey = photo.stretchedIfThin() ?? photo
-        // Turning a 12-megapixel photo three times costs more than the rest together; a tilted
-        // barcode large enough to matter survives a copy of a third of the size.
+        let plain = scan(grey)
+        if !plain.isEmpty { return plain }
         var forTurns: GreyPix?
         var seen: [Barcode: Int] = [:]
+        var order: [Barcode] = []
         for pass in Pass.allCases {
             if let deadline, ContinuousClock.now >= deadline { break }
             var source = grey
-            if [.turnLeft, .turnRight, .diagonal].contains(pass) && grey.pixels > BarcodeReader.turnPixels {
+            if pass.isTurn && grey.pixels > BarcodeReader.turnPixels {
                 if forTurns == nil { forTurns = grey.scaled((Double(BarcodeReader.turnPixels) / Double(grey.pixels)).squareRoot()) }
                 source = forTurns ?? grey
             }
             guard let image = variant(of: source, for: pass) else { continue }
-            let found = scan(image)
-            if pass == .plain && !found.isEmpty { return found }
-            for barcode in found { seen[barcode, default: 0] += 1 }
-            let agreed = found.filter { seen[$0, default: 0] >= 2 }
-            if !agreed.isEmpty { return agreed }
+            for barcode in scan(image) {
+                if seen[barcode] == nil { order.append(barcode) }
+                seen[barcode, default: 0] += 1
+            }
         }
-        return []
+        return order.filter { barcode in
+            seen[barcode, default: 0] >= 2 && !order.contains { $0 != barcode && BarcodeReader.sameSymbol($0, barcode) }
+        }
+    }
+
+    /// Two reads of one printed symbol: the same symbology with the same left or right half.
+    static func sameSymbol(_ a: Barcode, _ b: Barcode) -> Bool {
+        guard a.symbology == b.symbology, a.value.count == b.value.count else { return false }
+        let left = a.symbology == .ean13 ? 7 : a.value.count / 2
+        return a.value.prefix(left) == b.value.prefix(left) || a.value.dropFirst(left) == b.value.dropFirst(left)
     }
 
     private func variant(of grey: GreyPix, for pass: Pass) -> GreyPix? {
         switch pass {
-        case .plain: return grey
         case .contrast: return grey.contrastNormalized()
+        case .sharpened: return grey.sharpened()
         case .half: return grey.pixels >= 200_000 ? grey.scaled(0.5) : nil
-        // Growing only small images: a large one already has pixels enough per bar.
+        case .threeQuarters: return grey.scaled(0.75)
+        // Growing only smaller images: a large one already has pixels enough per bar.
         case .double: return grey.pixels <= limits.barcodePixels / 4 ? grey.scaled(2) : nil
-        case .turnLeft: return grey.rotated(degrees: 30)
-        case .turnRight: return grey.rotated(degrees: -30)
+        case .oneAndHalf: return grey.pixels <= limits.barcodePixels / 2 ? grey.scaled(1.5) : nil
+        case .turn10: return grey.rotated(degrees: 10)
+        case .turnBack10: return grey.rotated(degrees: -10)
+        case .turn30: return grey.rotated(degrees: 30)
+        case .turnBack30: return grey.rotated(degrees: -30)
         case .diagonal: return grey.rotated(degrees: 45)
         }
     }

@@ -58,6 +58,12 @@ final class GreyPix {
         return GreyPix.normalizing(out)
     }
 
+    /// A copy with sharpened edges (unsharp mask), for a slightly blurred photo; nil on failure.
+    func sharpened() -> GreyPix? {
+        guard let out = pixUnsharpMaskingGray(pix, 3, 0.7) else { return nil }
+        return GreyPix.normalizing(out)
+    }
+
     /// A copy with local contrast evened out (shadows, glare and low-contrast print on a phone
     /// photo), nil on failure.
     func contrastNormalized() -> GreyPix? {

@@ -54,7 +54,7 @@ struct BarcodeCorpusTests {
                       let slow = c["slow_min_pass"]?.intValue else { return nil }
                 return "\(rotation)°: \(fast) fast / \(slow) tryHarder"
             }
-            print("barcodes/\(folder): lens-gpt \(tally.ours)/\(tally.images) (first pass \(tally.oursFirstPass)), "
+            print("barcodes/\(folder): lens-gpt \(tally.ours)/\(tally.images) (plain scan \(tally.oursFirstPass)), "
                   + "zbarimg \(tally.zbarimg)/\(tally.images), wrong \(tally.wrong.count); zxing-cpp requires of itself "
                   + (upstream.isEmpty ? "nothing stated" : upstream.joined(separator: ", ")))
             #expect(tally.wrong.isEmpty, "wrong values in \(folder): \(tally.wrong)")

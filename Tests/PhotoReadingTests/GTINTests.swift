@@ -1,4 +1,4 @@
-import PhotoReading
+@testable import PhotoReading
 import Testing
 
 @Suite("GTIN check digits and forms")
@@ -37,4 +37,17 @@ struct GTINTests {
 
 extension String {
     func replacingLastDigit(with digit: Character) -> String { String(dropLast()) + String(digit) }
+}
+
+@Suite("Reads of one symbol")
+struct SameSymbolTests {
+    @Test func sharedHalvesMeanOneSymbolReadTwice() throws {
+        let right = try #require(Barcode(symbology: .ean13, value: "5000213002834"))
+        let misread = try #require(Barcode(symbology: .ean13, value: "1040183002834"))
+        let other = try #require(Barcode(symbology: .ean13, value: "4006381333931"))
+        #expect(BarcodeReader.sameSymbol(right, misread))
+        #expect(!BarcodeReader.sameSymbol(right, other))
+        let ean8 = try #require(Barcode(symbology: .ean8, value: "48512343"))
+        #expect(!BarcodeReader.sameSymbol(ean8, right))
+    }
 }
