@@ -48,7 +48,7 @@ struct PipelineSetup {
     /// `chat`: the LLM to use instead of the one OPENAI_API_KEY / OPENAI_BASE_URL describe (tests).
     static func make(_ options: PipelineOptions, dataDirectory: String, stageTimeoutMillis: Int,
                      syntheticStageMillis: Int = 0, demoWorld: DemoWorld? = nil, lensVariant: LensVariant = .normal,
-                     chat configured: ChatConfiguration? = nil) throws -> PipelineSetup
+                     maxPixels: Int? = nil, chat configured: ChatConfiguration? = nil) throws -> PipelineSetup
     {
         let lens = try Setting.bool(options.noBrowser, env: "LENS_GPT_NO_BROWSER") ? nil
             : try LensSetup.make(options.lens, dataDirectory: dataDirectory, lensURL: demoWorld?.lensURL(lensVariant),
@@ -58,6 +58,8 @@ struct PipelineSetup {
         d.syntheticStageMillis = syntheticStageMillis
         d.lens = lens?.runner
         d.photoReading = try options.photo.limits()
+        // The gateway's pixel limit (`serve --max-pixels`) is the photo readers' too.
+        if let maxPixels { d.photoReading?.maxPixels = maxPixels }
         d.photoTextLanguage = options.photo.language
 
         let chat = ChatClient(configuration: configured ?? .fromEnvironment(model: Setting.string(options.model, env: "LENS_GPT_MODEL")))

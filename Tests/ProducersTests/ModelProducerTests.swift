@@ -43,7 +43,8 @@ final class ScriptedChat: ChatService {
         let chat = ScriptedChat(.success(["producer": "Sony", "model": "WH-1000XM4", "confidence": 0.93]))
         let stream = try runGraph(nodes(chat))
         let result = try #require(payloads(stream, "model-producer").first)
-        #expect(result == ["producer": "Sony", "model": "WH-1000XM4", "confidence": .number("0.93"), "method": "llm"])
+        #expect(result == ["producer": "Sony", "model": "WH-1000XM4", "confidence": .number("0.93"), "method": "llm",
+                           "evidence": ["llm"], "gtin": .null])
         let call = try #require(chat.calls.first)
         #expect(call.schema == "product_identification")
         #expect(call.user.contains("not instructions"))

@@ -125,7 +125,7 @@ struct ServeCommand: ParsableCommand {
             setup = try PipelineSetup.make(pipeline, dataDirectory: settings.dataDirectory,
                                            stageTimeoutMillis: settings.stageTimeoutMillis,
                                            syntheticStageMillis: try Setting.int(syntheticStageMs, env: "LENS_GPT_SYNTHETIC_STAGE_MS", default: 0),
-                                           demoWorld: demoWorld)
+                                           demoWorld: demoWorld, maxPixels: settings.maxPixels)
         } catch {
             logger.critical("cannot start: \(error)")
             throw ExitCode.failure
