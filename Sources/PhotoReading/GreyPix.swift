@@ -58,6 +58,12 @@ final class GreyPix {
         return GreyPix.normalizing(out)
     }
 
+    /// A copy turned by 180° (exact, no resampling), nil on failure.
+    func turnedUpsideDown() -> GreyPix? {
+        guard let out = pixRotateOrth(pix, 2) else { return nil }
+        return GreyPix.normalizing(out)
+    }
+
     /// A copy with sharpened edges (unsharp mask), for a slightly blurred photo; nil on failure.
     func sharpened() -> GreyPix? {
         guard let out = pixUnsharpMaskingGray(pix, 3, 0.7) else { return nil }

@@ -43,6 +43,30 @@ public struct TextReader: Sendable {
         // Tesseract's own complaints ("Image too small to scale!!") would go to the server's stderr.
         _ = TessBaseAPISetVariable(api, "debug_file", "/dev/null")
         TessBaseAPISetPageSegMode(api, PSM_AUTO)
+        let deadline = ContinuousClock.now + .milliseconds(timeoutMillis)
+        var best = try recognize(api, grey, until: deadline)
+        // Text upside down reads as words Tesseract is mostly unsure of (a photo without text gives
+        // few words at all): then the photo is read turned, and the reading with more sure words kept.
+        if best.unsure >= best.words.count && best.unsure + best.words.count >= TextReader.someWords && !best.truncated,
+           let turned = grey.turnedUpsideDown() {
+            let other = try recognize(api, turned, until: deadline)
+            if other.words.count > best.words.count { best = other }
+        }
+        return PhotoText(lines: best.lines, words: best.words, language: language, truncated: best.truncated)
+    }
+
+    /// What one recognition gave: the kept words in lines, and how many were left out as unsure.
+    typealias Reading = (lines: [String], words: [PhotoText.Word], truncated: Bool, unsure: Int)
+
+    /// Words a reading must have before it may be judged upside down.
+    static let someWords = 6
+
+    private func recognize(_ api: OpaquePointer, _ grey: GreyPix, until deadline: ContinuousClock.Instant) throws(PhotoReadingError)
+        -> Reading
+    {
+        let left = deadline - ContinuousClock.now
+        guard left > .zero else { return ([], [], true, 0) }
+        let millis = Int(left.components.seconds * 1_000 + left.components.attoseconds / 1_000_000_000_000_000)
         TessBaseAPISetImage2(api, grey.pix)
         // Photos carry no resolution; 300 ppi is what Tesseract's models are tuned to.
         TessBaseAPISetSourceResolution(api, 300)
@@ -50,23 +74,23 @@ public struct TextReader: Sendable {
             throw PhotoReadingError(code: "text_reader_unavailable", message: "Tesseract could not be started")
         }
         defer { TessMonitorDelete(monitor) }
-        let started = ContinuousClock.now
-        TessMonitorSetDeadlineMSecs(monitor, Int32(clamping: max(1, timeoutMillis)))
+        TessMonitorSetDeadlineMSecs(monitor, Int32(clamping: max(1, millis)))
         let status = TessBaseAPIRecognize(api, monitor)
-        let outOfTime = ContinuousClock.now - started >= .milliseconds(timeoutMillis)
-        guard status == 0 || outOfTime else { return PhotoText(lines: [], words: [], language: language, truncated: false) }
+        let outOfTime = ContinuousClock.now >= deadline
+        guard status == 0 || outOfTime else { return ([], [], false, 0) }
         var collected = collect(api)
         collected.truncated = collected.truncated || outOfTime
-        return PhotoText(lines: collected.lines, words: collected.words, language: language, truncated: collected.truncated)
+        return collected
     }
 
     /// Walks the recognised words in reading order, keeping those at or above the confidence
     /// floor, until the size cap.
-    private func collect(_ api: OpaquePointer) -> (lines: [String], words: [PhotoText.Word], truncated: Bool) {
+    private func collect(_ api: OpaquePointer) -> Reading {
         var lines: [String] = []
         var words: [PhotoText.Word] = []
         var characters = 0
-        guard let iterator = TessBaseAPIGetIterator(api) else { return ([], [], false) }
+        var unsure = 0
+        guard let iterator = TessBaseAPIGetIterator(api) else { return ([], [], false, 0) }
         defer { TessResultIteratorDelete(iterator) }
         let page = TessResultIteratorGetPageIterator(iterator)
         var current: [String] = []
@@ -81,16 +105,20 @@ public struct TextReader: Sendable {
             TessDeleteText(raw)
             let confidence = Double(TessResultIteratorConfidence(iterator, RIL_WORD))
             // A word without a letter or digit is a bar, a border or a smudge read as `|` or `—`.
-            guard word.contains(where: { $0.isLetter || $0.isNumber }), confidence >= Double(limits.minWordConfidence) else { continue }
+            guard word.contains(where: { $0.isLetter || $0.isNumber }) else { continue }
+            guard confidence >= Double(limits.minWordConfidence) else {
+                unsure += 1
+                continue
+            }
             if characters + word.count + 1 > limits.maxTextCharacters {
                 endLine()
-                return (lines, words, true)
+                return (lines, words, true, unsure)
             }
             characters += word.count + 1
             words.append(PhotoText.Word(text: word, confidence: (confidence * 10).rounded() / 10, line: lines.count))
             current.append(word)
         } while TessResultIteratorNext(iterator, RIL_WORD) != 0
         endLine()
-        return (lines, words, false)
+        return (lines, words, false, unsure)
     }
 }

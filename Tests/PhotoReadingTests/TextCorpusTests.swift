@@ -32,7 +32,15 @@ struct TextCorpusTests {
         #expect(text.lines.count >= 8)
     }
 
-    /// The other images of the folder, reported (not required: the rotated ones need orientation detection).
+    @Test func upsideDownPhotoIsReadTurned() throws {
+        guard PeerData.has("ocr/phototest-rotated-180.png") else { return }
+        let expected = String(decoding: try PeerData.bytes("ocr/phototest.txt"), as: UTF8.self)
+        let text = try TextReader().read(try PeerData.bytes("ocr/phototest-rotated-180.png"))
+        let (right, of) = TextCorpusTests.wordsRight(text.text, expected: expected)
+        #expect(Double(right) >= 0.95 * Double(of))
+    }
+
+    /// The other images of the folder, reported (not required of them).
     @Test func otherImagesReported() throws {
         let manifest = try PeerData.manifest("ocr")
         for image in manifest["images"]?.arrayValue ?? [] {
@@ -51,6 +59,14 @@ struct TextCorpusTests {
         #expect(text.truncated)
         #expect(text.text.count <= 40)
         #expect(text.text.hasPrefix("This is a lot"))
+    }
+
+    @Test func timeCapStopsTheReading() throws {
+        let started = ContinuousClock.now
+        let text = try TextReader().read(try PeerData.bytes("ocr/phototest.tif"), timeoutMillis: 1)
+        #expect(text.truncated)
+        #expect(text.words.count < 60)
+        #expect(ContinuousClock.now - started < .seconds(10))
     }
 
     @Test func requestLanguageFallsBackToInstalledData() {
