@@ -3,6 +3,7 @@ FROM swift:6.1-bookworm AS build
 RUN apt-get update \
  && DEBIAN_FRONTEND=noninteractive apt-get install -y --no-install-recommends \
       libssl-dev libsqlite3-dev libxml2-dev zlib1g-dev libcurl4-openssl-dev pkg-config \
+      libzbar-dev libtesseract-dev libleptonica-dev \
  && rm -rf /var/lib/apt/lists/*
 WORKDIR /src
 # The manifest first, so that dependency resolution is cached apart from source changes.
@@ -18,6 +19,7 @@ FROM debian:bookworm-slim
 RUN apt-get update \
  && DEBIAN_FRONTEND=noninteractive apt-get install -y --no-install-recommends \
       libssl3 libsqlite3-0 libxml2 zlib1g libcurl4 ca-certificates curl chromium chromium-driver xvfb \
+      libzbar0 libtesseract5 liblept5 tesseract-ocr-eng iso-codes \
  && rm -rf /var/lib/apt/lists/* \
  && useradd --system --uid 10001 --home-dir /home/lensgpt --create-home lensgpt \
  && mkdir /data && chown lensgpt:lensgpt /data \

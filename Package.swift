@@ -30,6 +30,11 @@ let package = Package(
         .systemLibrary(name: "CZlib", path: "Sources/CZlib", providers: [.apt(["zlib1g-dev"])]),
         .systemLibrary(name: "CCurl", path: "Sources/CCurl", pkgConfig: "libcurl",
                        providers: [.apt(["libcurl4-openssl-dev"])]),
+        // Reading the photo itself: barcodes (ZBar), printed text (Tesseract), decoding (Leptonica).
+        .systemLibrary(name: "CZBar", path: "Sources/CZBar", pkgConfig: "zbar", providers: [.apt(["libzbar-dev"])]),
+        .systemLibrary(name: "CLeptonica", path: "Sources/CLeptonica", pkgConfig: "lept", providers: [.apt(["libleptonica-dev"])]),
+        .systemLibrary(name: "CTesseract", path: "Sources/CTesseract", pkgConfig: "tesseract",
+                       providers: [.apt(["libtesseract-dev", "tesseract-ocr-eng"])]),
 
         .target(name: "JSON"),
         .target(name: "TLS", dependencies: ["COpenSSL"]),
@@ -37,18 +42,19 @@ let package = Package(
         .target(name: "HTTP", dependencies: ["EventLoop", "JSON"]),
         .target(name: "Imaging"),
         .target(name: "Extraction", dependencies: ["JSON", "CLibXML2", "CZlib"]),
+        .target(name: "PhotoReading", dependencies: ["CZBar", "CLeptonica", "CTesseract"]),
         .target(name: "Pipeline", dependencies: ["JSON", "CSQLite"]),
         .target(name: "Outbound", dependencies: ["CCurl", "JSON"], exclude: ["README.md"]),
         .target(name: "DemoWorld", dependencies: ["HTTP", "EventLoop", "JSON", "Outbound"], resources: DemoWorldAssets.embedded),
         // For test targets only: the OpenAI-compatible server that checks request shapes and plays faults.
         .target(name: "LLMTestSupport", dependencies: ["DemoWorld", "HTTP", "JSON"]),
         // The default Lens and search profiles are JSON files compiled into the binary (no bundle to ship beside them).
-        .target(name: "Producers", dependencies: ["Pipeline", "Imaging", "JSON", "Outbound", "Extraction"],
+        .target(name: "Producers", dependencies: ["Pipeline", "Imaging", "JSON", "Outbound", "Extraction", "PhotoReading"],
                 resources: ["google-lens.json", "ebay.json", "ebay-sold.json", "kleinanzeigen.json", "mercari.json", "depop.json", "vinted.json",
                             "duckduckgo.json", "duckduckgo-lite.json", "bing.json", "brave.json", "startpage.json"].map { .embedInCode("Resources/\($0)") }),
         .target(name: "Gateway", dependencies: ["EventLoop", "HTTP", "Pipeline", "Imaging", "JSON", "COpenSSL", "TLS"]),
         .target(name: "LensGPT", dependencies: [
-            "Gateway", "HTTP", "Pipeline", "Producers", "JSON", "CEpoll", "TLS", "Extraction", "Outbound", "DemoWorld", "Imaging",
+            "Gateway", "HTTP", "Pipeline", "Producers", "JSON", "CEpoll", "TLS", "Extraction", "Outbound", "DemoWorld", "Imaging", "PhotoReading",
             .product(name: "ArgumentParser", package: "swift-argument-parser"),
             .product(name: "Logging", package: "swift-log"),
         ]),
@@ -57,6 +63,7 @@ let package = Package(
         .testTarget(name: "JSONTests", dependencies: ["JSON"]),
         .testTarget(name: "HTTPTests", dependencies: ["HTTP"]),
         .testTarget(name: "ImagingTests", dependencies: ["Imaging"]),
+        .testTarget(name: "PhotoReadingTests", dependencies: ["PhotoReading", "JSON", "CLeptonica"]),
         .testTarget(name: "TLSTests", dependencies: ["TLS", "COpenSSL"]),
         .testTarget(name: "PipelineTests", dependencies: ["Pipeline", "JSON"]),
         .testTarget(name: "ProducersTests", dependencies: ["Producers", "Pipeline", "JSON", "Extraction"]),
@@ -64,8 +71,8 @@ let package = Package(
         .testTarget(name: "ExtractionTests", dependencies: ["Extraction", "JSON"],
                     exclude: ["Fixtures"]),
         .testTarget(name: "OutboundTests", dependencies: ["Outbound", "HTTP", "JSON", "DemoWorld", "LLMTestSupport"]),
-        .testTarget(name: "ShopsTests", dependencies: ["Producers", "DemoWorld", "Outbound", "Extraction", "Pipeline", "HTTP", "JSON"]),
-        .testTarget(name: "EndToEndTests", dependencies: ["LensGPT", "Gateway", "DemoWorld", "LLMTestSupport", "Outbound", "Producers", "Pipeline", "HTTP", "JSON",
+        .testTarget(name: "ShopsTests", dependencies: ["Producers", "DemoWorld", "Outbound", "Extraction", "Pipeline", "HTTP", "JSON", "PhotoReading"]),
+        .testTarget(name: "EndToEndTests", dependencies: ["LensGPT", "Gateway", "DemoWorld", "LLMTestSupport", "Outbound", "Producers", "Pipeline", "HTTP", "JSON", "PhotoReading",
                                                          .product(name: "ArgumentParser", package: "swift-argument-parser")]),
         .testTarget(name: "LensTests", dependencies: ["Producers", "Outbound", "DemoWorld", "Gateway", "HTTP", "Pipeline", "JSON"]),
         // The shipped profiles on real saved pages (../shared/peer-data/real-pages) in real headless Chromium.

@@ -47,6 +47,14 @@ struct Canvas {
         }
     }
 
+    /// Fills a block of whole pixels with one flat colour (no light): printed marks such as a
+    /// barcode's bars, whose edges must stay sharp.
+    mutating func fillPixels(x0: Int, y0: Int, x1: Int, y1: Int, _ color: Color) {
+        for y in max(0, y0)..<min(height, y1) {
+            for x in max(0, x0)..<min(width, x1) { set(x, y, color) }
+        }
+    }
+
     /// A downscaled copy (box filter), for thumbnails.
     func scaled(to size: Int) -> Canvas {
         var out = Canvas(width: size, height: size, top: (0, 0, 0), bottom: (0, 0, 0))

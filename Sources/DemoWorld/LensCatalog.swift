@@ -101,6 +101,15 @@ public enum LensCatalog {
             c.ellipse(0.50, 0.50, 0.22, 0.22, (250, 250, 252))
             return c
         },
+        // A boxed product photographed with its barcode: the GTIN alone identifies it.
+        Drawing(id: "vacuum-flask", name: "Summit Vacuum Flask 750 ml", brand: "Bergfrost", usd: 3_900) {
+            var c = Canvas(width: 320, height: 240, top: (70, 84, 96), bottom: (44, 52, 60))
+            c.rect(0.08, 0.10, 0.92, 0.92, (214, 96, 48))  // the box
+            c.rect(0.14, 0.16, 0.86, 0.34, (246, 240, 226))  // its label
+            c.rect(0.18, 0.21, 0.60, 0.29, (40, 60, 90))
+            EAN13Bars.draw(ShopCatalog.barcodeSampleGTIN, on: &c, x: 47, y: 100, module: 2, height: 100)
+            return c
+        },
     ]
 
     /// `nordlys-arc-desk-lamp` from a title.

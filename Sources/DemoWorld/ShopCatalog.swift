@@ -116,6 +116,9 @@ public enum ShopCatalog {
     /// Its title in a product's search results (it is the product, so only its silence keeps it out).
     public static func hangingListingTitle(_ entry: ShopEntry) -> String { "\(entry.brand) \(entry.name), barely used" }
 
+    /// The EAN-13 printed on the `vacuum-flask` sample photo; its maker page states it.
+    public static let barcodeSampleGTIN = "4260315700040"
+
     /// The web search replica (DuckDuckGo's HTML page shape).
     public static let webSearchHost = "html.duckduckgo.example"
     /// Results URLs of the replicas, for `SearchProfile.searching(at:)` in demo mode.
@@ -138,7 +141,7 @@ public enum ShopCatalog {
     static let otherModels: [String: String] = [
         "desk-lamp": "Arc Floor Lamp", "trail-shoe": "Road Running Shoe", "ceramic-mug": "Ceramic Mug 500 ml",
         "headphones": "Orbit Wireless Earbuds", "canvas-backpack": "Canvas Backpack 30 L",
-        "chronograph": "Meridian Chronograph 42 mm",
+        "chronograph": "Meridian Chronograph 42 mm", "vacuum-flask": "Summit Vacuum Flask 1 l",
     ]
 
     static let makers: [String: MakerSite] = [
@@ -184,6 +187,14 @@ public enum ShopCatalog {
                                material: "Stainless steel", specs: [("Case diameter", "40 mm"), ("Water resistance", "100 m")],
                                sku: "HD-MER-40", gtin: "7612345678906"),
             brandName: "Halden"),
+        // The barcode sample: with Lens blocked, its maker page is found by searching its GTIN.
+        "vacuum-flask": MakerSite(
+            host: "www.bergfrost.example", path: "/products/summit-vacuum-flask", style: .jsonLDGraph, inLensMatches: true,
+            facts: RetailFacts(name: "Summit Vacuum Flask 750 ml", price: "39.00", currency: "EUR",
+                               description: "Double-walled steel flask that keeps drinks hot for 24 hours.",
+                               material: "Stainless steel", specs: [("Capacity", "750 ml"), ("Keeps hot", "24 h")],
+                               sku: "BF-SUMMIT-750", gtin: barcodeSampleGTIN),
+            brandName: "Bergfrost"),
     ]
 
     /// A product added to the drawings without a maker entry still gets a plain JSON-LD shop.

@@ -83,6 +83,12 @@ struct ShopSites: Sendable {
     /// The catalog product a search query is about: the one sharing the most words with it,
     /// its brand among them.
     static func product(for query: String) -> ShopEntry? {
+        // A GTIN (8 to 14 digits) finds the product whose maker page states it, as real shops index it.
+        let digits = query.filter { $0 != " " }
+        if (8...14).contains(digits.count), digits.allSatisfy(\.isNumber) {
+            let unpadded = { (s: String) in String(s.drop { $0 == "0" }) }
+            return ShopCatalog.entries.first { unpadded($0.maker.facts.gtin) == unpadded(digits) }
+        }
         let words = Set(tokens(query))
         var best: (entry: ShopEntry, score: Int)?
         for entry in ShopCatalog.entries {

@@ -10,6 +10,7 @@ public struct LensGPTCommand: ParsableCommand {
             ClassifyCommand.self,
             DevCertCommand.self,
             ExtractCommand.self,
+            ReadCommand.self,
             PriceCommand.self,
             LensCommand.self,
             DiagnosticsCommand.self,

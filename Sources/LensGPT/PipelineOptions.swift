@@ -8,6 +8,7 @@ import Producers
 struct PipelineOptions: ParsableArguments {
     @OptionGroup var lens: LensOptions
     @OptionGroup var visual: VisualSearchOptions
+    @OptionGroup var photo: PhotoReadingOptions
     @Flag(help: "Run without the Lens step even when a browser could be started (LENS_GPT_NO_BROWSER); runs then give image-info only, or with an LLM also identification from the photo alone.")
     var noBrowser = false
     @Option(help: "Chat model for the LLM steps (LENS_GPT_MODEL, default gpt-4o). The LLM is used when OPENAI_API_KEY or OPENAI_BASE_URL is set.")
@@ -60,7 +61,7 @@ struct PipelineSetup {
     /// `servesPhotos`: a gateway will answer the signed photo URLs hosted Lens APIs fetch (`serve`).
     static func make(_ options: PipelineOptions, dataDirectory: String, stageTimeoutMillis: Int,
                      syntheticStageMillis: Int = 0, demoWorld: DemoWorld? = nil, demoLens: LensVariant = .normal,
-                     chat configured: ChatConfiguration? = nil, servesPhotos: Bool = false,
+                     maxPixels: Int? = nil, chat configured: ChatConfiguration? = nil, servesPhotos: Bool = false,
                      maxUploadBytes: Int = 20 << 20) throws -> PipelineSetup
     {
         let allowPrivate = try Setting.bool(options.allowPrivateFetch, env: "LENS_GPT_ALLOW_PRIVATE_FETCH")
@@ -78,6 +79,10 @@ struct PipelineSetup {
         d.lens = lens?.runner
         d.visualSearch = visual.providers
         d.refineBelow = visual.refineBelow
+        d.photoReading = try options.photo.limits()
+        // The gateway's pixel limit (`serve --max-pixels`) is the photo readers' too.
+        if let maxPixels { d.photoReading?.maxPixels = maxPixels }
+        d.photoTextLanguage = options.photo.language
 
         let chat = ChatClient(configuration: configured ?? .fromEnvironment(model: Setting.string(options.model, env: "LENS_GPT_MODEL")))
         if chat.isEnabled { d.chat = ChatAdapter(client: chat) }

@@ -52,6 +52,13 @@ public struct IdentityDecision: Sendable {
         }
     }
 
+    /// Adds `evidence` to the answer's: another reader of the photo agrees with it.
+    public mutating func corroborate(with evidence: String) {
+        guard let index = candidates.firstIndex(where: { $0.confidence >= floor }),
+              !candidates[index].evidence.contains(evidence) else { return }
+        candidates[index].evidence.append(evidence)
+    }
+
     /// The first candidate, in order of preference, at or above the floor.
     public var answer: IdentityCandidate? { candidates.first { $0.confidence >= floor } }
 
@@ -59,7 +66,7 @@ public struct IdentityDecision: Sendable {
     var bestBelowFloor: IdentityCandidate? { candidates.max { $0.confidence < $1.confidence } }
 
     /// The `model-producer` payload: the answer, or `producer` and `model` null with the candidates.
-    func payload(noEvidenceMethod: String) -> JSONValue {
+    func payload(noEvidenceMethod: String, extra: JSONObject = [:]) -> JSONValue {
         let ranked = candidates.enumerated().sorted { a, b in
             a.element.confidence != b.element.confidence ? a.element.confidence > b.element.confidence : a.offset < b.offset
         }.map(\.element)
@@ -75,6 +82,7 @@ public struct IdentityDecision: Sendable {
             "evidence": .array((answer?.evidence ?? consulted).map(JSONValue.string)),
         ]
         if answer == nil { payload["floor"] = .double(floor) }
+        for (key, value) in extra.entries { payload[key] = value }
         return .object(payload)
     }
 

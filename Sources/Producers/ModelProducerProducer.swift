@@ -14,15 +14,18 @@ public struct ModelProducerProducer: Producer {
     let chat: (any ChatService)?
     let floor: Double
     let consensus = TitleConsensus()
+    /// Weighs the photo's own barcode and text (`PhotoEvidence`); nil when they are not read.
+    let photoEvidence: PhotoEvidence?
 
     /// Below this confidence lens-gpt abstains (`--identify-floor`, `LENS_GPT_IDENTIFY_FLOOR`).
     /// Chosen on the real title sets in ../shared/peer-data: right identities score 0.5–0.9, the
     /// generic searches and the real Lens pages of non-products 0.3 or less.
     public static let defaultFloor = 0.4
 
-    public init(chat: (any ChatService)?, floor: Double = ModelProducerProducer.defaultFloor) {
+    public init(chat: (any ChatService)?, floor: Double = ModelProducerProducer.defaultFloor, photoEvidence: PhotoEvidence? = nil) {
         self.chat = chat
         self.floor = floor
+        self.photoEvidence = photoEvidence
     }
 
     static let schema: JSONValue = [
@@ -40,21 +43,44 @@ public struct ModelProducerProducer: Producer {
         let info = try inputs.get("image-info", as: ImageInfoProducer.Output.self)
         // Optional: visual search may have failed or not be configured; the photo may still tell.
         let matches = inputs.optional("lens-matches", as: [LensMatch].self) ?? []
-        // Evidence read off the photo itself (barcodes, printed text) joins as `read` candidates.
-        let decision = identify(matches: matches, read: [], image: context.image.path, info: info, context: context)
-        context.emit(stage, decision.payload(noEvidenceMethod: "none"))
+        // The photo's own barcode and printed text, when they were read: a GTIN that a page found
+        // by it confirms names the product; a brand and model number in the text name it less surely.
+        let reading = PhotoEvidence.Reading(inputs)
+        let photo = photoEvidence?.decide(current: nil, evidence: [], reading: reading, timeoutMillis: context.remainingMillis)
+        let read = photo?.identity.map { found in
+            [IdentityCandidate(producer: found.producer, model: found.model, confidence: found.confidence, method: found.method,
+                               evidence: photo?.evidence ?? [], support: 0)]
+        } ?? []
+        var decision = identify(matches: matches, read: read, image: context.image.path, info: info, context: context)
+        if let answer = decision.answer {
+            // Other evidence that names the same maker backs the answer up.
+            if answer.evidence.first == "barcode",
+               decision.candidates.contains(where: { $0.evidence.contains("visual-matches") && PhotoEvidence.sameMaker($0.producer, answer.producer) }) {
+                decision.corroborate(with: "visual-matches")
+            }
+            if let text = reading.text?.text,
+               PhotoEvidence.brands(in: text).contains(where: { PhotoEvidence.sameMaker($0, answer.producer) }) {
+                decision.corroborate(with: "text")
+            }
+        }
+        var extra: JSONObject = [:]
+        if let photo { extra["gtin"] = photo.gtin.map(JSONValue.string) ?? .null }
+        context.emit(stage, decision.payload(noEvidenceMethod: "none", extra: extra))
         guard let answer = decision.answer else {
-            return SkipDependants(code: "unidentified", message: decision.abstentionMessage)
+            let named = photo?.gtin.map { "no page found by the photo's GTIN \($0) names the product; " } ?? ""
+            return SkipDependants(code: "unidentified", message: named + decision.abstentionMessage)
         }
         return ProductIdentity(producer: answer.producer, model: answer.model, confidence: answer.confidence, method: answer.method)
     }
 
-    /// `read`: candidates from other readers of the photo, weighed after the visual matches and
+    /// `read`: candidates from other readers of the photo. One that rests on the photo's barcode
+    /// is weighed first (a GTIN is an exact identity); the others after the visual matches and
     /// before asking the vision model about the photo alone.
     func identify(matches: [LensMatch], read: [IdentityCandidate], image: String, info: ImageInfoProducer.Output,
                   context: StageContext) -> IdentityDecision
     {
         var decision = IdentityDecision(floor: floor)
+        decision.consider(read.filter { $0.evidence.first == "barcode" })
         let titles = matches.map { TitleConsensus.Title($0.title, site: $0.source ?? $0.domain) }
         var photoSeen = false
         if !matches.isEmpty {
@@ -80,7 +106,7 @@ public struct ModelProducerProducer: Producer {
                                   evidence: ["visual-matches"], support: $0.support)
             })
         }
-        decision.consider(read)
+        decision.consider(read.filter { $0.evidence.first != "barcode" })
         if decision.answer == nil, let chat, !photoSeen {
             decision.consulted("llm-photo")
             do {

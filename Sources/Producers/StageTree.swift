@@ -1,3 +1,4 @@
+import PhotoReading
 import Pipeline
 
 /// What the stages are built from. Everything optional is a capability the deployment may not
@@ -23,6 +24,10 @@ public struct StageDependencies: Sendable {
     public var identifyFloor = ModelProducerProducer.defaultFloor
     /// > 0 adds the `tick` stage (capacity tests and benchmarks only).
     public var syntheticStageMillis = 0
+    /// Non-nil adds `barcodes` and `photo-text` (reading the photo itself) within these limits.
+    public var photoReading: PhotoReadingLimits?
+    /// The language `photo-text` reads with when the request names none.
+    public var photoTextLanguage: String?
 
     public init() {}
 }
@@ -30,10 +35,9 @@ public struct StageDependencies: Sendable {
 /// The stages of a run and what each depends on: the one place the tree is declared.
 /// Adding a stage is a new `Producer` plus one line here.
 ///
-///     image-info ─▶ lens-matches ┈▶ model-producer ─┬─▶ producer-url ─▶ retail-price-details ─┐
-///                                                   └─▶ second-hand-offers ───────────────────┴─▶ estimated-price
-///
-/// (┈▶: used when it finished; model-producer can identify from the photo alone.)
+///     image-info ─┬─▶ lens-matches ─┬─▶ model-producer ─┬─▶ producer-url ─▶ retail-price-details ─┐
+///                 ├─▶ barcodes ─────┤                   └─▶ second-hand-offers ───────────────────┴─▶ estimated-price
+///                 └─▶ photo-text ───┘   (each of the three optional for model-producer)
 public enum StageTree {
     public static func graph(_ d: StageDependencies) throws -> PipelineGraph {
         let limit = d.stageTimeoutMillis
@@ -42,17 +46,27 @@ public enum StageTree {
             nodes.append(.init(SyntheticTickProducer(durationMillis: d.syntheticStageMillis), dependsOn: ["image-info"],
                                timeoutMillis: d.syntheticStageMillis + 5_000))
         }
+        // Reading the photo itself runs beside the visual search and needs nothing else.
+        var photo: [String] = []
+        if let limits = d.photoReading {
+            nodes.append(.init(BarcodesProducer(limits: limits), dependsOn: ["image-info"], timeoutMillis: limit))
+            nodes.append(.init(PhotoTextProducer(limits: limits, language: d.photoTextLanguage), dependsOn: ["image-info"],
+                               timeoutMillis: limit))
+            photo = ["barcodes", "photo-text"]
+        }
         let providers = d.visualSearch.isEmpty ? (d.lens.map { [BrowserLensSearch(runner: $0)] } ?? []) : d.visualSearch
         if !providers.isEmpty {
             nodes.append(.init(LensMatchesProducer(providers: providers, refineBelow: d.refineBelow), dependsOn: ["image-info"],
                                timeoutMillis: limit))
         }
-        // Identification uses the visual matches when there are any and the photo (a vision
-        // model) when not, so it needs one of the two; what follows uses the matches if present.
-        guard !providers.isEmpty || d.chat != nil else { return try PipelineGraph(nodes) }
+        // Identification weighs the visual matches, the photo's own barcode and text, and the
+        // photo through a vision model; it needs one of them. What follows uses the matches if present.
+        guard !providers.isEmpty || d.chat != nil || !photo.isEmpty else { return try PipelineGraph(nodes) }
         let matches = providers.isEmpty ? [] : ["lens-matches"]
-        nodes.append(.init(ModelProducerProducer(chat: d.chat, floor: d.identifyFloor), dependsOn: ["image-info"],
-                           optionallyAfter: matches, timeoutMillis: limit))
+        let evidence = photo.isEmpty ? nil
+            : PhotoEvidence(webSearch: d.webSearch, marketplaceSearches: d.marketplaceSearches, pages: d.pages)
+        nodes.append(.init(ModelProducerProducer(chat: d.chat, floor: d.identifyFloor, photoEvidence: evidence), dependsOn: ["image-info"],
+                           optionallyAfter: matches + photo, timeoutMillis: limit))
         guard let pages = d.pages else { return try PipelineGraph(nodes) }
         nodes.append(.init(ProducerURLProducer(webSearch: d.webSearch, chat: d.chat),
                            dependsOn: ["model-producer"], optionallyAfter: matches, timeoutMillis: limit))

@@ -82,7 +82,8 @@ struct DemoPageTests {
         #expect(shown["status"] == "complete", "\(shown)", sourceLocation: sourceLocation)
         let stages = ["image-info", "lens-matches", "model-producer", "producer-url", "retail-price-details", "second-hand-offers", "estimated-price"]
         let steps = shown["steps"]?.arrayValue ?? []
-        #expect(steps.compactMap { $0[0]?.stringValue } == stages, sourceLocation: sourceLocation)
+        // Stages the page has no place for yet (barcodes, photo-text) may add steps of their own.
+        #expect(steps.compactMap { $0[0]?.stringValue }.filter(stages.contains) == stages, sourceLocation: sourceLocation)
         for step in steps {
             #expect(step[1] == "finished", "\(step)", sourceLocation: sourceLocation)
             let time = step[2]?.stringValue ?? ""

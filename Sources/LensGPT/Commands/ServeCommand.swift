@@ -166,7 +166,8 @@ struct ServeCommand: ParsableCommand {
             setup = try PipelineSetup.make(pipeline, dataDirectory: settings.dataDirectory,
                                            stageTimeoutMillis: settings.stageTimeoutMillis,
                                            syntheticStageMillis: try Setting.int(syntheticStageMs, env: "LENS_GPT_SYNTHETIC_STAGE_MS", default: 0),
-                                           demoWorld: demoWorld, chat: chat, servesPhotos: true, maxUploadBytes: settings.maxUploadBytes)
+                                           demoWorld: demoWorld, maxPixels: settings.maxPixels, chat: chat, servesPhotos: true,
+                                           maxUploadBytes: settings.maxUploadBytes)
         } catch {
             logger.critical("cannot start: \(error)")
             throw ExitCode.failure

@@ -1,0 +1,37 @@
+import ArgumentParser
+import PhotoReading
+
+/// Settings of reading the photo itself (`barcodes`, `photo-text`), shared by `serve`,
+/// `classify` and `read`.
+struct PhotoReadingOptions: ParsableArguments {
+    @Flag(help: "Do not read barcodes and text from the photo (LENS_GPT_NO_PHOTO_READING).")
+    var noPhotoReading = false
+    @Option(help: "Largest copy of the photo searched for barcodes, in pixels (LENS_GPT_BARCODE_PIXELS, default 12000000).")
+    var barcodePixels: String?
+    @Option(help: "Largest copy of the photo read for text, in pixels (LENS_GPT_PHOTO_TEXT_PIXELS, default 6000000).")
+    var photoTextPixels: String?
+    @Option(help: "Milliseconds the text reader may take (LENS_GPT_PHOTO_TEXT_TIMEOUT_MS, default 15000).")
+    var photoTextTimeoutMs: String?
+    @Option(help: "Characters of photo text reported at most (LENS_GPT_PHOTO_TEXT_MAX_CHARS, default 4000).")
+    var photoTextMaxChars: String?
+    @Option(help: "Words below this confidence (0-100) are left out (LENS_GPT_PHOTO_TEXT_MIN_CONFIDENCE, default 50).")
+    var photoTextMinConfidence: String?
+    @Option(help: "Language of the photo text when a request names none: a tag such as de or de-DE, or a Tesseract code (LENS_GPT_PHOTO_TEXT_LANGUAGE, default eng).")
+    var photoTextLanguage: String?
+
+    /// The limits, nil when photo reading is off. The pixel limit is the gateway's (`LENS_GPT_MAX_PIXELS`).
+    func limits(maxPixels flag: String? = nil) throws -> PhotoReadingLimits? {
+        if try Setting.bool(noPhotoReading, env: "LENS_GPT_NO_PHOTO_READING") { return nil }
+        var l = PhotoReadingLimits()
+        l.maxPixels = try Setting.int(flag, env: "LENS_GPT_MAX_PIXELS", default: l.maxPixels, min: 1)
+        l.barcodePixels = try Setting.int(barcodePixels, env: "LENS_GPT_BARCODE_PIXELS", default: l.barcodePixels, min: 10_000)
+        l.textPixels = try Setting.int(photoTextPixels, env: "LENS_GPT_PHOTO_TEXT_PIXELS", default: l.textPixels, min: 10_000)
+        l.textTimeoutMillis = try Setting.int(photoTextTimeoutMs, env: "LENS_GPT_PHOTO_TEXT_TIMEOUT_MS", default: l.textTimeoutMillis, min: 1)
+        l.maxTextCharacters = try Setting.int(photoTextMaxChars, env: "LENS_GPT_PHOTO_TEXT_MAX_CHARS", default: l.maxTextCharacters, min: 1)
+        l.minWordConfidence = try Setting.int(photoTextMinConfidence, env: "LENS_GPT_PHOTO_TEXT_MIN_CONFIDENCE",
+                                              default: l.minWordConfidence, min: 0)
+        return l
+    }
+
+    var language: String { Setting.string(photoTextLanguage, env: "LENS_GPT_PHOTO_TEXT_LANGUAGE", default: TesseractLanguages.fallback) }
+}

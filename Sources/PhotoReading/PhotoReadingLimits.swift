@@ -1,0 +1,19 @@
+/// What reading a photo may cost. Each is a named setting (README, "Settings").
+public struct PhotoReadingLimits: Sendable, Equatable {
+    /// Largest photo (width × height) decoded at all: the gateway's pixel limit.
+    public var maxPixels = 100_000_000
+    /// Barcodes are looked for in a copy at most this large (a 40-megapixel photo is scanned at
+    /// about a third of its size; a JPEG is decoded at that size straight away).
+    public var barcodePixels = 12_000_000
+    /// Printed text is read from a copy at most this large.
+    public var textPixels = 6_000_000
+    /// Time the text reader may take before it stops with what it has.
+    public var textTimeoutMillis = 15_000
+    /// Characters of text reported at most (the rest is dropped, `truncated` says so).
+    public var maxTextCharacters = 4_000
+    /// Words below this confidence (0–100, Tesseract's scale) are left out: on photos they are
+    /// mostly texture read as letters.
+    public var minWordConfidence = 50
+
+    public init() {}
+}

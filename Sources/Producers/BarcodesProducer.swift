@@ -1,0 +1,37 @@
+import JSON
+import PhotoReading
+import Pipeline
+
+/// `barcodes`: the EAN/UPC barcodes printed on the product, read from the photo itself (ZBar),
+/// check digits verified. Needs no one else's service; runs beside the visual search.
+public struct BarcodesProducer: Producer {
+    public let stage = "barcodes"
+    let reader: BarcodeReader
+
+    public init(limits: PhotoReadingLimits) { reader = BarcodeReader(limits: limits) }
+
+    public func produce(_ inputs: StageInputs, _ context: StageContext) throws -> any Sendable {
+        let bytes = try PhotoFile.read(inputs, context)
+        // Stop starting retry passes a little before the stage's own limit.
+        let deadline = ContinuousClock.now + .milliseconds(max(0, context.remainingMillis - 250))
+        let found: [Barcode]
+        do {
+            found = try reader.read(bytes, deadline: deadline)
+        } catch {
+            throw StageError(code: error.code, message: error.message)
+        }
+        context.emit(stage, .array(found.map(\.json)))
+        return found
+    }
+}
+
+/// The uploaded photo's bytes, as `image-info` measured them.
+enum PhotoFile {
+    static func read(_ inputs: StageInputs, _ context: StageContext) throws -> [UInt8] {
+        let info = try inputs.get("image-info", as: ImageInfoProducer.Output.self)
+        guard let bytes = LensProfile.readFile(context.image.path, limit: max(info.bytes, 1) + 1) else {
+            throw StageError(code: "image_missing", message: "the uploaded image is no longer on disk")
+        }
+        return bytes
+    }
+}

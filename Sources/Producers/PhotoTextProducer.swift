@@ -1,0 +1,30 @@
+import JSON
+import PhotoReading
+import Pipeline
+
+/// `photo-text`: printed text on the product (labels, model numbers, brand names) read with
+/// Tesseract, in the request's language where its data is installed.
+public struct PhotoTextProducer: Producer {
+    public let stage = "photo-text"
+    let reader: TextReader
+    /// The language to read with when the request names none (a BCP 47 tag or Tesseract code).
+    let language: String?
+
+    public init(limits: PhotoReadingLimits, language: String? = nil) {
+        reader = TextReader(limits: limits)
+        self.language = language
+    }
+
+    public func produce(_ inputs: StageInputs, _ context: StageContext) throws -> any Sendable {
+        let bytes = try PhotoFile.read(inputs, context)
+        let text: PhotoText
+        do {
+            text = try reader.read(bytes, language: language,
+                                   timeoutMillis: min(reader.limits.textTimeoutMillis, max(1, context.remainingMillis - 250)))
+        } catch {
+            throw StageError(code: error.code, message: error.message)
+        }
+        context.emit(stage, text.json)
+        return text
+    }
+}
