@@ -154,7 +154,7 @@ public struct PhotoEvidence: Sendable {
             let letters = token.filter(\.isLetter).count
             guard (3...20).contains(token.count), digits > 0, letters > 0 else { return false }
             let unit = token.lowercased().drop { $0.isNumber || $0 == "." || $0 == "," }
-            return !TitleConsensus.units.contains(String(unit)) && !["x", "h", "s", "pcs", "st", "kcal", "kj"].contains(String(unit))
+            return !TitleWords.units.contains(String(unit)) && !["x", "h", "s", "pcs", "st", "kcal", "kj"].contains(String(unit))
         }
     }
 
