@@ -197,7 +197,9 @@ public final class EventLoop: @unchecked Sendable {  // wraps the epoll/eventfd 
 
     private func runTimers() {
         guard !timers.isEmpty else { return }
-        for callback in timers.popExpired(now: MonotonicClock.nowMillis()) { callback() }
+        let now = MonotonicClock.nowMillis()
+        let limit = timers.idWatermark
+        while let callback = timers.popExpired(now: now, idLimit: limit) { callback() }
     }
 
     private func runLaterTasks() {

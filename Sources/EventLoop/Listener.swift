@@ -2,7 +2,9 @@ import CEpoll
 import Glibc
 import Synchronization
 
-/// Accepts connections on one loop. One listener per loop shares the port through SO_REUSEPORT.
+/// Accepts connections on one loop. The loops' listeners share one socket (each its own
+/// duplicate descriptor, woken one at a time with EPOLLEXCLUSIVE) or, with reuse-port, one
+/// SO_REUSEPORT socket each.
 ///
 /// When the process runs out of descriptors (EMFILE/ENFILE), accept would keep failing while
 /// the pending connection keeps the socket readable: a busy spin. A reserve descriptor is
@@ -15,7 +17,9 @@ public final class Listener: EventHandler, @unchecked Sendable {  // wraps a lis
     private let connections: ConnectionCounter
     private var reserveFD: Int32
 
-    public init(fd: Int32, port: Int, loop: EventLoop, connections: ConnectionCounter,
+    /// `exclusiveWakeups`: the socket is shared by several loops; a new connection wakes one of
+    /// them rather than all.
+    public init(fd: Int32, port: Int, loop: EventLoop, connections: ConnectionCounter, exclusiveWakeups: Bool = false,
                 onAccept: @escaping (TCPStream) -> Void) throws
     {
         self.fd = fd
@@ -24,7 +28,8 @@ public final class Listener: EventHandler, @unchecked Sendable {  // wraps a lis
         self.onAccept = onAccept
         self.connections = connections
         reserveFD = open("/dev/null", O_RDONLY | O_CLOEXEC)
-        try loop.register(fd: fd, interest: EventLoop.readable, handler: self)
+        let exclusive = exclusiveWakeups ? UInt32(EPOLLEXCLUSIVE.rawValue) : 0
+        try loop.register(fd: fd, interest: EventLoop.readable | exclusive, handler: self)
     }
 
     public func handleEvents(_ events: UInt32) {

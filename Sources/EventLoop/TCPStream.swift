@@ -31,6 +31,12 @@ public final class TCPStream: EventHandler {
     private var lingerMillis: UInt64 = 0
     private var lingering = false
     public private(set) var isClosed = false
+    /// A write that makes no progress for this long closes the stream and frees its queue (a
+    /// client that stops reading must not pin memory, nor a close that waits for a flush). 0: off.
+    public var writeTimeoutMillis: UInt64 = 0
+    private var writeTimer: UInt64?
+    /// When the kernel last took bytes from the queue (or the queue last started to fill).
+    private var lastWriteProgressMillis: UInt64 = 0
     private var plaintextScratch: [UInt8] = []
     private var ciphertextScratch: [UInt8] = []
     private let onClose: (() -> Void)?
@@ -89,12 +95,17 @@ public final class TCPStream: EventHandler {
             }
             if offset == bytes.count { return }
         }
+        if queue.isEmpty { noteWriteProgress() }
         queue.append(UnsafeRawBufferPointer(rebasing: bytes[offset...]))
         updateInterest()
+        armWriteTimer()
     }
 
     private func flushQueue() {
-        switch queue.flush(to: fd) {
+        let before = queue.byteCount
+        let result = queue.flush(to: fd)
+        if queue.byteCount < before { noteWriteProgress() }
+        switch result {
         case .failed:
             abort()
         case .wouldBlock:
@@ -106,6 +117,34 @@ public final class TCPStream: EventHandler {
             } else {
                 delegate?.streamDidDrain(self)
             }
+        }
+    }
+
+    // MARK: write timeout
+
+    private func noteWriteProgress() {
+        if writeTimeoutMillis > 0 { lastWriteProgressMillis = MonotonicClock.nowMillis() }
+    }
+
+    /// One timer while bytes are queued; it re-arms itself for as long as writes make progress.
+    private func armWriteTimer() {
+        guard writeTimeoutMillis > 0, writeTimer == nil, !queue.isEmpty, !isClosed else { return }
+        let due = lastWriteProgressMillis + writeTimeoutMillis
+        let now = MonotonicClock.nowMillis()
+        // `unowned`: the loop's registration keeps the stream alive until `finishClose`, which
+        // cancels this timer.
+        writeTimer = loop.schedule(afterMillis: due > now ? due - now : 0) { [unowned self] in
+            self.writeTimer = nil
+            self.writeTimerFired()
+        }
+    }
+
+    private func writeTimerFired() {
+        guard !isClosed, !queue.isEmpty else { return }
+        if MonotonicClock.nowMillis() >= lastWriteProgressMillis + writeTimeoutMillis {
+            abort()  // nothing written for the whole timeout: drop the queue and the connection
+        } else {
+            armWriteTimer()
         }
     }
 
@@ -254,6 +293,9 @@ public final class TCPStream: EventHandler {
     private func finishClose() {
         guard !isClosed else { return }
         isClosed = true
+        if let writeTimer { loop.cancelTimer(writeTimer) }
+        writeTimer = nil
+        queue.removeAll()
         loop.deregister(fd: fd)
         Glibc.close(fd)
         let delegate = self.delegate

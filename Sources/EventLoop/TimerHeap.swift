@@ -38,14 +38,19 @@ struct TimerHeap {
         return nil
     }
 
-    /// Removes and returns the callbacks whose deadline is at or before `now`.
-    mutating func popExpired(now: UInt64) -> [() -> Void] {
-        var due: [() -> Void] = []
-        while let top = heap.first, top.deadline <= now {
+    /// The id the next scheduled timer gets: timers scheduled from now on have ids at or above it.
+    var idWatermark: UInt64 { nextID }
+
+    /// Removes and returns one live callback whose deadline is at or before `now` and whose id is
+    /// below `idLimit`, or nil. One at a time, so that a callback that cancels another timer due
+    /// in the same turn (a write timeout closing a connection whose idle timer is also due)
+    /// really stops it; `idLimit` keeps timers scheduled by those callbacks for the next turn.
+    mutating func popExpired(now: UInt64, idLimit: UInt64) -> (() -> Void)? {
+        while let top = heap.first, top.deadline <= now, top.id < idLimit {
             popTop()
-            if let callback = callbacks.removeValue(forKey: top.id) { due.append(callback) }
+            if let callback = callbacks.removeValue(forKey: top.id) { return callback }
         }
-        return due
+        return nil
     }
 
     private mutating func rebuild() {

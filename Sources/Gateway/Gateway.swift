@@ -22,7 +22,8 @@ public final class Gateway: Sendable {
     public init(settings: GatewaySettings, graph: PipelineGraph, store injected: ResultStore? = nil,
                 readinessChecks: [@Sendable () -> (name: String, state: String, ok: Bool)] = [],
                 extraResponder: (@Sendable (HTTPRequestHead) -> HTTPResponse?)? = nil,
-                onLog: (@Sendable (HTTPRequestLog) -> Void)? = nil) throws
+                onLog: (@Sendable (HTTPRequestLog) -> Void)? = nil, accessLog: AccessLogSettings? = nil,
+                onPurge: (@Sendable (_ olderThanSeconds: Int64) -> Void)? = nil) throws
     {
         let uploads = settings.dataDirectory + "/tmp"
         for directory in [settings.dataDirectory, uploads] {
@@ -40,6 +41,7 @@ public final class Gateway: Sendable {
             store = try injected ?? SQLiteResultStore(path: settings.dataDirectory + "/results.sqlite")
             _ = try store.removeInterrupted()
             _ = try store.purge(olderThanSeconds: settings.resultRetentionSeconds)
+            onPurge?(settings.resultRetentionSeconds)  // what else is kept per result (diagnostics) goes with it
         } catch {
             throw GatewayStartupError(description: "result store: \(error)")
         }
@@ -50,8 +52,13 @@ public final class Gateway: Sendable {
             unlink(image.path)  // the photo is not kept once its run is over
             metrics.runFinished(summary)
         }
+        var checks = readinessChecks
+        if settings.checkNetwork {
+            let network = NetworkReadiness()
+            checks.append { let result = network.check(); return ("network", result.state, result.ok) }
+        }
         let context = GatewayContext(settings: settings, hub: hub, store: store, metrics: metrics,
-                                     uploadDirectory: uploads, readinessChecks: readinessChecks,
+                                     uploadDirectory: uploads, readinessChecks: checks,
                                      extraResponder: extraResponder)
         self.context = context
 
@@ -94,14 +101,17 @@ public final class Gateway: Sendable {
         server = try HTTPServer(configuration: settings.http, listeners: specs, onLog: { entry in
             metrics.requestFinished(status: entry.status)
             onLog?(entry)
-        })
+        }, accessLog: accessLog)
         counter.attach(server.connections)
         if let redirect, let bound = server.ports.last { redirect.httpsPort.store(bound, ordering: .relaxed) }
 
         let timer = DispatchSource.makeTimerSource(queue: .global())
         timer.schedule(deadline: .now() + .seconds(3600), repeating: .seconds(3600))
         let retention = settings.resultRetentionSeconds
-        timer.setEventHandler { _ = try? store.purge(olderThanSeconds: retention) }
+        timer.setEventHandler {
+            _ = try? store.purge(olderThanSeconds: retention)
+            onPurge?(retention)
+        }
         timer.resume()
         cleanupTimer = Mutex(timer)
     }

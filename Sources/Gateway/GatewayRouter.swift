@@ -96,6 +96,12 @@ struct GatewayRouter: Sendable {
             checks["store"] = ["state": "failed", "message": .string("\(error)")]
             ready = false
         }
+        // A full or read-only disk loses uploads and results: not ready.
+        let disk = DiskReadiness(directory: gateway.settings.dataDirectory, minFreeBytes: gateway.settings.minFreeDiskBytes).check()
+        var diskState: JSONObject = ["state": .string(disk.state)]
+        if let free = disk.freeBytes { diskState["free_bytes"] = .int(free) }
+        checks["disk"] = .object(diskState)
+        ready = ready && disk.ok
         for check in gateway.readinessChecks {
             let result = check()
             checks[result.name] = ["state": .string(result.state)]

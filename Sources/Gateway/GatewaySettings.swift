@@ -26,6 +26,10 @@ public struct GatewaySettings: Sendable {
     public var resultCacheSize = 256
     /// Finished results older than this are deleted from the store.
     public var resultRetentionSeconds: Int64 = 7 * 24 * 3600
+    /// `/readyz` reports the disk as `low_space` (not ready) below this many free bytes in the data directory.
+    public var minFreeDiskBytes = 64 * 1024 * 1024
+    /// `/readyz` also reports whether the host has a usable default route (off for the offline demo).
+    public var checkNetwork = false
 
     /// Largest image in pixels (width × height): a small file can declare a huge image.
     public var maxPixels = 100_000_000

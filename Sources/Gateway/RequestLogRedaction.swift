@@ -1,10 +1,25 @@
+import HTTP
+
 /// Signed result tokens are credentials: they never reach the log.
 public enum RequestLogRedaction {
+    /// The target with the value of every query parameter whose name ends in `token` (any case,
+    /// percent-encoded or not: `token`, `TOKEN`, `%74oken`, `access_token`) replaced by `REDACTED`.
+    /// Every occurrence is redacted, not only the first: `?xtoken=1&token=<valid>` must not log
+    /// the valid one.
     public static func redacted(_ target: String) -> String {
-        guard let range = target.firstRange(of: "token=") else { return target }
-        let end = target[range.upperBound...].firstIndex(of: "&") ?? target.endIndex
-        var copy = target
-        copy.replaceSubrange(range.upperBound..<end, with: "REDACTED")
-        return copy
+        guard let question = target.firstIndex(of: "?") else { return target }
+        let query = target[target.index(after: question)...]
+        var changed = false
+        let pairs = query.split(separator: "&", omittingEmptySubsequences: false).map { pair -> Substring in
+            guard let equals = pair.firstIndex(of: "=") else { return pair }
+            let rawName = pair[..<equals]
+            // A malformed escape is still looked at as written.
+            let name = (PercentDecoding.decode(rawName, plusAsSpace: true) ?? String(rawName)).lowercased()
+            guard name.hasSuffix("token") else { return pair }
+            changed = true
+            return rawName + "=REDACTED"
+        }
+        guard changed else { return target }
+        return String(target[...question]) + pairs.joined(separator: "&")
     }
 }

@@ -108,7 +108,6 @@ final class UploadHandler: HTTPRequestHandler {
             guard let sink else { throw UploadError.noFile }
             let image = try sink.finish()
             self.sink = nil
-            gateway.metrics.uploadAccepted(bytes: image.bytes)
             respond(with: image, writer)
         } catch let error as UploadError {
             fail(error, writer)
@@ -123,6 +122,7 @@ final class UploadHandler: HTTPRequestHandler {
             submission = try gateway.hub.submit(image)
         } catch {
             gateway.removeFile(image.path)
+            gateway.metrics.uploadRefused()  // a 503 is not an accepted upload
             switch error {
             case .overloaded(let seconds):
                 var response = HTTPResponse.error(.serviceUnavailable, code: "overloaded",
@@ -135,6 +135,7 @@ final class UploadHandler: HTTPRequestHandler {
             }
             return
         }
+        gateway.metrics.uploadAccepted(bytes: image.bytes)  // counted once the hub has taken it
         if !submission.startedRun { gateway.removeFile(image.path) }  // the existing result answers
         let id = image.id
         if (writer.head.headers["Accept"] ?? "").contains("application/json") {

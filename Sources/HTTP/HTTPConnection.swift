@@ -18,12 +18,17 @@ final class HTTPConnection: StreamDelegate {
     private var unreadInput = false
     private var timer: UInt64?
     private var bodyBytesInWindow = 0
+    /// The connection is closing after the current response (`Connection: close`, an answer sent
+    /// before the request was read): nothing the client sent after it is parsed, run or stored
+    /// (RFC 9112 §9.6).
+    private var closing = false
 
     init(stream: TCPStream, server: HTTPServerContext) {
         self.stream = stream
         self.server = server
         parser = HTTPRequestParser(limits: server.configuration.parserLimits)
         stream.delegate = self
+        stream.writeTimeoutMillis = server.configuration.writeTimeoutMillis
         // An encrypted connection first gets the handshake's time; the header timeout starts
         // with the first plaintext byte.
         let first = stream.transform == nil ? server.configuration.headerTimeoutMillis : server.configuration.tlsHandshakeTimeoutMillis
@@ -33,21 +38,25 @@ final class HTTPConnection: StreamDelegate {
     // MARK: StreamDelegate
 
     func streamDidRead(_ stream: TCPStream, _ bytes: UnsafeRawBufferPointer) {
+        if closing { return }
+        if (writer != nil && requestComplete) || (writer == nil && outputBacklogged) {
+            // A pipelined request behind a response still in progress, or behind responses the
+            // client has not read yet: keep it for later, bounded. (The idle or write timeout,
+            // not the header timeout, applies: we are the ones not reading.)
+            pending.append(contentsOf: bytes)
+            applyBackPressure()
+            return
+        }
         if parser.isIdle && writer == nil {
             // First byte of a new request: the idle timeout gives way to the header timeout.
             armTimer(server.configuration.headerTimeoutMillis, .header)
         }
-        if writer != nil && requestComplete {
-            // A pipelined request behind a response still in progress: keep it for later, bounded.
-            pending.append(contentsOf: bytes)
-            if pending.count > server.configuration.maxPipelinedBytes { stream.pauseReading() }
-            return
-        }
         if pending.isEmpty {
             let consumed = process(bytes)
-            if consumed < bytes.count && !stream.isClosed {
+            if consumed < bytes.count && !stream.isClosed && !closing {
                 pending.append(contentsOf: UnsafeRawBufferPointer(rebasing: bytes[consumed...]))
             }
+            applyBackPressure()
         } else {
             pending.append(contentsOf: bytes)
             processPending()
@@ -55,8 +64,24 @@ final class HTTPConnection: StreamDelegate {
     }
 
     func streamDidDrain(_ stream: TCPStream) {
-        if writer == nil || requestComplete == false { stream.resumeReading() }
+        if writer == nil || requestComplete == false {
+            if pending.count <= server.configuration.maxPipelinedBytes { stream.resumeReading() }
+        }
         writer?.onDrain?()
+        // The client read what it was sent: pipelined requests held back by the backlog go on.
+        if writer == nil && !pending.isEmpty && !isProcessing && !stream.isClosed { processPending() }
+    }
+
+    /// More response bytes wait for the client than the high-water mark: a client that does not
+    /// read its responses gets no more of them made (pipelining must not pin memory).
+    private var outputBacklogged: Bool { stream.queuedBytes > server.configuration.writeHighWaterBytes }
+
+    /// Stops reading while pipelined bytes are over their bound or responses are not being read.
+    private func applyBackPressure() {
+        guard !stream.isClosed else { return }
+        if pending.count > server.configuration.maxPipelinedBytes || (writer == nil && outputBacklogged) {
+            stream.pauseReading()
+        }
     }
 
     func streamDidClose(_ stream: TCPStream) {
@@ -79,8 +104,16 @@ final class HTTPConnection: StreamDelegate {
         let buffer = pending
         let consumed = buffer.withUnsafeBytes { process($0) }
         if stream.isClosed { return }
+        if closing {
+            pending = []
+            return
+        }
         pending.removeFirst(min(consumed, pending.count))
-        if pending.count <= server.configuration.maxPipelinedBytes && writer == nil { stream.resumeReading() }
+        if pending.count <= server.configuration.maxPipelinedBytes && writer == nil && !outputBacklogged {
+            stream.resumeReading()
+        } else {
+            applyBackPressure()
+        }
     }
 
     /// Parses what it can; returns how many bytes it used.
@@ -89,8 +122,13 @@ final class HTTPConnection: StreamDelegate {
         defer { isProcessing = false }
         var offset = 0
         while offset < bytes.count && !stream.isClosed {
+            // Closing: the rest is never looked at.
+            if closing { return bytes.count }
             // A response still running for a complete request: the rest waits (pipelining).
             if writer != nil && requestComplete { break }
+            // Responses the client has not read are over the high-water mark: the next request
+            // waits until they drain.
+            if writer == nil && outputBacklogged { break }
             let consumed: Int
             do {
                 consumed = try parser.parse(UnsafeRawBufferPointer(rebasing: bytes[offset...])) { event in
@@ -123,6 +161,7 @@ final class HTTPConnection: StreamDelegate {
             cancelTimer()
             guard let writer, let handler else { return }
             if writer.isFinished {
+                if closing { return }  // answered early with Connection: close: nothing follows
                 nextRequest()
             } else if !writer.isResponseStarted {
                 handler.receiveEnd(writer)
@@ -135,6 +174,12 @@ final class HTTPConnection: StreamDelegate {
         keepAlive = head.keepAlive && !server.isShuttingDown
         let writer = HTTPResponseWriter(head: head, connection: self, requestID: server.nextRequestID())
         self.writer = writer
+        if let problem = HTTPConnection.hostProblem(head) {
+            // RFC 9112 §3.2: a 1.1 request without Host, or any with more than one, is a 400.
+            handler = nil
+            fail(HTTPParseError(.badRequest, problem))
+            return
+        }
         handler = server.router(head, writer)
         if writer.isResponseStarted { return }
         if head.framing != .none && head.framing != .length(0) {
@@ -173,6 +218,15 @@ final class HTTPConnection: StreamDelegate {
         }
     }
 
+    /// Why the head's Host fields are not acceptable, or nil when they are.
+    static func hostProblem(_ head: HTTPRequestHead) -> String? {
+        let hosts = head.headers.values("Host")
+        if hosts.count > 1 { return "more than one Host header" }
+        if hosts.isEmpty { return head.versionMinor >= 1 ? "HTTP/1.1 request without a Host header" : nil }
+        if hosts[0].contains(",") || hosts[0].contains(" ") { return "invalid Host header" }
+        return nil
+    }
+
     // MARK: responses
 
     func commonHeaders(for writer: HTTPResponseWriter) -> [(String, String)] {
@@ -193,8 +247,12 @@ final class HTTPConnection: StreamDelegate {
         if unreadInput || bodyUnread {
             // Answered before the request was read to its end: the rest cannot be reused, and
             // closing at once could reset the connection before the client reads the answer.
+            closing = true
+            pending = []
             stream.close(lingerMillis: server.configuration.lingerMillis)
         } else if !keepAlive {
+            closing = true
+            pending = []
             stream.close()
         } else if requestComplete {
             nextRequest()
@@ -207,8 +265,9 @@ final class HTTPConnection: StreamDelegate {
         writer = nil
         requestComplete = false
         armTimer(server.configuration.idleTimeoutMillis, .idle)
-        if stream.queuedBytes > server.configuration.writeHighWaterBytes {
+        if outputBacklogged {
             stream.pauseReading()  // the client is not reading what we send: stop reading what it sends
+            return  // pipelined requests wait for the drain
         }
         if !isProcessing && !pending.isEmpty {
             // Finished from outside the parse loop (a stream ended later): go on with what is buffered.

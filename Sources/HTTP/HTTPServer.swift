@@ -1,5 +1,11 @@
 import EventLoop
+import Glibc
 import Synchronization
+
+/// The server could not start (a busy port).
+public struct HTTPServerStartError: Error, Sendable, CustomStringConvertible {
+    public let description: String
+}
 
 /// One finished (or abandoned) request, for the access log and metrics.
 public struct HTTPRequestLog: Sendable {
@@ -20,18 +26,20 @@ final class HTTPServerContext {
     let router: HTTPRouter
     let date = HTTPDateCache()
     private let onLog: (@Sendable (HTTPRequestLog) -> Void)?
+    private let accessLog: AccessLogBuffer?
     private let shared: HTTPServer.Shared
     private let loopIndex: Int
     private var requestCounter: UInt64 = 0
 
     init(configuration: HTTPServerConfiguration, router: @escaping HTTPRouter, loopIndex: Int,
-         shared: HTTPServer.Shared, onLog: (@Sendable (HTTPRequestLog) -> Void)?)
+         shared: HTTPServer.Shared, onLog: (@Sendable (HTTPRequestLog) -> Void)?, accessLog: AccessLogBuffer?)
     {
         self.configuration = configuration
         self.router = router
         self.loopIndex = loopIndex
         self.shared = shared
         self.onLog = onLog
+        self.accessLog = accessLog
     }
 
     var isShuttingDown: Bool { shared.shuttingDown.load(ordering: .relaxed) }
@@ -42,11 +50,13 @@ final class HTTPServerContext {
     }
 
     func log(_ writer: HTTPResponseWriter, closedEarly: Bool) {
-        guard let onLog else { return }
+        guard onLog != nil || accessLog != nil else { return }
         let elapsed = Double(MonotonicClock.nowNanos() - writer.startedAt) / 1_000_000
-        onLog(HTTPRequestLog(requestID: writer.requestID, method: writer.head.method, target: writer.head.target,
-                             status: writer.status?.code ?? 0, bytesSent: writer.bytesSent,
-                             durationMillis: elapsed, peer: writer.peerAddress, closedEarly: closedEarly))
+        let entry = HTTPRequestLog(requestID: writer.requestID, method: writer.head.method, target: writer.head.target,
+                                   status: writer.status?.code ?? 0, bytesSent: writer.bytesSent,
+                                   durationMillis: elapsed, peer: writer.peerAddress, closedEarly: closedEarly)
+        onLog?(entry)
+        accessLog?.append(entry)
     }
 }
 
@@ -69,7 +79,7 @@ public struct HTTPListenerSpec: Sendable {
     }
 }
 
-/// The HTTP/1.1 server: one listener per loop on each shared port, one `HTTPConnection` per client.
+/// The HTTP/1.1 server: one listener per loop on each port, one `HTTPConnection` per client.
 public final class HTTPServer: Sendable {
     final class Shared: Sendable {
         let shuttingDown = Atomic<Bool>(false)
@@ -88,25 +98,49 @@ public final class HTTPServer: Sendable {
     public var port: Int { ports[0] }
     private let shared = Shared()
     private let listeners: Mutex<[Listener]>  // touched only before start and in shutdown's loop tasks
+    /// One per loop, used by that loop's thread alone; here so shutdown can write what waits.
+    private let accessLogs: Mutex<[AccessLogBuffer]>
 
-    /// Binds every listener's port on every loop and starts the loops.
+    /// Binds every listener's port on every loop and starts the loops. `onLog` sees every
+    /// request on its loop's thread (metrics); `accessLog` writes the request log in batches.
     public init(configuration: HTTPServerConfiguration, listeners specs: [HTTPListenerSpec],
-                onLog: (@Sendable (HTTPRequestLog) -> Void)? = nil) throws
+                onLog: (@Sendable (HTTPRequestLog) -> Void)? = nil, accessLog: AccessLogSettings? = nil) throws
     {
         Socket.raiseDescriptorLimit()
-        group = try EventLoopGroup(count: configuration.loopCount)
+        let group = try EventLoopGroup(count: configuration.loopCount)
+        self.group = group
         connections = ConnectionCounter(limit: configuration.maxConnections)
+        let buffers = accessLog.map { settings in group.loops.map { AccessLogBuffer(settings: settings, loop: $0) } }
         var made: [Listener] = []
         var ports: [Int] = []
         for spec in specs {
+            let host = spec.host ?? configuration.host
             var boundPort = spec.port
-            for loop in group.loops {
-                let (fd, port) = try Socket.listen(host: spec.host ?? configuration.host, port: boundPort, reusePort: true)
+            // Without --reuse-port one socket is bound (a busy port fails here) and every loop
+            // accepts from its own duplicate of it; with it, one SO_REUSEPORT socket per loop.
+            var sharedSocket: Int32?
+            defer { if let sharedSocket { Glibc.close(sharedSocket) } }
+            if !configuration.reusePort {
+                let (fd, port) = try HTTPServer.bind(host: host, port: boundPort, reusePort: false)
+                sharedSocket = fd
                 boundPort = port
+            }
+            for loop in group.loops {
+                var fd: Int32
+                if let sharedSocket {
+                    fd = dup(sharedSocket)
+                    guard fd >= 0 else { throw SystemError("dup") }
+                } else {
+                    let bound = try HTTPServer.bind(host: host, port: boundPort, reusePort: true)
+                    fd = bound.0
+                    boundPort = bound.1
+                }
+                let port = boundPort
                 let context = HTTPServerContext(configuration: configuration, router: spec.router, loopIndex: loop.index,
-                                                shared: shared, onLog: onLog)
+                                                shared: shared, onLog: onLog, accessLog: buffers?[loop.index])
                 let makeTransform = spec.transform
-                made.append(try Listener(fd: fd, port: port, loop: loop, connections: connections) { stream in
+                made.append(try Listener(fd: fd, port: port, loop: loop, connections: connections,
+                                         exclusiveWakeups: sharedSocket != nil) { stream in
                     if let makeTransform {
                         guard let transform = try? makeTransform() else {
                             stream.abort()  // no TLS session could be made (logged by the factory)
@@ -121,15 +155,28 @@ public final class HTTPServer: Sendable {
         }
         self.ports = ports
         listeners = Mutex(made)
+        accessLogs = Mutex(buffers ?? [])
         try group.start()
+    }
+
+    /// A listening socket, with a busy port said plainly.
+    private static func bind(host: String, port: Int, reusePort: Bool) throws -> (Int32, Int) {
+        do {
+            return try Socket.listen(host: host, port: port, reusePort: reusePort)
+        } catch let error as SystemError where error.errno == EADDRINUSE {
+            throw HTTPServerStartError(description:
+                "port \(port) on \(host) is already in use by another process; stop it, choose another port, "
+                + "or share the port on purpose with reuse-port (--reuse-port)")
+        }
     }
 
     /// One plaintext listener on `configuration.port`.
     public convenience init(configuration: HTTPServerConfiguration, onLog: (@Sendable (HTTPRequestLog) -> Void)? = nil,
+                            accessLog: AccessLogSettings? = nil,
                             router: @escaping @Sendable (HTTPRequestHead, HTTPResponseWriter) -> HTTPRequestHandler) throws
     {
         try self.init(configuration: configuration,
-                      listeners: [HTTPListenerSpec(port: configuration.port, router: router)], onLog: onLog)
+                      listeners: [HTTPListenerSpec(port: configuration.port, router: router)], onLog: onLog, accessLog: accessLog)
     }
 
     /// Closes the listening sockets; connections already open are served on (without keep-alive).
@@ -145,9 +192,13 @@ public final class HTTPServer: Sendable {
         }
     }
 
-    /// Stops accepting and stops the loops.
+    /// Stops accepting and stops the loops, then writes the request log lines still waiting
+    /// (the loops' threads have ended, so nothing else touches the buffers).
     public func shutdown() {
         stopAccepting()
         group.shutdown()
+        accessLogs.withLock { buffers in
+            for buffer in buffers { buffer.flush() }
+        }
     }
 }

@@ -26,6 +26,12 @@ public struct HTTPServerConfiguration: Sendable {
     public var lingerMillis: UInt64 = 2_000
     /// Pipelined request bytes buffered while a response is in progress.
     public var maxPipelinedBytes: Int = 64 * 1024
+    /// A connection whose queued response bytes make no progress for this long is closed and its
+    /// queue freed (a client that never reads, a close waiting for a flush that never comes).
+    public var writeTimeoutMillis: UInt64 = 30_000
+    /// Share the port with other processes through SO_REUSEPORT. Off: a busy port is a startup
+    /// error, and this process's loops share one listening socket.
+    public var reusePort = false
 
     public init() {}
 

@@ -12,6 +12,7 @@ public struct LensGPTCommand: ParsableCommand {
             ExtractCommand.self,
             PriceCommand.self,
             LensCommand.self,
+            DiagnosticsCommand.self,
             DemoWorldCommand.self,
         ]
     )

@@ -33,6 +33,10 @@ struct LensOptions: ParsableArguments {
     var browserGuardMaxConnections: String?
     @Option(help: "Milliseconds a guard proxy connection may move nothing before it is closed (LENS_GPT_BROWSER_GUARD_IDLE_MS, default 60000).")
     var browserGuardIdleMs: String?
+    @Option(help: "Failure screenshots and page sources kept at most, as files (LENS_GPT_DIAGNOSTICS_MAX_FILES, default 200).")
+    var diagnosticsMaxFiles: String?
+    @Option(help: "Bytes of failure screenshots and page sources kept at most, e.g. 64MiB (LENS_GPT_DIAGNOSTICS_MAX_BYTES, default 64MiB).")
+    var diagnosticsMaxBytes: String?
 }
 
 /// The browser pool and Lens runner that the options describe, or nil when no browser is
@@ -152,7 +156,13 @@ struct LensSetup {
         var stopDisplay: (@Sendable () -> Void)?
         if let display { stopDisplay = { display.stop() } }
         let pool = BrowserPool(configuration: configuration, endpoint: endpoint, guardProxy: guardProxy, onShutdown: stopDisplay)
-        let runner = LensRunner(pool: pool, profile: profile, diagnosticsDirectory: dataDirectory + "/diagnostics")
+        let diagnostics = LensDiagnostics(
+            directory: dataDirectory + "/diagnostics",
+            maxFiles: try Setting.int(options.diagnosticsMaxFiles, env: "LENS_GPT_DIAGNOSTICS_MAX_FILES",
+                                      default: LensDiagnostics.defaultMaxFiles),
+            maxBytes: try Setting.bytes(options.diagnosticsMaxBytes, env: "LENS_GPT_DIAGNOSTICS_MAX_BYTES",
+                                        default: LensDiagnostics.defaultMaxBytes))
+        let runner = LensRunner(pool: pool, profile: profile, diagnostics: diagnostics)
         return LensSetup(runner: runner, pool: pool, endpointDescription: description)
     }
 }

@@ -4,17 +4,24 @@ import Outbound
 import Pipeline
 
 /// Runs visual searches: takes a browser session from the pool, searches, gives the session
-/// back (recycled after any failure), and on failure keeps a screenshot and the page source.
+/// back (recycled after any failure), and on failure keeps a screenshot and the page source
+/// (`LensDiagnostics`), named in the error by id.
 public final class LensRunner: Sendable {
     public let pool: BrowserPool
     public let profile: LensProfile
-    /// Failure screenshots and page sources go here (nil: not kept).
-    public let diagnosticsDirectory: String?
+    /// Where failure screenshots and page sources are kept (nil: not kept).
+    public let diagnostics: LensDiagnostics?
+    public var diagnosticsDirectory: String? { diagnostics?.directory }
 
-    public init(pool: BrowserPool, profile: LensProfile, diagnosticsDirectory: String?) {
+    public init(pool: BrowserPool, profile: LensProfile, diagnostics: LensDiagnostics?) {
         self.pool = pool
         self.profile = profile
-        self.diagnosticsDirectory = diagnosticsDirectory
+        self.diagnostics = diagnostics
+    }
+
+    /// Diagnostics in `diagnosticsDirectory` with the default bounds.
+    public convenience init(pool: BrowserPool, profile: LensProfile, diagnosticsDirectory: String?) {
+        self.init(pool: pool, profile: profile, diagnostics: diagnosticsDirectory.map { LensDiagnostics(directory: $0) })
     }
 
     /// The matches for a photo, or a `StageError` with a `lens_*` / `browser_unavailable` code.
@@ -42,32 +49,10 @@ public final class LensRunner: Sendable {
         }
     }
 
-    /// Screenshot and page source of the failed search, best effort (the browser may be gone).
+    /// Screenshot and page source of the failed search, best effort (the browser may be gone);
+    /// returns their diagnostics ids.
     private func saveDiagnostics(_ session: WebDriverSession, name: String) -> [String] {
-        guard let directory = diagnosticsDirectory else { return [] }
-        if mkdir(directory, 0o755) != 0 && errno != EEXIST { return [] }
-        var now = timespec()
-        clock_gettime(CLOCK_REALTIME, &now)
-        let stem = "\(directory)/lens-\(name.prefix(16))-\(now.tv_sec * 1_000 + now.tv_nsec / 1_000_000)"
-        var saved: [String] = []
-        if let png = try? session.screenshot(), LensRunner.save(png, to: stem + ".png") { saved.append(stem + ".png") }
-        if let html = try? session.pageSource(), LensRunner.save(Array(html.utf8), to: stem + ".html") { saved.append(stem + ".html") }
-        return saved
-    }
-
-    static func save(_ bytes: [UInt8], to path: String) -> Bool {
-        let fd = open(path, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0o644)
-        guard fd >= 0 else { return false }
-        defer { close(fd) }
-        var offset = 0
-        while offset < bytes.count {
-            let n = bytes.withUnsafeBytes { raw -> Int in
-                guard let base = raw.baseAddress else { return -1 }
-                return Glibc.write(fd, base + offset, bytes.count - offset)
-            }
-            if n <= 0 { return false }
-            offset += n
-        }
-        return true
+        guard let diagnostics else { return [] }
+        return diagnostics.save(name: name, screenshot: try? session.screenshot(), pageSource: try? session.pageSource())
     }
 }

@@ -70,10 +70,14 @@ extension RealBrowser {
         }
         #expect(error?.code == "lens_blocked")
         #expect(error?.retryable == true)
+        // Named by diagnostics id, never by a server path; the operator resolves the id.
         let artifacts = error?.artifacts ?? []
-        let screenshot = try #require(artifacts.first { $0.hasSuffix(".png") })
-        let source = try #require(artifacts.first { $0.hasSuffix(".html") })
+        #expect(artifacts.allSatisfy { $0.hasPrefix("diag-") && !$0.contains("/") }, "\(artifacts)")
+        let diagnostics = try #require(world.runner(.botCheck).diagnostics)
+        let screenshot = try #require(artifacts.first { $0.hasSuffix(".png") }.flatMap(diagnostics.path(for:)))
+        let source = try #require(artifacts.first { $0.hasSuffix(".html") }.flatMap(diagnostics.path(for:)))
         #expect(FileManager.default.contents(atPath: screenshot)?.prefix(4) == Data([0x89, 0x50, 0x4E, 0x47]))
+        #expect(try FileManager.default.attributesOfItem(atPath: source)[.posixPermissions] as? Int == 0o600)
         #expect(try String(contentsOfFile: source, encoding: .utf8).contains("unusual traffic"))
     }
 

@@ -6,6 +6,7 @@ import pipeline
 import tls
 import png
 import streams
+import syscalls
 import wrk
 
 # Servers in table order. Ratios are to nginx (the ceiling) and to Hummingbird (what a
@@ -35,6 +36,19 @@ def rate(connections):
     return run
 
 
+def rate_with_syscalls(connections):
+    """The rate as above, then the system calls per request over a second wrk run under strace."""
+    def run(server, settings):
+        url = f"http://127.0.0.1:{server.port}/healthz"
+        wrk.run(server, url, connections, settings.warmup_seconds)
+        figures = wrk.run(server, url, connections, settings.wrk_seconds)
+        figures.update(syscalls.per_request(server, url, connections, settings.warmup_seconds, server.scratch))
+        if "logging" in server.options:
+            figures["logging"] = server.options["logging"]
+        return figures
+    return run
+
+
 RATE_FIGURES = [
     Figure("rate", "req/s"),
     Figure("p50_ms", "p50 ms", "{:.3f}", "lower"),
@@ -43,6 +57,9 @@ RATE_FIGURES = [
     Figure("server_cores", "server cores", "{:.2f}", "lower"),
     Figure("errors", "errors", "{:,.0f}", "lower"),
 ]
+
+
+SYSCALL_FIGURE = Figure("syscalls_per_request", "syscalls/req", "{:.2f}", "lower")
 
 
 def stream_path(server):
@@ -143,7 +160,17 @@ def demo_runs(server, settings):
 
 def all_measurements():
     return [
-        Measurement("rate-64", "GET /healthz, 64 connections (wrk -t1 -c64)", ALL_HTTP, RATE_FIGURES, rate(64)),
+        Measurement("rate-64", "GET /healthz, 64 connections (wrk -t1 -c64), logging off on both sides", ALL_HTTP,
+                    RATE_FIGURES + [SYSCALL_FIGURE], rate_with_syscalls(64),
+                    note="nginx: `access_log off`; lens-gpt: `--log-level warning` (no request log). The "
+                         "Swift peers log nothing per request. System calls per request: `strace -c` on "
+                         "every server thread over a second wrk run (the rate under strace is not used)."),
+        Measurement("rate-64-logged", "GET /healthz, 64 connections (wrk -t1 -c64), logging on on both sides",
+                    [NGINX, LENS], RATE_FIGURES + [SYSCALL_FIGURE], rate_with_syscalls(64),
+                    server_options={"logging": True},
+                    note="nginx: `access_log … combined buffer=64k flush=1s` to a file; lens-gpt: "
+                         "`--log-level info` (its default: one line per request, buffered per event loop) "
+                         "to a file. System calls per request as above."),
         Measurement("rate-1", "GET /healthz, 1 connection (wrk -t1 -c1)", ALL_HTTP, RATE_FIGURES, rate(1)),
         Measurement(
             "sse-idle", "Idle SSE streams held open (ticks every second)", [HUMMINGBIRD, FLYINGFOX, LENS],
@@ -295,7 +322,11 @@ def sse_goal(results):
 
 def goals():
     return [
-        Goal("request rate ≥ 0.8× nginx at 64 connections", ratio_goal("rate-64", "rate", 0.8, False, "req/s")),
+        Goal("request rate ≥ 0.8× nginx at 64 connections, logging off", ratio_goal("rate-64", "rate", 0.8, False, "req/s")),
+        Goal("request rate ≥ 0.8× nginx at 64 connections, logging on",
+             ratio_goal("rate-64-logged", "rate", 0.8, False, "req/s")),
+        Goal("≤ 2 system calls per keep-alive request, logging on",
+             absolute_goal("rate-64-logged", "syscalls_per_request", 2.0, True, "syscalls/request")),
         Goal("single-connection p50 ≤ 2× nginx's", ratio_goal("rate-1", "p50_ms", 2.0, True, "ms")),
         Goal("≤ 4 KB RSS per idle SSE stream at 10,000 streams", sse_goal),
         Goal("fan-out p99 ≤ 5 ms at 1,000 subscribers", absolute_goal("fan-out", "delay_p99_ms", 5.0, True, "ms")),

@@ -80,7 +80,7 @@ events {{
     use epoll;
 }}
 http {{
-    access_log off;
+    {access_log}
     client_body_temp_path {dir}/body;
     proxy_temp_path {dir}/proxy;
     fastcgi_temp_path {dir}/fastcgi;
@@ -127,15 +127,22 @@ class Catalog:
             tls_port = free_port()
             conf = os.path.join(scratch, "nginx.conf")
             with open(conf, "w") as f:
-                f.write(NGINX_CONF.format(dir=scratch, port=port, tls_port=tls_port,
+                # Logging on: nginx's own buffered access log to a file (the model lens-gpt's
+                # per-loop request log follows); off: no access log at all.
+                access_log = (f"access_log {scratch}/access.log combined buffer=64k flush=1s;"
+                              if options.get("logging") else "access_log off;")
+                f.write(NGINX_CONF.format(dir=scratch, port=port, tls_port=tls_port, access_log=access_log,
                                           cert=self.cert, key=self.key, web=self.web))
             argv = [shutil.which("nginx") or "/usr/sbin/nginx", "-p", scratch, "-c", conf, "-e", os.path.join(scratch, "error.log")]
-            return Server(name, argv, port, tls_port, log_path=log).wait_ready()
+            used = {"logging": "buffered access log (64k, 1 s) to a file" if options.get("logging") else "access_log off"}
+            server = Server(name, argv, port, tls_port, log_path=log, options=used).wait_ready()
+            server.scratch = scratch
+            return server
         if name == "lens-gpt":
             tls_port = free_port()
             argv = [self.lens, "serve", "--host", "127.0.0.1", "--port", str(port),
                     "--data-dir", os.path.join(scratch, "data"), "--web-dir", self.web,
-                    "--loops", "2", "--log-level", "warning",
+                    "--loops", "2", "--log-level", "info" if options.get("logging") else "warning",
                     "--tls-cert", self.cert, "--tls-key", self.key, "--tls-port", str(tls_port),
                     # The idle-connection hold must not be cut by the idle timeout.
                     "--idle-timeout-ms", "300000",
@@ -144,6 +151,8 @@ class Catalog:
                     # Measured here: the gateway, not the per-client upload rate.
                     "--uploads-per-minute", "0"]
             used, env = {}, {}
+            used["logging"] = ("--log-level info: one line per request, buffered per loop, to a file"
+                               if options.get("logging") else "--log-level warning: no request log")
             if options.get("demo"):
                 # The whole pipeline against the offline demo world, with a local chromedriver.
                 argv += ["--demo"]
@@ -155,7 +164,9 @@ class Catalog:
                 # A result that stays running for the hold, ticking once a second.
                 argv += ["--synthetic-stage-ms", str(3600 * 1000)]
                 used["tick_stage"] = "release binary, --synthetic-stage-ms"
-            return Server(name, argv, port, tls_port, log_path=log, options=used, env=env).wait_ready()
+            server = Server(name, argv, port, tls_port, log_path=log, options=used, env=env).wait_ready()
+            server.scratch = scratch
+            return server
         if name == "hummingbird":
             argv = [self.hummingbird, "--port", str(port), "--tick-ms", str(options.get("tick_ms", 1000))]
             return Server(name, argv, port, log_path=log).wait_ready()

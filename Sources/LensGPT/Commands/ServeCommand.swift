@@ -33,6 +33,8 @@ struct ServeCommand: ParsableCommand {
     @Option(help: "Time limit of each pipeline stage in ms (LENS_GPT_STAGE_TIMEOUT_MS, default 60000).") var stageTimeoutMs: String?
     @Option(help: "Days finished results are kept (LENS_GPT_RETENTION_DAYS, default 7).") var retentionDays: String?
     @Option(help: "trace, debug, info, notice, warning, error (LENS_GPT_LOG_LEVEL, default info).") var logLevel: String?
+    @Option(help: "Request-log bytes each event loop buffers before writing, e.g. 64KiB (LENS_GPT_ACCESS_LOG_BUFFER, default 64KiB).") var accessLogBuffer: String?
+    @Option(help: "Longest a request-log line waits in the buffer, in ms (LENS_GPT_ACCESS_LOG_FLUSH_MS, default 1000).") var accessLogFlushMs: String?
     @Option(help: "Largest image in pixels, width × height (LENS_GPT_MAX_PIXELS, default 100000000).") var maxPixels: String?
     @Option(help: "Comma-separated origins allowed to call the API from browsers, or * (LENS_GPT_CORS_ORIGINS, default: same origin only).") var corsOrigins: String?
     @Option(help: "Uploads per minute per client address, 0 for no limit (LENS_GPT_UPLOADS_PER_MINUTE, default 60).") var uploadsPerMinute: String?
@@ -44,6 +46,10 @@ struct ServeCommand: ParsableCommand {
     @Option(help: "With HTTPS, the plaintext port: keep, off or redirect (LENS_GPT_PLAINTEXT, default keep).") var plaintext: String?
     @Option(help: "Milliseconds allowed for a TLS handshake (LENS_GPT_TLS_HANDSHAKE_TIMEOUT_MS, default 10000).") var tlsHandshakeTimeoutMs: String?
     @Option(help: "Adds a stage that keeps each result running this many ms, emitting a tick event every second; for capacity tests and benchmarks (LENS_GPT_SYNTHETIC_STAGE_MS, default 0: off).") var syntheticStageMs: String?
+    @Option(help: "Milliseconds a connection's queued response bytes may make no progress before it is closed (LENS_GPT_WRITE_TIMEOUT_MS, default 30000).") var writeTimeoutMs: String?
+    @Option(help: "Unread response bytes after which a connection's pipelined requests wait, e.g. 256KiB (LENS_GPT_WRITE_HIGH_WATER, default 256KiB).") var writeHighWater: String?
+    @Option(help: "Free space in the data directory below which /readyz says not ready, e.g. 64MiB (LENS_GPT_MIN_FREE_DISK, default 64MiB).") var minFreeDisk: String?
+    @Flag(help: "Share the port with other processes (SO_REUSEPORT) instead of failing when it is busy (LENS_GPT_REUSE_PORT).") var reusePort = false
     @OptionGroup var pipeline: PipelineOptions
     @Flag(help: "Run against the offline demo world: the Lens replica on loopback with a local chromedriver (LENS_GPT_DEMO).") var demo = false
 
@@ -93,6 +99,13 @@ struct ServeCommand: ParsableCommand {
         s.http.tlsHandshakeTimeoutMillis = UInt64(try Setting.int(tlsHandshakeTimeoutMs, env: "LENS_GPT_TLS_HANDSHAKE_TIMEOUT_MS",
                                                                   default: Int(s.http.tlsHandshakeTimeoutMillis), min: 1))
         s.resultRetentionSeconds = Int64(try Setting.int(retentionDays, env: "LENS_GPT_RETENTION_DAYS", default: 7, min: 1)) * 86_400
+        s.http.writeTimeoutMillis = UInt64(try Setting.int(writeTimeoutMs, env: "LENS_GPT_WRITE_TIMEOUT_MS",
+                                                           default: Int(s.http.writeTimeoutMillis), min: 1))
+        s.http.writeHighWaterBytes = try Setting.bytes(writeHighWater, env: "LENS_GPT_WRITE_HIGH_WATER", default: s.http.writeHighWaterBytes)
+        s.minFreeDiskBytes = try Setting.bytes(minFreeDisk, env: "LENS_GPT_MIN_FREE_DISK", default: s.minFreeDiskBytes)
+        s.http.reusePort = try Setting.bool(reusePort, env: "LENS_GPT_REUSE_PORT")
+        // The offline demo needs no network; a real run does.
+        s.checkNetwork = !(try Setting.bool(demo, env: "LENS_GPT_DEMO"))
         return s
     }
 
@@ -111,6 +124,11 @@ struct ServeCommand: ParsableCommand {
             return handler
         }
         let logger = Logger(label: "lens-gpt")
+        // One line per request at `info`, buffered per loop (no system call per request).
+        let accessLog = level <= .info ? AccessLogSettings(
+            bufferBytes: try Setting.bytes(accessLogBuffer, env: "LENS_GPT_ACCESS_LOG_BUFFER", default: 64 * 1024),
+            flushMillis: try Setting.int(accessLogFlushMs, env: "LENS_GPT_ACCESS_LOG_FLUSH_MS", default: 1_000, min: 1),
+            format: RequestLogLine.format) : nil
         let settings: GatewaySettings
         do {
             settings = try resolveSettings()
@@ -143,7 +161,8 @@ struct ServeCommand: ParsableCommand {
                                   graph: setup.graph,
                                   readinessChecks: setup.readinessChecks,
                                   extraResponder: samples,
-                                  onLog: { entry in RequestLog.write(entry, to: logger) })
+                                  accessLog: accessLog,
+                                  onPurge: { seconds in lensSetup?.runner.diagnostics?.purge(olderThanSeconds: seconds) })
         } catch {
             logger.critical("cannot start: \(error)")
             throw ExitCode.failure
@@ -188,19 +207,5 @@ struct ServeCommand: ParsableCommand {
         lensSetup?.pool.shutdown()
         demoWorld?.shutdown()
         logger.info("stopped")
-    }
-}
-
-/// One access-log line per request.
-enum RequestLog {
-    static func write(_ entry: HTTPRequestLog, to logger: Logger) {
-        let duration = (entry.durationMillis * 10).rounded() / 10
-        logger.info("\(entry.method) \(RequestLogRedaction.redacted(entry.target)) \(entry.status)", metadata: [
-            "request_id": .string(entry.requestID),
-            "bytes": .stringConvertible(entry.bytesSent),
-            "duration_ms": .stringConvertible(duration),
-            "peer": .string(entry.peer),
-            "closed_early": .stringConvertible(entry.closedEarly),
-        ])
     }
 }

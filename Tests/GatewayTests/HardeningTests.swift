@@ -1,0 +1,248 @@
+import Foundation
+import Gateway
+import Glibc
+import HTTP
+import Testing
+
+/// The attacks of the hostile review (issue 15), each on loopback against a real gateway.
+@Suite(.serialized) struct HardeningTests {
+    // MARK: 5. nothing after Connection: close
+
+    @Test(arguments: Transport.allCases) func anUploadPipelinedBehindAnEarly415IsNotRun(_ transport: Transport) throws {
+        let server = try TestServer(transport: transport)
+        defer { server.stop() }
+        let png = TestImages.png(width: 5, height: 3, seed: 41)
+        let id = TestImages.sha256Hex(png)
+        let notAnImage = Array("this is a text file, not an image at all".utf8)
+        let first = Array("POST /classify HTTP/1.1\r\nHost: t\r\nContent-Type: image/png\r\nContent-Length: \(notAnImage.count)\r\n\r\n".utf8)
+            + notAnImage
+        let client = try server.client()
+        try client.send(first + Multipart.request(path: "/classify", fileBytes: png))
+        let responses = HTTPMessage.parseAll(try client.readToEnd())
+        #expect(responses.map(\.status) == [415])
+        #expect(responses.first?.header("Connection") == "close")
+        // The upload behind it was neither run nor stored.
+        #expect(try server.get("/results/\(id)").status == 404)
+        #expect(try server.get("/metrics").bodyText.contains("lens_gpt_uploads_total{outcome=\"accepted\"} 0\n"))
+        #expect(server.gateway.context.hub.runningCount == 0)
+    }
+
+    @Test func aRequestAfterConnectionCloseIsNotAnswered() throws {
+        let server = try TestServer()
+        defer { server.stop() }
+        let client = try server.client()
+        try client.send("GET /index.html HTTP/1.1\r\nHost: t\r\nConnection: close\r\n\r\nGET /index.html HTTP/1.1\r\nHost: t\r\n\r\n")
+        let responses = HTTPMessage.parseAll(try client.readToEnd())
+        #expect(responses.map(\.status) == [200])
+    }
+
+    // MARK: 8. Host
+
+    @Test(arguments: Transport.allCases) func hostIsRequiredOnceInHTTP11(_ transport: Transport) throws {
+        let server = try TestServer(transport: transport)
+        defer { server.stop() }
+        let missing = try server.request("GET /index.html HTTP/1.1\r\n\r\n")
+        #expect(missing.status == 400)
+        #expect(missing.bodyText.contains("bad_request"))
+        #expect(missing.bodyText.contains("Host"))
+        let twice = try server.request("GET /index.html HTTP/1.1\r\nHost: a\r\nHost: b\r\n\r\n")
+        #expect(twice.status == 400)
+        let twiceIn10 = try server.request("GET /index.html HTTP/1.0\r\nHost: a\r\nhost: b\r\n\r\n")
+        #expect(twiceIn10.status == 400)
+        let list = try server.request("GET /index.html HTTP/1.1\r\nHost: a, b\r\n\r\n")
+        #expect(list.status == 400)
+        // HTTP/1.0 may leave it out; one Host is fine.
+        #expect(try server.request("GET /index.html HTTP/1.0\r\n\r\n").status == 200)
+        #expect(try server.request("GET /index.html HTTP/1.1\r\nHost: t\r\n\r\n").status == 200)
+        // Serving goes on.
+        #expect(try server.get("/healthz").status == 200)
+    }
+
+    // MARK: 7. token redaction
+
+    @Test func everyTokenInTheQueryIsRedacted() {
+        let secret = "c2VjcmV0LXRva2Vu.1700000000.abcdef"
+        let targets = [
+            "/results/ID?xtoken=1&token=\(secret)",
+            "/results/ID?token=1&token=\(secret)",
+            "/results/ID/events?lastEventId=3&TOKEN=\(secret)",
+            "/results/ID?a=b&%74oken=\(secret)",
+            "/results/ID?token=\(secret)&token=\(secret)&x=1",
+            "/results/ID?access_token=\(secret)",
+        ]
+        for target in targets {
+            let logged = RequestLogRedaction.redacted(target)
+            #expect(!logged.contains(secret), "\(logged)")
+            #expect(logged.contains("REDACTED"))
+        }
+        #expect(RequestLogRedaction.redacted("/results/ID?lastEventId=3") == "/results/ID?lastEventId=3")
+        #expect(RequestLogRedaction.redacted("/results/ID?token=s&x=1") == "/results/ID?token=REDACTED&x=1")
+    }
+
+    // MARK: 10. a busy port
+
+    @Test func aBusyPortIsAClearStartupError() throws {
+        let first = try TestServer()
+        defer { first.stop() }
+        let port = first.gateway.port
+        var failure: (any Error)?
+        do {
+            let second = try TestServer { $0.http.port = port }
+            second.stop()
+        } catch {
+            failure = error
+        }
+        let message = failure.map { "\($0)" } ?? "(started)"
+        #expect(failure != nil, "a second server shared port \(port)")
+        #expect(message.contains("\(port)") && message.contains("in use"), "\(message)")
+    }
+}
+
+/// Reads this process's resident memory (what `ps` calls RSS).
+enum ResidentMemory {
+    static func bytes() -> Int {
+        guard let text = try? String(contentsOfFile: "/proc/self/statm", encoding: .utf8) else { return 0 }
+        let fields = text.split(separator: " ")
+        guard fields.count > 1, let pages = Int(fields[1]) else { return 0 }
+        return pages * Int(sysconf(Int32(_SC_PAGESIZE)))
+    }
+}
+
+/// A client that writes what the kernel takes without blocking and never reads.
+final class PipeliningAttacker {
+    let client: TestClient
+
+    init(port: Int, request: String, bytes: Int) throws {
+        client = try TestClient(port: port)
+        var small: Int32 = 4096
+        setsockopt(client.fd, SOL_SOCKET, SO_RCVBUF, &small, socklen_t(MemoryLayout<Int32>.size))
+        _ = fcntl(client.fd, F_SETFL, fcntl(client.fd, F_GETFL) | O_NONBLOCK)
+        var payload: [UInt8] = []
+        let one = Array(request.utf8)
+        while payload.count + one.count <= bytes { payload += one }
+        var offset = 0
+        let deadline = TestClient.now() + 5
+        while offset < payload.count && TestClient.now() < deadline {
+            let n = payload.withUnsafeBytes { raw in
+                Glibc.send(client.fd, raw.baseAddress! + offset, payload.count - offset, Int32(MSG_NOSIGNAL))
+            }
+            if n > 0 { offset += n } else { break }  // the server stopped reading: enough
+        }
+    }
+}
+
+@Suite(.serialized) struct PipeliningMemoryTests {
+    /// Issue 15.1: 256 KiB of pipelined GETs in one go, never read, from 12 clients.
+    @Test func pipelinedResponsesThatAreNeverReadDoNotPinMemory() throws {
+        let server = try TestServer {
+            $0.http.idleTimeoutMillis = 1_000
+            $0.http.writeTimeoutMillis = 1_000
+        }
+        defer { server.stop() }
+        let css = String(repeating: ".card { margin: 0 auto; padding: 1rem; }\n", count: 270)  // ~11 KiB, like web/app.css
+        try Data(css.utf8).write(to: URL(fileURLWithPath: server.directory + "/web/app.css"))
+        let before = ResidentMemory.bytes()
+        var attackers: [PipeliningAttacker] = []
+        for _ in 0..<12 {
+            attackers.append(try PipeliningAttacker(
+                port: server.port, request: "GET /app.css HTTP/1.1\r\nHost: localhost:3002\r\nUser-Agent: pipeline\r\n\r\n",
+                bytes: 256 * 1024))
+        }
+        // Wait until the server has answered what it is going to answer (its count stops moving).
+        var last = -1
+        var polls = 0
+        _ = waitUntil(timeout: 30) {
+            polls += 1
+            let now = answered(server) - polls  // each poll is one more 200 itself
+            defer { last = now }
+            if now == last && now > 0 { return true }
+            usleep(200_000)  // sampling interval of the count, bounded by the deadline
+            return false
+        }
+        let after = ResidentMemory.bytes()
+        let grown = (after - before) / 1_048_576
+        print("pipelining: \(answered(server)) responses for 12 clients; RSS \(before / 1_048_576) MiB -> \(after / 1_048_576) MiB")
+        #expect(grown < 48, "RSS grew by \(grown) MiB")
+        // The clients never read: the write timeout closes their connections and frees the queues.
+        #expect(waitUntil(timeout: 15) { server.gateway.server.connections.current == 0 },
+                "\(server.gateway.server.connections.current) connections still open")
+        withExtendedLifetime(attackers) {}
+    }
+
+    private func answered(_ server: TestServer) -> Int {
+        guard let text = try? server.get("/metrics").bodyText,
+              let line = text.split(separator: "\n").first(where: { $0.hasPrefix("lens_gpt_http_requests_total{status=\"200\"}") }),
+              let count = line.split(separator: " ").last.flatMap({ Int($0) }) else { return 0 }
+        return count
+    }
+}
+
+/// Issue 15.9: what the server reports about itself.
+@Suite(.serialized) struct ReportingTests {
+    @Test func readinessIsNotReadyWhenTheDiskIsFullOrGone() throws {
+        let server = try TestServer()
+        defer { server.stop() }
+        let ready = try server.get("/readyz")
+        #expect(ready.status == 200)
+        #expect(ready.bodyText.contains("\"disk\":{\"state\":\"ok\",\"free_bytes\":") || ready.bodyText.contains("\"disk\":{\"free_bytes\":"))
+        // Less free space than the minimum (a full disk, short of filling this machine's disk).
+        let full = try TestServer { $0.minFreeDiskBytes = Int.max / 2 }
+        defer { full.stop() }
+        let low = try full.get("/readyz")
+        #expect(low.status == 503)
+        #expect(low.bodyText.contains("low_space"))
+        // The data directory gone from under the server.
+        try FileManager.default.removeItem(atPath: server.directory + "/data")
+        let gone = try server.get("/readyz")
+        #expect(gone.status == 503)
+        #expect(gone.bodyText.contains("\"disk\":{\"state\":\"missing\"}"))
+        #expect(try server.get("/healthz").status == 200)  // alive, only not ready
+    }
+
+    @Test func networkReadinessReadsTheDefaultRoute() throws {
+        let directory = NSTemporaryDirectory() + "lens-gpt-net-" + UUID().uuidString
+        try FileManager.default.createDirectory(atPath: directory + "/net/eth0", withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(atPath: directory) }
+        func write(_ name: String, _ text: String) throws {
+            try Data(text.utf8).write(to: URL(fileURLWithPath: directory + "/" + name))
+        }
+        let header = "Iface\tDestination\tGateway \tFlags\tRefCnt\tUse\tMetric\tMask\t\tMTU\tWindow\tIRTT\n"
+        try write("route-default", header + "eth0\t00000000\t010200C0\t0003\t0\t0\t0\t00000000\t0\t0\t0\n"
+                                   + "eth0\t000200C0\t00000000\t0001\t0\t0\t0\t00FFFFFF\t0\t0\t0\n")
+        try write("route-none", header + "eth0\t000200C0\t00000000\t0001\t0\t0\t0\t00FFFFFF\t0\t0\t0\n")
+        try write("route6-none", "00000000000000000000000000000001 80 00000000000000000000000000000000 00 00000000000000000000000000000000 00000000 00000004 00000000 80200001       lo\n"
+                                 + "00000000000000000000000000000000 00 00000000000000000000000000000000 00 00000000000000000000000000000000 ffffffff 00000001 00000000 00200200       lo\n")
+        try write("route6-default", "00000000000000000000000000000000 00 00000000000000000000000000000000 00 fd000000000000000000000000000001 00000400 00000003 00000000 00000003     eth0\n")
+        try write("net/eth0/operstate", "up\n")
+        let net = directory + "/net"
+        #expect(NetworkReadiness(ipv4Routes: directory + "/route-default", ipv6Routes: directory + "/route6-none", interfaces: net).check().ok)
+        #expect(NetworkReadiness(ipv4Routes: directory + "/route-none", ipv6Routes: directory + "/route6-default", interfaces: net).check().ok)
+        let none = NetworkReadiness(ipv4Routes: directory + "/route-none", ipv6Routes: directory + "/route6-none", interfaces: net).check()
+        #expect(none.state == "no_route" && !none.ok)
+        try write("net/eth0/operstate", "down\n")
+        let down = NetworkReadiness(ipv4Routes: directory + "/route-default", ipv6Routes: directory + "/route6-none", interfaces: net).check()
+        #expect(down.state == "link_down" && !down.ok)
+    }
+
+    @Test func acceptedUploadsCountOnlyUploadsTheHubTook() throws {
+        let gate = GateProducer()
+        let server = try TestServer(graph: try TestGraphs.imageInfo(then: gate)) {
+            $0.workers = 1
+            $0.queueLimit = 1
+            $0.uploadsPerMinute = 0
+        }
+        defer { server.stop() }
+        var statuses: [Int] = []
+        for i in 0..<8 {
+            let response = try server.classify(TestImages.png(width: 3, height: 3, seed: UInt8(100 + i)), accept: "application/json")
+            statuses.append(response.status)
+        }
+        gate.open(times: 8)
+        let accepted = statuses.filter { $0 == 202 }.count
+        let refused = statuses.filter { $0 == 503 }.count
+        #expect(accepted > 0 && refused > 0, "\(statuses)")
+        let metrics = try server.get("/metrics").bodyText
+        #expect(metrics.contains("lens_gpt_uploads_total{outcome=\"accepted\"} \(accepted)\n"), "\(statuses)\n\(metrics)")
+        #expect(metrics.contains("lens_gpt_uploads_total{outcome=\"refused\"} \(refused)\n"))
+    }
+}
