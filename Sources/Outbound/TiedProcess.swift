@@ -44,8 +44,11 @@ public struct TiedProcess: Sendable {
     static let marker = "lens-gpt-tied"
     static let ownerVariable = "LENS_GPT_TIED_OWNER"
 
+    /// The number under which a `passing` descriptor reaches the program (the lifeline is 9).
+    public static let passedDescriptor: Int32 = 8
+
     /// Starts `arguments` (the program first). `environment` entries are added to lens-gpt's own.
-    /// `passing`: a descriptor of lens-gpt's handed to the program under the same number (e.g. for
+    /// `passing`: a descriptor of lens-gpt's handed to the program as `passedDescriptor` (e.g. for
     /// Xvfb's `-displayfd`).
     public static func start(_ arguments: [String], environment: [String: String] = [:], logPath: String?,
                              pidDirectory: String?, passing descriptor: Int32? = nil) throws(StartError) -> TiedProcess
@@ -80,8 +83,19 @@ public struct TiedProcess: Sendable {
         posix_spawn_file_actions_addopen(&actions, 0, "/dev/null", O_RDONLY, 0)
         posix_spawn_file_actions_addopen(&actions, 1, logPath ?? "/dev/null", O_WRONLY | O_CREAT | O_APPEND, 0o600)
         posix_spawn_file_actions_adddup2(&actions, 1, 2)
-        posix_spawn_file_actions_adddup2(&actions, pipeEnds[0], 9)  // dup2 clears close-on-exec
-        if let descriptor { posix_spawn_file_actions_adddup2(&actions, descriptor, descriptor) }
+        // Sources moved above the targets first (close-on-exec), so no dup2 overwrites the other's source.
+        let lifelineSource = fcntl(pipeEnds[0], F_DUPFD_CLOEXEC, 100)
+        let passedSource = descriptor.map { fcntl($0, F_DUPFD_CLOEXEC, 100) }
+        defer {
+            close(lifelineSource)
+            if let passedSource { close(passedSource) }
+        }
+        guard lifelineSource >= 0, passedSource.map({ $0 >= 0 }) ?? true else {
+            close(pipeEnds[1])
+            throw StartError(description: "cannot start \(program): out of file descriptors")
+        }
+        posix_spawn_file_actions_adddup2(&actions, lifelineSource, 9)  // dup2 clears close-on-exec
+        if let passedSource { posix_spawn_file_actions_adddup2(&actions, passedSource, passedDescriptor) }
 
         var variables: [String] = []
         var index = 0

@@ -10,9 +10,10 @@ public final class XvfbProcess: Sendable {
     public typealias StartError = TiedProcess.StartError
 
     /// Starts `Xvfb` with a screen of `width`×`height`; Xvfb picks the first free display
-    /// itself (`-displayfd`), so two instances never race for one.
+    /// itself (`-displayfd`), so two instances never race for one. `timeoutMillis` bounds the
+    /// wait for the display number (generous: the machine may be busy).
     public init(executable: String = "Xvfb", width: Int = 1920, height: Int = 1080, logPath: String? = nil,
-                pidDirectory: String? = nil, timeoutMillis: Int = 10_000) throws(StartError)
+                pidDirectory: String? = nil, timeoutMillis: Int = 30_000) throws(StartError)
     {
         guard let path = ChromeDriverProcess.find(executable) else {
             throw StartError(description: "\(executable) is not on PATH (Debian: apt-get install xvfb)")
@@ -24,7 +25,7 @@ public final class XvfbProcess: Sendable {
         defer { close(ends[0]) }
         let started: TiedProcess
         do {
-            started = try TiedProcess.start([path, "-displayfd", "\(ends[1])", "-screen", "0", "\(width)x\(height)x24", "-nolisten", "tcp"],
+            started = try TiedProcess.start([path, "-displayfd", "\(TiedProcess.passedDescriptor)", "-screen", "0", "\(width)x\(height)x24", "-nolisten", "tcp"],
                                             logPath: logPath, pidDirectory: pidDirectory, passing: ends[1])
         } catch {
             close(ends[1])
