@@ -10,6 +10,8 @@ public final class DemoWorld: Sendable {
     public let server: HTTPServer
     public let stats = LensReplicaStats()
     public let host: String
+    /// The `.example` web, also shown to people's browsers through the gateway (`DemoWorld+Gateway`).
+    let shops: ShopSites
 
     /// Starts serving on `host:port` (port 0: a free one).
     /// `hangingListing`: the eBay-like search also lists `ShopCatalog.hangingListingURL`, a
@@ -26,6 +28,7 @@ public final class DemoWorld: Sendable {
         let replica = LensReplica(stats: stats, consentToken: token, cardIntervalMillis: cardIntervalMillis)
         let shops = ShopSites(hangingListing: hangingListing)
         self.host = host
+        self.shops = shops
         server = try HTTPServer(configuration: configuration) { _, _ in
             BufferedRequestHandler { head, body, writer in
                 if head.method == "CONNECT" {

@@ -22,6 +22,7 @@ public final class Gateway: Sendable {
     public init(settings: GatewaySettings, graph: PipelineGraph, store injected: ResultStore? = nil,
                 readinessChecks: [@Sendable () -> (name: String, state: String, ok: Bool)] = [],
                 extraResponder: (@Sendable (HTTPRequestHead) -> HTTPResponse?)? = nil,
+                thumbnails: (any ThumbnailStore)? = nil,
                 onLog: (@Sendable (HTTPRequestLog) -> Void)? = nil) throws
     {
         let uploads = settings.dataDirectory + "/tmp"
@@ -52,7 +53,7 @@ public final class Gateway: Sendable {
         }
         let context = GatewayContext(settings: settings, hub: hub, store: store, metrics: metrics,
                                      uploadDirectory: uploads, readinessChecks: readinessChecks,
-                                     extraResponder: extraResponder)
+                                     extraResponder: extraResponder, thumbnails: thumbnails)
         self.context = context
 
         let counter = ConnectionGauge()

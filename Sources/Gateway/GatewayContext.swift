@@ -18,12 +18,16 @@ public final class GatewayContext: Sendable {
     let resultTokens: ResultToken?
     /// Answers for GET paths that are neither API nor `web/` files (the demo's sample photos).
     let extraResponder: (@Sendable (HTTPRequestHead) -> HTTPResponse?)?
+    /// The Lens thumbnails behind `/results/{id}/thumbnails/{n}` (nil: none kept).
+    let thumbnails: (any ThumbnailStore)?
 
     init(settings: GatewaySettings, hub: ResultHub, store: ResultStore, metrics: Metrics, uploadDirectory: String,
          readinessChecks: [@Sendable () -> (name: String, state: String, ok: Bool)],
-         extraResponder: (@Sendable (HTTPRequestHead) -> HTTPResponse?)? = nil)
+         extraResponder: (@Sendable (HTTPRequestHead) -> HTTPResponse?)? = nil,
+         thumbnails: (any ThumbnailStore)? = nil)
     {
         self.extraResponder = extraResponder
+        self.thumbnails = thumbnails
         self.settings = settings
         self.hub = hub
         self.store = store

@@ -17,6 +17,8 @@ struct PipelineOptions: ParsableArguments {
     var fetchTimeoutMs: String?
     @Option(help: "Largest page read, e.g. 4MiB; longer pages are cut (LENS_GPT_MAX_PAGE, default 4MiB).")
     var maxPage: String?
+    @Option(help: "Largest Lens thumbnail kept and served at /results/{id}/thumbnails/{n}, e.g. 64KiB; larger ones are left out (LENS_GPT_MAX_THUMBNAIL, default 64KiB).")
+    var maxThumbnail: String?
     @Option(help: "Exchange rates for comparing offers, as CUR=value pairs in one base, e.g. EUR=1,USD=0.92,GBP=1.17 (LENS_GPT_CURRENCY_RATES; default none: only the majority currency counts).")
     var currencyRates: String?
     @Option(help: "Web search profile JSON for finding maker pages (LENS_GPT_WEB_SEARCH_PROFILE, default: built in).")
@@ -28,6 +30,8 @@ struct PipelineOptions: ParsableArguments {
 /// The stage tree and what it runs on, built from the options.
 struct PipelineSetup {
     let lens: LensSetup?
+    /// The Lens thumbnails the gateway serves (nil for the in-process `classify`).
+    let thumbnails: (any ThumbnailStore)?
     let graph: PipelineGraph
     let llmDescription: String
 
@@ -45,9 +49,11 @@ struct PipelineSetup {
     }
 
     /// `chat`: the LLM to use instead of the one OPENAI_API_KEY / OPENAI_BASE_URL describe (tests).
+    /// `retentionSeconds`: set when a gateway serves the results, which then keeps thumbnails
+    /// that long under the data directory.
     static func make(_ options: PipelineOptions, dataDirectory: String, stageTimeoutMillis: Int,
                      syntheticStageMillis: Int = 0, demoWorld: DemoWorld? = nil,
-                     chat configured: ChatConfiguration? = nil) throws -> PipelineSetup
+                     chat configured: ChatConfiguration? = nil, retentionSeconds: Int? = nil) throws -> PipelineSetup
     {
         let lens = try Setting.bool(options.noBrowser, env: "LENS_GPT_NO_BROWSER") ? nil
             : try LensSetup.make(options.lens, dataDirectory: dataDirectory, lensURL: demoWorld?.lensURL(),
@@ -56,6 +62,10 @@ struct PipelineSetup {
         d.stageTimeoutMillis = stageTimeoutMillis
         d.syntheticStageMillis = syntheticStageMillis
         d.lens = lens?.runner
+        let maxThumbnail = try Setting.bytes(options.maxThumbnail, env: "LENS_GPT_MAX_THUMBNAIL", default: 64 * 1024)
+        if let retentionSeconds {
+            d.thumbnails = FileThumbnailStore(directory: dataDirectory + "/thumbnails", maxBytes: maxThumbnail, retentionSeconds: retentionSeconds)
+        }
 
         let chat = ChatClient(configuration: configured ?? .fromEnvironment(model: Setting.string(options.model, env: "LENS_GPT_MODEL")))
         if chat.isEnabled { d.chat = ChatAdapter(client: chat) }
@@ -82,7 +92,7 @@ struct PipelineSetup {
             d.marketplaceSearches = [BrowserSearch(pool: pool, profile: market)]
         }
         let description = chat.isEnabled ? "LLM \(chat.configuration.model) at \(chat.configuration.baseURL)" : "no LLM (heuristic methods)"
-        return PipelineSetup(lens: lens, graph: try StageTree.graph(d), llmDescription: description)
+        return PipelineSetup(lens: lens, thumbnails: d.thumbnails, graph: try StageTree.graph(d), llmDescription: description)
     }
 
     static func profile(_ path: String?, _ builtIn: () throws(SearchProfile.Invalid) -> SearchProfile) throws -> SearchProfile {

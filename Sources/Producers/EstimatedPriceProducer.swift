@@ -23,7 +23,7 @@ public struct EstimatedPriceProducer: Producer {
         guard let estimate = estimator.estimate(comparables: comparables, retail: retailPrice) else {
             throw StageError(code: "no_price_basis", message: "no second-hand offers and no retail price to estimate from", retryable: false)
         }
-        context.emit(stage, [
+        var payload: JSONObject = [
             "price": .string(PriceEstimator.money(estimate.price)),
             "min_range": .string(PriceEstimator.money(estimate.low)),
             "max_range": .string(PriceEstimator.money(estimate.high)),
@@ -31,7 +31,14 @@ public struct EstimatedPriceProducer: Producer {
             "currency": .string(estimate.currency),
             "basis": .string(estimate.basis),
             "sample_size": .int(estimate.sampleSize),
-        ])
+        ]
+        if !estimate.conversions.isEmpty {
+            // Each converted currency's configured rate, e.g. {"USD": "0.925926"}: 1 USD in the estimate's currency.
+            payload["rates"] = .object(JSONObject(estimate.conversions.sorted { $0.key < $1.key }.map {
+                ($0.key, .string(String(format: "%.6f", $0.value)))
+            }))
+        }
+        context.emit(stage, .object(payload))
         return estimate
     }
 }

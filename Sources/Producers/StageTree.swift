@@ -11,6 +11,8 @@ public struct StageDependencies: Sendable {
     public var webSearch: (any SearchService)?
     public var marketplaceSearches: [any SearchService] = []
     public var estimator = PriceEstimator()
+    /// Keeps Lens thumbnails for the gateway to serve by URL (nil: not kept, not inlined either).
+    public var thumbnails: (any ThumbnailStore)?
     public var stageTimeoutMillis = 60_000
     /// > 0 adds the `tick` stage (capacity tests and benchmarks only).
     public var syntheticStageMillis = 0
@@ -32,7 +34,7 @@ public enum StageTree {
                                timeoutMillis: d.syntheticStageMillis + 5_000))
         }
         guard let lens = d.lens else { return try PipelineGraph(nodes) }
-        nodes.append(.init(LensMatchesProducer(runner: lens), dependsOn: ["image-info"], timeoutMillis: limit))
+        nodes.append(.init(LensMatchesProducer(runner: lens, thumbnails: d.thumbnails), dependsOn: ["image-info"], timeoutMillis: limit))
         nodes.append(.init(ModelProducerProducer(chat: d.chat), dependsOn: ["image-info", "lens-matches"], timeoutMillis: limit))
         guard let pages = d.pages else { return try PipelineGraph(nodes) }
         nodes.append(.init(ProducerURLProducer(webSearch: d.webSearch, chat: d.chat),

@@ -125,7 +125,7 @@ struct ServeCommand: ParsableCommand {
             setup = try PipelineSetup.make(pipeline, dataDirectory: settings.dataDirectory,
                                            stageTimeoutMillis: settings.stageTimeoutMillis,
                                            syntheticStageMillis: try Setting.int(syntheticStageMs, env: "LENS_GPT_SYNTHETIC_STAGE_MS", default: 0),
-                                           demoWorld: demoWorld)
+                                           demoWorld: demoWorld, retentionSeconds: Int(settings.resultRetentionSeconds))
         } catch {
             logger.critical("cannot start: \(error)")
             throw ExitCode.failure
@@ -136,13 +136,14 @@ struct ServeCommand: ParsableCommand {
             throw ExitCode.failure
         }
 
-        let samples: (@Sendable (HTTPRequestHead) -> HTTPResponse?)? = demoWorld == nil ? nil : { @Sendable head in DemoWorld.sampleResponse(head) }
+        let demoPages: (@Sendable (HTTPRequestHead) -> HTTPResponse?)? = demoWorld.map { world in { @Sendable head in world.gatewayResponse(head) } }
         let gateway: Gateway
         do {
             gateway = try Gateway(settings: settings,
                                   graph: setup.graph,
                                   readinessChecks: setup.readinessChecks,
-                                  extraResponder: samples,
+                                  extraResponder: demoPages,
+                                  thumbnails: setup.thumbnails,
                                   onLog: { entry in RequestLog.write(entry, to: logger) })
         } catch {
             logger.critical("cannot start: \(error)")
