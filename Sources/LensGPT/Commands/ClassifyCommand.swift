@@ -60,7 +60,7 @@ struct ClassifyCommand: ParsableCommand {
         while true {
             let (events, finished) = stream.events(after: cursor)
             for event in events {
-                FileHandle.standardOutput.write(Data(event.frame))
+                FileHandle.standardOutput.write(Data(SSEFrame.event(id: event.id, name: event.name, data: event.envelope)))
                 cursor = event.id
             }
             if finished && cursor >= stream.lastEventID { break }
