@@ -6,7 +6,7 @@
 FROM swift:6.1-bookworm AS build
 RUN apt-get update \
  && DEBIAN_FRONTEND=noninteractive apt-get install -y --no-install-recommends \
-      libssl-dev libsqlite3-dev libxml2-dev zlib1g-dev libcurl4-openssl-dev pkg-config \
+      libssl-dev libsqlite3-dev libxml2-dev zlib1g-dev libcurl4-openssl-dev libpsl-dev pkg-config \
  && rm -rf /var/lib/apt/lists/*
 WORKDIR /src
 # The manifest declares the test targets too, so their folders come along (a manifest whose
@@ -21,7 +21,7 @@ FROM debian:bookworm-slim AS runtime
 # Shared libraries the binary links, and curl for the health check.
 RUN apt-get update \
  && DEBIAN_FRONTEND=noninteractive apt-get install -y --no-install-recommends \
-      libssl3 libsqlite3-0 libxml2 zlib1g libcurl4 ca-certificates curl \
+      libssl3 libsqlite3-0 libxml2 zlib1g libcurl4 libpsl5 publicsuffix ca-certificates curl \
  && rm -rf /var/lib/apt/lists/* \
  && useradd --system --uid 10001 --home-dir /home/lensgpt --create-home lensgpt \
  && mkdir /data && chown lensgpt:lensgpt /data

@@ -28,12 +28,15 @@ let package = Package(
         .systemLibrary(name: "CLibXML2", path: "Sources/CLibXML2", pkgConfig: "libxml-2.0",
                        providers: [.apt(["libxml2-dev"])]),
         .systemLibrary(name: "CZlib", path: "Sources/CZlib", providers: [.apt(["zlib1g-dev"])]),
+        .systemLibrary(name: "CPSL", path: "Sources/CPSL", pkgConfig: "libpsl", providers: [.apt(["libpsl-dev"])]),
         .systemLibrary(name: "CCurl", path: "Sources/CCurl", pkgConfig: "libcurl",
                        providers: [.apt(["libcurl4-openssl-dev"])]),
 
         .target(name: "JSON"),
-        .target(name: "TLS", dependencies: ["COpenSSL"]),
-        .target(name: "EventLoop", dependencies: ["CEpoll", "TLS"]),
+        // TLS is a byte transform under EventLoop's streams: it implements EventLoop's
+        // `StreamTransform`, so EventLoop knows nothing of TLS.
+        .target(name: "EventLoop", dependencies: ["CEpoll"]),
+        .target(name: "TLS", dependencies: ["COpenSSL", "EventLoop"]),
         .target(name: "HTTP", dependencies: ["EventLoop", "JSON"]),
         .target(name: "Imaging"),
         .target(name: "Extraction", dependencies: ["JSON", "CLibXML2", "CZlib"]),
@@ -41,9 +44,9 @@ let package = Package(
         .target(name: "Outbound", dependencies: ["CCurl", "JSON"], exclude: ["README.md"]),
         .target(name: "DemoWorld", dependencies: ["HTTP", "JSON"], resources: DemoWorldAssets.embedded),
         // The default Lens and search profiles are JSON files compiled into the binary (no bundle to ship beside them).
-        .target(name: "Producers", dependencies: ["Pipeline", "Imaging", "JSON", "Outbound", "Extraction"],
+        .target(name: "Producers", dependencies: ["Pipeline", "Imaging", "JSON", "Outbound", "Extraction", "CPSL"],
                 resources: ["google-lens.json", "web-search.json", "ebay-search.json"].map { .embedInCode("Resources/\($0)") }),
-        .target(name: "Gateway", dependencies: ["EventLoop", "HTTP", "Pipeline", "Imaging", "JSON", "COpenSSL", "TLS"]),
+        .target(name: "Gateway", dependencies: ["EventLoop", "HTTP", "Pipeline", "Imaging", "JSON", "TLS"]),
         .target(name: "LensGPT", dependencies: [
             "Gateway", "HTTP", "Pipeline", "Producers", "JSON", "CEpoll", "TLS", "Extraction", "Outbound", "DemoWorld", "Imaging",
             .product(name: "ArgumentParser", package: "swift-argument-parser"),

@@ -1,5 +1,4 @@
 import ArgumentParser
-import DemoWorld
 import Outbound
 import Pipeline
 import Producers
@@ -30,6 +29,8 @@ struct PipelineOptions: ParsableArguments {
 /// The stage tree and what it runs on, built from the options.
 struct PipelineSetup {
     let lens: LensSetup?
+    /// `--no-browser` was given: no Lens step by choice (not for want of a chromedriver).
+    let browserDisabled: Bool
     /// The Lens thumbnails the gateway serves (nil for the in-process `classify`).
     let thumbnails: (any ThumbnailStore)?
     let graph: PipelineGraph
@@ -52,12 +53,13 @@ struct PipelineSetup {
     /// `retentionSeconds`: set when a gateway serves the results, which then keeps thumbnails
     /// that long under the data directory.
     static func make(_ options: PipelineOptions, dataDirectory: String, stageTimeoutMillis: Int,
-                     syntheticStageMillis: Int = 0, demoWorld: DemoWorld? = nil,
+                     syntheticStageMillis: Int = 0, demo: DemoWiring? = nil,
                      chat configured: ChatConfiguration? = nil, retentionSeconds: Int? = nil) throws -> PipelineSetup
     {
-        let lens = try Setting.bool(options.noBrowser, env: "LENS_GPT_NO_BROWSER") ? nil
-            : try LensSetup.make(options.lens, dataDirectory: dataDirectory, lensURL: demoWorld?.lensURL(),
-                                 browserProxy: demoWorld?.proxyURL)
+        let browserDisabled = try Setting.bool(options.noBrowser, env: "LENS_GPT_NO_BROWSER")
+        let lens = browserDisabled ? nil
+            : try LensSetup.make(options.lens, dataDirectory: dataDirectory, lensURL: demo?.lensURL,
+                                 browserProxy: demo?.proxyURL)
         var d = StageDependencies()
         d.stageTimeoutMillis = stageTimeoutMillis
         d.syntheticStageMillis = syntheticStageMillis
@@ -74,25 +76,22 @@ struct PipelineSetup {
         policy.allowPrivate = try Setting.bool(options.allowPrivateFetch, env: "LENS_GPT_ALLOW_PRIVATE_FETCH")
         policy.timeoutMillis = try Setting.int(options.fetchTimeoutMs, env: "LENS_GPT_FETCH_TIMEOUT_MS", default: policy.timeoutMillis, min: 1)
         policy.maxBytes = try Setting.bytes(options.maxPage, env: "LENS_GPT_MAX_PAGE", default: policy.maxBytes)
-        policy.proxy = demoWorld?.proxyURL
+        policy.proxy = demo?.proxyURL
         d.pages = FetcherPages(policy: policy, http: HTTPClient())
         var exchange = try rates(Setting.string(options.currencyRates, env: "LENS_GPT_CURRENCY_RATES"))
-        if exchange.isEmpty && demoWorld != nil { exchange = DemoWorld.exchangeRates }
+        if exchange.isEmpty, let demo { exchange = demo.exchangeRates }
         d.estimator = PriceEstimator(rates: exchange)
 
         if let pool = lens?.pool {
             d.renderer = BrowserPageRenderer(pool: pool)
             var web = try profile(Setting.string(options.webSearchProfile, env: "LENS_GPT_WEB_SEARCH_PROFILE"), SearchProfile.webSearch)
             var market = try profile(Setting.string(options.marketplaceProfile, env: "LENS_GPT_MARKETPLACE_PROFILE"), SearchProfile.ebaySearch)
-            if demoWorld != nil {
-                web = web.searching(at: ShopCatalog.webSearchURLTemplate)
-                market = market.searching(at: ShopCatalog.ebaySearchURLTemplate)
-            }
+            if let demo { (web, market) = demo.searching(web: web, market: market) }
             d.webSearch = BrowserSearch(pool: pool, profile: web)
             d.marketplaceSearches = [BrowserSearch(pool: pool, profile: market)]
         }
         let description = chat.isEnabled ? "LLM \(chat.configuration.model) at \(chat.configuration.baseURL)" : "no LLM (heuristic methods)"
-        return PipelineSetup(lens: lens, thumbnails: d.thumbnails, graph: try StageTree.graph(d), llmDescription: description)
+        return PipelineSetup(lens: lens, browserDisabled: browserDisabled, thumbnails: d.thumbnails, graph: try StageTree.graph(d), llmDescription: description)
     }
 
     static func profile(_ path: String?, _ builtIn: () throws(SearchProfile.Invalid) -> SearchProfile) throws -> SearchProfile {

@@ -22,7 +22,7 @@ final class DemoPipeline {
         let options = try PipelineOptions.parse(["--browser-pool-size", "2"])
         let chat = llm.map { ChatConfiguration(apiKey: "test-key", baseURL: $0.baseURL, model: "gpt-4o", timeoutMillis: 10_000) }
         setup = try PipelineSetup.make(options, dataDirectory: directory, stageTimeoutMillis: stageTimeoutMillis,
-                                       demoWorld: world, chat: chat)
+                                       demo: DemoWiring(world: world), chat: chat)
         var settings = GatewaySettings()
         settings.http.host = "127.0.0.1"
         settings.http.port = 0

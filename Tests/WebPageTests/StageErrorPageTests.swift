@@ -65,6 +65,24 @@ struct StageErrorPageTests {
         run.expectPageMatchesSnapshot()
     }
 
+    /// A stage the page has no line for (the synthetic `tick` stage) still gets its step on the
+    /// rail and a card with its fields: a new stage needs no change in web/.
+    @Test(.timeLimit(.minutes(3)))
+    func aStageThePageDoesNotKnowGetsAGenericCard() throws {
+        let run = try PageRun(upload: .sample("desk-lamp"), arguments: ["--synthetic-stage-ms", "1500"])
+        defer { run.stop() }
+        #expect(run.snapshot["result"]?["tick"] != nil, "\(String(describing: run.snapshot["result"]))")
+        #expect(run.steps()["tick"] == "finished")
+        let card = try run.browser.session.execute("""
+            const card = document.querySelector('#cards .card.arrived[data-card="tick"]');
+            return card ? { title: card.querySelector('h3').textContent,
+                            fields: [...card.querySelectorAll('[data-field=generic] dt')].map((d) => d.textContent) } : null;
+            """)
+        #expect(card["title"] == "tick", "\(card)")
+        #expect(card["fields"]?.arrayValue?.compactMap(\.stringValue) == ["n", "unix ns"], "\(card)")
+        run.expectPageMatchesSnapshot()
+    }
+
     /// A loopback port with nothing listening (bound, read and closed again).
     func closedPort() throws -> Int {
         let fd = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)

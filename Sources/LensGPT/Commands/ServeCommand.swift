@@ -1,6 +1,5 @@
 import ArgumentParser
 import CEpoll
-import DemoWorld
 import Gateway
 import Glibc
 import HTTP
@@ -118,25 +117,26 @@ struct ServeCommand: ParsableCommand {
             throw ValidationError("\(error)")
         }
 
-        let demoWorld: DemoWorld?
+        let demoWorld: DemoWiring?
         let setup: PipelineSetup
         do {
-            demoWorld = try Setting.bool(demo, env: "LENS_GPT_DEMO") ? DemoWorld(host: "127.0.0.1", port: 0) : nil
+            demoWorld = try Setting.bool(demo, env: "LENS_GPT_DEMO") ? DemoWiring.start() : nil
             setup = try PipelineSetup.make(pipeline, dataDirectory: settings.dataDirectory,
                                            stageTimeoutMillis: settings.stageTimeoutMillis,
                                            syntheticStageMillis: try Setting.int(syntheticStageMs, env: "LENS_GPT_SYNTHETIC_STAGE_MS", default: 0),
-                                           demoWorld: demoWorld, retentionSeconds: Int(settings.resultRetentionSeconds))
+                                           demo: demoWorld, retentionSeconds: Int(settings.resultRetentionSeconds))
         } catch {
             logger.critical("cannot start: \(error)")
             throw ExitCode.failure
         }
         let lensSetup = setup.lens
         if demoWorld != nil && lensSetup == nil {
-            logger.critical("--demo needs a browser: install chromedriver (Debian: chromium-driver) or set --webdriver-url")
+            logger.critical(setup.browserDisabled ? "--demo needs the browser: drop --no-browser"
+                : "--demo needs a browser: install chromedriver (Debian: chromium-driver) or set --webdriver-url")
             throw ExitCode.failure
         }
 
-        let demoPages: (@Sendable (HTTPRequestHead) -> HTTPResponse?)? = demoWorld.map { world in { @Sendable head in world.gatewayResponse(head) } }
+        let demoPages = demoWorld?.gatewayResponder
         let gateway: Gateway
         do {
             gateway = try Gateway(settings: settings,
@@ -158,12 +158,14 @@ struct ServeCommand: ParsableCommand {
         if let lensSetup {
             lensSetup.pool.warmUp()
             logger.info("lens: \(lensSetup.pool.configuration.size) browser sessions from \(lensSetup.endpointDescription), starting at \(lensSetup.runner.profile.startURL)")
+        } else if setup.browserDisabled {
+            logger.notice("lens: off (--no-browser); runs give image-info only")
         } else {
             logger.notice("lens: no browser configured (set --webdriver-url or install chromedriver); runs give image-info only")
         }
         logger.info("stages: \(setup.graph.stages.joined(separator: ", ")); \(setup.llmDescription)")
         if let demoWorld {
-            logger.info("demo world on \(demoWorld.baseURL): Lens replica \(demoWorld.lensURL()), sample photos at /demo/samples.json")
+            logger.info("demo world on \(demoWorld.baseURL): Lens replica \(demoWorld.lensURL), sample photos at /demo/samples.json")
         }
 
         var set = sigset_t()
