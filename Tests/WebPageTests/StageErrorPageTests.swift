@@ -17,7 +17,9 @@ struct StageErrorPageTests {
 
     @Test(.timeLimit(.minutes(3)))
     func anUnknownPhotoEndsWithTheVisualSearchFailure() throws {
-        let run = try PageRun(upload: .unknown)
+        // On a phone-sized window (headless Chromium's narrowest is 500 px, inside the page's
+        // 34rem phone layout): the rail must not push the first card down the screen.
+        let run = try PageRun(upload: .unknown, width: 500, height: 844)
         defer { run.stop() }
         let errors = run.snapshotErrors()
         #expect(errors.contains { $0["stage"] == "lens-matches" && $0["code"] == "lens_no_matches" }, "\(errors)")
@@ -29,6 +31,13 @@ struct StageErrorPageTests {
             #expect(steps[stage] == "skipped", "\(stage): \(String(describing: steps[stage]))")
         }
         run.expectPageMatchesSnapshot()
+        let rail = try run.browser.session.execute("""
+            return { height: document.querySelector('#rail').getBoundingClientRect().height,
+                     phone: window.matchMedia('(max-width: 34rem)').matches,
+                     steps: document.querySelectorAll('#rail .step').length };
+            """)
+        #expect(rail["phone"] == true, "not a phone-sized window: \(rail)")
+        #expect(rail["steps"] == 7 && (rail["height"]?.doubleValue ?? 999) <= 80, "the rail on a phone: \(rail)")
     }
 
     @Test(.timeLimit(.minutes(3)))
@@ -111,10 +120,10 @@ final class PageRun {
     var snapshot: JSONValue = .null
     var shown: JSONValue = .null
 
-    init(upload: Upload, arguments: [String] = [], environment: [String: String] = [:]) throws {
+    init(upload: Upload, arguments: [String] = [], environment: [String: String] = [:], width: Int = 1200, height: Int = 1600) throws {
         server = try DemoServer(arguments: arguments, environment: environment)
         do {
-            browser = try PageBrowser(directory: server.directory, width: 1200, height: 1600)
+            browser = try PageBrowser(directory: server.directory, width: width, height: height)
         } catch {
             server.stop()
             throw error
