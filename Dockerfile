@@ -1,24 +1,28 @@
-# lens-gpt: a Swift build stage and a slim runtime that runs as a non-root user.
+# lens-gpt: a Swift build stage, then slim runtimes that run as a non-root user.
+#   docker build .                  the gateway (no browser: it drives the compose `browser` sidecar)
+#   docker build --target demo .    the all-in-one offline demo (its own Chromium, headed on Xvfb)
+# `scripts/docker-context-check` (run by .ci/run) rebuilds this stage's context from the COPY lines
+# and .dockerignore in a temp directory and runs the same `swift` commands there.
 FROM swift:6.1-bookworm AS build
 RUN apt-get update \
  && DEBIAN_FRONTEND=noninteractive apt-get install -y --no-install-recommends \
-      libssl-dev libsqlite3-dev libxml2-dev zlib1g-dev libcurl4-openssl-dev pkg-config \
+      libssl-dev libsqlite3-dev libxml2-dev zlib1g-dev libcurl4-openssl-dev libpsl-dev pkg-config \
       libzbar-dev libtesseract-dev libleptonica-dev \
  && rm -rf /var/lib/apt/lists/*
 WORKDIR /src
-# The manifest first, so that dependency resolution is cached apart from source changes.
-COPY Package.swift ./
-RUN swift package resolve
+# The manifest declares the test targets too, so their folders come along (a manifest whose
+# targets have no sources does not load); the pins keep the image's dependencies the tested ones.
+COPY Package.swift Package.resolved ./
+COPY Tests ./Tests
 COPY Sources ./Sources
 RUN swift build -c release --product lens-gpt --static-swift-stdlib \
  && install -D .build/release/lens-gpt /out/lens-gpt
 
-FROM debian:bookworm-slim
-# Shared libraries the binary links, curl for the health check, and Chromium with its driver
-# for the offline demo, headed on Xvfb (the production setup drives the browser sidecar instead).
+FROM debian:bookworm-slim AS runtime
+# Shared libraries the binary links, and curl for the health check.
 RUN apt-get update \
  && DEBIAN_FRONTEND=noninteractive apt-get install -y --no-install-recommends \
-      libssl3 libsqlite3-0 libxml2 zlib1g libcurl4 ca-certificates curl chromium chromium-driver xvfb \
+      libssl3 libsqlite3-0 libxml2 zlib1g libcurl4 libpsl5 publicsuffix ca-certificates curl \
       libzbar0 libtesseract5 liblept5 tesseract-ocr-eng iso-codes \
  && rm -rf /var/lib/apt/lists/* \
  && useradd --system --uid 10001 --home-dir /home/lensgpt --create-home lensgpt \
@@ -27,7 +31,6 @@ RUN apt-get update \
 COPY --from=build /out/lens-gpt /usr/local/bin/lens-gpt
 COPY web /app/web
 WORKDIR /app
-USER lensgpt
 ENV LENS_GPT_HOST=0.0.0.0 \
     LENS_GPT_PORT=3002 \
     LENS_GPT_DATA_DIR=/data \
@@ -37,4 +40,18 @@ EXPOSE 3002
 HEALTHCHECK --interval=15s --timeout=3s --start-period=20s --retries=3 \
   CMD curl -fsS http://127.0.0.1:3002/healthz || exit 1
 ENTRYPOINT ["lens-gpt"]
+
+# The all-in-one offline demo: the gateway plus Chromium, chromedriver and Xvfb, which
+# `serve --demo --xvfb` starts itself (headed, as Google sees an ordinary browser).
+FROM runtime AS demo
+USER root
+RUN apt-get update \
+ && DEBIAN_FRONTEND=noninteractive apt-get install -y --no-install-recommends chromium chromium-driver xvfb \
+ && rm -rf /var/lib/apt/lists/*
+USER lensgpt
+CMD ["serve", "--demo", "--xvfb"]
+
+# The gateway (the default target, built last): no browser in the image.
+FROM runtime AS gateway
+USER lensgpt
 CMD ["serve"]

@@ -28,6 +28,7 @@ let package = Package(
         .systemLibrary(name: "CLibXML2", path: "Sources/CLibXML2", pkgConfig: "libxml-2.0",
                        providers: [.apt(["libxml2-dev"])]),
         .systemLibrary(name: "CZlib", path: "Sources/CZlib", providers: [.apt(["zlib1g-dev"])]),
+        .systemLibrary(name: "CPSL", path: "Sources/CPSL", pkgConfig: "libpsl", providers: [.apt(["libpsl-dev"])]),
         .systemLibrary(name: "CCurl", path: "Sources/CCurl", pkgConfig: "libcurl",
                        providers: [.apt(["libcurl4-openssl-dev"])]),
         // Reading the photo itself: barcodes (ZBar), printed text (Tesseract), decoding (Leptonica).
@@ -37,8 +38,10 @@ let package = Package(
                        providers: [.apt(["libtesseract-dev", "tesseract-ocr-eng"])]),
 
         .target(name: "JSON"),
-        .target(name: "TLS", dependencies: ["COpenSSL"]),
-        .target(name: "EventLoop", dependencies: ["CEpoll", "TLS"]),
+        // TLS is a byte transform under EventLoop's streams: it implements EventLoop's
+        // `StreamTransform`, so EventLoop knows nothing of TLS.
+        .target(name: "EventLoop", dependencies: ["CEpoll"]),
+        .target(name: "TLS", dependencies: ["COpenSSL", "EventLoop"]),
         .target(name: "HTTP", dependencies: ["EventLoop", "JSON"]),
         .target(name: "Imaging"),
         .target(name: "Extraction", dependencies: ["JSON", "CLibXML2", "CZlib"]),
@@ -49,10 +52,10 @@ let package = Package(
         // For test targets only: the OpenAI-compatible server that checks request shapes and plays faults.
         .target(name: "LLMTestSupport", dependencies: ["DemoWorld", "HTTP", "JSON"]),
         // The default Lens and search profiles are JSON files compiled into the binary (no bundle to ship beside them).
-        .target(name: "Producers", dependencies: ["Pipeline", "Imaging", "JSON", "Outbound", "Extraction", "PhotoReading"],
+        .target(name: "Producers", dependencies: ["Pipeline", "Imaging", "JSON", "Outbound", "Extraction", "PhotoReading", "CPSL"],
                 resources: ["google-lens.json", "ebay.json", "ebay-sold.json", "kleinanzeigen.json", "mercari.json", "depop.json", "vinted.json",
                             "duckduckgo.json", "duckduckgo-lite.json", "bing.json", "brave.json", "startpage.json"].map { .embedInCode("Resources/\($0)") }),
-        .target(name: "Gateway", dependencies: ["EventLoop", "HTTP", "Pipeline", "Imaging", "JSON", "COpenSSL", "TLS"]),
+        .target(name: "Gateway", dependencies: ["EventLoop", "HTTP", "Pipeline", "Imaging", "JSON", "TLS"]),
         .target(name: "LensGPT", dependencies: [
             "Gateway", "HTTP", "Pipeline", "Producers", "JSON", "CEpoll", "TLS", "Extraction", "Outbound", "DemoWorld", "Imaging", "PhotoReading",
             .product(name: "ArgumentParser", package: "swift-argument-parser"),

@@ -1,13 +1,17 @@
 // The page's controller: photo intake (pick, drop, paste, camera, samples), the upload, the
 // event stream of the result, and the recent results on this device.
-import { el } from "./dom.js";
+import { el, showHostsThroughServer } from "./dom.js";
 import { bytes, clock } from "./format.js";
 import { forgetRecents, isResultID, loadRecents, rememberResult } from "./recents.js";
 import { ResultView } from "./result-view.js";
 
 const ACCEPTED_TYPES = ["image/png", "image/jpeg", "image/webp"];
 const ACCEPTED_EXTENSIONS = /\.(png|jpe?g|webp)$/i;
-const EVENT_NAMES = ["progress", "stage-error", "done", "image-info", "lens-matches", "model-producer", "producer-url",
+// EventSource delivers named events only to listeners of that name. The stream's own events and
+// the results known today are listened to from the start; a stage's result event carries the
+// stage's name, and every stage sends `progress` before its result, so a listener for any other
+// stage is added when its first progress arrives (a new stage needs no line here).
+const STREAM_EVENTS = ["progress", "stage-error", "done", "image-info", "lens-matches", "model-producer", "producer-url",
   "retail-price-details", "second-hand-offers", "estimated-price"];
 const MAX_UPLOAD = Number(document.querySelector('meta[name="lens-gpt-max-upload"]')?.content) || 20 * 1024 * 1024;
 
@@ -148,12 +152,22 @@ function sameOriginPath(text) {
 
 // --- The stream ---------------------------------------------------------------------------------
 
+/// A demo server shows its offline web through itself (`/demo/links.json`); asked once, before
+/// the first card is drawn, so every link is right from the start.
+const linksReady = fetch("/demo/links.json")
+  .then((response) => (response.ok ? response.json() : null))
+  .then((rule) => showHostsThroughServer(rule))
+  .catch(() => {});
+
 /// Shows result `id` from its stream; replays from the start, so reopening works the same way.
-function show(id, eventsURL, name, previewURL) {
-  current?.source.close();
+async function show(id, eventsURL, name, previewURL) {
+  current?.source?.close();
+  const run = { id, eventsURL, seen: new Set(), lastID: null, finished: false };
+  current = run;
   view.reset(name, previewURL);
   view.say("Working…");
-  follow({ id, eventsURL, seen: new Set(), lastID: null, finished: false });
+  await linksReady;
+  if (current === run) follow(run);
 }
 
 function follow(run, resumeAfter) {
@@ -162,7 +176,13 @@ function follow(run, resumeAfter) {
   if (resumeAfter) url.searchParams.set("lastEventId", resumeAfter);
   const source = new EventSource(url);
   run.source = source;
-  for (const name of EVENT_NAMES) source.addEventListener(name, (event) => receive(run, name, event));
+  run.listening = new Set();
+  run.listen = (name) => {
+    if (run.listening.has(name)) return;
+    run.listening.add(name);
+    source.addEventListener(name, (event) => receive(run, name, event));
+  };
+  for (const name of STREAM_EVENTS) run.listen(name);
   source.addEventListener("open", () => {
     if (run === current && !run.finished && run.seen.size > 0) view.say("Reconnected; catching up…");
   });
@@ -194,6 +214,7 @@ function receive(run, name, event) {
     return;
   }
   const data = envelope?.data;
+  if (name === "progress" && typeof data?.stage === "string") run.listen(data.stage);
   if (name === "done") {
     run.finished = true;
     run.source.close();  // the server would answer a reconnect with 204 anyway

@@ -84,7 +84,8 @@ export function offersBody(list) {
   );
 }
 
-/// `context`: the offers and retail details seen so far in this stream, for the chart.
+/// `context`: the results seen so far in this stream by event name; the chart plots the offers
+/// (converted at the rates the estimate names) and the retail price.
 export function estimateBody(data, context) {
   const low = Number(data.min_range);
   const high = Number(data.max_range);
@@ -100,7 +101,9 @@ export function estimateBody(data, context) {
   );
   const basis = data.basis === "retail" ? "Derived from the retail price."
     : Number.isFinite(Number(data.sample_size)) ? `From ${data.sample_size} comparable offer${Number(data.sample_size) === 1 ? "" : "s"}.` : "";
-  const { chart, other } = priceChart(context.offers, data, context.retail);
+  const rates = data.rates && typeof data.rates === "object" ? data.rates : {};
+  const { chart, converted, other } = priceChart(context["second-hand-offers"], data, context["retail-price-details"], rates);
+  const usedRates = Object.keys(rates).filter((code) => converted.has(code)).sort();
   return el("div", {},
     el("p", { class: "price", "data-field": "estimate-price", "data-currency": text(data.currency) }, money(data.price, data.currency)),
     el("p", { class: "muted small" }, "Likely between"),
@@ -110,7 +113,10 @@ export function estimateBody(data, context) {
     chart ? el("figure", { class: "chart" }, chart,
       el("figcaption", { class: "muted small" }, "Dots: offers in ", text(data.currency),
         "; band: estimated range; line: estimate.",
-        other > 0 ? ` ${other} offer${other === 1 ? "" : "s"} in other currencies not plotted (not comparable).` : "")) : null,
+        usedRates.length > 0 ? el("span", { class: "block", "data-field": "conversion" },
+          `Converted to ${text(data.currency)} at the server's rates: `,
+          usedRates.map((code) => `1 ${code} = ${Number(rates[code]).toFixed(4)} ${text(data.currency)}`).join("; "), ".") : null,
+        other > 0 ? ` ${other} offer${other === 1 ? "" : "s"} in currencies without a rate not plotted.` : "")) : null,
   );
 }
 
@@ -126,6 +132,34 @@ export function matchesBody(list) {
     el("summary", {}, `${matches.length} visual match${matches.length === 1 ? "" : "es"}`),
     el("ul", {}, items));
 }
+
+/// The card of a result event this page has no renderer for: its payload as label/value rows
+/// (a list: one block per item), so a new stage shows up without a line in web/.
+export function genericBody(data) {
+  const value = (item) => {
+    if (item === null || item === undefined) return "";
+    if (typeof item === "object") return JSON.stringify(item).slice(0, 300);
+    return String(item);
+  };
+  const rows = (object) => facts(Object.entries(object).map(([key, item]) => [key.replaceAll("_", " "), value(item), key]));
+  if (Array.isArray(data)) {
+    return el("div", { class: "generic", "data-field": "generic" },
+      el("p", { class: "muted small" }, data.length === 1 ? "1 item" : `${data.length} items`),
+      data.slice(0, 20).map((item) => item && typeof item === "object" && !Array.isArray(item) ? rows(item) : el("p", {}, value(item))));
+  }
+  if (data && typeof data === "object") return el("div", { class: "generic", "data-field": "generic" }, rows(data));
+  return el("p", { class: "generic", "data-field": "generic" }, value(data));
+}
+
+/// Card bodies by event name; an event missing here gets `genericBody`.
+export const CARD_RENDERERS = {
+  "model-producer": identificationBody,
+  "producer-url": makerPageBody,
+  "retail-price-details": retailBody,
+  "estimated-price": estimateBody,
+  "second-hand-offers": offersBody,
+  "lens-matches": matchesBody,
+};
 
 /// A labelled bar for a 0…1 value, read out as a percentage.
 function meter(label, fraction, field) {

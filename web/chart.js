@@ -1,6 +1,6 @@
 // The small price chart: offers as dots on one axis, the estimate's range as a band and its
-// price as a line. Only offers in the estimate's currency are plotted; converting others would
-// show rates the page does not know, so they are counted as not comparable instead.
+// price as a line. Offers in other currencies are plotted converted at the rates the estimate
+// itself names (the server's, which it used); those without a rate are counted, not plotted.
 import { svg } from "./dom.js";
 import { money } from "./format.js";
 
@@ -10,21 +10,32 @@ const LEFT = 14;
 const RIGHT = WIDTH - 14;
 const AXIS_Y = 66;
 
-/// Returns `{chart, comparable, other}`; `chart` is null when there is nothing to draw.
-export function priceChart(offers, estimate, retail) {
+/// Returns `{chart, comparable, converted, other}`: `converted` the set of currencies brought in
+/// through `rates` (code → value of one unit in the estimate's currency); `chart` is null when
+/// there is nothing to draw.
+export function priceChart(offers, estimate, retail, rates = {}) {
   const currency = estimate.currency;
   const comparable = [];
+  const converted = new Set();
   let other = 0;
+  const inCurrency = (amount, code) => {
+    if (code === currency) return amount;
+    const rate = Number(rates?.[code]);
+    if (!Number.isFinite(rate) || rate <= 0) return NaN;
+    converted.add(code);
+    return amount * rate;
+  };
   for (const offer of Array.isArray(offers) ? offers : []) {
-    const price = Number(offer?.price);
-    if (!Number.isFinite(price)) continue;
-    if (offer.currency === currency) comparable.push({ price, title: String(offer.title ?? "") });
+    const amount = Number(offer?.price);
+    if (!Number.isFinite(amount)) continue;
+    const price = inCurrency(amount, offer.currency);
+    if (Number.isFinite(price)) comparable.push({ price, title: String(offer.title ?? "") });
     else other += 1;
   }
   const low = Number(estimate.min_range);
   const high = Number(estimate.max_range);
   const mid = Number(estimate.price);
-  if (![low, high, mid].every(Number.isFinite)) return { chart: null, comparable, other };
+  if (![low, high, mid].every(Number.isFinite)) return { chart: null, comparable, converted, other };
   const retailPrice = retail && retail.currency === currency ? Number(retail.price) : NaN;
 
   const values = [low, high, mid, ...comparable.map((o) => o.price)];
@@ -59,7 +70,7 @@ export function priceChart(offers, estimate, retail) {
     chart.append(svg("circle", { class: "offer", cx: x(offer.price), cy: 32 + (index % 3) * 12, r: 5 },
       svg("title", {}, `${money(offer.price, currency)} — ${offer.title}`)));
   });
-  return { chart, comparable, other };
+  return { chart, comparable, converted, other };
 }
 
 function anchor(position) {

@@ -24,12 +24,23 @@ function fill(node, attributes, children) {
   return node;
 }
 
+/// Hosts the server shows through itself (the demo's `.example` web, which only the server can
+/// reach): `{host_suffix, prefix}` from `/demo/links.json`, or null on a real deployment.
+let throughServer = null;
+export function showHostsThroughServer(rule) {
+  throughServer = rule && typeof rule.host_suffix === "string" && typeof rule.prefix === "string" && rule.prefix.startsWith("/") ? rule : null;
+}
+
 /// An http(s) URL from a page, or null: `javascript:`, `data:` and the like never become links.
 export function webURL(text) {
   if (typeof text !== "string" || text === "") return null;
   try {
     const url = new URL(text, document.baseURI);
-    return url.protocol === "http:" || url.protocol === "https:" ? url.href : null;
+    if (url.protocol !== "http:" && url.protocol !== "https:") return null;
+    if (throughServer && url.origin !== location.origin && url.hostname.endsWith(throughServer.host_suffix)) {
+      return new URL(`${throughServer.prefix}${url.hostname}${url.pathname}${url.search}`, location.href).href;
+    }
+    return url.href;
   } catch {
     return null;
   }

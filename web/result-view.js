@@ -2,10 +2,10 @@
 // events. Applying the same event twice changes nothing (the caller also drops repeated ids).
 import { el } from "./dom.js";
 import { bytes, duration } from "./format.js";
-import { CARD_TITLES, estimateBody, identificationBody, makerPageBody, matchesBody, offersBody, retailBody } from "./cards.js";
+import { CARD_RENDERERS, CARD_TITLES, genericBody } from "./cards.js";
 
-/// Rail steps, in pipeline order; a step appears once its stage sends progress.
-const STAGES = ["image-info", "lens-matches", "model-producer", "producer-url", "retail-price-details", "second-hand-offers", "estimated-price"];
+/// Rail steps appear in the order their stages first send progress (the server starts stages in
+/// tree order), so a new stage needs no line here; these labels only read better than the names.
 const STAGE_LABELS = {
   "image-info": "Read photo", "lens-matches": "Visual search", "model-producer": "Identify", "producer-url": "Maker's page",
   "retail-price-details": "Retail details", "second-hand-offers": "Offers", "estimated-price": "Estimate",
@@ -32,7 +32,7 @@ export class ResultView {
     this.cards.replaceChildren();
     this.imageFacts.textContent = "";
     this.title.textContent = name;
-    this.context = { offers: null, retail: null };
+    this.context = {};
     this.steps = new Map();
     this.retry.hidden = true;
     delete this.root.dataset.status;
@@ -60,7 +60,8 @@ export class ResultView {
     };
   }
 
-  /// Applies one event of the stream.
+  /// Applies one event of the stream. A result event without a renderer of its own (a stage
+  /// added since this page was written) gets a generic card: PROTOCOL.md allows more events.
   apply(name, data) {
     if (data === null || data === undefined) return;
     switch (name) {
@@ -69,21 +70,14 @@ export class ResultView {
       case "image-info":
         this.imageFacts.textContent = `${String(data.format ?? "").toUpperCase()} · ${data.width} × ${data.height} px · ${bytes(data.bytes)}`;
         return;
-      case "lens-matches": return this.fill(name, matchesBody(data));
       case "model-producer":
-        this.fill(name, identificationBody(data));
         this.say(`Identified: ${data.producer ?? ""} ${data.model ?? ""}. Looking for prices…`);
-        return;
-      case "producer-url": return this.fill(name, makerPageBody(data));
-      case "retail-price-details":
-        this.context.retail = data;
-        return this.fill(name, retailBody(data));
-      case "second-hand-offers":
-        this.context.offers = data;
-        return this.fill(name, offersBody(data));
-      case "estimated-price": return this.fill(name, estimateBody(data, this.context));
-      default: return;  // events this page does not know (PROTOCOL.md allows more)
+        break;
     }
+    // Later cards read earlier results (the estimate's chart plots the offers).
+    this.context[name] = data;
+    const render = CARD_RENDERERS[name] ?? genericBody;
+    this.fill(name, render(data, this.context));
   }
 
   progress({ stage, state, elapsed_ms: elapsed, duration_ms: took }) {
@@ -116,7 +110,7 @@ export class ResultView {
       el("span", { class: "step-name" }, STAGE_LABELS[stage] ?? stage),
       el("span", { class: "step-state" }, "waiting"));
     this.steps.set(stage, step);
-    insertInOrder(this.rail, step, STAGES.indexOf(stage), (node) => STAGES.indexOf(node.dataset.stage));
+    this.rail.append(step);
     return step;
   }
 

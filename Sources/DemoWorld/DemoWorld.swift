@@ -20,6 +20,8 @@ public final class DemoWorld: Sendable {
     /// The query strings the Lens replica's start page was opened with (where `hl`/`gl` arrive).
     private let lensStarts: LockedList
     public var lensStartQueries: [String] { lensStarts.items }
+    /// The `.example` web, also shown to people's browsers through the gateway (`DemoWorld+Gateway`).
+    let shops: ShopSites
 
     /// Starts serving on `host:port` (port 0: a free one).
     /// `hangingListing`: the eBay-like search also lists `ShopCatalog.hangingListingURL`, a
@@ -47,6 +49,7 @@ public final class DemoWorld: Sendable {
         let lensStarts = LockedList()
         self.lensStarts = lensStarts
         hostedLens = hosted
+        self.shops = shops
         server = try HTTPServer(configuration: configuration) { _, _ in
             BufferedRequestHandler { head, body, writer in
                 if head.method == "CONNECT" {

@@ -22,7 +22,7 @@ public final class Gateway: Sendable {
     public init(settings: GatewaySettings, graph: PipelineGraph, store injected: ResultStore? = nil,
                 readinessChecks: [@Sendable () -> (name: String, state: String, ok: Bool)] = [],
                 extraResponder: (@Sendable (HTTPRequestHead) -> HTTPResponse?)? = nil,
-                photos: PhotoShelf? = nil, monitors: [any ServiceMonitor] = [],
+                photos: PhotoShelf? = nil, monitors: [any ServiceMonitor] = [], thumbnails: (any ThumbnailStore)? = nil,
                 onLog: (@Sendable (HTTPRequestLog) -> Void)? = nil, accessLog: AccessLogSettings? = nil,
                 onPurge: (@Sendable (_ olderThanSeconds: Int64) -> Void)? = nil) throws
     {
@@ -60,7 +60,7 @@ public final class Gateway: Sendable {
         }
         let context = GatewayContext(settings: settings, hub: hub, store: store, metrics: metrics,
                                      uploadDirectory: uploads, readinessChecks: checks,
-                                     extraResponder: extraResponder, photos: photos, monitors: monitors)
+                                     extraResponder: extraResponder, photos: photos, monitors: monitors, thumbnails: thumbnails)
         self.context = context
 
         let counter = ConnectionGauge()

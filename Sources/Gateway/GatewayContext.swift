@@ -22,15 +22,18 @@ public final class GatewayContext: Sendable {
     let photos: PhotoShelf?
     /// Visual-search providers' health and canary counts, for `/readyz` and `/metrics`.
     let monitors: [any ServiceMonitor]
+    /// The Lens thumbnails behind `/results/{id}/thumbnails/{n}` (nil: none kept).
+    let thumbnails: (any ThumbnailStore)?
 
     init(settings: GatewaySettings, hub: ResultHub, store: ResultStore, metrics: Metrics, uploadDirectory: String,
          readinessChecks: [@Sendable () -> (name: String, state: String, ok: Bool)],
          extraResponder: (@Sendable (HTTPRequestHead) -> HTTPResponse?)? = nil,
-         photos: PhotoShelf? = nil, monitors: [any ServiceMonitor] = [])
+         photos: PhotoShelf? = nil, monitors: [any ServiceMonitor] = [], thumbnails: (any ThumbnailStore)? = nil)
     {
         self.extraResponder = extraResponder
         self.photos = photos
         self.monitors = monitors
+        self.thumbnails = thumbnails
         self.settings = settings
         self.hub = hub
         self.store = store

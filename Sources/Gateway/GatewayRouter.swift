@@ -41,6 +41,13 @@ struct GatewayRouter: Sendable {
         case "/readyz":
             guard isRead else { return respond(writer, methodNotAllowed("GET, HEAD")) }
             return respond(writer, readiness())
+        case "/favicon.ico":
+            // Browsers ask for it whatever the page says; the page's icon is web/favicon.svg.
+            guard isRead else { return respond(writer, methodNotAllowed("GET, HEAD")) }
+            var response = HTTPResponse(status: .movedPermanently)
+            response.headers.set("Location", "/favicon.svg")
+            response.headers.set("Cache-Control", "max-age=86400")
+            return respond(writer, response)
         case "/metrics":
             guard isRead else { return respond(writer, methodNotAllowed("GET, HEAD")) }
             var response = HTTPResponse.text(.ok, gateway.metrics.render(gauges: gauges()) + gateway.monitors.map { $0.metricsText() }.joined())
@@ -56,9 +63,14 @@ struct GatewayRouter: Sendable {
     private func results(_ rest: Substring, _ head: HTTPRequestHead, _ writer: HTTPResponseWriter) -> HTTPRequestHandler {
         let parts = rest.split(separator: "/", omittingEmptySubsequences: false)
         guard let id = parts.first.map(String.init), GatewayRouter.isResultID(id),
-              parts.count == 1 || (parts.count == 2 && parts[1] == "events")
+              parts.count == 1 || (parts.count == 2 && parts[1] == "events") || (parts.count == 3 && parts[1] == "thumbnails")
         else {
             return respond(writer, .error(.notFound, code: "not_found", message: "no such result"))
+        }
+        if parts.count == 3 {
+            // Not behind the result token: these are the public web's own images as Lens showed
+            // them, never the uploaded photo, and an <img> cannot carry the token.
+            return respond(writer, thumbnail(id: id, index: parts[2]))
         }
         if let refusal = access.refuseResult(id: id, head) { return respond(writer, refusal) }
         guard let stream = gateway.hub.stream(id: id) else {
@@ -75,20 +87,55 @@ struct GatewayRouter: Sendable {
         return ResultSubscription(stream: stream, writer: writer, afterID: lastID, settings: gateway.settings)
     }
 
-    /// `{"id", "status", "events": [envelope, ...]}`, the envelopes copied as stored.
+    /// `GET /results/{id}/thumbnails/{n}`: a Lens thumbnail kept for the result (size-capped when
+    /// kept); cacheable, since a result's thumbnails do not change while it is kept.
+    private func thumbnail(id: String, index: Substring) -> HTTPResponse {
+        guard let n = Int(index), n >= 0, String(n) == index,
+              let image = gateway.thumbnails?.get(resultID: id, index: n)
+        else {
+            return .error(.notFound, code: "thumbnail_not_found", message: "no thumbnail \(index) for result \(id)")
+        }
+        return HTTPResponse(status: .ok, headers: HTTPHeaders([("Content-Type", image.contentType),
+                                                              ("Cache-Control", "public, max-age=86400"),
+                                                              ("X-Content-Type-Options", "nosniff")]), body: image.bytes)
+    }
+
+    /// `{"id", "status", "result": {event: latest payload}, "events": [{"id", "event", envelope keys}, ...]}`
+    /// (PROTOCOL.md): `result` holds the result events only (not progress, stage-error or done).
     private func snapshot(_ stream: ResultStream) -> HTTPResponse {
+        let events = stream.allEvents
+        var result = JSONObject()
+        for event in events where !GatewayRouter.streamEvents.contains(event.name) {
+            if let payload = (try? JSONParser.parse(Array(event.envelope.utf8)))?["data"] { result[event.name] = payload }
+        }
         var body = Array(#"{"id":"#.utf8)
         body.append(contentsOf: JSONValue.string(stream.id).serializedBytes())
         body.append(contentsOf: #","status":"#.utf8)
         body.append(contentsOf: JSONValue.string(stream.status.rawValue).serializedBytes())
+        body.append(contentsOf: #","result":"#.utf8)
+        body.append(contentsOf: JSONValue.object(result).serializedBytes())
         body.append(contentsOf: #","events":["#.utf8)
-        for (i, event) in stream.allEvents.enumerated() {
+        for (i, event) in events.enumerated() {
             if i > 0 { body.append(UInt8(ascii: ",")) }
-            body.append(contentsOf: event.envelope.utf8)
+            // The stored envelope spliced after the id and name: `{"id":3,"event":"x","data":...}`.
+            body.append(contentsOf: #"{"id":"#.utf8)
+            body.append(contentsOf: String(event.id).utf8)
+            body.append(contentsOf: #","event":"#.utf8)
+            body.append(contentsOf: JSONValue.string(event.name).serializedBytes())
+            let envelope = event.envelope.utf8.drop { $0 == 0x20 }
+            if envelope.first == UInt8(ascii: "{") && envelope.dropFirst().first != UInt8(ascii: "}") {
+                body.append(UInt8(ascii: ","))
+                body.append(contentsOf: envelope.dropFirst())
+            } else {
+                body.append(UInt8(ascii: "}"))
+            }
         }
         body.append(contentsOf: "]}\n".utf8)
         return HTTPResponse(status: .ok, headers: HTTPHeaders([("Content-Type", "application/json"), ("Cache-Control", "no-cache")]), body: body)
     }
+
+    /// Events about the run rather than results of it.
+    static let streamEvents: Set<String> = ["progress", "stage-error", "done"]
 
     private func readiness() -> HTTPResponse {
         var checks = JSONObject()

@@ -1,6 +1,7 @@
 import Glibc
 import Imaging
 import Pipeline
+import TLS
 
 /// Receives an uploaded image as it streams in: writes it to a private temp file, hashes it
 /// and checks its type, holding at most `ImageHeader.sniffLength` bytes in memory whatever the

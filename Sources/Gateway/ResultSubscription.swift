@@ -66,6 +66,7 @@ final class ResultSubscription: HTTPRequestHandler {
             return
         }
         var (events, finished) = stream.events(after: cursor)
+        let groups = SubscriberGroups.on(writer.loop)
         // Paced: write while the client's unread bytes are under the high-water mark; what is
         // left goes out from `drained()`.
         while !events.isEmpty && writer.backlog < highWater && !writer.isClosed {
@@ -73,7 +74,7 @@ final class ResultSubscription: HTTPRequestHandler {
             var taken = 0
             for event in events {
                 if !bytes.isEmpty && writer.backlog + bytes.count >= highWater { break }
-                bytes.append(contentsOf: event.frame)
+                bytes.append(contentsOf: groups.frame(event, stream: stream))
                 cursor = event.id
                 taken += 1
             }

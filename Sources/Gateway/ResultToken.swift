@@ -1,4 +1,4 @@
-import COpenSSL
+import TLS
 
 /// Signed, short-lived access to one result, for `EventSource` (which cannot send headers):
 /// `<expiry>.<hex HMAC-SHA256(secret, "<id>.<expiry>")>` in the `token` query parameter.
@@ -16,15 +16,7 @@ struct ResultToken: Sendable {
     }
 
     func signature(id: String, expiresAt: Int64) -> String {
-        let key = Array(secret.utf8)
-        let message = Array("\(id).\(expiresAt)".utf8)
-        var digest = [UInt8](repeating: 0, count: Int(EVP_MAX_MD_SIZE))
-        var length: UInt32 = 0
-        _ = HMAC(EVP_sha256(), key, Int32(key.count), message, message.count, &digest, &length)
-        return digest.prefix(Int(length)).map { byte in
-            let hex = Array("0123456789abcdef")
-            return String([hex[Int(byte >> 4)], hex[Int(byte & 0x0F)]])
-        }.joined()
+        HMACSHA256.hex(key: Array(secret.utf8), message: Array("\(id).\(expiresAt)".utf8))
     }
 
     /// Compares without an early exit, so the time taken says nothing about where they differ.

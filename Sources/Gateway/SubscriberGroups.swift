@@ -1,4 +1,5 @@
 import EventLoop
+import HTTP
 import Pipeline
 import Synchronization
 
@@ -12,6 +13,18 @@ final class SubscriberGroups {
         var members: [ObjectIdentifier: ResultSubscription] = [:]
         var token: UInt64?
         let scheduled = WakeFlag()
+        /// SSE frames by event id: each event is encoded once on this loop, however many of
+        /// its subscribers receive it (dropped with the group when the last one leaves).
+        var frames: [Int: [UInt8]] = [:]
+    }
+
+    /// `event` as an SSE frame, encoded once per loop for all subscribers of its result.
+    func frame(_ event: ResultEvent, stream: ResultStream) -> [UInt8] {
+        guard let group = groups[stream.id] else { return SSEFrame.event(id: event.id, name: event.name, data: event.envelope) }
+        if let frame = group.frames[event.id] { return frame }
+        let frame = SSEFrame.event(id: event.id, name: event.name, data: event.envelope)
+        group.frames[event.id] = frame
+        return frame
     }
 
     /// Set while a wake-up is on its way to the loop, so a burst of events costs one hop.

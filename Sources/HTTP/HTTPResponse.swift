@@ -47,13 +47,8 @@ enum ResponseHead {
     private static func append(_ name: String, _ value: String, to out: inout [UInt8]) {
         out.append(contentsOf: name.utf8)
         out.append(contentsOf: ": ".utf8)
-        // A value must never split the header section: drop CR and LF (checked first, so the
-        // common case is one bulk append).
-        if value.utf8.contains(where: { $0 == 0x0D || $0 == 0x0A }) {
-            for byte in value.utf8 where byte != 0x0D && byte != 0x0A { out.append(byte) }
-        } else {
-            out.append(contentsOf: value.utf8)
-        }
+        // A value must never split the header section.
+        SingleLine.append(value, to: &out)
         out.append(contentsOf: "\r\n".utf8)
     }
 }

@@ -19,6 +19,8 @@ struct PipelineOptions: ParsableArguments {
     var fetchTimeoutMs: String?
     @Option(help: "Largest page read, e.g. 4MiB; longer pages are cut (LENS_GPT_MAX_PAGE, default 4MiB).")
     var maxPage: String?
+    @Option(help: "Largest Lens thumbnail kept and served at /results/{id}/thumbnails/{n}, e.g. 64KiB; larger ones are left out (LENS_GPT_MAX_THUMBNAIL, default 64KiB).")
+    var maxThumbnail: String?
     @Option(help: "Exchange rates for comparing offers, as CUR=value pairs in one base, e.g. EUR=1,USD=0.92,GBP=1.17 (LENS_GPT_CURRENCY_RATES; default none: only the majority currency counts).")
     var currencyRates: String?
     @Option(help: "ECB euro reference rates (eurofxref-daily.xml) to convert prices into the run's currency; off: none (LENS_GPT_RATES_URL, default the ECB's). Fetched at most every 6 hours, cached in the data directory.")
@@ -40,6 +42,10 @@ struct PipelineSetup {
     let lens: LensSetup?
     /// The visual-search providers, the photo shelf the hosted ones need, the canary.
     let visual: VisualSearchSetup
+    /// `--no-browser` was given: no Lens step by choice (not for want of a chromedriver).
+    let browserDisabled: Bool
+    /// The Lens thumbnails the gateway serves (nil for the in-process `classify`).
+    let thumbnails: (any ThumbnailStore)?
     let graph: PipelineGraph
     let llmDescription: String
 
@@ -59,13 +65,16 @@ struct PipelineSetup {
     /// `chat`: the LLM to use instead of the one OPENAI_API_KEY / OPENAI_BASE_URL describe (tests).
     /// `demoLens`: which of the demo's Lens replicas to search (tests: a blocked Lens).
     /// `servesPhotos`: a gateway will answer the signed photo URLs hosted Lens APIs fetch (`serve`).
+    /// `retentionSeconds`: set when a gateway serves the results, which then keeps thumbnails
+    /// that long under the data directory.
     static func make(_ options: PipelineOptions, dataDirectory: String, stageTimeoutMillis: Int,
                      syntheticStageMillis: Int = 0, demoWorld: DemoWorld? = nil, demoLens: LensVariant = .normal,
                      maxPixels: Int? = nil, chat configured: ChatConfiguration? = nil, servesPhotos: Bool = false,
-                     maxUploadBytes: Int = 20 << 20) throws -> PipelineSetup
+                     maxUploadBytes: Int = 20 << 20, retentionSeconds: Int? = nil) throws -> PipelineSetup
     {
         let allowPrivate = try Setting.bool(options.allowPrivateFetch, env: "LENS_GPT_ALLOW_PRIVATE_FETCH")
-        let lens = try Setting.bool(options.noBrowser, env: "LENS_GPT_NO_BROWSER") ? nil
+        let browserDisabled = try Setting.bool(options.noBrowser, env: "LENS_GPT_NO_BROWSER")
+        let lens = browserDisabled ? nil
             : try LensSetup.make(options.lens, dataDirectory: dataDirectory, lensURL: demoWorld?.lensURL(demoLens),
                                  browserProxy: demoWorld?.proxyURL ?? Setting.string(options.visual.lensProxy, env: "LENS_GPT_LENS_PROXY"),
                                  allowPrivate: allowPrivate)
@@ -83,6 +92,10 @@ struct PipelineSetup {
         // The gateway's pixel limit (`serve --max-pixels`) is the photo readers' too.
         if let maxPixels { d.photoReading?.maxPixels = maxPixels }
         d.photoTextLanguage = options.photo.language
+        let maxThumbnail = try Setting.bytes(options.maxThumbnail, env: "LENS_GPT_MAX_THUMBNAIL", default: 64 * 1024)
+        if let retentionSeconds {
+            d.thumbnails = FileThumbnailStore(directory: dataDirectory + "/thumbnails", maxBytes: maxThumbnail, retentionSeconds: retentionSeconds)
+        }
 
         let chat = ChatClient(configuration: configured ?? .fromEnvironment(model: Setting.string(options.model, env: "LENS_GPT_MODEL")))
         if chat.isEnabled { d.chat = ChatAdapter(client: chat) }
@@ -130,7 +143,7 @@ struct PipelineSetup {
             d.marketplaceSearches = markets.map { BrowserSearch(pool: pool, profile: $0, country: country, diagnosticsDirectory: diagnostics) }
         }
         let description = chat.isEnabled ? "LLM \(chat.configuration.model) at \(chat.configuration.baseURL)" : "no LLM (heuristic methods)"
-        return PipelineSetup(lens: lens, visual: visual, graph: try StageTree.graph(d), llmDescription: description)
+        return PipelineSetup(lens: lens, visual: visual, browserDisabled: browserDisabled, thumbnails: d.thumbnails, graph: try StageTree.graph(d), llmDescription: description)
     }
 
     /// A repeatable flag's values, else its variable's comma-separated list.

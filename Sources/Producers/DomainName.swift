@@ -1,27 +1,27 @@
-/// Hosts reduced to what tells sites apart: the registrable name without its public suffix
-/// (`www.ebay.co.uk` → `ebay`, `shop.nordlys.example` → `nordlys`), so data lists name a site
-/// once for every country it runs in.
-enum DomainName {
-    /// Two-label public suffixes common among shops; a full public-suffix list is not needed
-    /// to tell a marketplace or a maker by name.
-    static let twoLabelSuffixes: Set<String> = [
-        "co.uk", "org.uk", "ac.uk", "com.au", "net.au", "co.nz", "co.jp", "ne.jp", "com.br", "com.mx", "com.ar",
-        "com.tr", "co.za", "co.in", "co.kr", "com.cn", "com.hk", "com.sg", "com.tw", "co.il", "com.pl", "com.es",
-    ]
+import CPSL
 
+/// Hosts reduced to what tells sites apart: the registrable name without its public suffix
+/// (`www.ebay.co.uk` → `ebay`, `shopee.com.my` → `shopee`, `shop.nordlys.example` → `nordlys`),
+/// so data lists name a site once for every country it runs in. Public suffixes come from the
+/// Public Suffix List through libpsl (the newest of its built-in list and Debian's
+/// `publicsuffix` file), not from a table of our own.
+enum DomainName {
     /// The lower-cased host of an http(s) link without `www.`; nil when `link` is not one.
     static func host(of link: String) -> String? {
         guard let host = URLParts(link)?.host.lowercased(), !host.isEmpty else { return nil }
         return host.hasPrefix("www.") ? String(host.dropFirst(4)) : host
     }
 
-    /// The registrable label: the one before the public suffix.
+    /// The registrable domain's first label (the one before the public suffix); for a host with
+    /// no registrable domain (`localhost`, an address, a bare suffix) its last-but-one label, or itself.
     static func label(ofHost host: String) -> String {
-        let parts = host.lowercased().split(separator: ".").map(String.init)
-        guard parts.count >= 2 else { return parts.first ?? host }
-        let lastTwo = parts.suffix(2).joined(separator: ".")
-        if twoLabelSuffixes.contains(lastTwo), parts.count >= 3 { return parts[parts.count - 3] }
-        return parts[parts.count - 2]
+        let host = host.lowercased()
+        if let registrable = PublicSuffixList.shared.registrableDomain(host),
+           let first = registrable.split(separator: ".").first {
+            return String(first)
+        }
+        let parts = host.split(separator: ".").map(String.init)
+        return parts.count >= 2 ? parts[parts.count - 2] : (parts.first ?? host)
     }
 
     static func label(ofLink link: String) -> String? { host(of: link).map(label(ofHost:)) }

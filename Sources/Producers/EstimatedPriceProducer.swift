@@ -56,6 +56,12 @@ public struct EstimatedPriceProducer: Producer {
         if let rates, estimate.basis == "comparables", comparables.contains(where: { $0.currency != estimate.currency }) {
             payload["exchange_rates"] = ["date": .string(rates.date), "source": "ECB euro reference rates"]
         }
+        if !estimate.conversions.isEmpty {
+            // Each converted currency's configured rate, e.g. {"USD": "0.925926"}: 1 USD in the estimate's currency.
+            payload["rates"] = .object(JSONObject(estimate.conversions.sorted { $0.key < $1.key }.map {
+                ($0.key, .string(String(format: "%.6f", $0.value)))
+            }))
+        }
         context.emit(stage, .object(payload))
         return estimate
     }

@@ -14,14 +14,20 @@ public struct LensMatchesProducer: Producer {
     /// Below this title-consensus confidence the identity counts as weak (a refined search follows).
     let refineBelow: Double
     let consensus = TitleConsensus()
+    /// Where inline (`data:`) thumbnails go; the event then names their URL on the gateway.
+    /// Without a store (the in-process `classify`) inline thumbnails are left out of the event.
+    let thumbnails: (any ThumbnailStore)?
 
-    public init(providers: [any VisualSearch], refineBelow: Double = 0.6) {
+    public init(providers: [any VisualSearch], refineBelow: Double = 0.6, thumbnails: (any ThumbnailStore)? = nil) {
         self.providers = providers
         self.refineBelow = refineBelow
+        self.thumbnails = thumbnails
     }
 
     /// Google Lens in the browser alone (today's default).
-    public init(runner: LensRunner) { self.init(providers: [BrowserLensSearch(runner: runner)]) }
+    public init(runner: LensRunner, thumbnails: (any ThumbnailStore)? = nil) {
+        self.init(providers: [BrowserLensSearch(runner: runner)], thumbnails: thumbnails)
+    }
 
     public func produce(_ inputs: StageInputs, _ context: StageContext) throws -> any Sendable {
         let info = try inputs.get("image-info", as: ImageInfoProducer.Output.self)
@@ -108,7 +114,7 @@ public struct LensMatchesProducer: Producer {
     private func publish(_ result: VisualSearchResult, _ context: StageContext) -> [LensMatch] {
         if !result.exactMatches.isEmpty { context.emit("exact-matches", .array(result.exactMatches.map(\.json))) }
         if !result.knowledge.isEmpty { context.emit("knowledge", .array(result.knowledge.map(\.json))) }
-        context.emit(stage, .array(result.matches.map(\.json)))
+        context.emit(stage, .array(published(result.matches, resultID: context.image.id).map(\.json)))
         var all = result.matches
         var seen = Set(all.map(\.link))
         for var match in result.exactMatches where !seen.contains(match.link) {
@@ -118,5 +124,19 @@ public struct LensMatchesProducer: Producer {
             all.append(match)
         }
         return all
+    }
+
+    /// The matches as the event shows them: a `data:` thumbnail is kept in the store and becomes
+    /// `/results/{id}/thumbnails/{n}` (n: the match's index), or is dropped; http(s) ones stay.
+    func published(_ matches: [LensMatch], resultID: String) -> [LensMatch] {
+        matches.enumerated().map { index, match in
+            var shown = match
+            guard let inline = match.thumbnail, inline.hasPrefix("data:") else { return shown }
+            shown.thumbnail = nil
+            if let thumbnails, let image = Thumbnail(dataURI: inline), thumbnails.put(image, resultID: resultID, index: index) {
+                shown.thumbnail = Thumbnail.path(resultID: resultID, index: index)
+            }
+            return shown
+        }
     }
 }

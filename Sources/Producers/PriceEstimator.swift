@@ -50,6 +50,9 @@ public struct PriceEstimator: Sendable {
         public var activeMedian: Double? = nil
         public var soldSampleSize = 0
         public var activeSampleSize = 0
+        /// Rates that brought comparables into `currency`: other currency → value of one unit
+        /// in `currency` (empty when nothing was converted), so a client can say so and convert alike.
+        public var conversions: [String: Double] = [:]
     }
 
     /// Currency → value of one unit in `base`; e.g. base EUR, ["USD": 0.92]. Only what the
@@ -104,7 +107,8 @@ public struct PriceEstimator: Sendable {
             return Estimate(price: median, low: low, high: high, certainty: PriceEstimator.round(certainty, places: 2),
                             currency: currency, basis: "comparables", sampleSize: basis.count,
                             soldMedian: plainMedian(sold), activeMedian: plainMedian(active),
-                            soldSampleSize: sold.count, activeSampleSize: active.count)
+                            soldSampleSize: sold.count, activeSampleSize: active.count,
+                            conversions: conversions(from: Set(comparables.map(\.currency)), to: currency))
         }
         guard let retail, retail.amount > 0 else { return nil }
         let certainty = kept.isEmpty ? 0.2 : 0.3
@@ -143,6 +147,16 @@ public struct PriceEstimator: Sendable {
             return copy
         }
         return (converted, target)
+    }
+
+    /// The configured rate of each of `currencies` (but `target`) into `target`, where there is one.
+    func conversions(from currencies: Set<String>, to target: String) -> [String: Double] {
+        var out: [String: Double] = [:]
+        for currency in currencies where currency != target {
+            guard let from = rates[currency], let to = target == base ? 1 : rates[target], to > 0 else { continue }
+            out[currency] = from / to
+        }
+        return out
     }
 
     /// Tukey fences (1.5 × IQR) on log price.

@@ -19,6 +19,8 @@ public struct StageDependencies: Sendable {
     public var estimator = PriceEstimator()
     /// ECB reference rates for the estimate's currency (the run's country); nil: none.
     public var exchangeRates: ExchangeRateSource?
+    /// Keeps Lens thumbnails for the gateway to serve by URL (nil: not kept, not inlined either).
+    public var thumbnails: (any ThumbnailStore)?
     public var stageTimeoutMillis = 60_000
     /// Identification below this confidence abstains (`model-producer` reports no identity).
     public var identifyFloor = ModelProducerProducer.defaultFloor
@@ -56,7 +58,7 @@ public enum StageTree {
         }
         let providers = d.visualSearch.isEmpty ? (d.lens.map { [BrowserLensSearch(runner: $0)] } ?? []) : d.visualSearch
         if !providers.isEmpty {
-            nodes.append(.init(LensMatchesProducer(providers: providers, refineBelow: d.refineBelow), dependsOn: ["image-info"],
+            nodes.append(.init(LensMatchesProducer(providers: providers, refineBelow: d.refineBelow, thumbnails: d.thumbnails), dependsOn: ["image-info"],
                                timeoutMillis: limit))
         }
         // Identification weighs the visual matches, the photo's own barcode and text, and the

@@ -1,3 +1,3 @@
 import LensGPT
 
-LensGPTCommand.main()
+LensGPTCommand.runMain()

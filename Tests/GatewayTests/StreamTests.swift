@@ -101,7 +101,13 @@ import Pipeline
         let list = try #require(json["events"] as? [[String: Any]])
         #expect(list.count == 4)
         #expect(list[1]["data_description"] as? String == "image-info")
-        #expect(Set(list[1].keys) == ["data", "data_type", "data_description"])
+        // Each event with its SSE id and name beside the envelope; `result`: the latest payload of each result event.
+        #expect(Set(list[1].keys) == ["id", "event", "data", "data_type", "data_description"])
+        #expect(list.map { $0["id"] as? Int } == [1, 2, 3, 4])
+        #expect(list.map { $0["event"] as? String } == ["progress", "image-info", "progress", "done"])
+        let result = try #require(json["result"] as? [String: Any])
+        #expect(Set(result.keys) == ["image-info"])
+        #expect((result["image-info"] as? [String: Any])?["sha256"] as? String == sha)
     }
 
     @Test(arguments: Transport.allCases) func identicalConcurrentUploadsShareOneRun(_ transport: Transport) throws {

@@ -237,3 +237,39 @@ final class Peak: Sendable {
     func leave() { state.withLock { $0.current -= 1 } }
     var maximum: Int { state.withLock { $0.maximum } }
 }
+
+/// Lens thumbnails kept for `/results/{id}/thumbnails/{n}`.
+@Suite struct ThumbnailStoreTests {
+    static let pngURI = "data:image/png;base64,iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAIAAACQd1PeAAAADElEQVR4nGP4z8AAAAMBAQDJ/pLvAAAAAElFTkSuQmCC"
+
+    func temporaryDirectory() -> String {
+        NSTemporaryDirectory() + "thumbs-" + UUID().uuidString
+    }
+
+    @Test func keepsADataURIAndServesItBack() throws {
+        let directory = temporaryDirectory()
+        defer { try? FileManager.default.removeItem(atPath: directory) }
+        let store = FileThumbnailStore(directory: directory, maxBytes: 1024, retentionSeconds: 3600)
+        let image = try #require(Thumbnail(dataURI: ThumbnailStoreTests.pngURI))
+        #expect(image.contentType == "image/png")
+        #expect(image.bytes.starts(with: [0x89, 0x50, 0x4E, 0x47]))
+        let id = String(repeating: "ab", count: 32)
+        #expect(store.put(image, resultID: id, index: 3))
+        #expect(store.get(resultID: id, index: 3) == image)
+        #expect(store.get(resultID: id, index: 4) == nil)
+        #expect(Thumbnail.path(resultID: id, index: 3) == "/results/\(id)/thumbnails/3")
+    }
+
+    @Test func refusesWhatIsTooLargeNotAnImageOrNotAnID() throws {
+        let directory = temporaryDirectory()
+        defer { try? FileManager.default.removeItem(atPath: directory) }
+        let store = FileThumbnailStore(directory: directory, maxBytes: 16, retentionSeconds: 3600)
+        let image = try #require(Thumbnail(dataURI: ThumbnailStoreTests.pngURI))
+        #expect(!store.put(image, resultID: String(repeating: "0", count: 64), index: 0), "over the size cap")
+        #expect(Thumbnail(dataURI: "data:text/html;base64,PGI+aGk8L2I+") == nil)
+        #expect(Thumbnail(dataURI: "https://example.com/a.png") == nil)
+        let roomy = FileThumbnailStore(directory: directory, maxBytes: 1024, retentionSeconds: 3600)
+        #expect(!roomy.put(image, resultID: "../../etc", index: 0))
+        #expect(roomy.get(resultID: "../../etc", index: 0) == nil)
+    }
+}

@@ -16,7 +16,7 @@ struct DemoPageTests {
     func aSamplePhotoFillsEveryCardAndBadFilesAreRefused() throws {
         let server = try DemoServer()
         defer { server.stop() }
-        let browser = try PageBrowser(directory: server.directory, width: 1200, height: 1600)
+        let browser = try PageBrowser(directory: server.directory, width: 1200, height: 1960)
         defer { browser.stop() }
         let page = browser.session
         let entry = try #require(ShopCatalog.entry(DemoPageTests.productID))
@@ -49,12 +49,33 @@ struct DemoPageTests {
         let photo = server.directory + "/\(DemoPageTests.productID).png"
         try Data(product.photo).write(to: URL(fileURLWithPath: photo))
         try page.sendKeys(input, photo)
-        let shown = try browser.waitForResult(cards: 6, timeout: 120)
+        _ = try browser.waitForResult(cards: 6, timeout: 120)
         #expect(try browser.visibleRefusal() == nil, "the refusal stayed after a good upload")
-        expectCatalogValues(shown, entry)
+        // Every thumbnail and the retail image load (from the gateway: Lens thumbnails at
+        // /results/{id}/thumbnails/{n}, shop images under /demo/web/).
+        let shown = try browser.waitFor("the cards' images to load", timeout: 30) {
+            let shown = try page.execute(PageBrowser.readCards)
+            let images = shown["images"]?.arrayValue ?? []
+            return images.allSatisfy({ $0["done"] == true }) ? shown : nil
+        }
+        expectCatalogValues(shown, entry, gateway: server.baseURL)
+        let images = shown["images"]?.arrayValue ?? []
+        for image in images {
+            #expect((image["width"]?.intValue ?? 0) > 0, "an image did not load: \(image)")
+        }
+        let sources = images.compactMap { $0["src"]?.stringValue }
+        let matchImages = images.filter { $0["where"] == "lens-matches" }.compactMap { $0["src"]?.stringValue }
+        #expect(matchImages.count == product.matches.count, "\(matchImages.count) match thumbnails")
+        #expect(matchImages.allSatisfy { $0.contains("/thumbnails/") && $0.hasPrefix(server.baseURL + "/results/") }, "\(matchImages)")
+        #expect(images.contains { $0["where"] == "retail-price-details" && ($0["width"]?.intValue ?? 0) > 0 }, "no retail image: \(sources)")
+        let offerImages = images.filter { $0["where"] == "second-hand-offers" }
+        #expect(!offerImages.isEmpty && offerImages.allSatisfy { $0["src"]?.stringValue?.hasPrefix(server.baseURL + "/demo/web/") == true },
+                "\(offerImages)")
+        #expect(!sources.contains { $0.hasPrefix("data:") }, "inline thumbnails are back")
 
         // The screenshot of the filled-in page, for people (the README's copy is docs/demo-page.png),
-        // once the cards' fade-in has ended.
+        // with the visual matches open (their thumbnails), once the cards' fade-in has ended.
+        _ = try page.execute("document.querySelector('details.matches').open = true; return true")
         _ = try browser.waitFor("the cards' animations to end") {
             try page.execute("return document.getAnimations().length === 0") == true ? true : nil
         }
@@ -73,17 +94,21 @@ struct DemoPageTests {
         #expect(recent["name"]?.stringValue == "\(DemoPageTests.productID).png")
         try page.navigate(to: server.baseURL + "/?reopened#result=\(id)")
         let replayed = try browser.waitForResult(cards: 6, timeout: 30)
-        expectCatalogValues(replayed, entry)
+        expectCatalogValues(replayed, entry, gateway: server.baseURL)
         #expect(try page.execute("return document.querySelectorAll('#recent-list .recent').length") == 1)
     }
 
     /// What the cards say, compared with the catalog the demo world serves.
-    func expectCatalogValues(_ shown: JSONValue, _ entry: ShopEntry, sourceLocation: SourceLocation = #_sourceLocation) {
+    /// `gateway`: the server's base URL; the demo's `.example` links open through it (`/demo/web/`).
+    func expectCatalogValues(_ shown: JSONValue, _ entry: ShopEntry, gateway: String, sourceLocation: SourceLocation = #_sourceLocation) {
+        func viaGateway(_ url: String) -> String { url.replacingOccurrences(of: "http://", with: gateway + "/demo/web/") }
         #expect(shown["status"] == "complete", "\(shown)", sourceLocation: sourceLocation)
         let stages = ["image-info", "lens-matches", "model-producer", "producer-url", "retail-price-details", "second-hand-offers", "estimated-price"]
         let steps = shown["steps"]?.arrayValue ?? []
-        // Stages the page has no place for yet (barcodes, photo-text) may add steps of their own.
-        #expect(steps.compactMap { $0[0]?.stringValue }.filter(stages.contains) == stages, sourceLocation: sourceLocation)
+        // In the order the stages started (parallel branches may swap), every one of them.
+        let railed = steps.compactMap { $0[0]?.stringValue }
+        #expect(railed.first == stages.first && Set(railed) == Set(stages) && railed.count == stages.count, "\(railed)",
+                sourceLocation: sourceLocation)
         for step in steps {
             #expect(step[1] == "finished", "\(step)", sourceLocation: sourceLocation)
             let time = step[2]?.stringValue ?? ""
@@ -92,7 +117,7 @@ struct DemoPageTests {
         #expect(shown["producer"]?.stringValue == entry.brand, sourceLocation: sourceLocation)
         #expect(shown["model"]?.stringValue?.lowercased() == entry.name.lowercased(), sourceLocation: sourceLocation)
         #expect(shown["confidence"]?.stringValue?.hasSuffix("%") == true, sourceLocation: sourceLocation)
-        #expect(shown["makerLink"]?.stringValue == entry.maker.url, sourceLocation: sourceLocation)
+        #expect(shown["makerLink"]?.stringValue == viaGateway(entry.maker.url), sourceLocation: sourceLocation)
         #expect(shown["retailAmount"]?.stringValue == entry.maker.facts.price, sourceLocation: sourceLocation)
         #expect(shown["retailCurrency"]?.stringValue == entry.maker.facts.currency, sourceLocation: sourceLocation)
         #expect(shown["retailText"]?.stringValue?.contains(entry.maker.facts.price) == true, "\(String(describing: shown["retailText"]))",
@@ -102,7 +127,7 @@ struct DemoPageTests {
         let expected = entry.expectedOffers(withSearch: true)
         let offerLinks = shown["offerLinks"]?.arrayValue?.compactMap(\.stringValue) ?? []
         #expect(offerLinks.count == expected.count, sourceLocation: sourceLocation)
-        #expect(Set(offerLinks) == Set(expected.map(\.url)), sourceLocation: sourceLocation)
+        #expect(Set(offerLinks) == Set(expected.map { viaGateway($0.url) }), sourceLocation: sourceLocation)
         #expect(shown["offerCount"]?.intValue == expected.count, sourceLocation: sourceLocation)
 
         let low = shown["estimateMin"]?.stringValue.flatMap(Double.init)
@@ -111,9 +136,15 @@ struct DemoPageTests {
                 sourceLocation: sourceLocation)
         #expect(shown["estimateText"]?.stringValue?.isEmpty == false, sourceLocation: sourceLocation)
         #expect(shown["certainty"]?.stringValue?.hasSuffix("%") == true, sourceLocation: sourceLocation)
-        // The chart plots the offers in the estimate's currency only.
-        let currency = shown["estimateCurrency"]?.stringValue
-        #expect(shown["chartDots"]?.intValue == expected.filter { $0.currency == currency }.count, sourceLocation: sourceLocation)
+        // The chart plots every offer: the estimate's currency as is, the others converted at the
+        // rate the estimate names, which the caption gives.
+        let currency = shown["estimateCurrency"]?.stringValue ?? ""
+        #expect(shown["chartDots"]?.intValue == expected.count, sourceLocation: sourceLocation)
+        let others = Set(expected.map(\.currency)).subtracting([currency])
+        let conversion = shown["conversion"]?.stringValue ?? ""
+        for other in others {
+            #expect(conversion.contains("1 \(other) = ") && conversion.contains(currency), "\(conversion)", sourceLocation: sourceLocation)
+        }
 
         // Every link from shop data opens in a new tab without a reference back to the page.
         let links = shown["links"]?.arrayValue ?? []

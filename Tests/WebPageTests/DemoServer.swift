@@ -16,7 +16,8 @@ final class DemoServer {
 
     var baseURL: String { "http://127.0.0.1:\(port)" }
 
-    init() throws {
+    /// `arguments`: more flags for `serve`; `environment`: variables set for the server only.
+    init(arguments: [String] = [], environment: [String: String] = [:]) throws {
         directory = NSTemporaryDirectory() + "lens-web-" + UUID().uuidString
         try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true)
         // The log goes to a file, not a pipe: a pipe nobody drains would block the server once full.
@@ -26,7 +27,10 @@ final class DemoServer {
         process.executableURL = URL(fileURLWithPath: DemoServer.binary)
         process.arguments = ["serve", "--demo", "--host", "127.0.0.1", "--port", "0", "--loops", "1",
                              "--data-dir", directory + "/data", "--web-dir", DemoServer.root.appendingPathComponent("web").path,
-                             "--uploads-per-minute", "0"]
+                             "--uploads-per-minute", "0"] + arguments
+        if !environment.isEmpty {
+            process.environment = ProcessInfo.processInfo.environment.merging(environment) { _, new in new }
+        }
         process.standardOutput = log
         process.standardError = log
         try process.run()

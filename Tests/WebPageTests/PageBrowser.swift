@@ -95,6 +95,9 @@ final class PageBrowser {
           estimateMax: q('[data-field=estimate-range]')?.dataset.max ?? null,
           certainty: text('[data-field=certainty]'),
           chartDots: document.querySelectorAll('.price-chart circle.offer').length,
+          conversion: text('[data-field=conversion]'),
+          images: [...document.querySelectorAll('#cards img')]
+            .map((i) => ({ src: i.getAttribute('src'), width: i.naturalWidth, done: i.complete, where: i.closest('[data-card]')?.dataset.card })),
           links: [...document.querySelectorAll('#cards a')].map((a) => ({ href: a.getAttribute('href'), rel: a.rel, target: a.target })),
         };
         """

@@ -7,7 +7,8 @@ public struct DevCertCommand: ParsableCommand {
         commandName: "dev-cert",
         abstract: "Write a self-signed certificate and key for localhost (development only).",
         discussion: """
-            Writes cert.pem and key.pem (mode 0600) into DIR, creating it if missing and \
+            Writes cert.pem (mode 0644: a certificate is public) and key.pem (mode 0600: only \
+            you may read the private key) into DIR, creating it if missing and \
             replacing files already there. The certificate is an ECDSA P-256 leaf for localhost, \
             127.0.0.1 and ::1, valid for the given number of days; clients trust it by pointing \
             at cert.pem (curl --cacert).
@@ -28,8 +29,8 @@ public struct DevCertCommand: ParsableCommand {
 
     public func run() throws {
         let files = try DevCertificate(validityDays: days).write(toDirectory: out)
-        print("certificate: \(files.certificatePath)")
-        print("private key: \(files.privateKeyPath)")
+        print("certificate: \(files.certificatePath) (mode 0644)")
+        print("private key: \(files.privateKeyPath) (mode 0600)")
         print("try: curl --cacert \(files.certificatePath) https://localhost:<port>/")
     }
 }

@@ -61,8 +61,8 @@ struct ExtractCommand: ParsableCommand {
     }
 
     static func json(file: String, record: ProductRecord) -> JSONValue {
-        let specs: JSONValue = record.specs.isEmpty ? .null
-            : .object(JSONObject(record.specs.map { ($0.name, JSONValue.string($0.value)) }))
+        // The same shape as the retail-price-details event: a list of {"name", "value"}.
+        let specs: JSONValue = .array(record.specs.map { ["name": .string($0.name), "value": .string($0.value)] })
         return .object([
             "file": .string(file),
             "name": .optional(record.name),

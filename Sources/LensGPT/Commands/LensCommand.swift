@@ -16,7 +16,7 @@ struct LensCommand: ParsableCommand {
     @Argument(help: "A PNG, JPEG or WebP photo.") var image: String?
     @OptionGroup var lens: LensOptions
     @Option(help: "Directory for chromedriver's log and failure screenshots (LENS_GPT_DATA_DIR, default ./data).") var dataDir: String?
-    @Option(help: "Time limit of the whole search in ms (default 60000).") var timeoutMs: Int = 60_000
+    @Option(help: "Time limit of the whole search in ms.") var timeoutMs: Int = 60_000
     @Flag(help: "Print the built-in Google Lens profile (to edit and pass back with --lens-profile) and exit.") var printProfile = false
 
     func run() throws {

@@ -167,25 +167,26 @@ struct ServeCommand: ParsableCommand {
                                            stageTimeoutMillis: settings.stageTimeoutMillis,
                                            syntheticStageMillis: try Setting.int(syntheticStageMs, env: "LENS_GPT_SYNTHETIC_STAGE_MS", default: 0),
                                            demoWorld: demoWorld, maxPixels: settings.maxPixels, chat: chat, servesPhotos: true,
-                                           maxUploadBytes: settings.maxUploadBytes)
+                                           maxUploadBytes: settings.maxUploadBytes, retentionSeconds: Int(settings.resultRetentionSeconds))
         } catch {
             logger.critical("cannot start: \(error)")
             throw ExitCode.failure
         }
         let lensSetup = setup.lens
         if demoWorld != nil && lensSetup == nil {
-            logger.critical("--demo needs a browser: install chromedriver (Debian: chromium-driver) or set --webdriver-url")
+            logger.critical(setup.browserDisabled ? "--demo needs the browser: drop --no-browser"
+                : "--demo needs a browser: install chromedriver (Debian: chromium-driver) or set --webdriver-url")
             throw ExitCode.failure
         }
 
-        let samples: (@Sendable (HTTPRequestHead) -> HTTPResponse?)? = demoWorld == nil ? nil : { @Sendable head in DemoWorld.sampleResponse(head) }
+        let demoPages = demoWorld.map { DemoWiring(world: $0).gatewayResponder }
         let gateway: Gateway
         do {
             gateway = try Gateway(settings: settings,
                                   graph: setup.graph,
                                   readinessChecks: setup.readinessChecks,
-                                  extraResponder: samples,
-                                  photos: setup.visual.photos, monitors: setup.visual.monitors,
+                                  extraResponder: demoPages,
+                                  photos: setup.visual.photos, monitors: setup.visual.monitors, thumbnails: setup.thumbnails,
                                   accessLog: accessLog,
                                   onPurge: { seconds in lensSetup?.runner.diagnostics?.purge(olderThanSeconds: seconds) })
         } catch {
@@ -201,6 +202,8 @@ struct ServeCommand: ParsableCommand {
         if let lensSetup {
             lensSetup.pool.warmUp()
             logger.info("lens: \(lensSetup.pool.configuration.size) browser sessions from \(lensSetup.endpointDescription), starting at \(lensSetup.runner.profile.startURL)")
+        } else if setup.browserDisabled {
+            logger.notice("lens: off (--no-browser); runs give image-info only")
         } else {
             logger.notice("lens: no browser configured (set --webdriver-url or install chromedriver); runs give image-info only")
         }

@@ -1,4 +1,4 @@
-import TLS
+import EventLoop
 
 /// TLS under a `TCPStream`: ciphertext from the socket goes into the session, plaintext comes
 /// out for the HTTP parser, and every record the session produces is written back.
