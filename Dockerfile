@@ -2,7 +2,7 @@
 FROM swift:6.1-bookworm AS build
 RUN apt-get update \
  && DEBIAN_FRONTEND=noninteractive apt-get install -y --no-install-recommends \
-      libssl-dev libsqlite3-dev libxml2-dev zlib1g-dev libcurl4-openssl-dev pkg-config \
+      libssl-dev libsqlite3-dev libxml2-dev zlib1g-dev libcurl4-openssl-dev libhiredis-dev pkg-config \
  && rm -rf /var/lib/apt/lists/*
 WORKDIR /src
 # The manifest first, so that dependency resolution is cached apart from source changes.
@@ -17,7 +17,7 @@ FROM debian:bookworm-slim
 # for the offline demo (the production setup drives the browser sidecar instead).
 RUN apt-get update \
  && DEBIAN_FRONTEND=noninteractive apt-get install -y --no-install-recommends \
-      libssl3 libsqlite3-0 libxml2 zlib1g libcurl4 ca-certificates curl chromium chromium-driver \
+      libssl3 libsqlite3-0 libxml2 zlib1g libcurl4 libhiredis0.14 ca-certificates curl chromium chromium-driver \
  && rm -rf /var/lib/apt/lists/* \
  && useradd --system --uid 10001 --home-dir /home/lensgpt --create-home lensgpt \
  && mkdir /data && chown lensgpt:lensgpt /data

@@ -30,6 +30,9 @@ let package = Package(
         .systemLibrary(name: "CZlib", path: "Sources/CZlib", providers: [.apt(["zlib1g-dev"])]),
         .systemLibrary(name: "CCurl", path: "Sources/CCurl", pkgConfig: "libcurl",
                        providers: [.apt(["libcurl4-openssl-dev"])]),
+        // The Redis client Redis itself ships (Debian: libhiredis-dev), for the shared result store.
+        .systemLibrary(name: "CHiredis", path: "Sources/CHiredis", pkgConfig: "hiredis",
+                       providers: [.apt(["libhiredis-dev"])]),
 
         .target(name: "JSON"),
         .target(name: "TLS", dependencies: ["COpenSSL"]),
@@ -37,7 +40,7 @@ let package = Package(
         .target(name: "HTTP", dependencies: ["EventLoop", "JSON"]),
         .target(name: "Imaging"),
         .target(name: "Extraction", dependencies: ["JSON", "CLibXML2", "CZlib"]),
-        .target(name: "Pipeline", dependencies: ["JSON", "CSQLite"]),
+        .target(name: "Pipeline", dependencies: ["JSON", "CSQLite", "CHiredis"]),
         .target(name: "Outbound", dependencies: ["CCurl", "JSON"], exclude: ["README.md"]),
         .target(name: "DemoWorld", dependencies: ["HTTP", "JSON"], resources: DemoWorldAssets.embedded),
         // The default Lens and search profiles are JSON files compiled into the binary (no bundle to ship beside them).

@@ -36,7 +36,8 @@ struct GatewayRouter: Sendable {
             return respond(writer, .text(.ok, "ok\n"))
         case "/readyz":
             guard isRead else { return respond(writer, methodNotAllowed("GET, HEAD")) }
-            return respond(writer, readiness())
+            return DeferredResponse(writer: writer, start: { gateway.hub.checkStore(completion: $0) },
+                                    build: { readiness($0) })
         case "/metrics":
             guard isRead else { return respond(writer, methodNotAllowed("GET, HEAD")) }
             var response = HTTPResponse.text(.ok, gateway.metrics.render(gauges: gauges()))
@@ -57,45 +58,15 @@ struct GatewayRouter: Sendable {
             return respond(writer, .error(.notFound, code: "not_found", message: "no such result"))
         }
         if let refusal = access.refuseResult(id: id, head) { return respond(writer, refusal) }
-        guard let stream = gateway.hub.stream(id: id) else {
-            return respond(writer, .error(.notFound, code: "result_not_found", message: "no result with id \(id)"))
-        }
-        if parts.count == 1 {
-            return respond(writer, snapshot(stream))
-        }
         let lastID = head.headers["Last-Event-ID"].flatMap { Int($0.trimmingCharacters) }
             ?? GatewayRouter.queryValue(head.query, "lastEventId").flatMap { Int($0) } ?? 0
-        if stream.isFinished && lastID >= stream.lastEventID {
-            return respond(writer, HTTPResponse(status: .noContent))  // tells EventSource to stop reconnecting
-        }
-        return ResultSubscription(stream: stream, writer: writer, afterID: lastID, settings: gateway.settings)
+        return ResultRequestHandler(id: id, wantsEvents: parts.count == 2, lastEventID: lastID, writer: writer, gateway: gateway)
     }
 
-    /// `{"id", "status", "events": [envelope, ...]}`, the envelopes copied as stored.
-    private func snapshot(_ stream: ResultStream) -> HTTPResponse {
-        var body = Array(#"{"id":"#.utf8)
-        body.append(contentsOf: JSONValue.string(stream.id).serializedBytes())
-        body.append(contentsOf: #","status":"#.utf8)
-        body.append(contentsOf: JSONValue.string(stream.status.rawValue).serializedBytes())
-        body.append(contentsOf: #","events":["#.utf8)
-        for (i, event) in stream.allEvents.enumerated() {
-            if i > 0 { body.append(UInt8(ascii: ",")) }
-            body.append(contentsOf: event.envelope.utf8)
-        }
-        body.append(contentsOf: "]}\n".utf8)
-        return HTTPResponse(status: .ok, headers: HTTPHeaders([("Content-Type", "application/json"), ("Cache-Control", "no-cache")]), body: body)
-    }
-
-    private func readiness() -> HTTPResponse {
+    private func readiness(_ store: StoreHealth) -> HTTPResponse {
         var checks = JSONObject()
-        var ready = true
-        do {
-            try gateway.store.check()
-            checks["store"] = ["state": "ok"]
-        } catch {
-            checks["store"] = ["state": "failed", "message": .string("\(error)")]
-            ready = false
-        }
+        var ready = store.ok
+        checks[store.name] = store.ok ? ["state": "ok"] : ["state": "failed", "message": .string(store.message ?? "unavailable")]
         for check in gateway.readinessChecks {
             let result = check()
             checks[result.name] = ["state": .string(result.state)]

@@ -1,3 +1,4 @@
+import EventLoop
 import HTTP
 import JSON
 import Pipeline
@@ -16,6 +17,7 @@ final class UploadHandler: HTTPRequestHandler {
     private var bodyBytes = 0
     /// The result stream, once the upload is complete and answered as SSE.
     private var subscription: ResultSubscription?
+    private var closed = false
 
     init(head: HTTPRequestHead, writer: HTTPResponseWriter, gateway: GatewayContext) {
         self.gateway = gateway
@@ -117,25 +119,30 @@ final class UploadHandler: HTTPRequestHandler {
         }
     }
 
+    /// Hands the image to the results (off the loop: the store may be a disk or Redis) and
+    /// answers when they reply, back on this loop.
     private func respond(with image: UploadedImage, _ writer: HTTPResponseWriter) {
-        let submission: ResultHub.Submission
-        do {
-            submission = try gateway.hub.submit(image)
-        } catch {
+        let bound = LoopBound(self, loop: writer.loop)
+        let boundWriter = LoopBound(writer, loop: writer.loop)
+        gateway.hub.submit(image, client: writer.peerAddress) { result in
+            bound.loop.execute { bound.value.submitted(result, image: image, boundWriter.value) }
+        }
+    }
+
+    private func submitted(_ result: Result<ResultSubmission, ResultSubmitError>, image: UploadedImage,
+                           _ writer: HTTPResponseWriter)
+    {
+        let submission: ResultSubmission
+        switch result {
+        case .success(let value):
+            submission = value
+        case .failure(let error):
             gateway.removeFile(image.path)
-            switch error {
-            case .overloaded(let seconds):
-                var response = HTTPResponse.error(.serviceUnavailable, code: "overloaded",
-                                                  message: "too many photos are being processed; try again shortly")
-                response.headers.add("Retry-After", String(seconds))
-                writer.send(response)
-            case .storeUnavailable(let detail):
-                writer.send(.error(.serviceUnavailable, code: "store_unavailable",
-                                   message: "results cannot be stored right now: \(detail)"))
-            }
+            writer.send(UploadHandler.refusal(error))
             return
         }
         if !submission.startedRun { gateway.removeFile(image.path) }  // the existing result answers
+        guard !closed, !writer.isClosed else { return }
         let id = image.id
         if (writer.head.headers["Accept"] ?? "").contains("application/json") {
             let urls = gateway.resultURLs(id: id)
@@ -153,6 +160,24 @@ final class UploadHandler: HTTPRequestHandler {
         }
     }
 
+    static func refusal(_ error: ResultSubmitError) -> HTTPResponse {
+        var response: HTTPResponse
+        let seconds: Int
+        switch error {
+        case .overloaded(let wait):
+            seconds = wait
+            response = .error(.serviceUnavailable, code: "overloaded", message: "too many photos are being processed; try again shortly")
+        case .storeUnavailable(let detail, let wait):
+            seconds = wait
+            response = .error(.serviceUnavailable, code: "store_unavailable", message: "results cannot be stored right now: \(detail)")
+        case .rateLimited(let wait):
+            seconds = wait
+            response = .error(.tooManyRequests, code: "rate_limited", message: "too many uploads from this address; try again in \(wait) s")
+        }
+        response.headers.add("Retry-After", String(seconds))
+        return response
+    }
+
     private func fail(_ error: UploadError, _ writer: HTTPResponseWriter) {
         guard !failed else { return }
         failed = true
@@ -162,6 +187,7 @@ final class UploadHandler: HTTPRequestHandler {
     }
 
     func connectionClosed() {
+        closed = true
         sink = nil
         subscription?.connectionClosed()
     }

@@ -138,7 +138,7 @@ import Pipeline
         gate.open()
         try watcher.read(until: { $0.contains("event: done") })
         #expect(watcher.contains(#""status":"complete""#))
-        #expect(waitUntil { (try? server.gateway.context.store.load(id: sha))??.status == .complete })
+        #expect(waitUntil { (try? server.gateway.context.store?.load(id: sha))??.status == .complete })
     }
 
     @Test(arguments: Transport.allCases) func resultsSurviveARestartAndFailedRunsRunAgain(_ transport: Transport) throws {

@@ -6,6 +6,7 @@ import Glibc
 import HTTP
 import Logging
 import Outbound
+import Pipeline
 import Producers
 import TLS
 
@@ -32,6 +33,9 @@ struct ServeCommand: ParsableCommand {
     @Option(help: "Milliseconds of silence before an SSE heartbeat comment (LENS_GPT_HEARTBEAT_MS, default 15000).") var heartbeatMs: String?
     @Option(help: "Time limit of each pipeline stage in ms (LENS_GPT_STAGE_TIMEOUT_MS, default 60000).") var stageTimeoutMs: String?
     @Option(help: "Days finished results are kept (LENS_GPT_RETENTION_DAYS, default 7).") var retentionDays: String?
+    @Option(help: "Where results are kept: sqlite (the file in the data directory) or redis://[user:password@]host:port[/db], shared by several gateways (LENS_GPT_STORE, default sqlite).") var store: String?
+    @Option(help: "Redis store: ms a run's lease lasts unless renewed; a dead gateway's runs end as interrupted after it (LENS_GPT_LEASE_MS, default 10000).") var leaseMs: String?
+    @Option(help: "Redis store: ms one Redis call may take before Redis counts as unreachable (LENS_GPT_STORE_TIMEOUT_MS, default 2000).") var storeTimeoutMs: String?
     @Option(help: "trace, debug, info, notice, warning, error (LENS_GPT_LOG_LEVEL, default info).") var logLevel: String?
     @Option(help: "Largest image in pixels, width × height (LENS_GPT_MAX_PIXELS, default 100000000).") var maxPixels: String?
     @Option(help: "Comma-separated origins allowed to call the API from browsers, or * (LENS_GPT_CORS_ORIGINS, default: same origin only).") var corsOrigins: String?
@@ -93,6 +97,17 @@ struct ServeCommand: ParsableCommand {
         s.http.tlsHandshakeTimeoutMillis = UInt64(try Setting.int(tlsHandshakeTimeoutMs, env: "LENS_GPT_TLS_HANDSHAKE_TIMEOUT_MS",
                                                                   default: Int(s.http.tlsHandshakeTimeoutMillis), min: 1))
         s.resultRetentionSeconds = Int64(try Setting.int(retentionDays, env: "LENS_GPT_RETENTION_DAYS", default: 7, min: 1)) * 86_400
+        let storeText = Setting.string(store, env: "LENS_GPT_STORE", default: "sqlite")
+        if storeText != "sqlite" {
+            do {
+                _ = try RedisAddress.parse(storeText)
+            } catch {
+                throw SettingError(description: "LENS_GPT_STORE (or --store) must be sqlite or redis://[user:password@]host:port[/db]: \(error)")
+            }
+            s.storeURL = storeText
+        }
+        s.leaseMillis = try Setting.int(leaseMs, env: "LENS_GPT_LEASE_MS", default: s.leaseMillis, min: 100)
+        s.storeTimeoutMillis = try Setting.int(storeTimeoutMs, env: "LENS_GPT_STORE_TIMEOUT_MS", default: s.storeTimeoutMillis, min: 10)
         return s
     }
 
@@ -143,7 +158,8 @@ struct ServeCommand: ParsableCommand {
                                   graph: setup.graph,
                                   readinessChecks: setup.readinessChecks,
                                   extraResponder: samples,
-                                  onLog: { entry in RequestLog.write(entry, to: logger) })
+                                  onLog: { entry in RequestLog.write(entry, to: logger) },
+                                  onStoreError: { message in logger.error("store: \(message)") })
         } catch {
             logger.critical("cannot start: \(error)")
             throw ExitCode.failure
@@ -153,7 +169,8 @@ struct ServeCommand: ParsableCommand {
             listening = settings.plaintext == .off ? "https://\(settings.http.host):\(tlsPort)"
                 : listening + " (\(settings.plaintext.rawValue)) and https://\(settings.http.host):\(tlsPort)"
         }
-        logger.info("lens-gpt listening on \(listening) (data: \(settings.dataDirectory), \(settings.http.loopCount) loops, \(settings.workers) workers)")
+        let storeName = (settings.storeURL.flatMap { try? RedisAddress.parse($0) }).map { "results in \($0)" } ?? "results in SQLite"
+        logger.info("lens-gpt listening on \(listening) (data: \(settings.dataDirectory), \(storeName), \(settings.http.loopCount) loops, \(settings.workers) workers)")
         if let lensSetup {
             lensSetup.pool.warmUp()
             logger.info("lens: \(lensSetup.pool.configuration.size) browser sessions from \(lensSetup.endpointDescription), starting at \(lensSetup.runner.profile.startURL)")
