@@ -158,6 +158,18 @@ final class RedisConnection: @unchecked Sendable {  // wraps a redisContext*; ea
     /// A Redis error reply is returned as `.error`; a broken connection throws (and reconnects
     /// on the next call).
     func command(_ arguments: [String], timeoutMillis override: Int? = nil) throws(RedisError) -> RedisReply {
+        let wasConnected = context != nil
+        do {
+            return try send(arguments, timeoutMillis: override)
+        } catch {
+            // A connection that sat idle may have died with a Redis restart: one more try on a
+            // fresh one. (The scripts are written so that a repeated call does no harm.)
+            guard wasConnected else { throw error }
+            return try send(arguments, timeoutMillis: override)
+        }
+    }
+
+    private func send(_ arguments: [String], timeoutMillis override: Int?) throws(RedisError) -> RedisReply {
         let context = try connect()
         if let override { _ = redisSetTimeout(context, timeval(millis: override)) }
         defer { if override != nil, self.context != nil { _ = redisSetTimeout(context, timeval(millis: timeoutMillis)) } }

@@ -46,12 +46,18 @@ enum RedisScripts {
         """
 
     /// KEYS: meta, events, lease. ARGV: run, id, name, envelope, final (1/0), status,
-    /// retentionMs, leaseToken. 1 appended, 0 the run is no longer this one (taken over or
-    /// interrupted), -1 a gap (an earlier append was lost).
+    /// retentionMs, leaseToken. 1 appended (or already there: a retried call), 0 the run is no
+    /// longer this one (taken over or interrupted), -1 a gap (an earlier append was lost).
     static let append = """
         if tonumber(redis.call('HGET', KEYS[1], 'run') or '0') ~= tonumber(ARGV[1]) then return 0 end
+        local n = redis.call('XLEN', KEYS[2])
+        if n >= tonumber(ARGV[2]) then
+          local held = redis.call('XRANGE', KEYS[2], '0-' .. ARGV[2], '0-' .. ARGV[2])
+          if held[1] and held[1][2][4] == ARGV[4] then return 1 end
+          return 0
+        end
         if redis.call('HGET', KEYS[1], 'status') ~= 'running' then return 0 end
-        if redis.call('XLEN', KEYS[2]) + 1 ~= tonumber(ARGV[2]) then return -1 end
+        if n + 1 ~= tonumber(ARGV[2]) then return -1 end
         redis.call('XADD', KEYS[2], '0-' .. ARGV[2], 'name', ARGV[3], 'envelope', ARGV[4])
         redis.call('PEXPIRE', KEYS[2], ARGV[7])
         if ARGV[5] == '1' then
