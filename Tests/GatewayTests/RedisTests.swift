@@ -204,4 +204,41 @@ import Pipeline
         #expect(snapshot.header("Retry-After") != nil)
         #expect(try server.get("/metrics").status == 200)
     }
+
+    @Test func theUploadRateLimitIsSharedAcrossGateways() throws {
+        let redis = try RedisServer()
+        let limited: (inout GatewaySettings) -> Void = {
+            $0.storeURL = redis.url
+            $0.uploadsPerMinute = 1
+            $0.uploadBurst = 2
+        }
+        let a = try TestServer(limited), b = try TestServer(limited)
+        defer { a.stop(); b.stop() }
+        // Each gateway alone would take two; together they take two.
+        #expect(try a.classify(TestImages.png(width: 2, height: 3)).status == 200)
+        #expect(try b.classify(TestImages.png(width: 3, height: 2)).status == 200)
+        let third = try a.classify(TestImages.png(width: 3, height: 3))
+        #expect(third.status == 429)
+        #expect(third.bodyText.contains("rate_limited"))
+        #expect(Int(third.header("Retry-After") ?? "") ?? 0 >= 1)
+    }
+
+    @Test func resultsExpireAfterTheRetention() throws {
+        let redis = try RedisServer()
+        let server = try TestServer {
+            $0.storeURL = redis.url
+            $0.resultRetentionSeconds = 86_400
+        }
+        defer { server.stop() }
+        let image = TestImages.png(width: 5, height: 1)
+        #expect(try server.classify(image).status == 200)
+        let sha = TestImages.sha256Hex(image)
+        for key in ["lens-gpt:result:\(sha)", "lens-gpt:events:\(sha):1"] {
+            let client = try TestClient(port: redis.port)
+            try client.send("TTL \(key)\r\n")
+            let reply = String(decoding: try client.read(until: { $0.contains("\r\n") }), as: UTF8.self)
+            let ttl = Int(reply.dropFirst().prefix { $0.isNumber }) ?? -1
+            #expect(ttl > 86_000 && ttl <= 86_400, "\(key): \(reply)")
+        }
+    }
 }
