@@ -91,6 +91,8 @@ public final class Gateway: Sendable {
                 ("lens_gpt_runs_running", "Pipeline runs in progress.", hub.runningCount),
                 ("lens_gpt_pool_waiting", "Stage tasks waiting for a worker.", pool.waiting),
                 ("lens_gpt_pool_running", "Stage tasks running.", pool.running),
+                ("lens_gpt_results_followed", "Running results this gateway reads from Redis (one reader each, whatever the subscribers).",
+                 (hub as? SharedResultHub)?.followedCount ?? 0),
             ]
         }
         var specs: [HTTPListenerSpec] = []

@@ -11,12 +11,15 @@ import Synchronization
 /// any followed run whose lease has expired as interrupted.
 final class RedisTail: Sendable {
     struct Follow: Sendable {
+        let id: String
         let stream: ResultStream
         let key: String
         let run: Int
     }
 
     private let connection: RedisConnection
+    /// By stream key (result and run): a new run of a result does not cut off the followers of
+    /// the one it replaced before they have read its end.
     private let follows = Mutex<[String: Follow]>([:])
     private let wake = DispatchSemaphore(value: 0)
     private let running = Atomic<Bool>(true)
@@ -45,20 +48,21 @@ final class RedisTail: Sendable {
 
     var count: Int { follows.withLock { $0.count } }
 
-    /// The local copy of run `run` of result `id`, when it is followed.
+    /// The local copy of run `run` of result `id` (without `run`: its latest followed run).
     func current(_ id: String, run: Int? = nil) -> ResultStream? {
         follows.withLock { all in
-            guard let follow = all[id], run == nil || follow.run == run else { return nil }
-            return follow.stream
+            if let run { return all[RedisScripts.eventsKey(id, run: run)]?.stream }
+            return all.values.filter { $0.id == id }.max { $0.run < $1.run }?.stream
         }
     }
 
     /// Follows `stream` (already holding the events read so far) unless the same run is
     /// followed already; returns the copy in use.
     func follow(id: String, run: Int, stream: ResultStream) -> ResultStream {
+        let key = RedisScripts.eventsKey(id, run: run)
         let chosen = follows.withLock { all -> ResultStream in
-            if let existing = all[id], existing.run == run { return existing.stream }
-            all[id] = Follow(stream: stream, key: RedisScripts.eventsKey(id, run: run), run: run)
+            if let existing = all[key] { return existing.stream }
+            all[key] = Follow(id: id, stream: stream, key: key, run: run)
             return stream
         }
         wake.signal()
@@ -84,7 +88,7 @@ final class RedisTail: Sendable {
                     clientID.store(id, ordering: .relaxed)
                 }
                 var arguments = ["XREAD", "COUNT", "1000", "BLOCK", String(blockMillis), "STREAMS"]
-                arguments += current.map { $0.value.key }
+                arguments += current.map { $0.key }
                 arguments += current.map { "0-\($0.value.stream.lastEventID)" }
                 let reply = try connection.command(arguments, timeoutMillis: blockMillis + timeoutMillis)
                 if case .error(let message) = reply, !message.hasPrefix("UNBLOCKED") {
@@ -109,27 +113,25 @@ final class RedisTail: Sendable {
     /// Feeds what `XREAD` returned: `[[key, [[entry-id, [field, value, ...]], ...]], ...]`.
     private func deliver(_ reply: RedisReply, _ current: [(key: String, value: Follow)]) {
         guard let streams = reply.array else { return }
-        let byKey = Dictionary(current.map { ($0.value.key, $0) }, uniquingKeysWith: { a, _ in a })
+        let byKey = Dictionary(current.map { ($0.key, $0.value) }, uniquingKeysWith: { a, _ in a })
         for entry in streams {
             guard let pair = entry.array, pair.count == 2, let key = pair[0].string, let target = byKey[key],
                   let entries = pair[1].array else { continue }
             let events = entries.compactMap(RedisTail.event)
             let status = events.last.flatMap { $0.name == "done" ? RedisTail.status(ofDone: $0) : nil }
-            target.value.stream.ingest(events, status: status)
+            target.stream.ingest(events, status: status)
             if status != nil {
-                follows.withLock { all in
-                    if all[target.key]?.run == target.value.run { all[target.key] = nil }
-                }
-                onFinished(target.value.stream)
+                follows.withLock { all in _ = all.removeValue(forKey: key) }
+                onFinished(target.stream)
             }
         }
     }
 
     /// Asks Redis to end every followed run whose lease expired (its gateway died).
     private func endExpiredRuns() throws(RedisError) {
-        for (id, follow) in follows.withLock({ Array($0) }) {
-            let arguments = ["EVAL", RedisScripts.interruptIfExpired, "2", RedisScripts.metaKey(id), RedisScripts.leaseKey(id)]
-                + interruptArguments(id, follow.run)
+        for follow in follows.withLock({ Array($0.values) }) {
+            let arguments = ["EVAL", RedisScripts.interruptIfExpired, "2", RedisScripts.metaKey(follow.id), RedisScripts.leaseKey(follow.id)]
+                + interruptArguments(follow.id, follow.run)
             _ = try connection.command(arguments)
         }
     }

@@ -43,11 +43,16 @@ import Pipeline
         // B follows the running result from Redis: replay, then the live tail.
         let follower = try subscribe(b, sha)
         try follower.read(until: { $0.contains("event: image-info") })
+        let second = try subscribe(b, sha)
+        try second.read(until: { $0.contains("event: image-info") })
         #expect(try b.get("/results/\(sha)").bodyText.contains(#""status":"running""#))
+        // Two subscribers on B, one Redis reader for the result.
+        #expect(try b.get("/metrics").bodyText.contains("lens_gpt_results_followed 1\n"))
         gate.open()
         let fromA = try body(uploader)
         let fromB = try body(follower)
         #expect(fromA == fromB)
+        #expect(try body(second) == fromA)
         #expect(SSE.parse(fromA).map(\.event) == ["progress", "image-info", "progress", "progress", "gate", "progress", "done"])
         #expect(SSE.parse(fromA).last?.data.contains(#""status":"complete""#) == true)
         // Finished: both serve the same replay and the same snapshot.
@@ -203,6 +208,19 @@ import Pipeline
         #expect(snapshot.status == 503)
         #expect(snapshot.header("Retry-After") != nil)
         #expect(try server.get("/metrics").status == 200)
+    }
+
+    @Test func redisURLsAreParsedAndBadOnesRefused() throws {
+        #expect(try RedisAddress.parse("redis://127.0.0.1:6380") == RedisAddress(host: "127.0.0.1", port: 6380))
+        #expect(try RedisAddress.parse("redis://cache") == RedisAddress(host: "cache", port: 6379))
+        let full = try RedisAddress.parse("redis://app:p%40ss@redis.internal:6379/2")
+        #expect(full == RedisAddress(host: "redis.internal", port: 6379, user: "app", password: "p@ss", database: 2))
+        #expect(full.description == "redis://redis.internal:6379/2")  // no password in logs or /readyz
+        #expect(try RedisAddress.parse("redis://:secret@[::1]:7000").password == "secret")
+        #expect(try RedisAddress.parse("redis://:secret@[::1]:7000").host == "::1")
+        for bad in ["http://x:1", "redis://", "redis://h:0", "redis://h:99999", "redis://h:1/x"] {
+            #expect(throws: RedisError.self) { try RedisAddress.parse(bad) }
+        }
     }
 
     @Test func theUploadRateLimitIsSharedAcrossGateways() throws {

@@ -136,6 +136,7 @@ def main():
         redis.terminate()
         redis.wait(timeout=10)
 
+    results["binary"] = os.path.relpath(binary, args.root)
     report = render(results)
     print(report)
     out_dir = args.work if args.quick else os.path.join(args.root, "bench")
@@ -157,7 +158,7 @@ def render(r):
 
     return f"""# Scale-out: the Redis store, two gateways
 
-`bench/redis` (also run at the end of `bench/run`): release binary, `--synthetic-stage-ms` keeps one
+`bench/redis` (also run at the end of `bench/run`), binary `{r['binary']}`: `--synthetic-stage-ms` keeps one
 result running with a `tick` event a second stamped with its put time; subscribers are
 `GET /results/{{id}}/events`. Redis mode: redis-server on loopback, gateways A and B with
 `--store redis://…`, the upload on A, the subscribers split evenly over A and B (one client
