@@ -6,7 +6,7 @@
 FROM swift:6.1-bookworm AS build
 RUN apt-get update \
  && DEBIAN_FRONTEND=noninteractive apt-get install -y --no-install-recommends \
-      libssl-dev libsqlite3-dev libxml2-dev zlib1g-dev libcurl4-openssl-dev libpsl-dev pkg-config \
+      libssl-dev libsqlite3-dev libxml2-dev zlib1g-dev libcurl4-openssl-dev libpsl-dev libhiredis-dev pkg-config \
       libzbar-dev libtesseract-dev libleptonica-dev \
  && rm -rf /var/lib/apt/lists/*
 WORKDIR /src
@@ -22,7 +22,7 @@ FROM debian:bookworm-slim AS runtime
 # Shared libraries the binary links, and curl for the health check.
 RUN apt-get update \
  && DEBIAN_FRONTEND=noninteractive apt-get install -y --no-install-recommends \
-      libssl3 libsqlite3-0 libxml2 zlib1g libcurl4 libpsl5 publicsuffix ca-certificates curl \
+      libssl3 libsqlite3-0 libxml2 zlib1g libcurl4 libpsl5 publicsuffix libhiredis0.14 ca-certificates curl \
       libzbar0 libtesseract5 liblept5 tesseract-ocr-eng iso-codes \
  && rm -rf /var/lib/apt/lists/* \
  && useradd --system --uid 10001 --home-dir /home/lensgpt --create-home lensgpt \

@@ -36,6 +36,9 @@ let package = Package(
         .systemLibrary(name: "CLeptonica", path: "Sources/CLeptonica", pkgConfig: "lept", providers: [.apt(["libleptonica-dev"])]),
         .systemLibrary(name: "CTesseract", path: "Sources/CTesseract", pkgConfig: "tesseract",
                        providers: [.apt(["libtesseract-dev", "tesseract-ocr-eng"])]),
+        // The Redis client Redis itself ships (Debian: libhiredis-dev), for the shared result store.
+        .systemLibrary(name: "CHiredis", path: "Sources/CHiredis", pkgConfig: "hiredis",
+                       providers: [.apt(["libhiredis-dev"])]),
 
         .target(name: "JSON"),
         // TLS is a byte transform under EventLoop's streams: it implements EventLoop's
@@ -46,7 +49,7 @@ let package = Package(
         .target(name: "Imaging"),
         .target(name: "Extraction", dependencies: ["JSON", "CLibXML2", "CZlib"]),
         .target(name: "PhotoReading", dependencies: ["CZBar", "CLeptonica", "CTesseract"]),
-        .target(name: "Pipeline", dependencies: ["JSON", "CSQLite"]),
+        .target(name: "Pipeline", dependencies: ["JSON", "CSQLite", "CHiredis"]),
         .target(name: "Outbound", dependencies: ["CCurl", "JSON"], exclude: ["README.md"]),
         .target(name: "DemoWorld", dependencies: ["HTTP", "EventLoop", "JSON", "Outbound"], resources: DemoWorldAssets.embedded),
         // For test targets only: the OpenAI-compatible server that checks request shapes and plays faults.

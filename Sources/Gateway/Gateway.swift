@@ -18,13 +18,15 @@ public final class Gateway: Sendable {
     private let certificates: TLSCertificateStore?
 
     /// Starts serving. `graph` is the stage tree (`StageTree.graph()` in production).
-    /// `store`: where results are kept; nil for the SQLite file in the data directory.
+    /// `store`: where results are kept; nil for `settings.storeURL` (Redis) or else the SQLite
+    /// file in the data directory.
     public init(settings: GatewaySettings, graph: PipelineGraph, store injected: ResultStore? = nil,
                 readinessChecks: [@Sendable () -> (name: String, state: String, ok: Bool)] = [],
                 extraResponder: (@Sendable (HTTPRequestHead) -> HTTPResponse?)? = nil,
                 photos: PhotoShelf? = nil, monitors: [any ServiceMonitor] = [], thumbnails: (any ThumbnailStore)? = nil,
                 onLog: (@Sendable (HTTPRequestLog) -> Void)? = nil, accessLog: AccessLogSettings? = nil,
-                onPurge: (@Sendable (_ olderThanSeconds: Int64) -> Void)? = nil) throws
+                onPurge: (@Sendable (_ olderThanSeconds: Int64) -> Void)? = nil,
+                onStoreError: (@Sendable (String) -> Void)? = nil) throws
     {
         let uploads = settings.dataDirectory + "/tmp"
         for directory in [settings.dataDirectory, uploads] {
@@ -37,21 +39,48 @@ public final class Gateway: Sendable {
         }
         Gateway.removeFiles(in: uploads)  // uploads of runs that a previous process never finished
 
-        let store: ResultStore
-        do {
-            store = try injected ?? SQLiteResultStore(path: settings.dataDirectory + "/results.sqlite")
-            _ = try store.removeInterrupted()
-            _ = try store.purge(olderThanSeconds: settings.resultRetentionSeconds)
-            onPurge?(settings.resultRetentionSeconds)  // what else is kept per result (diagnostics) goes with it
-        } catch {
-            throw GatewayStartupError(description: "result store: \(error)")
-        }
-
         let metrics = Metrics()
+        let reportStoreError: @Sendable (String) -> Void = { message in
+            metrics.storeFailed()
+            if let onStoreError { onStoreError(message) } else { Gateway.logToStandardError("lens-gpt: store: \(message)\n") }
+        }
         let pool = WorkerPool(workers: settings.workers, queueLimit: settings.queueLimit)
-        let hub = ResultHub(graph: graph, pool: pool, store: store, cacheLimit: settings.resultCacheSize) { image, summary in
+        let finished: @Sendable (UploadedImage, RunSummary) -> Void = { image, summary in
             unlink(image.path)  // the photo is not kept once its run is over
             metrics.runFinished(summary)
+        }
+        let hub: any ResultService
+        let store: ResultStore?
+        if let url = settings.storeURL, injected == nil {
+            // Shared by several gateways; Redis need not be up yet (readiness says so meanwhile).
+            var shared: SharedResultHub.Settings
+            do {
+                shared = SharedResultHub.Settings(address: try RedisAddress.parse(url))
+            } catch {
+                throw GatewayStartupError(description: "result store: \(error)")
+            }
+            shared.leaseMillis = settings.leaseMillis
+            shared.timeoutMillis = settings.storeTimeoutMillis
+            shared.retentionSeconds = settings.resultRetentionSeconds
+            shared.uploadsPerMinute = settings.uploadsPerMinute
+            shared.uploadBurst = settings.uploadBurst
+            shared.cacheLimit = settings.resultCacheSize
+            shared.retryAfterSeconds = settings.storeRetryAfterSeconds
+            hub = SharedResultHub(settings: shared, graph: graph, pool: pool, onRunFinished: finished, onStoreFailure: reportStoreError)
+            store = nil
+        } else {
+            let local: ResultStore
+            do {
+                local = try injected ?? SQLiteResultStore(path: settings.dataDirectory + "/results.sqlite")
+                _ = try local.removeInterrupted()
+                _ = try local.purge(olderThanSeconds: settings.resultRetentionSeconds)
+                onPurge?(settings.resultRetentionSeconds)  // what else is kept per result (diagnostics) goes with it
+            } catch {
+                throw GatewayStartupError(description: "result store: \(error)")
+            }
+            hub = ResultHub(graph: graph, pool: pool, store: local, cacheLimit: settings.resultCacheSize, onRunFinished: finished,
+                            retentionSeconds: settings.resultRetentionSeconds, onStoreFailure: reportStoreError)
+            store = local
         }
         var checks = readinessChecks
         if settings.checkNetwork {
@@ -70,6 +99,8 @@ public final class Gateway: Sendable {
                 ("lens_gpt_runs_running", "Pipeline runs in progress.", hub.runningCount),
                 ("lens_gpt_pool_waiting", "Stage tasks waiting for a worker.", pool.waiting),
                 ("lens_gpt_pool_running", "Stage tasks running.", pool.running),
+                ("lens_gpt_results_followed", "Running results this gateway reads from Redis (one reader each, whatever the subscribers).",
+                 (hub as? SharedResultHub)?.followedCount ?? 0),
             ]
         }
         var specs: [HTTPListenerSpec] = []
@@ -110,7 +141,7 @@ public final class Gateway: Sendable {
         timer.schedule(deadline: .now() + .seconds(3600), repeating: .seconds(3600))
         let retention = settings.resultRetentionSeconds
         timer.setEventHandler {
-            _ = try? store.purge(olderThanSeconds: retention)
+            hub.purgeExpired()  // on the store's writer thread
             onPurge?(retention)
         }
         timer.resume()
@@ -139,6 +170,13 @@ public final class Gateway: Sendable {
             usleep(20_000)  // polling a count during shutdown only; nothing else waits on it
         }
         server.shutdown()
+        context.hub.shutdown()
+    }
+
+    /// A store failure when no logger is wired (tests, embedders): one line on fd 2.
+    static func logToStandardError(_ line: String) {
+        var bytes = Array(line.utf8)
+        _ = bytes.withUnsafeMutableBytes { Glibc.write(2, $0.baseAddress, $0.count) }
     }
 
     static func removeFiles(in directory: String) {

@@ -5,8 +5,11 @@ import Pipeline
 /// What every request handler of the gateway shares.
 public final class GatewayContext: Sendable {
     public let settings: GatewaySettings
-    public let hub: ResultHub
-    public let store: ResultStore
+    /// Results: runs, streams and the store behind them. Every call answers through a
+    /// completion off the loop; handlers hop back to their loop with `loop.execute`.
+    public let hub: any ResultService
+    /// The local store behind `hub` (nil with Redis), for tools and tests; never called on a loop thread.
+    public let store: ResultStore?
     public let metrics: Metrics
     let staticFiles: StaticFiles
     /// Where uploads stream to while they arrive and while their run lasts.
@@ -25,7 +28,7 @@ public final class GatewayContext: Sendable {
     /// The Lens thumbnails behind `/results/{id}/thumbnails/{n}` (nil: none kept).
     let thumbnails: (any ThumbnailStore)?
 
-    init(settings: GatewaySettings, hub: ResultHub, store: ResultStore, metrics: Metrics, uploadDirectory: String,
+    init(settings: GatewaySettings, hub: any ResultService, store: ResultStore?, metrics: Metrics, uploadDirectory: String,
          readinessChecks: [@Sendable () -> (name: String, state: String, ok: Bool)],
          extraResponder: (@Sendable (HTTPRequestHead) -> HTTPResponse?)? = nil,
          photos: PhotoShelf? = nil, monitors: [any ServiceMonitor] = [], thumbnails: (any ThumbnailStore)? = nil)

@@ -40,7 +40,8 @@ struct GatewayRouter: Sendable {
             return respond(writer, .text(.ok, "ok\n"))
         case "/readyz":
             guard isRead else { return respond(writer, methodNotAllowed("GET, HEAD")) }
-            return respond(writer, readiness())
+            return DeferredResponse(writer: writer, start: { gateway.hub.checkStore(completion: $0) },
+                                    build: { readiness($0) })
         case "/favicon.ico":
             // Browsers ask for it whatever the page says; the page's icon is web/favicon.svg.
             guard isRead else { return respond(writer, methodNotAllowed("GET, HEAD")) }
@@ -73,18 +74,9 @@ struct GatewayRouter: Sendable {
             return respond(writer, thumbnail(id: id, index: parts[2]))
         }
         if let refusal = access.refuseResult(id: id, head) { return respond(writer, refusal) }
-        guard let stream = gateway.hub.stream(id: id) else {
-            return respond(writer, .error(.notFound, code: "result_not_found", message: "no result with id \(id)"))
-        }
-        if parts.count == 1 {
-            return respond(writer, snapshot(stream))
-        }
         let lastID = head.headers["Last-Event-ID"].flatMap { Int($0.trimmingCharacters) }
             ?? GatewayRouter.queryValue(head.query, "lastEventId").flatMap { Int($0) } ?? 0
-        if stream.isFinished && lastID >= stream.lastEventID {
-            return respond(writer, HTTPResponse(status: .noContent))  // tells EventSource to stop reconnecting
-        }
-        return ResultSubscription(stream: stream, writer: writer, afterID: lastID, settings: gateway.settings)
+        return ResultRequestHandler(id: id, wantsEvents: parts.count == 2, lastEventID: lastID, writer: writer, gateway: gateway)
     }
 
     /// `GET /results/{id}/thumbnails/{n}`: a Lens thumbnail kept for the result (size-capped when
@@ -100,53 +92,10 @@ struct GatewayRouter: Sendable {
                                                               ("X-Content-Type-Options", "nosniff")]), body: image.bytes)
     }
 
-    /// `{"id", "status", "result": {event: latest payload}, "events": [{"id", "event", envelope keys}, ...]}`
-    /// (PROTOCOL.md): `result` holds the result events only (not progress, stage-error or done).
-    private func snapshot(_ stream: ResultStream) -> HTTPResponse {
-        let events = stream.allEvents
-        var result = JSONObject()
-        for event in events where !GatewayRouter.streamEvents.contains(event.name) {
-            if let payload = (try? JSONParser.parse(Array(event.envelope.utf8)))?["data"] { result[event.name] = payload }
-        }
-        var body = Array(#"{"id":"#.utf8)
-        body.append(contentsOf: JSONValue.string(stream.id).serializedBytes())
-        body.append(contentsOf: #","status":"#.utf8)
-        body.append(contentsOf: JSONValue.string(stream.status.rawValue).serializedBytes())
-        body.append(contentsOf: #","result":"#.utf8)
-        body.append(contentsOf: JSONValue.object(result).serializedBytes())
-        body.append(contentsOf: #","events":["#.utf8)
-        for (i, event) in events.enumerated() {
-            if i > 0 { body.append(UInt8(ascii: ",")) }
-            // The stored envelope spliced after the id and name: `{"id":3,"event":"x","data":...}`.
-            body.append(contentsOf: #"{"id":"#.utf8)
-            body.append(contentsOf: String(event.id).utf8)
-            body.append(contentsOf: #","event":"#.utf8)
-            body.append(contentsOf: JSONValue.string(event.name).serializedBytes())
-            let envelope = event.envelope.utf8.drop { $0 == 0x20 }
-            if envelope.first == UInt8(ascii: "{") && envelope.dropFirst().first != UInt8(ascii: "}") {
-                body.append(UInt8(ascii: ","))
-                body.append(contentsOf: envelope.dropFirst())
-            } else {
-                body.append(UInt8(ascii: "}"))
-            }
-        }
-        body.append(contentsOf: "]}\n".utf8)
-        return HTTPResponse(status: .ok, headers: HTTPHeaders([("Content-Type", "application/json"), ("Cache-Control", "no-cache")]), body: body)
-    }
-
-    /// Events about the run rather than results of it.
-    static let streamEvents: Set<String> = ["progress", "stage-error", "done"]
-
-    private func readiness() -> HTTPResponse {
+    private func readiness(_ store: StoreHealth) -> HTTPResponse {
         var checks = JSONObject()
-        var ready = true
-        do {
-            try gateway.store.check()
-            checks["store"] = ["state": "ok"]
-        } catch {
-            checks["store"] = ["state": "failed", "message": .string("\(error)")]
-            ready = false
-        }
+        var ready = store.ok
+        checks[store.name] = store.ok ? ["state": "ok"] : ["state": "failed", "message": .string(store.message ?? "unavailable")]
         // A full or read-only disk loses uploads and results: not ready.
         let disk = DiskReadiness(directory: gateway.settings.dataDirectory, minFreeBytes: gateway.settings.minFreeDiskBytes).check()
         var diskState: JSONObject = ["state": .string(disk.state)]

@@ -31,6 +31,16 @@ public struct GatewaySettings: Sendable {
     public var minFreeDiskBytes = 64 * 1024 * 1024
     /// `/readyz` also reports whether the host has a usable default route (off for the offline demo).
     public var checkNetwork = false
+    /// Where results are kept: nil for the SQLite file in the data directory, or a
+    /// `redis://[user:password@]host:port[/db]` URL that several gateways share.
+    public var storeURL: String?
+    /// Redis store: how long a run's lease lasts unless its gateway renews it. A gateway that
+    /// dies has its runs ended as `interrupted` this long after its last renewal.
+    public var leaseMillis = 10_000
+    /// Redis store: how long to wait for Redis on one call before it counts as unreachable.
+    public var storeTimeoutMillis = 2_000
+    /// `Retry-After` seconds when the store cannot be reached.
+    public var storeRetryAfterSeconds = 5
 
     /// Largest image in pixels (width × height): a small file can declare a huge image.
     public var maxPixels = 100_000_000

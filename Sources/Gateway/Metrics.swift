@@ -10,6 +10,7 @@ public final class Metrics: Sendable {
         var uploadsAccepted = 0
         var uploadsRefused = 0
         var uploadBytes = 0
+        var storeFailures = 0
     }
     private let state = Mutex(State())
     static let bucketBounds: [Double] = [0.005, 0.025, 0.1, 0.5, 1, 2.5, 5, 10, 30, 60]
@@ -28,6 +29,9 @@ public final class Metrics: Sendable {
     }
 
     func uploadRefused() { state.withLock { $0.uploadsRefused += 1 } }
+
+    /// A store call failed (a result not saved, a run not recorded).
+    func storeFailed() { state.withLock { $0.storeFailures += 1 } }
 
     func runFinished(_ summary: RunSummary) {
         state.withLock { s in
@@ -64,6 +68,8 @@ public final class Metrics: Sendable {
         out += "lens_gpt_uploads_total{outcome=\"refused\"} \(s.uploadsRefused)\n"
         out += "# HELP lens_gpt_upload_bytes_total Bytes of accepted images.\n# TYPE lens_gpt_upload_bytes_total counter\n"
         out += "lens_gpt_upload_bytes_total \(s.uploadBytes)\n"
+        out += "# HELP lens_gpt_store_failures_total Store calls that failed (results not saved, runs not recorded).\n# TYPE lens_gpt_store_failures_total counter\n"
+        out += "lens_gpt_store_failures_total \(s.storeFailures)\n"
         out += "# HELP lens_gpt_stage_duration_seconds Time each pipeline stage took.\n# TYPE lens_gpt_stage_duration_seconds histogram\n"
         for (stage, entry) in s.stageSeconds.sorted(by: { $0.key < $1.key }) {
             for (i, bound) in Metrics.bucketBounds.enumerated() {

@@ -95,6 +95,9 @@ final class ResultSubscription: HTTPRequestHandler {
         }
         if finished && cursor >= stream.lastEventID {
             stop()
+            // This copy of the result broke off (its shared store is unreachable): say so in a
+            // frame without an id, so that the client reconnects from its last event.
+            if let reason = stream.brokenReason, !stream.isFinished { writer.write(StreamError.frame(reason)) }
             writer.endStream()
         }
     }

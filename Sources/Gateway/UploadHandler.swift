@@ -1,3 +1,4 @@
+import EventLoop
 import HTTP
 import JSON
 import Pipeline
@@ -19,6 +20,7 @@ final class UploadHandler: HTTPRequestHandler {
     private var localeField: (name: String, value: [UInt8])?
     /// The result stream, once the upload is complete and answered as SSE.
     private var subscription: ResultSubscription?
+    private var closed = false
 
     init(head: HTTPRequestHead, writer: HTTPResponseWriter, gateway: GatewayContext) {
         self.gateway = gateway
@@ -129,27 +131,32 @@ final class UploadHandler: HTTPRequestHandler {
         }
     }
 
+    /// Hands the image to the results (off the loop: the store may be a disk or Redis) and
+    /// answers when they reply, back on this loop.
     private func respond(with image: UploadedImage, _ writer: HTTPResponseWriter) {
-        let submission: ResultHub.Submission
-        do {
-            submission = try gateway.hub.submit(image)
-        } catch {
+        let bound = LoopBound(self, loop: writer.loop)
+        let boundWriter = LoopBound(writer, loop: writer.loop)
+        gateway.hub.submit(image, client: writer.peerAddress) { result in
+            bound.loop.execute { bound.value.submitted(result, image: image, boundWriter.value) }
+        }
+    }
+
+    private func submitted(_ result: Result<ResultSubmission, ResultSubmitError>, image: UploadedImage,
+                           _ writer: HTTPResponseWriter)
+    {
+        let submission: ResultSubmission
+        switch result {
+        case .success(let value):
+            submission = value
+        case .failure(let error):
             gateway.removeFile(image.path)
-            gateway.metrics.uploadRefused()  // a 503 is not an accepted upload
-            switch error {
-            case .overloaded(let seconds):
-                var response = HTTPResponse.error(.serviceUnavailable, code: "overloaded",
-                                                  message: "too many photos are being processed; try again shortly")
-                response.headers.add("Retry-After", String(seconds))
-                writer.send(response)
-            case .storeUnavailable(let detail):
-                writer.send(.error(.serviceUnavailable, code: "store_unavailable",
-                                   message: "results cannot be stored right now: \(detail)"))
-            }
+            gateway.metrics.uploadRefused()  // a 503 or 429 is not an accepted upload
+            writer.send(UploadHandler.refusal(error))
             return
         }
         gateway.metrics.uploadAccepted(bytes: image.bytes)  // counted once the hub has taken it
         if !submission.startedRun { gateway.removeFile(image.path) }  // the existing result answers
+        guard !closed, !writer.isClosed else { return }
         let id = image.id
         if (writer.head.headers["Accept"] ?? "").contains("application/json") {
             let urls = gateway.resultURLs(id: id)
@@ -195,6 +202,24 @@ final class UploadHandler: HTTPRequestHandler {
         return locale
     }
 
+    static func refusal(_ error: ResultSubmitError) -> HTTPResponse {
+        var response: HTTPResponse
+        let seconds: Int
+        switch error {
+        case .overloaded(let wait):
+            seconds = wait
+            response = .error(.serviceUnavailable, code: "overloaded", message: "too many photos are being processed; try again shortly")
+        case .storeUnavailable(let detail, let wait):
+            seconds = wait
+            response = .error(.serviceUnavailable, code: "store_unavailable", message: "results cannot be stored right now: \(detail)")
+        case .rateLimited(let wait):
+            seconds = wait
+            response = .error(.tooManyRequests, code: "rate_limited", message: "too many uploads from this address; try again in \(wait) s")
+        }
+        response.headers.add("Retry-After", String(seconds))
+        return response
+    }
+
     private func fail(_ error: UploadError, _ writer: HTTPResponseWriter) {
         guard !failed else { return }
         failed = true
@@ -204,6 +229,7 @@ final class UploadHandler: HTTPRequestHandler {
     }
 
     func connectionClosed() {
+        closed = true
         sink = nil
         subscription?.connectionClosed()
     }

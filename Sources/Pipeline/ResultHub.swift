@@ -1,102 +1,199 @@
+import JSON
 import Synchronization
 
-/// One stream per image id. Concurrent uploads of the same image share one run (single
-/// flight); a complete result is served from memory or the store without running again; a
-/// failed or partial one (some stage failed) runs again on a new upload.
-public final class ResultHub: Sendable {
-    public enum SubmitError: Error, Sendable {
-        /// Too much work waiting: answer 503 with Retry-After.
-        case overloaded(retryAfterSeconds: Int)
-        /// The store could not record the run (disk full, unwritable data directory).
-        case storeUnavailable(String)
-    }
-
-    public struct Submission: Sendable {
-        public let stream: ResultStream
-        /// True when this upload started a new run (which now owns the image file).
-        public let startedRun: Bool
-    }
+/// One stream per image id, kept in one process and its `ResultStore` (the SQLite file by
+/// default). Concurrent uploads of the same image share one run (single flight); a complete
+/// result is served from memory or the store without running again; a failed or partial one
+/// (some stage failed) runs again on a new upload.
+///
+/// Store calls run on the store's own threads (`StoreQueues`); callers get answers through
+/// completions. A save that fails is reported (`onStoreFailure`) and the stream's `done` says
+/// `"stored": false`.
+public final class ResultHub: ResultService {
+    public typealias Submission = ResultSubmission
+    public typealias SubmitError = ResultSubmitError
 
     public let pool: WorkerPool
     private let graph: PipelineGraph
-    private let store: ResultStore
+    private let queues: StoreQueues
     private let cacheLimit: Int
     private let onRunFinished: @Sendable (UploadedImage, RunSummary) -> Void
+    private let onStoreFailure: @Sendable (String) -> Void
+    private let retentionSeconds: Int64
 
     private struct State {
         var running: [String: ResultStream] = [:]
         var finished: [String: ResultStream] = [:]
         var finishedOrder: [String] = []
+        /// Finished results whose save failed: readable here, but a new upload runs again.
+        var unsaved: Set<String> = []
     }
     private let state = Mutex(State())
 
     public init(graph: PipelineGraph, pool: WorkerPool, store: ResultStore, cacheLimit: Int = 256,
-                onRunFinished: @escaping @Sendable (UploadedImage, RunSummary) -> Void = { _, _ in })
+                onRunFinished: @escaping @Sendable (UploadedImage, RunSummary) -> Void = { _, _ in },
+                retentionSeconds: Int64 = 7 * 86_400,
+                onStoreFailure: @escaping @Sendable (String) -> Void = { _ in })
     {
+        self.retentionSeconds = retentionSeconds
         self.graph = graph
         self.pool = pool
-        self.store = store
+        queues = StoreQueues(store: store)
         self.cacheLimit = cacheLimit
         self.onRunFinished = onRunFinished
+        self.onStoreFailure = onStoreFailure
     }
 
     public var stages: [String] { graph.stages }
     public var runningCount: Int { state.withLock { $0.running.count } }
 
-    /// An upload of `image` has arrived.
-    public func submit(_ image: UploadedImage) throws(SubmitError) -> Submission {
+    public func submit(_ image: UploadedImage, client: String,
+                       completion: @escaping @Sendable (Result<Submission, SubmitError>) -> Void)
+    {
         // Running and complete results are shared; a failed or partial one runs again.
-        if let existing = stream(id: image.id), existing.status == .running || existing.status == .complete {
-            return Submission(stream: existing, startedRun: false)
+        if let existing = reusable(image.id) {
+            completion(.success(Submission(stream: existing, startedRun: false)))
+            return
         }
+        queues.read { [self] store in
+            if let stored = try? store.load(id: image.id), stored.status == .complete {
+                let stream = ResultStream(id: image.id, events: stored.events, status: stored.status)
+                remember(stream, saved: true)
+                completion(.success(Submission(stream: stream, startedRun: false)))
+                return
+            }
+            startOrJoin(image, completion: completion)
+        }
+    }
+
+    private func reusable(_ id: String) -> ResultStream? {
+        state.withLock { s in
+            if let running = s.running[id] { return running }
+            if let done = s.finished[id], done.status == .complete, !s.unsaved.contains(id) { return done }
+            return nil
+        }
+    }
+
+    private func startOrJoin(_ image: UploadedImage, completion: @escaping @Sendable (Result<Submission, SubmitError>) -> Void) {
         // Decide and register under one lock, so two identical uploads cannot both start a run.
         let outcome = state.withLock { s -> Result<Submission, SubmitError> in
             if let running = s.running[image.id] { return .success(Submission(stream: running, startedRun: false)) }
+            if let done = s.finished[image.id], done.status == .complete, !s.unsaved.contains(image.id) {
+                return .success(Submission(stream: done, startedRun: false))
+            }
             guard pool.acceptsNewWork else { return .failure(.overloaded(retryAfterSeconds: 5)) }
             let stream = ResultStream(id: image.id)
             s.running[image.id] = stream
-            s.finished[image.id] = nil
             return .success(Submission(stream: stream, startedRun: true))
         }
-        let submission: Submission
-        switch outcome {
-        case .failure(let error): throw error
-        case .success(let value): submission = value
+        guard case .success(let submission) = outcome, submission.startedRun else {
+            completion(outcome)
+            return
         }
-        guard submission.startedRun else { return submission }
-        do {
-            try store.markRunning(id: image.id)
-        } catch {
-            state.withLock { _ = $0.running.removeValue(forKey: image.id) }
-            submission.stream.abandon()
-            throw .storeUnavailable("\(error)")
-        }
-        let stream = submission.stream
-        let run = PipelineRun(graph: graph, image: image, stream: stream, pool: pool) { [self] summary, done in
-            // Stored, counted and cached before the final event is published: a client that has
-            // seen `done` finds the result everywhere.
-            let (events, final) = stream.seal(final: "done", payload: done)
-            try? store.save(id: image.id, status: summary.status, events: events)
-            onRunFinished(image, summary)
-            state.withLock { s in
-                s.running[image.id] = nil
-                s.finished[image.id] = stream
-                s.finishedOrder.removeAll { $0 == image.id }
-                s.finishedOrder.append(image.id)
-                while s.finishedOrder.count > cacheLimit {
-                    s.finished[s.finishedOrder.removeFirst()] = nil
-                }
+        queues.write { [self] store in
+            do {
+                try store.markRunning(id: image.id)
+            } catch {
+                state.withLock { _ = $0.running.removeValue(forKey: image.id) }
+                submission.stream.abandon()
+                onStoreFailure("cannot record the run of \(image.id): \(error)")
+                completion(.failure(.storeUnavailable("\(error)", retryAfterSeconds: 5)))
+                return
             }
-            stream.finish(with: final, status: summary.status)
+            completion(.success(submission))
+            run(image, stream: submission.stream)
         }
-        run.start()
-        return submission
     }
 
-    /// The stream of a result that is running, recently finished, or stored.
+    private func run(_ image: UploadedImage, stream: ResultStream) {
+        let run = PipelineRun(graph: graph, image: image, stream: stream, pool: pool) { [self] summary, done in
+            // Stored, counted and cached before the final event is published: a client that has
+            // seen `done` finds the result everywhere, and `stored` tells it whether a restart
+            // will keep it.
+            let (events, final) = stream.seal(final: "done", payload: done.adding("stored", true))
+            queues.write { [self] store in
+                var published = final
+                var saved = true
+                do {
+                    try store.save(id: image.id, status: summary.status, events: events)
+                } catch {
+                    saved = false
+                    published = ResultEvent(id: final.id, name: final.name, payload: done.adding("stored", false))
+                    onStoreFailure("result \(image.id) was not saved: \(error)")
+                }
+                onRunFinished(image, summary)
+                state.withLock { s in s.running[image.id] = nil }
+                remember(stream, saved: saved)
+                stream.finish(with: published, status: summary.status)
+            }
+        }
+        run.start()
+    }
+
+    private func remember(_ stream: ResultStream, saved: Bool) {
+        state.withLock { s in
+            s.finished[stream.id] = stream
+            if saved { s.unsaved.remove(stream.id) } else { s.unsaved.insert(stream.id) }
+            s.finishedOrder.removeAll { $0 == stream.id }
+            s.finishedOrder.append(stream.id)
+            while s.finishedOrder.count > cacheLimit {
+                let evicted = s.finishedOrder.removeFirst()
+                s.finished[evicted] = nil
+                s.unsaved.remove(evicted)
+            }
+        }
+    }
+
+    public func lookup(id: String, completion: @escaping @Sendable (ResultLookup) -> Void) {
+        if let found = state.withLock({ $0.running[id] ?? $0.finished[id] }) {
+            completion(.found(found))
+            return
+        }
+        queues.read { store in
+            do {
+                guard let stored = try store.load(id: id) else { return completion(.notFound) }
+                completion(.found(ResultStream(id: id, events: stored.events, status: stored.status)))
+            } catch {
+                completion(.unavailable("\(error)"))
+            }
+        }
+    }
+
+    /// The stream of a result that is running, recently finished, or stored (blocking: for
+    /// command-line runs and tests).
     public func stream(id: String) -> ResultStream? {
-        if let found = state.withLock({ $0.running[id] ?? $0.finished[id] }) { return found }
-        guard let stored = try? store.load(id: id) else { return nil }
-        return ResultStream(id: id, events: stored.events, status: stored.status)
+        let answer = BlockingAnswer<ResultLookup>()
+        lookup(id: id) { answer.put($0) }
+        if case .found(let stream) = answer.take() { return stream }
+        return nil
+    }
+
+    public func checkStore(completion: @escaping @Sendable (StoreHealth) -> Void) {
+        queues.read { store in
+            do {
+                try store.check()
+                completion(StoreHealth(name: "store", ok: true))
+            } catch {
+                completion(StoreHealth(name: "store", ok: false, message: "\(error)"))
+            }
+        }
+    }
+
+    /// Results older than `seconds` are deleted (on the writer thread).
+    public func purge(olderThanSeconds seconds: Int64) {
+        queues.write { store in _ = try? store.purge(olderThanSeconds: seconds) }
+    }
+
+    public func purgeExpired() { purge(olderThanSeconds: retentionSeconds) }
+
+    public func shutdown() {}
+}
+
+extension JSONValue {
+    /// This object with one more field (unchanged when it is not an object).
+    func adding(_ key: String, _ value: JSONValue) -> JSONValue {
+        guard case .object(var object) = self else { return self }
+        object[key] = value
+        return .object(object)
     }
 }

@@ -13,11 +13,17 @@ public final class ResultStream: Sendable {
         var sealed = false
         var watchers: [UInt64: @Sendable () -> Void] = [:]
         var nextWatcher: UInt64 = 1
+        /// Why this copy of the stream stopped before its end (the shared store became
+        /// unreachable); subscribers end their response so that clients reconnect.
+        var broken: String?
     }
     private let state: Mutex<State>
+    /// Sees every appended event, in order (a shared store forwards them from here).
+    private let onAppend: (@Sendable (ResultEvent) -> Void)?
 
-    public init(id: String) {
+    public init(id: String, onAppend: (@Sendable (ResultEvent) -> Void)? = nil) {
         self.id = id
+        self.onAppend = onAppend
         state = Mutex(State())
     }
 
@@ -28,19 +34,22 @@ public final class ResultStream: Sendable {
         initial.events = events
         initial.status = status
         state = Mutex(initial)
+        onAppend = nil
     }
 
     public var status: ResultStatus { state.withLock { $0.status } }
     public var isFinished: Bool { status != .running }
     public var lastEventID: Int { state.withLock { $0.events.last?.id ?? 0 } }
     public var watcherCount: Int { state.withLock { $0.watchers.count } }
+    /// Set when this copy stopped before the result's end (see `breakOff`).
+    public var brokenReason: String? { state.withLock { $0.broken } }
 
-    /// Events with an id above `afterID`, and whether the result is finished.
+    /// Events with an id above `afterID`, and whether the result is finished (or this copy broken off).
     public func events(after afterID: Int) -> (events: [ResultEvent], finished: Bool) {
         state.withLock { s in
             // Ids are 1, 2, 3, ...: the position is the id.
             let start = min(max(0, afterID), s.events.count)
-            return (Array(s.events[start...]), s.status != .running)
+            return (Array(s.events[start...]), s.status != .running || s.broken != nil)
         }
     }
 
@@ -49,14 +58,39 @@ public final class ResultStream: Sendable {
     /// Appends an event with the next id and wakes the watchers.
     @discardableResult
     func append(name: String, payload: JSONValue) -> ResultEvent? {
+        // The hook runs under the lock so that events reach it in id order from any thread.
         let (event, watchers) = state.withLock { s -> (ResultEvent?, [@Sendable () -> Void]) in
             guard s.status == .running, !s.sealed else { return (nil, []) }
             let event = ResultEvent(id: s.events.count + 1, name: name, payload: payload)
             s.events.append(event)
+            onAppend?(event)
             return (event, Array(s.watchers.values))
         }
         for wake in watchers { wake() }
         return event
+    }
+
+    /// A copy fed from a shared store: adds the events that follow the last one held (ids
+    /// already held are ignored), and ends the stream when `status` says it is over.
+    public func ingest(_ events: [ResultEvent], status: ResultStatus? = nil) {
+        let watchers = state.withLock { s -> [@Sendable () -> Void] in
+            guard s.status == .running, s.broken == nil else { return [] }
+            for event in events where event.id == s.events.count + 1 { s.events.append(event) }
+            if let status, status != .running { s.status = status }
+            return Array(s.watchers.values)
+        }
+        for wake in watchers { wake() }
+    }
+
+    /// This copy cannot follow the result any more (its store is unreachable): subscribers
+    /// end their responses with `reason`, and clients reconnect by `Last-Event-ID`.
+    public func breakOff(_ reason: String) {
+        let watchers = state.withLock { s -> [@Sendable () -> Void] in
+            guard s.status == .running, s.broken == nil else { return [] }
+            s.broken = reason
+            return Array(s.watchers.values)
+        }
+        for wake in watchers { wake() }
     }
 
     /// Stops further appends and returns every event plus the final one (not yet published),

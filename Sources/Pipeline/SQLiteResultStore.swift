@@ -1,6 +1,9 @@
-/// Results in a SQLite file under the data directory (WAL mode: readers never wait for a save).
+/// Results in a SQLite file under the data directory. Two connections: saves go through one,
+/// lookups through the other, and WAL mode lets a read go on while a save is being written, so
+/// readers never wait for a save.
 public final class SQLiteResultStore: ResultStore {
     private let db: SQLiteDatabase
+    private let reader: SQLiteDatabase
     public let path: String
 
     public init(path: String) throws {
@@ -24,14 +27,15 @@ public final class SQLiteResultStore: ResultStore {
             );
             PRAGMA foreign_keys=ON;
             """)
+        reader = try SQLiteDatabase(path: path)
     }
 
     public func load(id: String) throws -> (status: ResultStatus, events: [ResultEvent])? {
-        let rows = try db.query("SELECT status FROM results WHERE id = ?", [.text(id)])
+        let rows = try reader.query("SELECT status FROM results WHERE id = ?", [.text(id)])
         guard let statusText = rows.first?.first?.text, let status = ResultStatus(rawValue: statusText),
               status != .running
         else { return nil }
-        let events = try db.query("SELECT seq, name, envelope FROM events WHERE result_id = ? ORDER BY seq", [.text(id)])
+        let events = try reader.query("SELECT seq, name, envelope FROM events WHERE result_id = ? ORDER BY seq", [.text(id)])
             .compactMap { row -> ResultEvent? in
                 guard row.count == 3, let seq = row[0].int, let name = row[1].text, let envelope = row[2].text else { return nil }
                 return ResultEvent(id: Int(seq), name: name, envelope: envelope)
@@ -81,6 +85,6 @@ public final class SQLiteResultStore: ResultStore {
     }
 
     public func check() throws {
-        try db.query("SELECT 1")
+        try reader.query("SELECT 1")
     }
 }

@@ -88,8 +88,9 @@ import Testing
         #expect(text.contains("lens_gpt_stage_duration_seconds_count{stage=\"image-info\"} 1\n"))
         let ready = try server.get("/readyz")
         #expect(ready.status == 200)
+        let store = transport == .redis ? "redis" : "store"
         #expect(ready.bodyText.hasPrefix("{\"status\":\"ready\",\"checks\":{"))
-        #expect(ready.bodyText.contains("\"store\":{\"state\":\"ok\"}"))
+        #expect(ready.bodyText.contains("\"\(store)\":{\"state\":\"ok\"}"))
         #expect(ready.bodyText.contains("\"disk\":{"))
     }
 

@@ -6,10 +6,13 @@ import Producers
 import TLS
 import Testing
 
-/// How a test reaches the server: every gateway test runs over both.
+/// How a test reaches the server: every gateway test runs over plaintext and TLS, and once
+/// more (plaintext) with results in a real Redis instead of the SQLite file.
 enum Transport: String, CaseIterable, CustomTestStringConvertible {
-    case plaintext, tls
+    case plaintext, tls, redis
     var testDescription: String { rawValue }
+
+    static var allCases: [Transport] { RedisServer.binary == nil ? [.plaintext, .tls] : [.plaintext, .tls, .redis] }
 }
 
 /// A real gateway on a free loopback port with its own temp data directory; over TLS, with a
@@ -18,13 +21,18 @@ final class TestServer {
     let gateway: Gateway
     let directory: String
     let transport: Transport
+    /// The Redis behind the `.redis` transport (its own, on a free port).
+    let redis: RedisServer?
     /// The port the test clients use (the HTTPS one over TLS).
     var port: Int { transport == .tls ? (gateway.tlsPort ?? 0) : gateway.port }
     var certificatePath: String { directory + "/tls/cert.pem" }
 
-    init(transport: Transport = .plaintext, graph: PipelineGraph? = nil, store: ResultStore? = nil,
+    /// `redis`: a Redis to share with other servers (a restart, a second gateway); the `.redis`
+    /// transport starts its own otherwise.
+    init(transport: Transport = .plaintext, graph: PipelineGraph? = nil, store: ResultStore? = nil, redis shared: RedisServer? = nil,
          _ configure: (inout GatewaySettings) -> Void = { _ in }) throws {
         self.transport = transport
+        redis = transport == .redis ? try (shared ?? RedisServer()) : nil
         directory = NSTemporaryDirectory() + "lens-gpt-test-" + UUID().uuidString
         try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true)
         var settings = GatewaySettings()
@@ -39,6 +47,7 @@ final class TestServer {
             let paths = try DevCertificate().write(toDirectory: directory + "/tls")
             settings.tls = TLSSettings(certificatePath: paths.certificatePath, privateKeyPath: paths.privateKeyPath, port: 0)
         }
+        if let redis { settings.storeURL = redis.url }
         configure(&settings)
         gateway = try Gateway(settings: settings, graph: graph ?? StageTree.graph(), store: store)
     }

@@ -27,7 +27,7 @@ class Conn:
         self.buf, self.frames, self.frames_held, self.closed, self.replied = b"", 0, 0, False, False
 
 
-def hold(port, path, count, hold_seconds, idle=False, on_held=None, in_flight=256, setup_seconds=120):
+def hold(port, path, count, hold_seconds, idle=False, on_held=None, in_flight=256, setup_seconds=120, keep_delays=False):
     """Opens `count` connections to GET `path` and holds them for `hold_seconds` once all are
     open. SSE mode counts frames and put-to-receipt delays; idle mode reads one response per
     connection, holds, then asks again on every connection and counts the answers.
@@ -189,6 +189,8 @@ def hold(port, path, count, hold_seconds, idle=False, on_held=None, in_flight=25
             result["delay_p99_ms"] = percentile(delays_ns, 99) / 1e6
             result["delay_max_ms"] = delays_ns[-1] / 1e6
             result["delay_samples"] = len(delays_ns)
+        if keep_delays:
+            result["delays_ns"] = delays_ns  # to merge with other clients' (several gateways)
     for c in conns.values():
         if not c.closed:
             c.sock.close()

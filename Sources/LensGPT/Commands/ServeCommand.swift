@@ -33,6 +33,9 @@ struct ServeCommand: ParsableCommand {
     @Option(help: "Milliseconds of silence before an SSE heartbeat comment (LENS_GPT_HEARTBEAT_MS, default 15000).") var heartbeatMs: String?
     @Option(help: "Time limit of each pipeline stage in ms (LENS_GPT_STAGE_TIMEOUT_MS, default 60000).") var stageTimeoutMs: String?
     @Option(help: "Days finished results are kept (LENS_GPT_RETENTION_DAYS, default 7).") var retentionDays: String?
+    @Option(help: "Where results are kept: sqlite (the file in the data directory) or redis://[user:password@]host:port[/db], shared by several gateways (LENS_GPT_STORE, default sqlite).") var store: String?
+    @Option(help: "Redis store: ms a run's lease lasts unless renewed; a dead gateway's runs end as interrupted after it (LENS_GPT_LEASE_MS, default 10000).") var leaseMs: String?
+    @Option(help: "Redis store: ms one Redis call may take before Redis counts as unreachable (LENS_GPT_STORE_TIMEOUT_MS, default 2000).") var storeTimeoutMs: String?
     @Option(help: "trace, debug, info, notice, warning, error (LENS_GPT_LOG_LEVEL, default info).") var logLevel: String?
     @Option(help: "Request-log bytes each event loop buffers before writing, e.g. 64KiB (LENS_GPT_ACCESS_LOG_BUFFER, default 64KiB).") var accessLogBuffer: String?
     @Option(help: "Longest a request-log line waits in the buffer, in ms (LENS_GPT_ACCESS_LOG_FLUSH_MS, default 1000).") var accessLogFlushMs: String?
@@ -117,6 +120,17 @@ struct ServeCommand: ParsableCommand {
             throw SettingError(description: "LENS_GPT_DEFAULT_COUNTRY must be two letters (US, DE) and LENS_GPT_DEFAULT_LANGUAGE a language tag (en, de-DE), not \"\(country)\", \"\(language)\"")
         }
         s.defaultLocale = RunLocale(country: parsedCountry, language: parsedLanguage)
+        let storeText = Setting.string(store, env: "LENS_GPT_STORE", default: "sqlite")
+        if storeText != "sqlite" {
+            do {
+                _ = try RedisAddress.parse(storeText)
+            } catch {
+                throw SettingError(description: "LENS_GPT_STORE (or --store) must be sqlite or redis://[user:password@]host:port[/db]: \(error)")
+            }
+            s.storeURL = storeText
+        }
+        s.leaseMillis = try Setting.int(leaseMs, env: "LENS_GPT_LEASE_MS", default: s.leaseMillis, min: 100)
+        s.storeTimeoutMillis = try Setting.int(storeTimeoutMs, env: "LENS_GPT_STORE_TIMEOUT_MS", default: s.storeTimeoutMillis, min: 10)
         return s
     }
 
@@ -188,7 +202,8 @@ struct ServeCommand: ParsableCommand {
                                   extraResponder: demoPages,
                                   photos: setup.visual.photos, monitors: setup.visual.monitors, thumbnails: setup.thumbnails,
                                   accessLog: accessLog,
-                                  onPurge: { seconds in lensSetup?.runner.diagnostics?.purge(olderThanSeconds: seconds) })
+                                  onPurge: { seconds in lensSetup?.runner.diagnostics?.purge(olderThanSeconds: seconds) },
+                                  onStoreError: { message in logger.error("store: \(message)") })
         } catch {
             logger.critical("cannot start: \(error)")
             throw ExitCode.failure
@@ -198,7 +213,8 @@ struct ServeCommand: ParsableCommand {
             listening = settings.plaintext == .off ? "https://\(settings.http.host):\(tlsPort)"
                 : listening + " (\(settings.plaintext.rawValue)) and https://\(settings.http.host):\(tlsPort)"
         }
-        logger.info("lens-gpt listening on \(listening) (data: \(settings.dataDirectory), \(settings.http.loopCount) loops, \(settings.workers) workers)")
+        let storeName = (settings.storeURL.flatMap { try? RedisAddress.parse($0) }).map { "results in \($0)" } ?? "results in SQLite"
+        logger.info("lens-gpt listening on \(listening) (data: \(settings.dataDirectory), \(storeName), \(settings.http.loopCount) loops, \(settings.workers) workers)")
         if let lensSetup {
             lensSetup.pool.warmUp()
             logger.info("lens: \(lensSetup.pool.configuration.size) browser sessions from \(lensSetup.endpointDescription), starting at \(lensSetup.runner.profile.startURL)")
