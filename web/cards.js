@@ -17,14 +17,34 @@ export const CARD_TITLES = {
 const text = (value) => (typeof value === "string" || typeof value === "number" ? String(value) : "");
 const domainOf = (url) => { try { return new URL(url).hostname.replace(/^www\./, ""); } catch { return ""; } };
 
+const METHOD_WORDS = {
+  llm: "Identified by the language model from the photo and the visual matches.",
+  "llm-photo": "Identified by the vision model from the photo alone.",
+  heuristic: "Identified from the evidence below.",
+};
+const EVIDENCE_WORDS = { "visual-matches": "visual matches", llm: "language model", "llm-photo": "the photo (vision model)",
+  barcode: "the photo's barcode", text: "text printed on the photo" };
+
 export function identificationBody(data) {
   const sure = Number(data.confidence);
+  const evidence = Array.isArray(data.evidence) ? data.evidence.map((e) => EVIDENCE_WORDS[e] ?? String(e)) : [];
+  if (data.producer === null || data.producer === undefined) {
+    // lens-gpt abstains rather than guess: say so, with the best candidates it weighed.
+    const candidates = Array.isArray(data.candidates) ? data.candidates.slice(0, 3) : [];
+    return el("div", {},
+      el("p", { class: "headline" }, "Not identified"),
+      el("p", { class: "muted small" }, data.gtin ? `Barcode ${text(data.gtin)}: no page names this product.`
+        : "The evidence does not name one product surely enough, so nothing is looked up for it."),
+      candidates.length ? el("p", { class: "small" }, "Closest: " + candidates.map((c) => `${text(c.producer)} ${text(c.model)}`).join(", ")) : null,
+    );
+  }
   return el("div", {},
     el("p", { class: "headline" },
       el("span", { class: "producer", "data-field": "producer" }, text(data.producer)), " ",
       el("span", { "data-field": "model" }, text(data.model))),
     Number.isFinite(sure) ? meter("Confidence", sure, "confidence") : null,
-    data.method ? el("p", { class: "muted small" }, data.method === "llm" ? "Identified by the language model." : "Identified from the visual matches' titles.") : null,
+    data.method ? el("p", { class: "muted small" }, METHOD_WORDS[data.method] ?? "") : null,
+    evidence.length ? el("p", { class: "muted small" }, "Evidence: " + evidence.join(", ")) : null,
   );
 }
 

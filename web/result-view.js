@@ -8,6 +8,7 @@ import { CARD_RENDERERS, CARD_TITLES, genericBody } from "./cards.js";
 /// tree order), so a new stage needs no line here; these labels only read better than the names.
 const STAGE_LABELS = {
   "image-info": "Read photo", "lens-matches": "Visual search", "model-producer": "Identify", "producer-url": "Maker's page",
+  barcodes: "Barcode", "photo-text": "Printed text",
   "retail-price-details": "Retail details", "second-hand-offers": "Offers", "estimated-price": "Estimate",
 };
 const STATE_WORDS = { started: "running", finished: "done", failed: "failed", skipped: "skipped" };
@@ -71,7 +72,7 @@ export class ResultView {
         this.imageFacts.textContent = `${String(data.format ?? "").toUpperCase()} · ${data.width} × ${data.height} px · ${bytes(data.bytes)}`;
         return;
       case "model-producer":
-        this.say(`Identified: ${data.producer ?? ""} ${data.model ?? ""}. Looking for prices…`);
+        this.say(data.producer == null ? "Not identified: nothing more is looked up." : `Identified: ${data.producer} ${data.model ?? ""}. Looking for prices…`);
         break;
     }
     // Later cards read earlier results (the estimate's chart plots the offers).

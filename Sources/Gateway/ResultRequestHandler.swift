@@ -92,7 +92,7 @@ final class ResultRequestHandler: HTTPRequestHandler {
     }
 
     /// Events about the run rather than results of it.
-    static let streamEvents: Set<String> = ["progress", "stage-error", "marketplace-error", "visual-refinement", "tick", "done"]
+    static let streamEvents: Set<String> = ["progress", "stage-error", "marketplace-error", "visual-refinement", "done"]
 }
 
 /// The `stream-error` frame that ends an SSE response when the store cannot be followed: it

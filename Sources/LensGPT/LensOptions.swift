@@ -56,7 +56,8 @@ struct LensSetup {
     /// `browserProxy`: the proxy behind the guard for every page the browser loads (the demo
     /// world's sites). `allowPrivate`: `--allow-private-fetch`, for the browser as for fetches.
     static func make(_ options: LensOptions, dataDirectory: String, defaultPoolSize: Int = 2,
-                     lensURL forcedURL: String? = nil, browserProxy: String? = nil, allowPrivate: Bool = false) throws -> LensSetup?
+                     lensURL forcedURL: String? = nil, browserProxy: String? = nil, allowPrivate: Bool = false,
+                     trustedURLs: [String] = []) throws -> LensSetup?
     {
         var profile: LensProfile
         do {
@@ -107,7 +108,10 @@ struct LensSetup {
                                                             default: guardConfiguration.maxConnections, min: 1)
         guardConfiguration.idleTimeoutMillis = try Setting.int(options.browserGuardIdleMs, env: "LENS_GPT_BROWSER_GUARD_IDLE_MS",
                                                                default: guardConfiguration.idleTimeoutMillis, min: 1)
-        guardConfiguration.trustedOrigins = Set([profile.startURL, browserProxy].compactMap { $0.flatMap(BrowserGuardConfiguration.origin(of:)) })
+        // The Lens start page, the demo's proxy and a page the operator named (`lens-gpt search --url`)
+        // are the operator's choice, not a third party's: the guard lets them through.
+        guardConfiguration.trustedOrigins = Set(([profile.startURL, browserProxy] + trustedURLs.map(Optional.some))
+            .compactMap { $0.flatMap(BrowserGuardConfiguration.origin(of:)) })
         guardConfiguration.upstreamProxy = browserProxy.flatMap(BrowserGuardConfiguration.origin(of:))
         let guardProxy: BrowserGuardProxy
         do {

@@ -120,27 +120,38 @@ struct PipelineSetup {
 
         if let pool = lens?.pool {
             d.renderer = BrowserPageRenderer(pool: pool)
-            // THE place the country reaches the marketplaces: a per-request locale replaces this setting here.
+            // Outside a request (GTIN look-ups, `classify`) the marketplaces are `--country`'s; a
+            // request's own country (its locale) chooses them for its offers.
             let country = Setting.string(options.country, env: "LENS_GPT_COUNTRY", default: "US").uppercased()
             var webProfiles = try profiles(list(options.webSearchProfile, env: "LENS_GPT_WEB_SEARCH_PROFILE"),
                                            default: SearchProfiles.defaultWebOrder.map { try SearchProfiles.named($0) })
-            var markets = try profiles(list(options.marketplaceProfile, env: "LENS_GPT_MARKETPLACE_PROFILE"),
-                                       default: try SearchProfiles.marketplaces(forCountry: country))
-            if demoWorld != nil {
-                // The demo world's replicas answer for DuckDuckGo and eBay (active and sold); the rest are not reachable offline.
+            let namedMarkets = list(options.marketplaceProfile, env: "LENS_GPT_MARKETPLACE_PROFILE")
+            let chosenMarkets: [SearchProfile]? = namedMarkets.isEmpty ? nil : try profiles(namedMarkets, default: [])
+            let offline = demoWorld != nil
+            if offline {
+                // The demo world's replica answers for DuckDuckGo; the other engines are not reachable offline.
                 webProfiles = webProfiles.filter { $0.name == "duckduckgo" }.map { $0.searching(at: ShopCatalog.webSearchURLTemplate) }
-                markets = markets.compactMap { profile in
-                    switch profile.name {
-                    case "ebay": profile.searching(at: ShopCatalog.ebaySearchURLTemplate)
-                    case "ebay-sold": profile.searching(at: ShopCatalog.ebaySoldSearchURLTemplate)
-                    default: nil
-                    }
-                }
             }
             let diagnostics = dataDirectory + "/diagnostics"
+            let marketsFor: @Sendable (String) -> [any SearchService] = { place in
+                var markets = chosenMarkets ?? ((try? SearchProfiles.marketplaces(forCountry: place)) ?? [])
+                if offline {
+                    // The demo world's replicas answer for eBay (active and sold); the rest are not reachable offline.
+                    markets = markets.compactMap { profile in
+                        switch profile.name {
+                        case "ebay": profile.searching(at: ShopCatalog.ebaySearchURLTemplate)
+                        case "ebay-sold": profile.searching(at: ShopCatalog.ebaySoldSearchURLTemplate)
+                        default: nil
+                        }
+                    }
+                }
+                return markets.map { BrowserSearch(pool: pool, profile: $0, country: place, diagnosticsDirectory: diagnostics) }
+            }
+            _ = try chosenMarkets ?? SearchProfiles.marketplaces(forCountry: country)  // a bad --country fails at start
             let webSearches = webProfiles.map { BrowserSearch(pool: pool, profile: $0, country: country, diagnosticsDirectory: diagnostics) }
             d.webSearch = webSearches.count == 1 ? webSearches[0] : SearchChain(webSearches)
-            d.marketplaceSearches = markets.map { BrowserSearch(pool: pool, profile: $0, country: country, diagnosticsDirectory: diagnostics) }
+            d.marketplaceSearches = marketsFor(country)
+            d.marketplaceSearchesForCountry = marketsFor
         }
         let description = chat.isEnabled ? "LLM \(chat.configuration.model) at \(chat.configuration.baseURL)" : "no LLM (heuristic methods)"
         return PipelineSetup(lens: lens, visual: visual, browserDisabled: browserDisabled, thumbnails: d.thumbnails, graph: try StageTree.graph(d), llmDescription: description)

@@ -19,7 +19,11 @@ public struct PhotoTextProducer: Producer {
         let bytes = try PhotoFile.read(inputs, context)
         let text: PhotoText
         do {
-            text = try reader.read(bytes, language: language,
+            // The request's language where its data is installed (English joins it); a configured
+            // language other than English takes over when the request's is English or unknown.
+            let requested = context.image.locale.language
+            let wanted = language.map { configured in requested.lowercased().hasPrefix("en") ? configured : requested } ?? requested
+            text = try reader.read(bytes, language: wanted,
                                    timeoutMillis: min(reader.limits.textTimeoutMillis, max(1, context.remainingMillis - 250)))
         } catch {
             throw StageError(code: error.code, message: error.message)

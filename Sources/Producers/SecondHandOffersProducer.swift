@@ -13,6 +13,8 @@ public struct SecondHandOffersProducer: Producer {
     public let stage = "second-hand-offers"
     let pages: any PageSource
     let searches: [any SearchService]
+    /// The marketplace searches for a run's country (its locale); nil: `searches` for every run.
+    let searchesForCountry: (@Sendable (String) -> [any SearchService])?
     let limits: Limits
 
     public struct Limits: Sendable {
@@ -32,17 +34,22 @@ public struct SecondHandOffersProducer: Producer {
         public init() {}
     }
 
-    /// `searches`: marketplace search profiles run in the browser (empty: Lens matches only).
-    public init(pages: any PageSource, searches: [any SearchService], limits: Limits = Limits()) {
+    /// `searches`: marketplace search profiles run in the browser (empty: Lens matches only);
+    /// `searchesForCountry`: the ones for a run's country instead, when the marketplaces depend on it.
+    public init(pages: any PageSource, searches: [any SearchService],
+                searchesForCountry: (@Sendable (String) -> [any SearchService])? = nil, limits: Limits = Limits()) {
         self.pages = pages
         self.searches = searches
+        self.searchesForCountry = searchesForCountry
         self.limits = limits
     }
 
     public func produce(_ inputs: StageInputs, _ context: StageContext) throws -> any Sendable {
         let matches = inputs.optional("lens-matches", as: [LensMatch].self) ?? []  // none when identified from the photo
         let identity = try inputs.get("model-producer", as: ProductIdentity.self)
-        let report = collect(matches: matches, identity: identity, timeoutMillis: context.remainingMillis)
+        // The request's country (field, query, Accept-Language or the default) picks the marketplaces.
+        let markets = searchesForCountry?(context.image.locale.country) ?? searches
+        let report = collect(matches: matches, identity: identity, searches: markets, timeoutMillis: context.remainingMillis)
         // A marketplace that showed a bot check is reported on its own; the others still count.
         for failure in report.failures {
             var payload: JSONObject = ["marketplace": .string(failure.marketplace), "code": .string(failure.error.code),
@@ -81,7 +88,9 @@ public struct SecondHandOffersProducer: Producer {
         collect(matches: matches, identity: identity, timeoutMillis: timeoutMillis).offers
     }
 
-    public func collect(matches: [LensMatch], identity: ProductIdentity, timeoutMillis: Int) -> Report {
+    public func collect(matches: [LensMatch], identity: ProductIdentity, searches: [any SearchService]? = nil,
+                        timeoutMillis: Int) -> Report {
+        let searches = searches ?? self.searches
         let deadline = Clock.millis() + timeoutMillis
         var failures: [(marketplace: String, error: StageError)] = []
         var soldOffers: [SecondHandOffer] = []

@@ -16,6 +16,8 @@ public struct StageDependencies: Sendable {
     public var renderer: (any PageRenderer)?
     public var webSearch: (any SearchService)?
     public var marketplaceSearches: [any SearchService] = []
+    /// The marketplace searches for a run's country; nil: `marketplaceSearches` for every run.
+    public var marketplaceSearchesForCountry: (@Sendable (String) -> [any SearchService])?
     public var estimator = PriceEstimator()
     /// ECB reference rates for the estimate's currency (the run's country); nil: none.
     public var exchangeRates: ExchangeRateSource?
@@ -74,7 +76,8 @@ public enum StageTree {
                            dependsOn: ["model-producer"], optionallyAfter: matches, timeoutMillis: limit))
         nodes.append(.init(RetailDetailsProducer(pages: pages, renderer: d.renderer, chat: d.chat),
                            dependsOn: ["producer-url"], timeoutMillis: limit))
-        nodes.append(.init(SecondHandOffersProducer(pages: pages, searches: d.marketplaceSearches),
+        nodes.append(.init(SecondHandOffersProducer(pages: pages, searches: d.marketplaceSearches,
+                                                    searchesForCountry: d.marketplaceSearchesForCountry),
                            dependsOn: ["model-producer"], optionallyAfter: matches, timeoutMillis: limit))
         // The estimate needs an identity; it does best with both, and can do with either.
         nodes.append(.init(EstimatedPriceProducer(estimator: d.estimator, exchangeRates: d.exchangeRates), dependsOn: ["model-producer"],

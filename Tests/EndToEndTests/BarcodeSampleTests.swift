@@ -44,9 +44,10 @@ struct BarcodeSampleTests {
 
         #expect(events["producer-url"]?.first?["link"]?.stringValue == entry.maker.url)
         #expect(events["retail-price-details"]?.first?["price"]?.stringValue == entry.maker.facts.price)
-        // Without Lens matches only the marketplace search finds listings: its real offers, nothing it must drop.
+        // Without Lens matches only the marketplace searches find listings: the active search's real
+        // offers and the sold search's sales, nothing they must drop.
         let offers = Set(events["second-hand-offers"]?.first?.arrayValue?.compactMap { $0["link"]?.stringValue } ?? [])
-        #expect(offers == Set(entry.listings.filter { $0.kind == .offer && $0.inSearch }.map(\.url)))
+        #expect(offers == Set(entry.listings.filter { ($0.kind == .offer && $0.inSearch) || $0.inSoldSearch }.map(\.url)))
         let estimate = events["estimated-price"]?.first
         #expect(estimate?["price"]?.stringValue.flatMap(Double.init) != nil, "\(String(describing: estimate))")
         // Lens failed, so the run is partial; every stage after identification finished.

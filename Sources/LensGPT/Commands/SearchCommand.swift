@@ -57,7 +57,7 @@ struct SearchCommand: ParsableCommand {
         if mkdir(dataDirectory, 0o755) != 0 && errno != EEXIST { fail("storage_unavailable", "cannot create \(dataDirectory)") }
         let setup: LensSetup
         do {
-            guard let made = try LensSetup.make(lens, dataDirectory: dataDirectory, defaultPoolSize: 1) else {
+            guard let made = try LensSetup.make(lens, dataDirectory: dataDirectory, defaultPoolSize: 1, trustedURLs: url.map { [$0] } ?? []) else {
                 fail("browser_unavailable", "no WebDriver URL is set and chromedriver is not on PATH", retryable: false)
             }
             setup = made
