@@ -103,7 +103,8 @@ struct DemoPageTests {
     func expectCatalogValues(_ shown: JSONValue, _ entry: ShopEntry, gateway: String, sourceLocation: SourceLocation = #_sourceLocation) {
         func viaGateway(_ url: String) -> String { url.replacingOccurrences(of: "http://", with: gateway + "/demo/web/") }
         #expect(shown["status"] == "complete", "\(shown)", sourceLocation: sourceLocation)
-        let stages = ["image-info", "lens-matches", "model-producer", "producer-url", "retail-price-details", "second-hand-offers", "estimated-price"]
+        let stages = ["image-info", "lens-matches", "barcodes", "photo-text", "model-producer", "producer-url", "retail-price-details",
+                      "second-hand-offers", "estimated-price"]
         let steps = shown["steps"]?.arrayValue ?? []
         // In the order the stages started (parallel branches may swap), every one of them.
         let railed = steps.compactMap { $0[0]?.stringValue }
