@@ -11,8 +11,9 @@ RUN apt-get update \
  && rm -rf /var/lib/apt/lists/*
 WORKDIR /src
 # The manifest declares the test targets too, so their folders come along (a manifest whose
-# targets have no sources does not load); the pins keep the image's dependencies the tested ones.
-COPY Package.swift Package.resolved ./
+# targets have no sources does not load). Package.resolved is not in the repository (versions
+# come from the manifest), so a clean clone has none to copy.
+COPY Package.swift ./
 COPY Tests ./Tests
 COPY Sources ./Sources
 RUN swift build -c release --product lens-gpt --static-swift-stdlib \

@@ -48,7 +48,7 @@ let package = Package(
         .target(name: "HTTP", dependencies: ["EventLoop", "JSON"]),
         .target(name: "Imaging"),
         .target(name: "Extraction", dependencies: ["JSON", "CLibXML2", "CZlib"]),
-        .target(name: "PhotoReading", dependencies: ["CZBar", "CLeptonica", "CTesseract"]),
+        .target(name: "PhotoReading", dependencies: ["JSON", "CZBar", "CLeptonica", "CTesseract"]),
         .target(name: "Pipeline", dependencies: ["JSON", "CSQLite", "CHiredis"]),
         .target(name: "Outbound", dependencies: ["CCurl", "JSON"], exclude: ["README.md"]),
         .target(name: "DemoWorld", dependencies: ["HTTP", "EventLoop", "JSON", "Outbound"], resources: DemoWorldAssets.embedded),
