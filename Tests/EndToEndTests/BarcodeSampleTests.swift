@@ -4,7 +4,7 @@ import JSON
 import PhotoReading
 import Testing
 
-/// Issue 20's acceptance on the demo world: the sample photo with a barcode is identified by its
+/// Reading the photo, end to end on the demo world: the sample photo with a barcode is identified by its
 /// GTIN with the Lens replica answering only with its bot check and no LLM, and the maker page,
 /// retail price, offers and estimate follow from that identity.
 @Suite(.serialized, .enabled(if: FileManager.default.isExecutableFile(atPath: "/usr/bin/chromedriver"),

@@ -4,7 +4,7 @@ import JSON
 import LLMTestSupport
 import Testing
 
-/// Issue 6's acceptance on the demo world: every catalog photo gets all five results with the
+/// The five results on the demo world: every catalog photo gets all five results with the
 /// values the catalog says, with no LLM and with the LLM test server; faults behave as documented.
 @Suite(.serialized, .enabled(if: FileManager.default.isExecutableFile(atPath: "/usr/bin/chromedriver"),
                              "chromedriver is not installed: scripts/deps test installs chromium and chromium-driver"))

@@ -4,7 +4,7 @@ import Glibc
 import HTTP
 import Testing
 
-/// The attacks of the hostile review (issue 15), each on loopback against a real gateway.
+/// The attacks of a hostile review, each on loopback against a real gateway.
 @Suite(.serialized) struct HardeningTests {
     // MARK: 5. nothing after Connection: close
 
@@ -144,7 +144,7 @@ final class PipeliningAttacker {
 }
 
 @Suite(.serialized) struct PipeliningMemoryTests {
-    /// Issue 15.1: 256 KiB of pipelined GETs in one go, never read, from 12 clients.
+    /// Memory pinned by pipelining: 256 KiB of pipelined GETs in one go, never read, from 12 clients.
     @Test func pipelinedResponsesThatAreNeverReadDoNotPinMemory() throws {
         let server = try TestServer {
             $0.http.idleTimeoutMillis = 1_000
@@ -189,7 +189,7 @@ final class PipeliningAttacker {
     }
 }
 
-/// Issue 15.9: what the server reports about itself.
+/// What the server reports about itself.
 @Suite(.serialized) struct ReportingTests {
     @Test func readinessIsNotReadyWhenTheDiskIsFullOrGone() throws {
         let server = try TestServer()

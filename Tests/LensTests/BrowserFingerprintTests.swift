@@ -6,7 +6,7 @@ import Outbound
 import Synchronization
 import Testing
 
-/// Issue 18: what a page sees of the browser `lens-gpt lens` drives, headless and headed on
+/// What a page sees of the browser `lens-gpt lens` drives, headless and headed on
 /// Xvfb. The page is the test's own, on loopback, given as the Lens start URL; it reports what
 /// the browser tells it, and the server keeps the request headers.
 @Suite(.serialized, .enabled(if: lensGPTBinary != nil && ChromeDriverProcess.find() != nil,

@@ -7,7 +7,7 @@ import Producers
 import Synchronization
 import Testing
 
-/// Issue 15.2: a maker page the browser opens (the retail stage renders pages a plain fetch
+/// The address policy through the browser: a maker page the browser opens (the retail stage renders pages a plain fetch
 /// could not read) must not reach this machine by a 302, a meta refresh or a script.
 extension RealBrowser {
 @Suite struct BrowserGuardTests {
@@ -130,7 +130,7 @@ extension RealBrowser {
             defer { unguarded.shutdown(); driver.stop() }
             let producer = RetailDetailsProducer(pages: RefusingPages(), renderer: BrowserPageRenderer(pool: unguarded), chat: nil)
             let reports = links.map { BrowserGuardTests.report(producer, $0) }
-            // Control: without the guard the attack works (what issue 15.2 found), so this test can fail.
+            // Control: without the guard the attack works (what a review found), so this test can fail.
             #expect(reports.contains { $0.contains(secret.secret) }, "\(reports)")
             #expect(secret.hits > 0)
         }

@@ -1,7 +1,7 @@
 import Outbound
 import Testing
 
-/// Issue 15.9: ranges the SSRF guard missed, and this host's own addresses.
+/// Address ranges the SSRF guard once missed, and this host's own addresses.
 @Suite struct AddressPolicyHardeningTests {
     @Test(arguments: ["192.0.2.1", "192.0.2.255", "198.51.100.7", "203.0.113.9", "64:ff9b:1::a00:1", "64:ff9b:1:ffff::1",
                       "2002:7f00:1::1", "2002:0808:0808::1", "::ffff:203.0.113.1"])

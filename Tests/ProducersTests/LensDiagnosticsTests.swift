@@ -3,7 +3,7 @@ import Glibc
 import Producers
 import Testing
 
-/// Issue 15.6 / 16.4: failure diagnostics are bounded, private, purged and named by id, never by path.
+/// Failure diagnostics are bounded, private, purged and named by id, never by path.
 @Suite struct LensDiagnosticsTests {
     let directory = NSTemporaryDirectory() + "lens-gpt-diag-" + UUID().uuidString
 

@@ -3,7 +3,7 @@ import Foundation
 import JSON
 import Testing
 
-/// Issue 13 on the demo world with real Chromium: Lens blocked → the hosted API answers and
+/// Surviving Google on the demo world with real Chromium: Lens blocked → the hosted API answers and
 /// all five results follow; everything down → a clear failure and `done` `partial`; the
 /// canary flips `/readyz`; the locale reaches the Lens URL, the hosted API and the estimate.
 @Suite(.serialized, .enabled(if: FileManager.default.isExecutableFile(atPath: "/usr/bin/chromedriver"),

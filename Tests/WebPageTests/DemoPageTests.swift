@@ -4,7 +4,7 @@ import JSON
 import Outbound
 import Testing
 
-/// Issue 7's browser test: real headless Chromium, driven by our WebDriver client, uses the page
+/// The demo page in real headless Chromium, driven by our WebDriver client, uses the page
 /// that `lens-gpt serve --demo` serves, and what it shows is checked against the demo catalog.
 @Suite(.serialized, .enabled(if: FileManager.default.isExecutableFile(atPath: DemoServer.binary) && ChromeDriverProcess.find() != nil,
                              "needs .build/debug/lens-gpt and chromedriver (scripts/deps test installs chromium and chromium-driver)"))

@@ -5,7 +5,7 @@ import JSON
 import Outbound
 import Testing
 
-/// Issue 16: the page follows a run to `done` whatever `stage-error`s arrive. Real headless
+/// The page follows a run to `done` whatever `stage-error`s arrive. Real headless
 /// Chromium uses the page `lens-gpt serve --demo` serves; what the page shows is compared with
 /// the server's own snapshot of the run (`GET /results/{id}`): every result that arrived has its
 /// card, every failed stage shows on its card and the rail, and nothing says the connection was lost.
