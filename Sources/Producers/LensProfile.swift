@@ -67,7 +67,7 @@ public struct LensProfile: Sendable {
         } catch {
             throw Invalid(description: "\(origin): \(error)")
         }
-        let reader = ProfileReader(root: root, origin: origin)
+        let reader = ProfileFieldReader(root: root, origin: origin) { LensProfile.Invalid(description: $0) }
         let startURL = try reader.string("start_url")
         let methodName = try reader.string("upload", "method", default: "inject")
         guard let method = UploadMethod(rawValue: methodName) else {
@@ -160,39 +160,5 @@ public struct LensProfile: Sendable {
             out.append(contentsOf: buffer[0..<n])
         }
         return nil
-    }
-}
-
-/// Typed reads of profile fields with messages that name the field.
-private struct ProfileReader {
-    let root: JSONValue
-    let origin: String
-
-    func value(_ path: [String]) -> JSONValue? {
-        var current: JSONValue? = root
-        for key in path { current = current?[key] }
-        return current
-    }
-
-    func string(_ path: String..., default fallback: String? = nil) throws(LensProfile.Invalid) -> String {
-        if let text = value(path)?.stringValue, !text.isEmpty { return text }
-        if let fallback { return fallback }
-        throw LensProfile.Invalid(description: "\(origin): \(path.joined(separator: ".")) must be a non-empty string")
-    }
-
-    func strings(_ path: String...) throws(LensProfile.Invalid) -> [String] {
-        guard let found = value(path) else { return [] }
-        guard let items = found.arrayValue, items.allSatisfy({ $0.stringValue != nil }) else {
-            throw LensProfile.Invalid(description: "\(origin): \(path.joined(separator: ".")) must be a list of strings")
-        }
-        return items.compactMap(\.stringValue)
-    }
-
-    func int(_ path: String..., default fallback: Int) throws(LensProfile.Invalid) -> Int {
-        guard let found = value(path) else { return fallback }
-        guard let number = found.intValue, number >= 0 else {
-            throw LensProfile.Invalid(description: "\(origin): \(path.joined(separator: ".")) must be a whole number ≥ 0")
-        }
-        return number
     }
 }

@@ -61,7 +61,7 @@ public struct SearchProfile: Sendable {
             for (key, value) in root.objectValue?.entries ?? [] where key != "extends" { merged[key] = value }
             root = .object(merged)
         }
-        let read = SearchProfileReader(root: root, origin: origin)
+        let read = ProfileFieldReader(root: root, origin: origin) { SearchProfile.Invalid(description: $0) }
         let template = try read.string("url")
         try read.checkTemplate(template, field: "url")
         var byCountry: [String: String] = [:]
@@ -173,45 +173,5 @@ public struct SearchProfile: Sendable {
             }
         }
         return out
-    }
-}
-
-/// Typed reads of search-profile fields with messages that name the field.
-private struct SearchProfileReader {
-    let root: JSONValue
-    let origin: String
-
-    func value(_ path: [String]) -> JSONValue? {
-        var current: JSONValue? = root
-        for key in path { current = current?[key] }
-        return current
-    }
-
-    func string(_ path: String..., default fallback: String? = nil) throws(SearchProfile.Invalid) -> String {
-        if let text = value(path)?.stringValue, !text.isEmpty { return text }
-        if let fallback { return fallback }
-        throw SearchProfile.Invalid(description: "\(origin): \(path.joined(separator: ".")) must be a non-empty string")
-    }
-
-    func strings(_ path: String...) throws(SearchProfile.Invalid) -> [String] {
-        guard let found = value(path) else { return [] }
-        guard let items = found.arrayValue, items.allSatisfy({ $0.stringValue != nil }) else {
-            throw SearchProfile.Invalid(description: "\(origin): \(path.joined(separator: ".")) must be a list of strings")
-        }
-        return items.compactMap(\.stringValue)
-    }
-
-    func int(_ path: String..., default fallback: Int) throws(SearchProfile.Invalid) -> Int {
-        guard let found = value(path) else { return fallback }
-        guard let number = found.intValue, number >= 0 else {
-            throw SearchProfile.Invalid(description: "\(origin): \(path.joined(separator: ".")) must be a whole number ≥ 0")
-        }
-        return number
-    }
-
-    func checkTemplate(_ template: String, field: String) throws(SearchProfile.Invalid) {
-        guard template.contains("{query}"), template.hasPrefix("http://") || template.hasPrefix("https://") else {
-            throw SearchProfile.Invalid(description: "\(origin): \(field) must be an http(s) URL with {query} in it")
-        }
     }
 }

@@ -22,12 +22,21 @@ public enum SearchProfiles {
         shipped.first { $0.name == name }.map { String(decoding: $0.bytes, as: UTF8.self) }
     }
 
+    /// Each shipped profile parsed once: the marketplaces are chosen per run by its country, and
+    /// the files never change while the process runs.
+    private static let parsed: [String: Result<SearchProfile, SearchProfile.Invalid>] = Dictionary(
+        uniqueKeysWithValues: shipped.map { entry in
+            (entry.name, Result { () throws(SearchProfile.Invalid) in
+                try SearchProfile.parse(entry.bytes, origin: "the built-in \(entry.name) profile")
+            })
+        })
+
     /// A shipped profile by name.
     public static func named(_ name: String) throws(SearchProfile.Invalid) -> SearchProfile {
-        guard let bytes = shipped.first(where: { $0.name == name })?.bytes else {
+        guard let profile = parsed[name] else {
             throw SearchProfile.Invalid(description: "no shipped search profile is called \(name) (shipped: \(names.joined(separator: ", ")))")
         }
-        return try SearchProfile.parse(bytes, origin: "the built-in \(name) profile")
+        return try profile.get()
     }
 
     /// A shipped profile's name, or the path of a profile file.
