@@ -40,7 +40,22 @@ final class TestClient {
         self.ssl = ssl
         _ = lensgpt_ssl_set_tlsext_host_name(ssl, "localhost")
         SSL_set_fd(ssl, fd)
-        guard SSL_connect(ssl) == 1 else { throw Failure(description: "TLS handshake failed") }
+        // A blocking socket still returns EINTR when a signal lands (other tests start and reap
+        // processes); OpenSSL reports that as WANT_READ/WANT_WRITE, which means "call again".
+        let deadline = Self.now() + 30
+        while true {
+            let result = SSL_connect(ssl)
+            if result == 1 { return }
+            guard interrupted(Int(result)), Self.now() < deadline else {
+                throw Failure(description: "TLS handshake failed: SSL error \(SSL_get_error(ssl, result)), errno \(errno), \(Self.openSSLError())")
+            }
+        }
+    }
+
+    private static func openSSLError() -> String {
+        var buffer = [CChar](repeating: 0, count: 256)
+        ERR_error_string_n(ERR_get_error(), &buffer, buffer.count)
+        return String(decoding: buffer.prefix { $0 != 0 }.map { UInt8(bitPattern: $0) }, as: UTF8.self)
     }
 
     deinit {
@@ -49,13 +64,17 @@ final class TestClient {
         close(fd)
     }
 
-    /// One read from the socket (or the TLS session): bytes, 0 at EOF, -1 on error.
-    private func receive(into buffer: inout [UInt8]) -> Int {
+    /// One read from the socket (or the TLS session): bytes, 0 at EOF or on error, nil when a
+    /// signal interrupted it (read again).
+    private func receive(into buffer: inout [UInt8]) -> Int? {
         if let ssl {
             let n = buffer.withUnsafeMutableBytes { SSL_read(ssl, $0.baseAddress, Int32($0.count)) }
-            return n > 0 ? Int(n) : (SSL_get_error(ssl, n) == SSL_ERROR_ZERO_RETURN ? 0 : -1)
+            if n > 0 { return Int(n) }
+            return interrupted(Int(n)) ? nil : 0
         }
-        return buffer.withUnsafeMutableBytes { recv(fd, $0.baseAddress, $0.count, 0) }
+        let n = buffer.withUnsafeMutableBytes { recv(fd, $0.baseAddress, $0.count, 0) }
+        if n < 0 && interrupted(n) { return nil }
+        return max(n, 0)
     }
 
     /// Whether a read would return at once (TLS may hold decrypted bytes the socket no longer shows).
@@ -63,6 +82,13 @@ final class TestClient {
         if let ssl, SSL_pending(ssl) > 0 { return true }
         var pfd = pollfd(fd: fd, events: Int16(POLLIN), revents: 0)
         return poll(&pfd, 1, timeoutMillis) > 0
+    }
+
+    /// Whether a failed call was only interrupted by a signal (call it again).
+    private func interrupted(_ result: Int) -> Bool {
+        guard let ssl else { return errno == EINTR }
+        let error = SSL_get_error(ssl, Int32(result))
+        return error == SSL_ERROR_WANT_READ || error == SSL_ERROR_WANT_WRITE || (error == SSL_ERROR_SYSCALL && errno == EINTR)
     }
 
     func send(_ text: String) throws { try send(Array(text.utf8)) }
@@ -75,6 +101,7 @@ final class TestClient {
                 if let ssl { return Int(SSL_write(ssl, base + offset, Int32(bytes.count - offset))) }
                 return Glibc.send(fd, base + offset, bytes.count - offset, Int32(MSG_NOSIGNAL))
             }
+            if n <= 0 && interrupted(n) { continue }
             guard n > 0 else { throw Failure(description: "send failed: errno \(errno)") }
             offset += n
         }
@@ -90,7 +117,7 @@ final class TestClient {
             let left = deadline - Self.now()
             guard left > 0 else { throw Failure(description: "timed out; got \(text.prefix(2000))") }
             guard readable(timeoutMillis: Int32(left * 1000) + 1) else { continue }
-            let n = receive(into: &buffer)
+            guard let n = receive(into: &buffer) else { continue }
             if n > 0 {
                 received.append(contentsOf: buffer[0..<n])
             } else {
@@ -108,7 +135,7 @@ final class TestClient {
             let left = deadline - Self.now()
             guard left > 0 else { throw Failure(description: "connection not closed in time; got \(text.prefix(500))") }
             guard readable(timeoutMillis: Int32(left * 1000) + 1) else { continue }
-            let n = receive(into: &buffer)
+            guard let n = receive(into: &buffer) else { continue }
             if n > 0 { received.append(contentsOf: buffer[0..<n]) } else { closedByPeer = true }
         }
         return received
