@@ -6,6 +6,8 @@ final class TestClient {
     let fd: Int32
     private(set) var received: [UInt8] = []
     private(set) var closedByPeer = false
+    /// TLS only: the server ended the session with close_notify (not just a dropped socket).
+    private(set) var receivedCloseNotify = false
     /// Set for HTTPS: every byte goes through this OpenSSL client session on the blocking socket.
     private var ssl: OpaquePointer?
     private var sslContext: OpaquePointer?
@@ -24,9 +26,19 @@ final class TestClient {
         let result = withUnsafePointer(to: &address) {
             $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { connect(fd, $0, socklen_t(MemoryLayout<sockaddr_in>.size)) }
         }
-        guard result == 0 else {
-            close(fd)
-            throw Failure(description: "connect: \(errno)")
+        // A signal can interrupt connect(); the connection then completes in the background.
+        // (No close() on failure: a class whose init throws after its properties are set is
+        // deinitialised, and deinit closes fd; closing here too would close a descriptor number
+        // another thread may already have been given.)
+        if result != 0 {
+            guard errno == EINTR else { throw Failure(description: "connect: \(errno)") }
+            var pfd = pollfd(fd: fd, events: Int16(POLLOUT), revents: 0)
+            var error: Int32 = 0
+            var length = socklen_t(MemoryLayout<Int32>.size)
+            while poll(&pfd, 1, 10_000) < 0 && errno == EINTR {}
+            guard getsockopt(fd, SOL_SOCKET, SO_ERROR, &error, &length) == 0, error == 0, pfd.revents & Int16(POLLOUT) != 0 else {
+                throw Failure(description: "connect: \(error)")
+            }
         }
         if let certificate { try startTLS(trusting: certificate) }
     }
@@ -70,6 +82,7 @@ final class TestClient {
         if let ssl {
             let n = buffer.withUnsafeMutableBytes { SSL_read(ssl, $0.baseAddress, Int32($0.count)) }
             if n > 0 { return Int(n) }
+            if SSL_get_error(ssl, n) == SSL_ERROR_ZERO_RETURN { receivedCloseNotify = true }
             return interrupted(Int(n)) ? nil : 0
         }
         let n = buffer.withUnsafeMutableBytes { recv(fd, $0.baseAddress, $0.count, 0) }
