@@ -22,8 +22,12 @@ public final class TCPStream: EventHandler {
     public var transform: StreamTransform?
 
     private var queue = WriteQueue()
+    /// Encrypted streams only: plaintext not encrypted yet (see `encryptBacklog`).
+    private var backlog = PlaintextBacklog()
+    /// Plaintext encrypted per step while a backlog drains: four full TLS records.
+    static let encryptSliceBytes = 64 * 1024
     /// Bytes written by the application that the kernel has not taken yet.
-    public var queuedBytes: Int { queue.byteCount }
+    public var queuedBytes: Int { queue.byteCount + backlog.byteCount }
     private var readingPaused = false
     private var closeWhenFlushed = false
     /// Set by `close(lingerMillis:)`: after the flush, the write side is shut and reads are
@@ -56,23 +60,48 @@ public final class TCPStream: EventHandler {
     /// Queues bytes for the peer, writing at once what the socket takes.
     public func write(_ bytes: UnsafeRawBufferPointer) {
         guard !isClosed, !closeWhenFlushed, bytes.count > 0 else { return }
-        if let transform {
-            ciphertextScratch.removeAll(keepingCapacity: true)
-            do {
-                try transform.outbound(bytes, ciphertext: &ciphertextScratch)
-            } catch {
-                abort()
-                return
-            }
-            let ciphertext = ciphertextScratch
-            ciphertext.withUnsafeBytes { writeRaw($0) }
+        guard transform != nil else { return writeRaw(bytes) }
+        if backlog.isEmpty && bytes.count <= Self.encryptSliceBytes {
+            encrypt(bytes)
         } else {
-            writeRaw(bytes)
+            backlog.append(Array(bytes))
+            encryptBacklog()
         }
     }
 
     public func write(_ bytes: [UInt8]) {
-        bytes.withUnsafeBytes { write($0) }
+        guard transform != nil, !backlog.isEmpty || bytes.count > Self.encryptSliceBytes else {
+            return bytes.withUnsafeBytes { write($0) }
+        }
+        guard !isClosed, !closeWhenFlushed else { return }
+        backlog.append(bytes)  // the array itself: a large body is not copied to wait here
+        encryptBacklog()
+    }
+
+    private func encrypt(_ plaintext: UnsafeRawBufferPointer) {
+        guard let transform else { return }
+        ciphertextScratch.removeAll(keepingCapacity: true)
+        do {
+            try transform.outbound(plaintext, ciphertext: &ciphertextScratch)
+        } catch {
+            abort()
+            return
+        }
+        let ciphertext = ciphertextScratch
+        ciphertext.withUnsafeBytes { writeRaw($0) }
+    }
+
+    /// Encrypts the backlog a slice at a time for as long as the socket takes all of it, and
+    /// stops as soon as the kernel leaves bytes in the queue (the next EPOLLOUT goes on). The
+    /// peer decrypts the first records while we encrypt the next, and at most one slice of
+    /// ciphertext waits in memory however large the response.
+    private func encryptBacklog() {
+        guard !backlog.isEmpty else { return }
+        while queue.isEmpty && !isClosed, let slice = backlog.popFront(upTo: Self.encryptSliceBytes) {
+            slice.withUnsafeBytes { encrypt($0) }
+        }
+        // close() waits for the backlog: close_notify goes after the last record.
+        if backlog.isEmpty && closeWhenFlushed && !isClosed { endTransform() }
     }
 
     private func writeRaw(_ bytes: UnsafeRawBufferPointer) {
@@ -111,6 +140,10 @@ public final class TCPStream: EventHandler {
         case .wouldBlock:
             break
         case .drained:
+            if !backlog.isEmpty {
+                encryptBacklog()
+                if !queue.isEmpty || isClosed { return }  // the next EPOLLOUT goes on
+            }
             updateInterest()
             if closeWhenFlushed {
                 finishCloseOrLinger()
@@ -260,16 +293,20 @@ public final class TCPStream: EventHandler {
     public func close(lingerMillis: UInt64 = 0) {
         guard !isClosed, !closeWhenFlushed else { return }
         self.lingerMillis = lingerMillis
-        if let transform {
-            transform.shutdown()
-            sendTransformPending()
-        }
         closeWhenFlushed = true
+        if backlog.isEmpty { endTransform() }  // else once the backlog is out (encryptBacklog)
         if queue.isEmpty {
             finishCloseOrLinger()
         } else {
             updateInterest()
         }
+    }
+
+    /// Queues the transform's goodbye (TLS close_notify).
+    private func endTransform() {
+        guard let transform else { return }
+        transform.shutdown()
+        sendTransformPending()
     }
 
     private func finishCloseOrLinger() {
@@ -287,6 +324,7 @@ public final class TCPStream: EventHandler {
     public func abort() {
         guard !isClosed else { return }
         queue.removeAll()
+        backlog.removeAll()
         finishClose()
     }
 
@@ -296,6 +334,7 @@ public final class TCPStream: EventHandler {
         if let writeTimer { loop.cancelTimer(writeTimer) }
         writeTimer = nil
         queue.removeAll()
+        backlog.removeAll()
         loop.deregister(fd: fd)
         Glibc.close(fd)
         let delegate = self.delegate

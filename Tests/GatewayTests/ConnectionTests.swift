@@ -58,6 +58,24 @@ import Testing
         #expect(waitUntil { server.gateway.server.connections.current == 0 })
     }
 
+    @Test(arguments: Transport.allCases) func aLargeFileThenPipelinedRequestsArriveWholeAndInOrder(_ transport: Transport) throws {
+        let server = try TestServer(transport: transport)
+        defer { server.stop() }
+        // Larger than the socket buffers and than one encryption slice: over TLS it is encrypted
+        // as the socket drains, and what was pipelined behind it must still come after it.
+        var generator = SystemRandomNumberGenerator()
+        let big = (0..<(3 << 20) + 12345).map { _ in UInt8.random(in: 0...255, using: &generator) }
+        try Data(big).write(to: URL(fileURLWithPath: server.directory + "/web/big.bin"))
+        let client = try server.client()
+        try client.send("GET /big.bin HTTP/1.1\r\nHost: t\r\n\r\nGET /healthz HTTP/1.1\r\nHost: t\r\n\r\nGET /big.bin HTTP/1.1\r\nHost: t\r\nConnection: close\r\n\r\n")
+        let messages = HTTPMessage.parseAll(try client.readToEnd(timeout: 30))
+        #expect(messages.map(\.status) == [200, 200, 200])
+        #expect(messages.first?.body == big)
+        #expect(messages.dropFirst().first?.bodyText == "ok\n")
+        #expect(messages.last?.body == big)
+        if transport == .tls { #expect(client.receivedCloseNotify, "the session ends with close_notify after the last byte") }
+    }
+
     @Test(arguments: Transport.allCases) func staticFilesWithETagAndNoWayOut(_ transport: Transport) throws {
         let server = try TestServer(transport: transport)
         defer { server.stop() }
