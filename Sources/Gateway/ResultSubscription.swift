@@ -13,9 +13,9 @@ final class ResultSubscription: HTTPRequestHandler {
     private let stream: ResultStream
     private let writer: HTTPResponseWriter
     private let settings: GatewaySettings
-    private var cursor: Int
+    /// The id of the last event written.
+    private(set) var cursor: Int
     private var watching = false
-    private var heartbeatTimer: UInt64?
     private var lastWrite = MonotonicClock.nowMillis()
     private var ended = false
     private let highWater: Int
@@ -39,11 +39,10 @@ final class ResultSubscription: HTTPRequestHandler {
         for (name, value) in extraHeaders { headers.add(name, value) }
         writer.beginStream(status: .ok, headers: headers)
         writer.write(SSEFrame.retry(milliseconds: settings.sseRetryMillis))
-        SubscriberGroups.on(writer.loop).add(self, stream: stream, loop: writer.loop)
+        SubscriberGroups.on(writer.loop).add(self, stream: stream, loop: writer.loop, heartbeatMillis: settings.heartbeatMillis)
         watching = true
         writer.onDrain = { [weak self] in self?.drained() }
         pump()
-        armHeartbeat()
     }
 
     private func drained() {
@@ -61,11 +60,20 @@ final class ResultSubscription: HTTPRequestHandler {
     /// Writes every event not yet sent; ends the response after `done`.
     func pump() {
         guard !ended else { return }
+        let (events, finished) = stream.events(after: cursor)
+        pump(events[...], from: cursor, finished: finished)
+    }
+
+    /// `pump()` with the log already read: `events` are those after id `from` (≤ `cursor`).
+    func pump(_ events: ArraySlice<ResultEvent>, from: Int, finished: Bool) {
+        guard !ended else { return }
         if writer.isClosed {
             stop()
             return
         }
-        var (events, finished) = stream.events(after: cursor)
+        // Ids are consecutive: the events after the cursor start `cursor - from` in.
+        var events = events.dropFirst(max(0, cursor - from))
+        var finished = finished
         let groups = SubscriberGroups.on(writer.loop)
         // Paced: write while the client's unread bytes are under the high-water mark; what is
         // left goes out from `drained()`.
@@ -108,16 +116,12 @@ final class ResultSubscription: HTTPRequestHandler {
         writer.abort()
     }
 
-    private func armHeartbeat() {
-        let interval = UInt64(settings.heartbeatMillis)
-        heartbeatTimer = writer.loop.schedule(afterMillis: interval) { [weak self] in
-            guard let self, !self.ended else { return }
-            if MonotonicClock.nowMillis() - self.lastWrite >= interval {
-                self.writer.write(SSEFrame.comment("keep-alive"))
-                self.lastWrite = MonotonicClock.nowMillis()
-            }
-            self.armHeartbeat()
-        }
+    /// A comment line when nothing was written for `interval`: proxies and clients that drop
+    /// silent connections keep this one (called by the loop's heartbeat sweep).
+    func keepAlive(now: UInt64, interval: UInt64) {
+        guard !ended, now - lastWrite >= interval else { return }
+        writer.write(SSEFrame.comment("keep-alive"))
+        lastWrite = now
     }
 
     private func stop() {
@@ -125,8 +129,6 @@ final class ResultSubscription: HTTPRequestHandler {
         ended = true
         if watching { SubscriberGroups.on(writer.loop).remove(self, stream: stream) }
         watching = false
-        if let heartbeatTimer { writer.loop.cancelTimer(heartbeatTimer) }
-        heartbeatTimer = nil
         if let stallTimer { writer.loop.cancelTimer(stallTimer) }
         stallTimer = nil
         writer.onDrain = nil

@@ -4,10 +4,12 @@ import Pipeline
 import Synchronization
 
 /// The subscribers of each result on one loop. A result wakes each loop that has subscribers
-/// once per burst of events, and the loop pumps all of its subscribers in one go: one hop per
-/// loop rather than one per subscriber, whatever the number of subscribers.
+/// once per burst of events, and the loop pumps all of its subscribers in one go: one hop, one
+/// read of the result's log and one encoding per event per loop, whatever the number of
+/// subscribers. Keep-alives are one sweep per loop too, not a timer per subscriber.
 final class SubscriberGroups {
     private var groups: [String: Group] = [:]
+    private var heartbeatTimer: UInt64?
 
     final class Group {
         var members: [ObjectIdentifier: ResultSubscription] = [:]
@@ -36,10 +38,11 @@ final class SubscriberGroups {
         loop.local(SubscriberGroups.self) { SubscriberGroups() }
     }
 
-    func add(_ subscription: ResultSubscription, stream: ResultStream, loop: EventLoop) {
+    func add(_ subscription: ResultSubscription, stream: ResultStream, loop: EventLoop, heartbeatMillis: Int) {
         let group = groups[stream.id] ?? Group()
         groups[stream.id] = group
         group.members[ObjectIdentifier(subscription)] = subscription
+        armHeartbeat(loop: loop, interval: UInt64(heartbeatMillis))
         guard group.token == nil else { return }
         let bound = LoopBound(group, loop: loop)
         let flag = group.scheduled
@@ -47,9 +50,33 @@ final class SubscriberGroups {
             guard !flag.value.exchange(true, ordering: .acquiringAndReleasing) else { return }
             bound.loop.execute {
                 flag.value.store(false, ordering: .releasing)
-                // Members may leave while pumping: iterate over a copy.
-                for member in Array(bound.value.members.values) { member.pump() }
+                SubscriberGroups.pump(bound.value, stream: stream)
             }
+        }
+    }
+
+    /// Hands every member the events it has not had, read from the log once for all of them.
+    private static func pump(_ group: Group, stream: ResultStream) {
+        // Members may leave while pumping: iterate over a copy.
+        let members = Array(group.members.values)
+        guard let from = members.lazy.map(\.cursor).min() else { return }
+        let (events, finished) = stream.events(after: from)
+        for member in members { member.pump(events[...], from: from, finished: finished) }
+    }
+
+    /// Every `interval`, a keep-alive comment to each subscriber that has had nothing for that
+    /// long (so a stream is never silent for more than two intervals); stops with no subscribers.
+    private func armHeartbeat(loop: EventLoop, interval: UInt64) {
+        guard heartbeatTimer == nil else { return }
+        // `unowned`: the groups live as long as their loop (a loop-local value).
+        heartbeatTimer = loop.schedule(afterMillis: interval) { [unowned self] in
+            self.heartbeatTimer = nil
+            guard !self.groups.isEmpty else { return }
+            let now = MonotonicClock.nowMillis()
+            for group in Array(self.groups.values) {
+                for member in Array(group.members.values) { member.keepAlive(now: now, interval: interval) }
+            }
+            self.armHeartbeat(loop: loop, interval: interval)
         }
     }
 

@@ -148,6 +148,35 @@ import Pipeline
         #expect(waitUntil { (try? server.get("/results/\(sha)"))?.bodyText.contains(#""status":"complete""#) == true })
     }
 
+    @Test(arguments: Transport.allCases) func manySubscribersGetEveryEventOnceAndSilentStreamsAKeepAlive(_ transport: Transport) throws {
+        let gate = GateProducer()
+        let server = try TestServer(transport: transport, graph: TestGraphs.imageInfo(then: gate)) { $0.heartbeatMillis = 300 }
+        defer { server.stop(); gate.open() }
+        let sha = TestImages.sha256Hex(image)
+        let uploader = try server.client()
+        try uploader.send(Multipart.request(path: "/classify", fileBytes: image))
+        try uploader.read(until: { $0.contains("event: image-info") })
+        // Subscribers on both loops, joining at different points of the log.
+        var watchers: [TestClient] = []
+        for i in 0..<40 {
+            let watcher = try server.client()
+            let resume = i % 2 == 0 ? "" : "Last-Event-ID: 1\r\n"
+            try watcher.send("GET /results/\(sha)/events HTTP/1.1\r\nHost: t\r\n\(resume)\r\n")
+            watchers.append(watcher)
+        }
+        // Nothing happens while the gate is shut: every stream gets a keep-alive comment.
+        for watcher in watchers + [uploader] { try watcher.read(until: { $0.contains(": keep-alive\n\n") }, timeout: 5) }
+        gate.open()
+        for watcher in watchers + [uploader] {
+            try watcher.read(until: { HTTPMessage.parseAll($0).count == 1 })  // the stream ends after done
+            let events = SSE.parse(HTTPMessage.parseAll(watcher.received)[0].bodyText)
+            let ids = events.compactMap { $0.id.flatMap { Int($0) } }
+            let first = watcher === uploader || watchers.firstIndex { $0 === watcher }.map { $0 % 2 == 0 } == true ? 1 : 2
+            #expect(ids == Array(first..<(first + ids.count)), "each event once, in order, from the right one: \(ids)")
+            #expect(events.last?.event == "done")
+        }
+    }
+
     @Test(arguments: Transport.allCases) func resultsSurviveARestartAndFailedRunsRunAgain(_ transport: Transport) throws {
         let directory = NSTemporaryDirectory() + "lens-gpt-restart-" + UUID().uuidString
         defer { try? FileManager.default.removeItem(atPath: directory) }
