@@ -5,6 +5,7 @@ Receipt times come from the kernel (SO_TIMESTAMPNS: when the bytes reached the c
 socket), not from when this one-threaded Python client got round to reading them, so the
 client's own speed does not enter the fan-out delays."""
 import errno
+import os
 import re
 import select
 import socket
@@ -25,6 +26,13 @@ class Conn:
     def __init__(self, sock):
         self.sock, self.sent, self.headers, self.status = sock, False, False, 0
         self.buf, self.frames, self.frames_held, self.closed, self.replied = b"", 0, 0, False, False
+
+
+# SSE hold: after a wake-up, how long the client waits before reading. Ticks are a second
+# apart; reading at once would take one of the machine's cores from the server while it is
+# still sending the tick to the other subscribers (receipt times come from the kernel, so
+# waiting changes no delay, only who has the CPU during the burst).
+SETTLE_SECONDS = 0.1
 
 
 def hold(port, path, count, hold_seconds, idle=False, on_held=None, in_flight=256, setup_seconds=120, keep_delays=False):
@@ -99,6 +107,9 @@ def hold(port, path, count, hold_seconds, idle=False, on_held=None, in_flight=25
                 break
         timeout = 0.2 if deadline is None else max(0.0, min(0.2, deadline - now))
         events = ep.poll(timeout)
+        if events and all_open_at is not None and not idle:
+            time.sleep(SETTLE_SECONDS)  # let the burst finish before this client takes a core
+            events = ep.poll(0, 4 * count)
         for fd, ev in events:
             c = conns.get(fd)
             if c is None or c.closed:
@@ -205,10 +216,11 @@ def percentile(sorted_values, p):
     return sorted_values[k]
 
 
-def send_floor_ms(count, payload_bytes=150):
-    """The kernel's part of a fan-out on this machine: one thread sending one small frame to
-    each of `count` loopback TCP connections (Python's own cost is about 1 µs of each send).
-    A server cannot deliver a tick to `count` subscribers on one core faster than this."""
+def send_floor_ms(count, senders=1, payload_bytes=150):
+    """The kernel's part of a fan-out on this machine: `senders` processes (one per server
+    loop) each sending one small frame to its share of `count` loopback TCP connections, from
+    the first send to the last (Python's own cost is about 1 µs of each send). A server with
+    that many loops cannot deliver a tick to `count` subscribers faster than this."""
     listener = socket.socket()
     listener.bind(("127.0.0.1", 0))
     listener.listen(count)
@@ -224,10 +236,7 @@ def send_floor_ms(count, payload_bytes=150):
         frame = b"x" * payload_bytes
         best = None
         for _ in range(3):
-            started = time.perf_counter()
-            for s in servers:
-                s.send(frame)
-            elapsed = time.perf_counter() - started
+            elapsed = _send_round(servers, frame, senders)
             best = elapsed if best is None else min(best, elapsed)
             for c in clients:
                 c.recv(4096)
@@ -236,3 +245,38 @@ def send_floor_ms(count, payload_bytes=150):
         for s in clients + servers:
             s.close()
         listener.close()
+
+
+def _send_round(servers, frame, senders):
+    """Seconds from a common start to the last of `senders` processes finishing its sends."""
+    if senders == 1:
+        started = time.perf_counter()
+        for s in servers:
+            s.send(frame)
+        return time.perf_counter() - started
+    share = (len(servers) + senders - 1) // senders
+    go_read, go_write = os.pipe()
+    children = []
+    for k in range(1, senders):
+        done_read, done_write = os.pipe()
+        pid = os.fork()
+        if pid == 0:  # child: wait for the start, send its share, say when it finished
+            os.read(go_read, 1)
+            for s in servers[k * share:(k + 1) * share]:
+                s.send(frame)
+            os.write(done_write, struct.pack("q", time.monotonic_ns()))
+            os._exit(0)
+        os.close(done_write)
+        children.append((pid, done_read))
+    started = time.monotonic_ns()
+    os.write(go_write, b"x" * (senders - 1))
+    for s in servers[:share]:
+        s.send(frame)
+    ends = [time.monotonic_ns()]
+    for pid, done_read in children:
+        ends.append(struct.unpack("q", os.read(done_read, 8))[0])
+        os.close(done_read)
+        os.waitpid(pid, 0)
+    os.close(go_read)
+    os.close(go_write)
+    return (max(ends) - started) / 1e9
