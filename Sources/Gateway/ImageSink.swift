@@ -1,22 +1,23 @@
 import Glibc
 import Imaging
 import Pipeline
-import TLS
 
-/// Receives an uploaded image as it streams in: writes it to a private temp file, hashes it
-/// and checks its type, holding at most `ImageHeader.sniffLength` bytes in memory whatever the
+/// Receives an uploaded image as it streams in: checks its type and size on the loop, and
+/// has it hashed and written to a private temp file off the loop (`UploadFile`), holding at
+/// most `ImageHeader.sniffLength` bytes plus the file's bounded backlog in memory whatever the
 /// upload's size.
 final class ImageSink {
     private let maxBytes: Int
     private let maxPixels: Int
-    private var fd: Int32
-    let path: String
-    private let hasher = SHA256Hasher()
+    private let file: UploadFile
+    var path: String { file.path }
     private var head: [UInt8] = []
     private(set) var count = 0
     private var finished = false
 
-    init(directory: String, maxBytes: Int, maxPixels: Int) throws(UploadError) {
+    /// `backlogBytes`: bytes read but not yet hashed and written before `write` asks the
+    /// caller to stop reading.
+    init(directory: String, maxBytes: Int, maxPixels: Int, backlogBytes: Int = 1 << 20) throws(UploadError) {
         self.maxBytes = maxBytes
         self.maxPixels = maxPixels
         var template = Array("\(directory)/upload-XXXXXX".utf8CString)
@@ -28,17 +29,21 @@ final class ImageSink {
             return fd
         }
         guard fd >= 0 else { throw .storage(String(cString: strerror(errno))) }
-        self.fd = fd
-        path = String(decoding: template.prefix { $0 != 0 }.map { UInt8(bitPattern: $0) }, as: UTF8.self)
+        let path = String(decoding: template.prefix { $0 != 0 }.map { UInt8(bitPattern: $0) }, as: UTF8.self)
+        file = UploadFile(fd: fd, path: path, highWater: backlogBytes)
     }
 
     deinit {
-        if fd >= 0 { close(fd) }
-        if !finished { unlink(path) }
+        if !finished { file.discard() }
     }
 
-    func write(_ bytes: UnsafeRawBufferPointer) throws(UploadError) {
-        guard bytes.count > 0 else { return }
+    /// Run (off the loop) once a backlog that made `write` return false has drained.
+    func setOnDrain(_ body: @escaping @Sendable () -> Void) { file.setOnDrain(body) }
+
+    /// Takes the next bytes of the image. Returns false when the caller should stop reading
+    /// until the drain callback runs.
+    func write(_ bytes: UnsafeRawBufferPointer) throws(UploadError) -> Bool {
+        guard bytes.count > 0 else { return true }
         count += bytes.count
         guard count <= maxBytes else { throw .tooLarge(limit: maxBytes) }
         if head.count < ImageHeader.sniffLength {
@@ -46,21 +51,14 @@ final class ImageSink {
             // Refuse as soon as the magic bytes show it is no image: the rest is never read.
             if head.count >= 12 && !ImageSink.hasImageMagic(head) { throw .unsupportedType }
         }
-        hasher.update(bytes)
-        var offset = 0
-        while offset < bytes.count {
-            guard let base = bytes.baseAddress else { return }
-            let n = Glibc.write(fd, base + offset, bytes.count - offset)
-            if n < 0 {
-                if errno == EINTR { continue }
-                throw .storage(String(cString: strerror(errno)))
-            }
-            offset += n
-        }
+        if let problem = file.writeError { throw .storage(problem) }
+        return file.append(Array(bytes))
     }
 
-    /// Completes the upload: the image's id and file, or why it is refused.
-    func finish() throws(UploadError) -> UploadedImage {
+    /// Completes the upload: refuses it at once for what the first bytes show, else hands
+    /// `completion` (off the loop, once every byte is hashed and written) the image's id and
+    /// file, or the write error.
+    func finish(_ completion: @escaping @Sendable (Result<UploadedImage, UploadError>) -> Void) throws(UploadError) {
         guard count > 0 else { throw .empty }
         guard let header = ImageHeader.parse(head) else { throw .unsupportedType }
         // A few bytes can declare a picture that would take gigabytes to decode downstream.
@@ -68,12 +66,11 @@ final class ImageSink {
         guard !overflow, pixels <= maxPixels else {
             throw .tooManyPixels(width: header.width, height: header.height, limit: maxPixels)
         }
-        // No fsync: the file only has to outlive its run, and a crash reruns the run anyway;
-        // syncing here would stall every connection of this loop for milliseconds.
-        close(fd)
-        fd = -1
         finished = true
-        return UploadedImage(id: hasher.finishHex(), path: path, bytes: count)
+        let (path, bytes) = (file.path, count)
+        file.finish { result in
+            completion(result.map { UploadedImage(id: $0, path: path, bytes: bytes) })
+        }
     }
 
     /// PNG, JPEG or RIFF/WEBP signatures in the first 12 bytes (the header parse decides the rest).

@@ -51,11 +51,20 @@ final class UploadHandler: HTTPRequestHandler {
 
     private func openSink(_ writer: HTTPResponseWriter) {
         do {
-            sink = try ImageSink(directory: gateway.uploadDirectory, maxBytes: gateway.settings.maxUploadBytes,
-                                 maxPixels: gateway.settings.maxPixels)
+            let sink = try ImageSink(directory: gateway.uploadDirectory, maxBytes: gateway.settings.maxUploadBytes,
+                                     maxPixels: gateway.settings.maxPixels)
+            // The file's hashing and writing fell behind and we stopped reading: go on.
+            let boundWriter = LoopBound(writer, loop: writer.loop)
+            sink.setOnDrain { boundWriter.loop.execute { boundWriter.value.resumeBody() } }
+            self.sink = sink
         } catch {
             fail(error, writer)
         }
+    }
+
+    /// Hands image bytes to the sink, and stops reading while its file is behind.
+    private func store(_ bytes: UnsafeRawBufferPointer, _ writer: HTTPResponseWriter) throws(UploadError) {
+        if let sink, try !sink.write(bytes) { writer.pauseBody() }
     }
 
     func receiveBody(_ bytes: UnsafeRawBufferPointer, _ writer: HTTPResponseWriter) {
@@ -69,7 +78,7 @@ final class UploadHandler: HTTPRequestHandler {
             if multipart != nil {
                 try feedMultipart(bytes, writer)
             } else {
-                try sink?.write(bytes)
+                try store(bytes, writer)
             }
         } catch let error as UploadError {
             fail(error, writer)
@@ -94,7 +103,7 @@ final class UploadHandler: HTTPRequestHandler {
                     localeField = (name, [])
                 }
             case .partData(let data):
-                if inImagePart { try sink?.write(data) }
+                if inImagePart { try store(data, writer) }
                 if localeField != nil {
                     localeField?.value.append(contentsOf: data)
                     if (localeField?.value.count ?? 0) > 64 { throw UploadError.badLocale("the country and language fields are short codes") }
@@ -120,14 +129,31 @@ final class UploadHandler: HTTPRequestHandler {
             }
             guard let sink else { throw UploadError.noFile }
             let locale = try requestLocale(writer.head)
-            var image = try sink.finish()
-            image.locale = locale
+            let bound = LoopBound(self, loop: writer.loop)
+            let boundWriter = LoopBound(writer, loop: writer.loop)
+            try sink.finish { result in
+                bound.loop.execute { bound.value.stored(result, locale: locale, boundWriter.value) }
+            }
             self.sink = nil
-            respond(with: image, writer)
         } catch let error as UploadError {
             fail(error, writer)
         } catch {
             fail(.malformed("\(error)"), writer)
+        }
+    }
+
+    /// The image is hashed and on disk (or could not be written).
+    private func stored(_ result: Result<UploadedImage, UploadError>, locale: RunLocale, _ writer: HTTPResponseWriter) {
+        switch result {
+        case .success(var image):
+            if closed {  // the client left while the file was being finished
+                gateway.removeFile(image.path)
+                return
+            }
+            image.locale = locale
+            respond(with: image, writer)
+        case .failure(let error):
+            fail(error, writer)
         }
     }
 

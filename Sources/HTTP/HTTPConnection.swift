@@ -18,6 +18,11 @@ final class HTTPConnection: StreamDelegate {
     private var unreadInput = false
     private var timer: UInt64?
     private var bodyBytesInWindow = 0
+    /// The handler asked for no more body for now (`HTTPResponseWriter.pauseBody`): its own
+    /// work on what it has is behind. Not the client's fault, so the body rate is not held
+    /// against a window in which this happened.
+    private var bodyPaused = false
+    private var bodyPausedInWindow = false
     /// The connection is closing after the current response (`Connection: close`, an answer sent
     /// before the request was read): nothing the client sent after it is parsed, run or stored
     /// (RFC 9112 §9.6).
@@ -65,7 +70,7 @@ final class HTTPConnection: StreamDelegate {
 
     func streamDidDrain(_ stream: TCPStream) {
         if writer == nil || requestComplete == false {
-            if pending.count <= server.configuration.maxPipelinedBytes { stream.resumeReading() }
+            if pending.count <= server.configuration.maxPipelinedBytes && !bodyPaused { stream.resumeReading() }
         }
         writer?.onDrain?()
         // The client read what it was sent: pipelined requests held back by the backlog go on.
@@ -109,7 +114,7 @@ final class HTTPConnection: StreamDelegate {
             return
         }
         pending.removeFirst(min(consumed, pending.count))
-        if pending.count <= server.configuration.maxPipelinedBytes && writer == nil && !outputBacklogged {
+        if pending.count <= server.configuration.maxPipelinedBytes && writer == nil && !outputBacklogged && !bodyPaused {
             stream.resumeReading()
         } else {
             applyBackPressure()
@@ -260,10 +265,26 @@ final class HTTPConnection: StreamDelegate {
         // Otherwise a bodiless request whose end the parser has yet to report; `.end` goes on.
     }
 
+    /// See `HTTPResponseWriter.pauseBody`.
+    func setBodyPaused(_ paused: Bool) {
+        guard paused != bodyPaused, !stream.isClosed else { return }
+        bodyPaused = paused
+        if paused {
+            bodyPausedInWindow = true
+            stream.pauseReading()
+        } else if pending.count <= server.configuration.maxPipelinedBytes && !outputBacklogged {
+            stream.resumeReading()
+        }
+    }
+
     private func nextRequest() {
         handler = nil
         writer = nil
         requestComplete = false
+        if bodyPaused {  // the handler is gone: whatever it was waiting for, the next request is read
+            bodyPaused = false
+            stream.resumeReading()
+        }
         armTimer(server.configuration.idleTimeoutMillis, .idle)
         if outputBacklogged {
             stream.pauseReading()  // the client is not reading what we send: stop reading what it sends
@@ -318,7 +339,9 @@ final class HTTPConnection: StreamDelegate {
         guard !requestComplete, !stream.isClosed else { return }
         let window = server.configuration.bodyRateWindowMillis
         let minimum = server.configuration.minBodyBytesPerSecond * Int(window) / 1000
-        if bodyBytesInWindow < minimum {
+        let paused = bodyPausedInWindow || bodyPaused
+        bodyPausedInWindow = false
+        if bodyBytesInWindow < minimum && !paused {
             timeOut("request body arrived slower than \(server.configuration.minBodyBytesPerSecond) bytes/s")
         } else {
             bodyBytesInWindow = 0

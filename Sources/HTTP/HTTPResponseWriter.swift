@@ -41,6 +41,13 @@ public final class HTTPResponseWriter {
     /// Called when everything queued has been written (for streams that pace themselves).
     public var onDrain: (() -> Void)?
 
+    /// The handler cannot take more of the request body yet (its own work on what it has is
+    /// behind): the socket is not read until `resumeBody()`. Bytes already read are still
+    /// delivered, so the caller's bound is soft by one read.
+    public func pauseBody() { connection?.setBodyPaused(true) }
+
+    public func resumeBody() { connection?.setBodyPaused(false) }
+
     /// Sends a complete response and ends the request.
     public func send(_ response: HTTPResponse) {
         guard !isResponseStarted, let connection else { return }

@@ -148,6 +148,31 @@ import Pipeline
         #expect(waitUntil { (try? server.get("/results/\(sha)"))?.bodyText.contains(#""status":"complete""#) == true })
     }
 
+    @Test(arguments: Transport.allCases) func largeUploadsAreHashedAsTheyArriveAndTheConnectionGoesOn(_ transport: Transport) throws {
+        let server = try TestServer(transport: transport)
+        defer { server.stop() }
+        // Several times the file's backlog bound: reading pauses and resumes while the bytes
+        // are hashed and written off the loop.
+        let big = TestImages.png(width: 1400, height: 1000, seed: 9)
+        let raw = TestImages.png(width: 1000, height: 900, seed: 5)
+        let client = try server.client()
+        try client.send(Multipart.request(path: "/classify", fileBytes: big, accept: "application/json"))
+        try client.read(until: { HTTPMessage.parseAll($0).count == 1 }, timeout: 30)
+        try client.send(Array("POST /classify HTTP/1.1\r\nHost: t\r\nAccept: application/json\r\nContent-Type: image/png\r\nContent-Length: \(raw.count)\r\n\r\n".utf8) + raw)
+        try client.read(until: { HTTPMessage.parseAll($0).count == 2 }, timeout: 30)
+        // The same connection is read again after both (a paused body does not stay paused).
+        try client.send("GET /healthz HTTP/1.1\r\nHost: t\r\n\r\n")
+        try client.read(until: { HTTPMessage.parseAll($0).count == 3 })
+        let messages = HTTPMessage.parseAll(client.received)
+        #expect(messages.map(\.status) == [202, 202, 200])
+        #expect(messages[0].header("X-Result-Id") == TestImages.sha256Hex(big))
+        #expect(messages[1].header("X-Result-Id") == TestImages.sha256Hex(raw))
+        for image in [big, raw] {
+            let sha = TestImages.sha256Hex(image)
+            #expect(waitUntil { (try? server.get("/results/\(sha)"))?.bodyText.contains("\"bytes\":\(image.count)") == true })
+        }
+    }
+
     @Test(arguments: Transport.allCases) func manySubscribersGetEveryEventOnceAndSilentStreamsAKeepAlive(_ transport: Transport) throws {
         let gate = GateProducer()
         let server = try TestServer(transport: transport, graph: TestGraphs.imageInfo(then: gate)) { $0.heartbeatMillis = 300 }

@@ -160,6 +160,9 @@ class Catalog:
             else:
                 # The gateway alone: no browser process tree to count in its memory and CPU.
                 argv += ["--no-browser"]
+            if options.get("photo_reading") is False:
+                argv += ["--no-photo-reading"]
+                used["photo_reading"] = "--no-photo-reading: the upload path alone"
             if options.get("tick_stage") and self.lens_tick_stage:
                 # A result that stays running for the hold, ticking once a second.
                 argv += ["--synthetic-stage-ms", str(3600 * 1000)]
