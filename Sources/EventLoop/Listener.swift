@@ -6,6 +6,11 @@ import Synchronization
 /// duplicate descriptor, woken one at a time with EPOLLEXCLUSIVE) or, with reuse-port, one
 /// SO_REUSEPORT socket each.
 ///
+/// The kernel's choice of loop is uneven (EPOLLEXCLUSIVE tends to wake the same waiter; a
+/// reuse-port hash is random), and a loop's share of 1,000 subscribers is its share of every
+/// event's sends. So a loop holding `balanceMargin` more connections than another hands each
+/// new one to the least loaded (one hop, at accept only).
+///
 /// When the process runs out of descriptors (EMFILE/ENFILE), accept would keep failing while
 /// the pending connection keeps the socket readable: a busy spin. A reserve descriptor is
 /// released to accept that connection and close it at once, then taken again.
@@ -16,6 +21,12 @@ public final class Listener: EventHandler, @unchecked Sendable {  // wraps a lis
     private let onAccept: (TCPStream) -> Void
     private let connections: ConnectionCounter
     private var reserveFD: Int32
+    /// Connections open on this loop through this listener (read by the other loops').
+    let openHere = Atomic<Int>(0)
+    public var openCount: Int { openHere.load(ordering: .relaxed) }
+    /// The listeners of the same socket on the other loops; set once, before the loops start.
+    public var siblings: [Listener] = []
+    public static let balanceMargin = 8
 
     /// `exclusiveWakeups`: the socket is shared by several loops; a new connection wakes one of
     /// them rather than all.
@@ -48,14 +59,42 @@ public final class Listener: EventHandler, @unchecked Sendable {  // wraps a lis
                 Glibc.close(client)  // over the configured limit
                 continue
             }
-            do {
-                let counter = connections
-                let stream = try TCPStream(fd: client, loop: loop, onClose: { counter.closed() })
-                onAccept(stream)
-            } catch {
-                connections.closed()
-                Glibc.close(client)
+            // Counted where it will live before the hop, so the next decisions see it.
+            let target = leastLoaded()
+            target.openHere.add(1, ordering: .relaxed)
+            if target === self {
+                start(client)
+            } else {
+                target.loop.execute { target.start(client) }
             }
+        }
+    }
+
+    /// This listener, or a sibling with `balanceMargin` fewer connections.
+    private func leastLoaded() -> Listener {
+        let mine = openHere.load(ordering: .relaxed)
+        var best = self
+        var fewest = mine
+        for sibling in siblings {
+            let count = sibling.openHere.load(ordering: .relaxed)
+            if count < fewest { (best, fewest) = (sibling, count) }
+        }
+        return mine - fewest > Listener.balanceMargin ? best : self
+    }
+
+    /// Serves an accepted connection on this loop (already counted in `openHere`).
+    private func start(_ client: Int32) {
+        let counter = connections
+        do {
+            let stream = try TCPStream(fd: client, loop: loop, onClose: { [self] in
+                counter.closed()
+                openHere.subtract(1, ordering: .relaxed)
+            })
+            onAccept(stream)
+        } catch {
+            counter.closed()
+            openHere.subtract(1, ordering: .relaxed)
+            Glibc.close(client)
         }
     }
 
@@ -69,6 +108,7 @@ public final class Listener: EventHandler, @unchecked Sendable {  // wraps a lis
     }
 
     public func close() {
+        siblings = []  // they point at each other
         loop.deregister(fd: fd)
         Glibc.close(fd)
         if reserveFD >= 0 { Glibc.close(reserveFD) }

@@ -93,6 +93,17 @@ public final class HTTPServer: Sendable {
 
     public let group: EventLoopGroup
     public let connections: ConnectionCounter
+
+    /// Open connections on each loop (its share of the sends to every subscriber).
+    public var connectionsPerLoop: [Int] {
+        listeners.withLock { listeners in
+            var counts = [Int](repeating: 0, count: group.loops.count)
+            for listener in listeners where counts.indices.contains(listener.loop.index) {
+                counts[listener.loop.index] += listener.openCount
+            }
+            return counts
+        }
+    }
     /// The bound port of each listener, in the order given (useful when a port was 0).
     public let ports: [Int]
     public var port: Int { ports[0] }
@@ -125,6 +136,7 @@ public final class HTTPServer: Sendable {
                 sharedSocket = fd
                 boundPort = port
             }
+            var siblings: [Listener] = []
             for loop in group.loops {
                 var fd: Int32
                 if let sharedSocket {
@@ -139,8 +151,8 @@ public final class HTTPServer: Sendable {
                 let context = HTTPServerContext(configuration: configuration, router: spec.router, loopIndex: loop.index,
                                                 shared: shared, onLog: onLog, accessLog: buffers?[loop.index])
                 let makeTransform = spec.transform
-                made.append(try Listener(fd: fd, port: port, loop: loop, connections: connections,
-                                         exclusiveWakeups: sharedSocket != nil) { stream in
+                let listener = try Listener(fd: fd, port: port, loop: loop, connections: connections,
+                                            exclusiveWakeups: sharedSocket != nil) { stream in
                     if let makeTransform {
                         guard let transform = try? makeTransform() else {
                             stream.abort()  // no TLS session could be made (logged by the factory)
@@ -149,8 +161,11 @@ public final class HTTPServer: Sendable {
                         stream.transform = transform
                     }
                     _ = HTTPConnection(stream: stream, server: context)
-                })
+                }
+                made.append(listener)
+                siblings.append(listener)
             }
+            for listener in siblings { listener.siblings = siblings.filter { $0 !== listener } }
             ports.append(boundPort)
         }
         self.ports = ports

@@ -2,6 +2,7 @@ import Foundation
 import Glibc
 import Testing
 @testable import Gateway
+import EventLoop
 
 @Suite(.serialized) struct ConnectionTests {
     @Test(arguments: Transport.allCases) func pipelinedRequestsAreAnsweredInOrder(_ transport: Transport) throws {
@@ -54,6 +55,10 @@ import Testing
         for client in clients where try client.readResponse().status == 200 { ok += 1 }
         #expect(ok == 1000)
         #expect(server.gateway.server.connections.current == 1000)
+        // Spread over the loops whatever the kernel's choice (each loop sends to its share).
+        let perLoop = server.gateway.server.connectionsPerLoop
+        #expect(perLoop.reduce(0, +) == 1000)
+        #expect((perLoop.max() ?? 0) - (perLoop.min() ?? 0) <= Listener.balanceMargin + 2, "per loop: \(perLoop)")
         clients.removeAll()
         #expect(waitUntil { server.gateway.server.connections.current == 0 })
     }
