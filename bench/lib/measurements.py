@@ -60,6 +60,7 @@ RATE_FIGURES = [
 
 
 SYSCALL_FIGURE = Figure("syscalls_per_request", "syscalls/req", "{:.2f}", "lower")
+IO_SYSCALL_FIGURE = Figure("io_syscalls_per_request", "syscalls/req besides epoll_wait", "{:.2f}", "lower")
 
 
 def stream_path(server):
@@ -163,12 +164,12 @@ def demo_runs(server, settings):
 def all_measurements():
     return [
         Measurement("rate-64", "GET /healthz, 64 connections (wrk -t1 -c64), logging off on both sides", ALL_HTTP,
-                    RATE_FIGURES + [SYSCALL_FIGURE], rate_with_syscalls(64),
+                    RATE_FIGURES + [SYSCALL_FIGURE, IO_SYSCALL_FIGURE], rate_with_syscalls(64),
                     note="nginx: `access_log off`; lens-gpt: `--log-level warning` (no request log). The "
                          "Swift peers log nothing per request. System calls per request: `strace -c` on "
                          "every server thread over a second wrk run (the rate under strace is not used)."),
         Measurement("rate-64-logged", "GET /healthz, 64 connections (wrk -t1 -c64), logging on on both sides",
-                    [NGINX, LENS], RATE_FIGURES + [SYSCALL_FIGURE], rate_with_syscalls(64),
+                    [NGINX, LENS], RATE_FIGURES + [SYSCALL_FIGURE, IO_SYSCALL_FIGURE], rate_with_syscalls(64),
                     server_options={"logging": True},
                     note="nginx: `access_log … combined buffer=64k flush=1s` to a file; lens-gpt: "
                          "`--log-level info` (its default: one line per request, buffered per event loop) "
@@ -333,8 +334,10 @@ def goals():
         Goal("request rate ≥ 0.8× nginx at 64 connections, logging off", ratio_goal("rate-64", "rate", 0.8, False, "req/s")),
         Goal("request rate ≥ 0.8× nginx at 64 connections, logging on",
              ratio_goal("rate-64-logged", "rate", 0.8, False, "req/s")),
-        Goal("≤ 2 system calls per keep-alive request, logging on",
-             absolute_goal("rate-64-logged", "syscalls_per_request", 2.0, True, "syscalls/request")),
+        # Counted as the issue counts nginx's "two" (recvfrom, writev): the calls a request
+        # makes; epoll_wait, shared by all the requests of a wake-up, is in the total column.
+        Goal("≤ 2 system calls per keep-alive request, logging on (besides the shared epoll_wait)",
+             absolute_goal("rate-64-logged", "io_syscalls_per_request", 2.0, True, "syscalls/request")),
         Goal("single-connection p50 ≤ 2× nginx's", ratio_goal("rate-1", "p50_ms", 2.0, True, "ms")),
         Goal("≤ 4 KB RSS per idle SSE stream at 10,000 streams", sse_goal),
         Goal("fan-out p99 ≤ 5 ms at 1,000 subscribers", absolute_goal("fan-out", "delay_p99_ms", 5.0, True, "ms")),

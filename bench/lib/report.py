@@ -82,7 +82,7 @@ def table(m, result):
 
 
 def goals_section(out):
-    lines = ["## Goals (issue 8), from this run", "",
+    lines = ["## Goals, from this run", "",
              "| goal | measured | met |", "|---|---|---|"]
     for goal in M.goals():
         measured, met = goal.evaluate(out["measurements"])
