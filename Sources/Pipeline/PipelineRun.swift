@@ -28,6 +28,9 @@ final class PipelineRun: Sendable {
         var durations: [String: Int] = [:]
         /// Why each skipped stage was skipped (its code), for `done`.
         var skipCodes: [String: String] = [:]
+        /// Completions recorded whose events (result, progress, skips) are still being
+        /// appended: `done` waits for them, or a skip decided here could follow `done` and be lost.
+        var reporting = 0
         var done = false
     }
 
@@ -117,6 +120,7 @@ final class PipelineRun: Sendable {
                 s.stages[node.stage] = .failed
             }
             s.durations[node.stage] = duration
+            s.reporting += 1
             return true
         }
         guard won else { return }
@@ -133,6 +137,7 @@ final class PipelineRun: Sendable {
             skipDependants(of: node.stage, SkipDependants(
                 code: "dependency_failed", message: "needs \(node.stage), which failed (\(error.code))"))
         }
+        state.withLock { $0.reporting -= 1 }
         scheduleReady()
         finishIfDone()
     }
@@ -152,7 +157,7 @@ final class PipelineRun: Sendable {
 
     private func finishIfDone() {
         let summary = state.withLock { s -> (ResultStatus, [String: StageState], [String: Int], [String: String])? in
-            guard !s.done, s.stages.values.allSatisfy({ $0 != .waiting && $0 != .running }) else { return nil }
+            guard !s.done, s.reporting == 0, s.stages.values.allSatisfy({ $0 != .waiting && $0 != .running }) else { return nil }
             s.done = true
             let finished = s.stages.values.filter { $0 == .finished }.count
             let status: ResultStatus = finished == s.stages.count ? .complete : (finished == 0 ? .failed : .partial)
