@@ -2,6 +2,7 @@ import CEpoll
 import DemoWorld
 import Glibc
 import HTTP
+import Outbound
 import Producers
 
 /// The one place production code meets the offline demo world (`serve --demo`, `classify --demo`,
@@ -9,17 +10,58 @@ import Producers
 /// file of the command line knows only this type.
 struct DemoWiring: Sendable {
     let world: DemoWorld
+    /// Which of the Lens replicas the browser searches (tests: a blocked Lens).
+    let lens: LensVariant
+    /// The demo vision model (`serve --demo --demo-llm`).
+    let llm: DemoLLMServer?
 
-    init(world: DemoWorld) { self.world = world }
+    init(world: DemoWorld, lens: LensVariant = .normal, llm: DemoLLMServer? = nil) {
+        self.world = world
+        self.lens = lens
+        self.llm = llm
+    }
 
     /// Starts the world on a free loopback port.
     static func start() throws -> DemoWiring { DemoWiring(world: try DemoWorld(host: "127.0.0.1", port: 0)) }
 
+    /// `serve --demo`: the world with the faults `faultList` names (comma-separated) and, when
+    /// `llmModel` is given, the demo vision model answering as that model.
+    static func start(faultList: String, llmModel: String?) throws -> DemoWiring {
+        let faults: Set<DemoFault>
+        do {
+            faults = try DemoFaults.parse(faultList)
+        } catch {
+            throw SettingError(description: "LENS_GPT_DEMO_FAULTS (or --demo-faults): \(error)")
+        }
+        let world = try DemoWorld(host: "127.0.0.1", port: 0, faults: faults)
+        return DemoWiring(world: world, llm: try llmModel.map { try DemoLLMServer(model: $0) })
+    }
+
     var baseURL: String { world.baseURL }
     /// The Lens replica's start page, in place of Google Lens.
-    var lensURL: String { world.lensURL() }
+    var lensURL: String { world.lensURL(lens) }
     /// The forward proxy through which the fetcher and the browser reach the `.example` web.
     var proxyURL: String { world.proxyURL }
+    /// The hosted Lens API replica, and the key it accepts.
+    var hostedLensURL: String { world.hostedLensURL }
+    var hostedLensAPIKey: String { HostedLensReplica.apiKey }
+    /// The ECB reference rates as the demo serves them.
+    var exchangeRatesURL: String { world.exchangeRatesURL }
+    /// Where the world's search replicas answer (DuckDuckGo, eBay active and sold).
+    static let webSearchURLTemplate = ShopCatalog.webSearchURLTemplate
+    static let ebaySearchURLTemplate = ShopCatalog.ebaySearchURLTemplate
+    static let ebaySoldSearchURLTemplate = ShopCatalog.ebaySoldSearchURLTemplate
+
+    /// The faults switched on, by name (for the startup log).
+    var faultNames: [String] { world.faults.current.map(\.rawValue).sorted() }
+
+    /// The demo vision model as the chat client's endpoint; with the llm-down fault, an address
+    /// of the world that answers 503.
+    func chat(model: String) -> ChatConfiguration? {
+        guard let llm else { return nil }
+        let base = world.faults.current.contains(.llmDown) ? world.downLLMBaseURL : llm.baseURL
+        return ChatConfiguration(apiKey: "demo-llm-key", baseURL: base, model: model, timeoutMillis: 20_000)
+    }
 
     /// The gateway's extra GET paths: sample photos, `/demo/links.json`, `/demo/web/...`.
     var gatewayResponder: @Sendable (HTTPRequestHead) -> HTTPResponse? {
@@ -27,7 +69,10 @@ struct DemoWiring: Sendable {
         return { head in world.gatewayResponse(head) }
     }
 
-    func shutdown() { world.shutdown() }
+    func shutdown() {
+        world.shutdown()
+        llm?.shutdown()
+    }
 
     /// `lens-gpt demo-world`: serves the world alone until SIGTERM or SIGINT.
     static func serveAlone(host: String, port: Int) throws {

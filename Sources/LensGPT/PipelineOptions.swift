@@ -1,5 +1,4 @@
 import ArgumentParser
-import DemoWorld
 import Outbound
 import Pipeline
 import Producers
@@ -63,19 +62,19 @@ struct PipelineSetup {
     }
 
     /// `chat`: the LLM to use instead of the one OPENAI_API_KEY / OPENAI_BASE_URL describe (tests).
-    /// `demoLens`: which of the demo's Lens replicas to search (tests: a blocked Lens).
+    /// `demo`: the offline demo world in place of Lens, the web and the ECB (`--demo`).
     /// `servesPhotos`: a gateway will answer the signed photo URLs hosted Lens APIs fetch (`serve`).
     /// `retentionSeconds`: set when a gateway serves the results, which then keeps thumbnails
     /// that long under the data directory.
     static func make(_ options: PipelineOptions, dataDirectory: String, stageTimeoutMillis: Int,
-                     syntheticStageMillis: Int = 0, demoWorld: DemoWorld? = nil, demoLens: LensVariant = .normal,
+                     syntheticStageMillis: Int = 0, demo demoWorld: DemoWiring? = nil,
                      maxPixels: Int? = nil, chat configured: ChatConfiguration? = nil, servesPhotos: Bool = false,
                      maxUploadBytes: Int = 20 << 20, retentionSeconds: Int? = nil) throws -> PipelineSetup
     {
         let allowPrivate = try Setting.bool(options.allowPrivateFetch, env: "LENS_GPT_ALLOW_PRIVATE_FETCH")
         let browserDisabled = try Setting.bool(options.noBrowser, env: "LENS_GPT_NO_BROWSER")
         let lens = browserDisabled ? nil
-            : try LensSetup.make(options.lens, dataDirectory: dataDirectory, lensURL: demoWorld?.lensURL(demoLens),
+            : try LensSetup.make(options.lens, dataDirectory: dataDirectory, lensURL: demoWorld?.lensURL,
                                  browserProxy: demoWorld?.proxyURL ?? Setting.string(options.visual.lensProxy, env: "LENS_GPT_LENS_PROXY"),
                                  allowPrivate: allowPrivate)
         let visual = try VisualSearchSetup.make(options.visual, lens: lens?.runner, demoWorld: demoWorld, servesPhotos: servesPhotos,
@@ -130,7 +129,7 @@ struct PipelineSetup {
             let offline = demoWorld != nil
             if offline {
                 // The demo world's replica answers for DuckDuckGo; the other engines are not reachable offline.
-                webProfiles = webProfiles.filter { $0.name == "duckduckgo" }.map { $0.searching(at: ShopCatalog.webSearchURLTemplate) }
+                webProfiles = webProfiles.filter { $0.name == "duckduckgo" }.map { $0.searching(at: DemoWiring.webSearchURLTemplate) }
             }
             let diagnostics = dataDirectory + "/diagnostics"
             let marketsFor: @Sendable (String) -> [any SearchService] = { place in
@@ -139,8 +138,8 @@ struct PipelineSetup {
                     // The demo world's replicas answer for eBay (active and sold); the rest are not reachable offline.
                     markets = markets.compactMap { profile in
                         switch profile.name {
-                        case "ebay": profile.searching(at: ShopCatalog.ebaySearchURLTemplate)
-                        case "ebay-sold": profile.searching(at: ShopCatalog.ebaySoldSearchURLTemplate)
+                        case "ebay": profile.searching(at: DemoWiring.ebaySearchURLTemplate)
+                        case "ebay-sold": profile.searching(at: DemoWiring.ebaySoldSearchURLTemplate)
                         default: nil
                         }
                     }

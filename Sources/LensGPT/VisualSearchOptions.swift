@@ -1,5 +1,4 @@
 import ArgumentParser
-import DemoWorld
 import Gateway
 import Outbound
 import Pipeline
@@ -48,7 +47,7 @@ struct VisualSearchSetup {
     static let knownProviders = ["google-lens", "serpapi"]
 
     /// `servesPhotos`: whether a gateway will answer the signed photo URLs (`serve`, not `classify`).
-    static func make(_ options: VisualSearchOptions, lens: LensRunner?, demoWorld: DemoWorld?, servesPhotos: Bool,
+    static func make(_ options: VisualSearchOptions, lens: LensRunner?, demoWorld: DemoWiring?, servesPhotos: Bool,
                      maxUploadBytes: Int = 20 << 20) throws -> VisualSearchSetup
     {
         var setup = VisualSearchSetup()
@@ -82,7 +81,7 @@ struct VisualSearchSetup {
                                                          proxy: demoWorld == nil ? Setting.string(options.lensProxy, env: "LENS_GPT_LENS_PROXY") : nil))
             case "serpapi":
                 // A secret: from the environment only. The demo world's replica has its own key.
-                guard let key = Setting.environment("SERPAPI_API_KEY") ?? (demoWorld != nil ? HostedLensReplica.apiKey : nil) else {
+                guard let key = Setting.environment("SERPAPI_API_KEY") ?? demoWorld?.hostedLensAPIKey else {
                     setup.notes.append("serpapi: SERPAPI_API_KEY not set")
                     continue
                 }

@@ -29,7 +29,7 @@ final class DemoPipeline {
             ChatConfiguration(apiKey: "test-key", baseURL: $0, model: "gpt-4o", timeoutMillis: 10_000)
         }
         setup = try PipelineSetup.make(options, dataDirectory: directory, stageTimeoutMillis: stageTimeoutMillis,
-                                       demoWorld: world, demoLens: lens, chat: chat)
+                                       demo: DemoWiring(world: world, lens: lens), chat: chat)
         var settings = GatewaySettings()
         settings.http.host = "127.0.0.1"
         settings.http.port = 0

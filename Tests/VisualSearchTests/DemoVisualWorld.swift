@@ -27,7 +27,7 @@ final class DemoVisualWorld {
             args += ["--canary-image", path, "--canary-interval", String(canaryMillis)]
         }
         let options = try PipelineOptions.parse(args)
-        setup = try PipelineSetup.make(options, dataDirectory: directory + "/data", stageTimeoutMillis: 45_000, demoWorld: world,
+        setup = try PipelineSetup.make(options, dataDirectory: directory + "/data", stageTimeoutMillis: 45_000, demo: DemoWiring(world: world),
                                        servesPhotos: true)
         var settings = GatewaySettings()
         settings.http.host = "127.0.0.1"

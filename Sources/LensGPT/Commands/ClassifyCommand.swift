@@ -56,7 +56,7 @@ struct ClassifyCommand: ParsableCommand {
         defer { world?.shutdown() }
         let setup = try PipelineSetup.make(pipeline, dataDirectory: directory,
                                            stageTimeoutMillis: try Setting.int(stageTimeoutMs, env: "LENS_GPT_STAGE_TIMEOUT_MS", default: 60_000, min: 1),
-                                           demoWorld: world?.world)
+                                           demo: world)
         defer { setup.lens?.pool.shutdown() }
         let hub = ResultHub(graph: setup.graph, pool: WorkerPool(workers: 4, queueLimit: 16),
                             store: try SQLiteResultStore(path: directory + "/results.sqlite"))

@@ -1,6 +1,5 @@
 import ArgumentParser
 import CEpoll
-import DemoWorld
 import Gateway
 import Glibc
 import HTTP
@@ -161,27 +160,26 @@ struct ServeCommand: ParsableCommand {
             throw ValidationError("\(error)")
         }
 
-        let demoWorld: DemoWorld?
-        let demoLLM: DemoLLMServer?
+        let demoWorld: DemoWiring?
         let setup: PipelineSetup
         do {
-            let faults = try DemoFaults.parse(Setting.string(demoFaults, env: "LENS_GPT_DEMO_FAULTS", default: ""))
+            let faultList = Setting.string(demoFaults, env: "LENS_GPT_DEMO_FAULTS", default: "")
             let useDemoLLM = try Setting.bool(demoLlm, env: "LENS_GPT_DEMO_LLM")
-            demoWorld = try Setting.bool(demo, env: "LENS_GPT_DEMO") ? DemoWorld(host: "127.0.0.1", port: 0, faults: faults) : nil
-            if demoWorld == nil && (!faults.isEmpty || useDemoLLM) {
-                throw SettingError(description: "--demo-faults and --demo-llm need --demo")
+            let model = Setting.string(pipeline.model, env: "LENS_GPT_MODEL", default: "gpt-4o")
+            if try !Setting.bool(demo, env: "LENS_GPT_DEMO") {
+                if !faultList.trimmingCharacters(in: " ").isEmpty || useDemoLLM {
+                    throw SettingError(description: "--demo-faults and --demo-llm need --demo")
+                }
+                demoWorld = nil
+            } else {
+                demoWorld = try DemoWiring.start(faultList: faultList, llmModel: useDemoLLM ? model : nil)
             }
-            demoLLM = useDemoLLM ? try DemoLLMServer(model: Setting.string(pipeline.model, env: "LENS_GPT_MODEL", default: "gpt-4o")) : nil
-            // The demo LLM, or with llm-down an address of the demo world that answers 503.
-            let chat = demoLLM.flatMap { llm in demoWorld.map { world in
-                ChatConfiguration(apiKey: "demo-llm-key", baseURL: faults.contains(.llmDown) ? world.downLLMBaseURL : llm.baseURL,
-                                  model: Setting.string(pipeline.model, env: "LENS_GPT_MODEL", default: "gpt-4o"), timeoutMillis: 20_000)
-            } }
             setup = try PipelineSetup.make(pipeline, dataDirectory: settings.dataDirectory,
                                            stageTimeoutMillis: settings.stageTimeoutMillis,
                                            syntheticStageMillis: try Setting.int(syntheticStageMs, env: "LENS_GPT_SYNTHETIC_STAGE_MS", default: 0),
-                                           demoWorld: demoWorld, maxPixels: settings.maxPixels, chat: chat, servesPhotos: true,
-                                           maxUploadBytes: settings.maxUploadBytes, retentionSeconds: Int(settings.resultRetentionSeconds))
+                                           demo: demoWorld, maxPixels: settings.maxPixels, chat: demoWorld?.chat(model: model),
+                                           servesPhotos: true, maxUploadBytes: settings.maxUploadBytes,
+                                           retentionSeconds: Int(settings.resultRetentionSeconds))
         } catch {
             logger.critical("cannot start: \(error)")
             throw ExitCode.failure
@@ -193,7 +191,7 @@ struct ServeCommand: ParsableCommand {
             throw ExitCode.failure
         }
 
-        let demoPages = demoWorld.map { DemoWiring(world: $0).gatewayResponder }
+        let demoPages = demoWorld?.gatewayResponder
         let gateway: Gateway
         do {
             gateway = try Gateway(settings: settings,
@@ -235,11 +233,11 @@ struct ServeCommand: ParsableCommand {
             canary.start()
             logger.info("canary: every \(canary.intervalMillis) ms through \(canary.providers.count) providers; see /readyz")
         }
-        if let demoWorld, !demoWorld.faults.current.isEmpty {
-            logger.notice("demo faults on: \(demoWorld.faults.current.map(\.rawValue).sorted().joined(separator: ", "))")
+        if let demoWorld, !demoWorld.faultNames.isEmpty {
+            logger.notice("demo faults on: \(demoWorld.faultNames.joined(separator: ", "))")
         }
         if let demoWorld {
-            logger.info("demo world on \(demoWorld.baseURL): Lens replica \(demoWorld.lensURL()), sample photos at /demo/samples.json")
+            logger.info("demo world on \(demoWorld.baseURL): Lens replica \(demoWorld.lensURL), sample photos at /demo/samples.json")
         }
 
         var set = sigset_t()
@@ -265,7 +263,6 @@ struct ServeCommand: ParsableCommand {
         gateway.shutdown()
         lensSetup?.pool.shutdown()
         demoWorld?.shutdown()
-        demoLLM?.shutdown()
         logger.info("stopped")
     }
 }
