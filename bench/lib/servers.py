@@ -172,12 +172,15 @@ class Catalog:
             return server
         if name == "hummingbird":
             argv = [self.hummingbird, "--port", str(port), "--tick-ms", str(options.get("tick_ms", 1000))]
-            return Server(name, argv, port, log_path=log).wait_ready()
+            server = Server(name, argv, port, log_path=log).wait_ready()
+            server.scratch = scratch
+            return server
         if name in ("flyingfox", "flyingfox-nodelay"):
             argv = [self.flyingfox, "--port", str(port), "--tick-ms", str(options.get("tick_ms", 1000))]
             if name == "flyingfox-nodelay":
                 argv.append("--nodelay")
             server = Server(name, argv, port, log_path=log).wait_ready()
+            server.scratch = scratch
             time.sleep(0.2)  # --nodelay is applied to the listener just after it starts listening
             return server
         raise ValueError(f"unknown server {name}")
