@@ -12,7 +12,10 @@ import Synchronization
 final class ResultSubscription: HTTPRequestHandler {
     private let stream: ResultStream
     private let writer: HTTPResponseWriter
-    private let settings: GatewaySettings
+    /// The two limits it needs, not a copy of the settings: a subscription lives as long as its
+    /// stream, and 10,000 copies of every gateway setting cost 10,000 times their size.
+    private let maxBacklog: Int
+    private let stallMillis: UInt64
     /// The id of the last event written.
     private(set) var cursor: Int
     private var watching = false
@@ -26,7 +29,8 @@ final class ResultSubscription: HTTPRequestHandler {
     {
         self.stream = stream
         self.writer = writer
-        self.settings = settings
+        maxBacklog = settings.maxSubscriberBacklogBytes
+        stallMillis = UInt64(settings.subscriberStallMillis)
         self.cursor = afterID
         highWater = min(settings.http.writeHighWaterBytes, settings.maxSubscriberBacklogBytes / 2)
         var headers = HTTPHeaders([
@@ -91,12 +95,12 @@ final class ResultSubscription: HTTPRequestHandler {
             lastWrite = MonotonicClock.nowMillis()
         }
         finished = finished && events.isEmpty
-        if writer.backlog > settings.maxSubscriberBacklogBytes {
+        if writer.backlog > maxBacklog {
             disconnect()
             return
         }
         if writer.backlog >= highWater && stallTimer == nil {
-            stallTimer = writer.loop.schedule(afterMillis: UInt64(settings.subscriberStallMillis)) { [weak self] in
+            stallTimer = writer.loop.schedule(afterMillis: stallMillis) { [weak self] in
                 self?.stallTimer = nil
                 self?.disconnect()
             }
