@@ -23,10 +23,16 @@ import Testing
     }
 
     @Test func aBacklogOverTheBoundPausesTheReaderAndItsDrainResumesIt() throws {
-        // The "file" is a pipe nobody reads yet: the writes block, so the backlog must grow
+        // The "file" is a socket nobody reads yet: the writes block, so the backlog must grow
         // past the bound and the reader be told to stop.
+        // A socket pair, created close-on-exec: a child another test starts meanwhile must not
+        // hold the write end open, or the reader below would never see its end. Small buffers,
+        // so the writes block soon.
         var ends: [Int32] = [0, 0]
-        #expect(pipe(&ends) == 0)
+        #expect(socketpair(AF_UNIX, Int32(SOCK_STREAM.rawValue) | Int32(SOCK_CLOEXEC.rawValue), 0, &ends) == 0)
+        var small: Int32 = 4096
+        setsockopt(ends[1], SOL_SOCKET, SO_SNDBUF, &small, socklen_t(MemoryLayout<Int32>.size))
+        setsockopt(ends[0], SOL_SOCKET, SO_RCVBUF, &small, socklen_t(MemoryLayout<Int32>.size))
         let file = UploadFile(fd: ends[1], path: NSTemporaryDirectory() + "never-created-" + UUID().uuidString, highWater: 64 * 1024)
         let drains = Atomic<Int>(0)
         file.setOnDrain { drains.add(1, ordering: .relaxed) }
@@ -42,7 +48,7 @@ import Testing
         }
         #expect(paused, "the blocked file must have stopped the reader within 1 MiB")
         #expect(drains.load(ordering: .relaxed) == 0, "no drain while the file is blocked")
-        // Someone reads the pipe: the backlog drains and the reader is resumed, once.
+        // Someone reads the socket: the backlog drains and the reader is resumed, once.
         let received = Mutex<[UInt8]>([])
         let readerDone = Atomic<Bool>(false)
         let readEnd = ends[0]
