@@ -73,6 +73,11 @@ struct BrowserEngine {
 
     /// Opens `url`. A page whose load event never comes (a tracker that hangs, a busy machine)
     /// is not a failure by itself: its document is there, and the waits that follow decide.
+    /// The blank page a browser session starts on (or is reset to), before any navigation shows.
+    static func isStartPage(_ url: String) -> Bool {
+        url.isEmpty || url.hasPrefix("data:") || url.hasPrefix("about:blank")
+    }
+
     func open(_ url: String) throws(BrowserRunFailure) {
         do {
             try session.setTimeouts(scriptMillis: 10_000, pageLoadMillis: max(1_000, min(15_000, remaining)))
@@ -111,7 +116,10 @@ struct BrowserEngine {
     /// `acceptConsent`: a consent wall here is passed (a search's first page) rather than a failure
     /// (Lens after the upload). At the time limit, what is there counts.
     func waitForResults(pageLimitMillis: Int, acceptConsent: Bool) throws(BrowserRunFailure) -> Results {
-        let pageDeadline = min(deadline, Clock.millis() + pageLimitMillis)
+        // The page's time starts once the browser shows the page: a browser too busy to leave
+        // its blank start page (a loaded machine) is bounded by the run's deadline, and is not
+        // reported as a page with no results.
+        var pageDeadline: Int?
         var consent = ConsentPasser(signals: signals)
         var state = try probe()
         while !(state.results && (state.items > 0 || state.empty)) {
@@ -120,7 +128,10 @@ struct BrowserEngine {
                 guard acceptConsent else { throw .consent("a consent wall appeared at \(state.url)") }
                 try consent.press(on: state, engine: self)
             }
-            guard Clock.millis() < pageDeadline else {
+            if pageDeadline == nil && !BrowserEngine.isStartPage(state.url) {
+                pageDeadline = min(deadline, Clock.millis() + pageLimitMillis)
+            }
+            guard Clock.millis() < (pageDeadline ?? deadline) else {
                 if consent.seen { throw .consent("still on the consent wall at \(state.url)") }
                 throw .timeout("no results at \(state.url) within \(pageLimitMillis) ms")
             }
