@@ -4,6 +4,7 @@ import Foundation
 import Gateway
 import HTTP
 import JSON
+import LLMTestSupport
 @testable import LensGPT
 import Outbound
 
@@ -67,19 +68,7 @@ final class DemoVisualWorld {
                                                        headers: [("Content-Type", "multipart/form-data; boundary=\(boundary)")] + headers,
                                                        body: body, timeoutMillis: 120_000))
         guard response.status == 200 else { throw Failure(description: "status \(response.status): \(response.text)") }
-        var events: [String: [JSONValue]] = [:]
-        for block in response.text.components(separatedBy: "\n\n") {
-            var name: String?
-            var data: String?
-            for line in block.split(separator: "\n") {
-                if line.hasPrefix("event: ") { name = String(line.dropFirst(7)) }
-                if line.hasPrefix("data: ") { data = String(line.dropFirst(6)) }
-            }
-            if let name, let data, let envelope = try? JSONParser.parse(data) {
-                events[name, default: []].append(envelope["data"] ?? .null)
-            }
-        }
-        return events
+        return StreamEvents.byName(response.text)
     }
 
     struct Failure: Error, CustomStringConvertible { let description: String }
