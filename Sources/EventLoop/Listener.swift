@@ -22,7 +22,7 @@ public final class Listener: EventHandler, @unchecked Sendable {  // wraps a lis
     private let connections: ConnectionCounter
     private var reserveFD: Int32
     /// Connections open on this loop through this listener (read by the other loops').
-    let openHere = Atomic<Int>(0)
+    private let openHere = Atomic<Int>(0)
     public var openCount: Int { openHere.load(ordering: .relaxed) }
     /// The listeners of the same socket on the other loops; set once, before the loops start.
     public var siblings: [Listener] = []
@@ -72,11 +72,11 @@ public final class Listener: EventHandler, @unchecked Sendable {  // wraps a lis
 
     /// This listener, or a sibling with `balanceMargin` fewer connections.
     private func leastLoaded() -> Listener {
-        let mine = openHere.load(ordering: .relaxed)
+        let mine = openCount
         var best = self
         var fewest = mine
         for sibling in siblings {
-            let count = sibling.openHere.load(ordering: .relaxed)
+            let count = sibling.openCount
             if count < fewest { (best, fewest) = (sibling, count) }
         }
         return mine - fewest > Listener.balanceMargin ? best : self

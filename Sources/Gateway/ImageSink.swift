@@ -10,7 +10,6 @@ final class ImageSink {
     private let maxBytes: Int
     private let maxPixels: Int
     private let file: UploadFile
-    var path: String { file.path }
     private var head: [UInt8] = []
     private(set) var count = 0
     private var finished = false
