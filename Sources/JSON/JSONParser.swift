@@ -146,6 +146,7 @@ public struct JSONParser {
         let digitsStart = index
         while let b = peek(), b >= 0x30 && b <= 0x39 { index += 1 }
         guard index > digitsStart else { throw error("expected digits") }
+        let integerEnd = index
         if !options.lenient && bytes[digitsStart] == 0x30 && index - digitsStart > 1 { throw error("leading zero") }
         if peek() == UInt8(ascii: ".") {
             index += 1
@@ -159,6 +160,13 @@ public struct JSONParser {
             let exponentStart = index
             while let b = peek(), b >= 0x30 && b <= 0x39 { index += 1 }
             guard index > exponentStart else { throw error("expected exponent digits") }
+        }
+        // Lenient mode reads "007" and "00.5" (pages write them), but keeps the number as valid
+        // JSON text: what it parsed must serialise to something a strict reader accepts.
+        var firstDigit = digitsStart
+        while firstDigit + 1 < integerEnd && bytes[firstDigit] == 0x30 { firstDigit += 1 }
+        if firstDigit > digitsStart {
+            return .number(String(decoding: bytes[start..<digitsStart] + bytes[firstDigit..<index], as: UTF8.self))
         }
         return .number(String(decoding: bytes[start..<index], as: UTF8.self))
     }

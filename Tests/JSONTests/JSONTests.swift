@@ -44,6 +44,17 @@ import Testing
         #expect(value["x"] == .null)
     }
 
+    /// Found by fuzz/run: lenient mode read "00.1" and kept it, and its serialisation was then
+    /// not JSON. Lenient numbers keep their value and come out as strict JSON text.
+    @Test func lenientLeadingZerosSerialiseAsStrictJSON() throws {
+        let text = "[00.1, 007, -00, 000, -0012.50e1, 0, -0]"
+        let value = try JSONParser.parse(text, options: .init(lenient: true))
+        #expect(value == .array([.number("0.1"), .number("7"), .number("-0"), .number("0"),
+                                 .number("-12.50e1"), .number("0"), .number("-0")]))
+        #expect(try JSONParser.parse(value.serializedBytes()) == value)
+        #expect(throws: JSONParseError.self) { try JSONParser.parse("[007]") }
+    }
+
     @Test func depthIsBounded() {
         let deep = String(repeating: "[", count: 10_000) + String(repeating: "]", count: 10_000)
         #expect(throws: JSONParseError.self) { try JSONParser.parse(deep) }
