@@ -7,7 +7,8 @@ public enum RequestLogRedaction {
     /// Every occurrence is redacted, not only the first: `?xtoken=1&token=<valid>` must not log
     /// the valid one.
     public static func redacted(_ target: String) -> String {
-        guard let question = target.firstIndex(of: "?") else { return target }
+        // Byte search: this runs for every logged request, and "?" is ASCII (a character boundary).
+        guard let question = target.utf8.firstIndex(of: UInt8(ascii: "?")) else { return target }
         let query = target[target.index(after: question)...]
         var changed = false
         let pairs = query.split(separator: "&", omittingEmptySubsequences: false).map { pair -> Substring in

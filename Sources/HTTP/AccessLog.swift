@@ -12,11 +12,11 @@ public struct AccessLogSettings: Sendable {
     public var bufferBytes: Int
     /// ...or this long after the first line that is waiting.
     public var flushMillis: Int
-    /// The line for a request, without the newline.
-    public var format: @Sendable (HTTPRequestLog) -> String
+    /// Appends the line for a request, without the newline, to the loop's buffer.
+    public var format: @Sendable (HTTPRequestLog, inout [UInt8]) -> Void
 
     public init(fd: Int32 = 2, bufferBytes: Int = 64 * 1024, flushMillis: Int = 1_000,
-                format: @escaping @Sendable (HTTPRequestLog) -> String)
+                format: @escaping @Sendable (HTTPRequestLog, inout [UInt8]) -> Void)
     {
         self.fd = fd
         self.bufferBytes = max(1, bufferBytes)
@@ -45,7 +45,7 @@ final class AccessLogBuffer {
     }
 
     func append(_ entry: HTTPRequestLog) {
-        bytes.append(contentsOf: settings.format(entry).utf8)
+        settings.format(entry, &bytes)
         bytes.append(UInt8(ascii: "\n"))
         if bytes.count >= settings.bufferBytes {
             flush()

@@ -18,6 +18,19 @@ public struct HTTPRequestLog: Sendable {
     public var peer: String
     /// The client left before the response was complete.
     public var closedEarly: Bool
+
+    public init(requestID: String, method: String, target: String, status: Int, bytesSent: Int,
+                durationMillis: Double, peer: String, closedEarly: Bool)
+    {
+        self.requestID = requestID
+        self.method = method
+        self.target = target
+        self.status = status
+        self.bytesSent = bytesSent
+        self.durationMillis = durationMillis
+        self.peer = peer
+        self.closedEarly = closedEarly
+    }
 }
 
 /// What every connection of a server shares: configuration, router, per-loop caches.

@@ -79,6 +79,25 @@ import Testing
         #expect(RequestLogRedaction.redacted("/results/ID?token=s&x=1") == "/results/ID?token=REDACTED&x=1")
     }
 
+    /// The request log line, byte for byte: the shape of the other log lines, the token redacted.
+    @Test func theRequestLogLineHasTheLogsShape() {
+        let entry = HTTPRequestLog(requestID: "a1b2-0-17", method: "GET", target: "/results/ID/events?token=secret",
+                                   status: 200, bytesSent: 1234, durationMillis: 12.34, peer: "127.0.0.1:5000",
+                                   closedEarly: false)
+        var line: [UInt8] = []
+        RequestLogLine.append(entry, at: 1_795_856_584, to: &line)  // 2026-11-28T09:03:04Z
+        #expect(String(decoding: line, as: UTF8.self) == "2026-11-28T09:03:04+0000 info lens-gpt : bytes=1234 "
+            + "closed_early=false duration_ms=12.3 peer=127.0.0.1:5000 request_id=a1b2-0-17 [Gateway] "
+            + "GET /results/ID/events?token=REDACTED 200")
+        var early = entry
+        early.closedEarly = true
+        early.durationMillis = 0.04
+        early.bytesSent = 0
+        line = []
+        RequestLogLine.append(early, at: 0, to: &line)
+        #expect(String(decoding: line, as: UTF8.self).hasPrefix("1970-01-01T00:00:00+0000 info lens-gpt : bytes=0 closed_early=true duration_ms=0.0 "))
+    }
+
     // MARK: 10. a busy port
 
     @Test func aBusyPortIsAClearStartupError() throws {

@@ -30,8 +30,8 @@ import Testing
             configuration.host = "127.0.0.1"
             configuration.port = 0
             configuration.loopCount = loops
-            let settings = AccessLogSettings(fd: logFD, bufferBytes: bufferBytes, flushMillis: flushMillis) { entry in
-                "\(entry.method) \(entry.target) \(entry.status) \(entry.bytesSent)"
+            let settings = AccessLogSettings(fd: logFD, bufferBytes: bufferBytes, flushMillis: flushMillis) { entry, out in
+                out.append(contentsOf: "\(entry.method) \(entry.target) \(entry.status) \(entry.bytesSent)".utf8)
             }
             server = try HTTPServer(configuration: configuration, accessLog: settings) { _, _ in
                 BufferedRequestHandler { head, _, writer in writer.send(.text(.ok, "hello \(head.path)")) }

@@ -152,7 +152,7 @@ struct ServeCommand: ParsableCommand {
         let accessLog = level <= .info ? AccessLogSettings(
             bufferBytes: try Setting.bytes(accessLogBuffer, env: "LENS_GPT_ACCESS_LOG_BUFFER", default: 64 * 1024),
             flushMillis: try Setting.int(accessLogFlushMs, env: "LENS_GPT_ACCESS_LOG_FLUSH_MS", default: 1_000, min: 1),
-            format: RequestLogLine.format) : nil
+            format: RequestLogLine.append) : nil
         let settings: GatewaySettings
         do {
             settings = try resolveSettings()
