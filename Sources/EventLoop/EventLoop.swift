@@ -110,6 +110,12 @@ public final class EventLoop: @unchecked Sendable {  // wraps the epoll/eventfd 
         timers.schedule(at: MonotonicClock.nowMillis() + milliseconds, callback)
     }
 
+    /// Runs `callback` on the loop once `MonotonicClock.nowMillis()` reaches `deadline`.
+    @discardableResult
+    public func schedule(atMillis deadline: UInt64, _ callback: @escaping () -> Void) -> UInt64 {
+        timers.schedule(at: deadline, callback)
+    }
+
     public func cancelTimer(_ id: UInt64) { timers.cancel(id) }
 
     /// Runs `task` on this loop after the current turn's handlers (loop thread only). Lets a

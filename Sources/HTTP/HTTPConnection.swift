@@ -16,7 +16,12 @@ final class HTTPConnection: StreamDelegate {
     private var isProcessing = false
     /// The client may still be sending bytes we will never read (a refused body, a bad request).
     private var unreadInput = false
+    /// The connection's one deadline (monotonic milliseconds) and what it is for; nil: none.
+    private var deadline: UInt64?
+    private var deadlineKind = TimerKind.header
+    /// The loop timer behind the deadline, and when it fires (at or before the deadline).
     private var timer: UInt64?
+    private var timerAt: UInt64 = 0
     private var bodyBytesInWindow = 0
     /// The handler asked for no more body for now (`HTTPResponseWriter.pauseBody`): its own
     /// work on what it has is behind. Not the client's fault, so the body rate is not held
@@ -92,6 +97,7 @@ final class HTTPConnection: StreamDelegate {
     func streamDidClose(_ stream: TCPStream) {
         if let timer { stream.loop.cancelTimer(timer) }
         timer = nil
+        deadline = nil
         if let writer, !writer.isFinished {
             server.log(writer, closedEarly: true)
         }
@@ -306,24 +312,47 @@ final class HTTPConnection: StreamDelegate {
     /// What the connection's one timer is waiting for.
     private enum TimerKind { case header, idle, bodyRate }
 
+    /// Sets the deadline. The loop timer behind it moves only when the new deadline is earlier
+    /// than the one it waits for; a later one is picked up when that timer fires. A keep-alive
+    /// connection moves its deadline three times per request (header, none, idle): this way it
+    /// touches the loop's timer heap about once per header timeout instead.
     private func armTimer(_ millis: UInt64, _ kind: TimerKind) {
-        cancelTimer()
+        let due = MonotonicClock.nowMillis() + millis
+        deadline = due
+        deadlineKind = kind
+        if timer != nil && timerAt <= due { return }
+        scheduleTimer(at: due)
+    }
+
+    /// No deadline: a pending loop timer finds nothing due when it fires.
+    private func cancelTimer() {
+        deadline = nil
+    }
+
+    private func scheduleTimer(at due: UInt64) {
+        if let timer { stream.loop.cancelTimer(timer) }
+        timerAt = due
         // `unowned`: the timer is cancelled in `streamDidClose`, before the connection can go
         // away; a weak capture would give the connection a side table and make every retain
         // and release of it slower.
-        timer = stream.loop.schedule(afterMillis: millis) { [unowned self] in
+        timer = stream.loop.schedule(atMillis: due) { [unowned self] in
             self.timer = nil
-            switch kind {
-            case .header: self.headerTimedOut()
-            case .idle: self.stream.close()
-            case .bodyRate: self.bodyRateCheck()
-            }
+            self.timerFired()
         }
     }
 
-    private func cancelTimer() {
-        if let timer { stream.loop.cancelTimer(timer) }
-        timer = nil
+    private func timerFired() {
+        guard let due = deadline else { return }
+        if due > MonotonicClock.nowMillis() {
+            scheduleTimer(at: due)  // the deadline moved on since this timer was set
+            return
+        }
+        deadline = nil
+        switch deadlineKind {
+        case .header: headerTimedOut()
+        case .idle: stream.close()
+        case .bodyRate: bodyRateCheck()
+        }
     }
 
     private func headerTimedOut() {

@@ -111,6 +111,51 @@ import Testing
         try busy.read(until: { $0.contains("event: done") })
     }
 
+    /// A keep-alive connection's one deadline moves with each request (header, none, idle)
+    /// while its loop timer is moved only when the deadline comes earlier: a client that keeps
+    /// asking outlives both timeouts, a head left half-sent after answered requests still gets
+    /// its 408 in time, and a connection left idle is closed after the idle timeout.
+    @Test func deadlinesFollowAKeepAliveConnection() throws {
+        let server = try TestServer {
+            $0.http.headerTimeoutMillis = 300
+            $0.http.idleTimeoutMillis = 2_000
+        }
+        defer { server.stop() }
+        let request = "GET /healthz HTTP/1.1\r\nHost: t\r\n\r\n"
+
+        let busy = try server.client()
+        let started = TestClient.now()
+        var answered = 0
+        while TestClient.now() - started < 2.5 {  // past both timeouts
+            try busy.send(request)
+            #expect(try busy.nextResponse().status == 200)
+            answered += 1
+            usleep(100_000)  // the client's own pace between requests (input, not synchronisation)
+        }
+        #expect(answered >= 8)
+        // Idle now: closed after the idle timeout, not before.
+        let idleFrom = TestClient.now()
+        #expect(try busy.readToEnd(timeout: 5).isEmpty)
+        let idled = TestClient.now() - idleFrom
+        #expect(idled >= 1.9 && idled < 6, "closed after \(idled) s")
+
+        // After answered requests and a pause past the first header deadline, the loop timer
+        // waits for the idle deadline; a half-sent head must bring it forward.
+        let slow = try server.client()
+        for _ in 0..<3 {
+            try slow.send(request)
+            #expect(try slow.nextResponse().status == 200)
+        }
+        usleep(500_000)  // the client's pause (input): the connection's first timer fires meanwhile
+        try slow.send("GET /healthz HTTP/1.1\r\nHost: t\r\nX-Slow: ")
+        let halfFrom = TestClient.now()
+        var rest = try slow.readToEnd(timeout: 5)[...]
+        let response = try #require(HTTPMessage.parseOne(&rest))
+        expectError(response, 408, "request_timeout")
+        let waited = TestClient.now() - halfFrom
+        #expect(waited >= 0.25 && waited < 1.2, "408 after \(waited) s (header timeout 0.3 s; the idle deadline was 1.5 s away)")
+    }
+
     @Test(arguments: Transport.allCases) func slowHeaderClientIsCutOffWhileOthersAreServed(_ transport: Transport) throws {
         let server = try TestServer(transport: transport) {
             $0.http.headerTimeoutMillis = 300

@@ -166,6 +166,21 @@ final class TestClient {
         return message
     }
 
+    /// Reads the next response on a keep-alive connection and drops its bytes from `received`.
+    func nextResponse(timeout: Double = 10) throws -> HTTPMessage {
+        var message: HTTPMessage?
+        var rest: ArraySlice<UInt8> = []
+        try read(until: { bytes in
+            var slice = bytes[...]
+            message = HTTPMessage.parseOne(&slice)
+            rest = slice
+            return message != nil
+        }, timeout: timeout)
+        guard let message else { throw Failure(description: "no response") }
+        received = Array(rest)
+        return message
+    }
+
     var text: String { String(decoding: received, as: UTF8.self) }
 
     func contains(_ needle: String) -> Bool { text.contains(needle) }
