@@ -183,7 +183,7 @@ final class HTTPConnection: StreamDelegate {
     private func startRequest(_ head: HTTPRequestHead) {
         requestComplete = false
         keepAlive = head.keepAlive && !server.isShuttingDown
-        let writer = HTTPResponseWriter(head: head, connection: self, requestID: server.nextRequestID())
+        let writer = HTTPResponseWriter(head: head, connection: self, id: server.nextRequestID())
         self.writer = writer
         if let problem = HTTPConnection.hostProblem(head) {
             // RFC 9112 §3.2: a 1.1 request without Host, or any with more than one, is a 400.
@@ -212,7 +212,7 @@ final class HTTPConnection: StreamDelegate {
             return
         }
         let writer = self.writer ?? HTTPResponseWriter(
-            head: HTTPRequestHead(method: "-", target: "-"), connection: self, requestID: server.nextRequestID())
+            head: HTTPRequestHead(method: "-", target: "-"), connection: self, id: server.nextRequestID())
         self.writer = writer
         requestComplete = true
         writer.send(.error(error.status, code: errorCode(error.kind), message: error.message))
@@ -244,14 +244,17 @@ final class HTTPConnection: StreamDelegate {
 
     // MARK: responses
 
-    func commonHeaders(for writer: HTTPResponseWriter) -> [(String, String)] {
-        var headers: [(String, String)] = [("Date", server.date.current()), ("X-Request-Id", writer.requestID)]
+    /// Date, X-Request-Id, and `Connection: close` when this response ends the connection.
+    func appendCommonHeaders(for writer: HTTPResponseWriter, to out: inout [UInt8]) {
+        out.append(contentsOf: server.date.headerLine())
+        out.append(contentsOf: "X-Request-Id: ".utf8)
+        writer.id.append(to: &out)
+        out.append(contentsOf: ResponseHead.lineEnd)
         if !keepAlive || !requestComplete && writer.head.framing != .none && writer.head.framing != .length(0) {
             // Answered before the body was read (413, 415): the unread rest cannot be reused.
             keepAlive = keepAlive && requestComplete
-            if !keepAlive { headers.append(("Connection", "close")) }
+            if !keepAlive { out.append(contentsOf: "Connection: close\r\n".utf8) }
         }
-        return headers
     }
 
     /// Called by the writer when its response is complete.
@@ -392,7 +395,7 @@ final class HTTPConnection: StreamDelegate {
         handler?.connectionClosed()
         handler = nil
         let writer = self.writer ?? HTTPResponseWriter(
-            head: HTTPRequestHead(method: "-", target: "-"), connection: self, requestID: server.nextRequestID())
+            head: HTTPRequestHead(method: "-", target: "-"), connection: self, id: server.nextRequestID())
         self.writer = writer
         requestComplete = true
         writer.send(.error(.requestTimeout, code: "request_timeout", message: message))

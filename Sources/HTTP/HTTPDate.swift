@@ -1,17 +1,18 @@
 import Glibc
 
-/// The `Date` header value, formatted once per second per loop rather than per response.
+/// The `Date` header, formatted once per second per loop rather than per response.
 final class HTTPDateCache {
     private var second: time_t = 0
-    private var value = ""
+    private var line: [UInt8] = []
 
-    func current() -> String {
+    /// `Date: <IMF-fixdate>\r\n`.
+    func headerLine() -> [UInt8] {
         let now = time(nil)
         if now != second {
             second = now
-            value = HTTPDateCache.format(now)
+            line = Array("Date: \(HTTPDateCache.format(now))\r\n".utf8)
         }
-        return value
+        return line
     }
 
     static func format(_ t: time_t) -> String {

@@ -34,17 +34,17 @@ public struct HTTPRequestHead: Sendable, Equatable {
         self.expectsContinue = expectsContinue
     }
 
-    /// The path part of the target, without the query.
+    /// The path part of the target, without the query. (Byte searches: the router asks for it
+    /// on every request, and "?" and "#" are ASCII, so each is on a character boundary.)
     public var path: Substring {
-        let t = target[...]
-        let end = t.firstIndex(where: { $0 == "?" || $0 == "#" }) ?? t.endIndex
-        return t[t.startIndex..<end]
+        let end = target.utf8.firstIndex(where: { $0 == UInt8(ascii: "?") || $0 == UInt8(ascii: "#") }) ?? target.endIndex
+        return target[..<end]
     }
 
     /// The query part of the target, without `?`, or nil.
     public var query: Substring? {
-        guard let q = target.firstIndex(of: "?") else { return nil }
+        guard let q = target.utf8.firstIndex(of: UInt8(ascii: "?")) else { return nil }
         let rest = target[target.index(after: q)...]
-        return rest[rest.startIndex..<(rest.firstIndex(of: "#") ?? rest.endIndex)]
+        return rest[..<(rest.utf8.firstIndex(of: UInt8(ascii: "#")) ?? rest.endIndex)]
     }
 }

@@ -28,27 +28,27 @@ public struct HTTPResponse: Sendable {
     }
 }
 
-/// Writes status lines and header sections.
+/// Writes status lines and header fields.
 enum ResponseHead {
-    static func bytes(status: HTTPStatus, headers: HTTPHeaders, extra: [(String, String)] = []) -> [UInt8] {
+    static let lineEnd: [UInt8] = [0x0D, 0x0A]
+
+    /// `HTTP/1.1 200 OK\r\n`, with room for the fields that follow.
+    static func statusLine(_ status: HTTPStatus) -> [UInt8] {
         var out: [UInt8] = []
         out.reserveCapacity(256)
-        out.append(contentsOf: "HTTP/1.1 \(status.code) \(status.reason)\r\n".utf8)
-        for (name, value) in headers {
-            append(name, value, to: &out)
-        }
-        for (name, value) in extra {
-            append(name, value, to: &out)
-        }
-        out.append(contentsOf: "\r\n".utf8)
+        out.append(contentsOf: "HTTP/1.1 ".utf8)
+        ASCIIDecimal.append(status.code, to: &out)
+        out.append(UInt8(ascii: " "))
+        out.append(contentsOf: status.reason.utf8)
+        out.append(contentsOf: lineEnd)
         return out
     }
 
-    private static func append(_ name: String, _ value: String, to out: inout [UInt8]) {
+    static func append(_ name: String, _ value: String, to out: inout [UInt8]) {
         out.append(contentsOf: name.utf8)
         out.append(contentsOf: ": ".utf8)
         // A value must never split the header section.
         SingleLine.append(value, to: &out)
-        out.append(contentsOf: "\r\n".utf8)
+        out.append(contentsOf: lineEnd)
     }
 }

@@ -5,7 +5,9 @@ import EventLoop
 public final class HTTPResponseWriter {
     public let head: HTTPRequestHead
     public let loop: EventLoop
-    public let requestID: String
+    let id: RequestID
+    /// `X-Request-Id`, also in the request log.
+    public var requestID: String { id.text }
     public let peerAddress: String
     let startedAt: UInt64
     /// Strong, and let go when the response is finished: the connection drops its writer at the
@@ -20,11 +22,11 @@ public final class HTTPResponseWriter {
     var status: HTTPStatus?
     var bytesSent = 0
 
-    init(head: HTTPRequestHead, connection: HTTPConnection, requestID: String) {
+    init(head: HTTPRequestHead, connection: HTTPConnection, id: RequestID) {
         self.head = head
         self.loop = connection.stream.loop
         self.connection = connection
-        self.requestID = requestID
+        self.id = id
         self.peerAddress = connection.stream.peerAddress
         startedAt = MonotonicClock.nowNanos()
     }
@@ -55,11 +57,8 @@ public final class HTTPResponseWriter {
         status = response.status
         let isHead = head.method == "HEAD"
         let noBody = isHead || response.status.code == 204 || response.status.code == 304
-        var extra: [(String, String)] = connection.commonHeaders(for: self) + extraHeaders
-        if response.status.code != 204 && response.status.code != 304 {
-            extra.append(("Content-Length", String(response.body.count)))
-        }
-        var bytes = ResponseHead.bytes(status: response.status, headers: response.headers, extra: extra)
+        var bytes = responseHead(status: response.status, headers: response.headers, on: connection,
+                                 contentLength: noLength(response.status) ? nil : response.body.count)
         if noBody || response.body.count > 64 * 1024 {
             // A large body is written as it is rather than copied behind the head.
             connection.stream.write(bytes)
@@ -81,9 +80,7 @@ public final class HTTPResponseWriter {
         self.status = status
         chunked = head.versionMinor >= 1
         if !chunked { connection.keepAlive = false }
-        var extra = connection.commonHeaders(for: self) + extraHeaders
-        if chunked { extra.append(("Transfer-Encoding", "chunked")) }
-        let bytes = ResponseHead.bytes(status: status, headers: headers, extra: extra)
+        let bytes = responseHead(status: status, headers: headers, on: connection, contentLength: nil, chunked: chunked)
         bytesSent += bytes.count
         connection.stream.write(bytes)
         if head.method == "HEAD" { finish() }
@@ -114,6 +111,28 @@ public final class HTTPResponseWriter {
     /// Drops the connection at once (a subscriber too slow to keep up, a broken request).
     public func abort() {
         connection?.stream.abort()
+    }
+
+    /// 204 and 304 carry no Content-Length (RFC 9110 §8.6).
+    private func noLength(_ status: HTTPStatus) -> Bool { status.code == 204 || status.code == 304 }
+
+    /// The status line and header fields: the response's own, the connection's (Date,
+    /// X-Request-Id, Connection), `extraHeaders`, then the framing; and the blank line.
+    private func responseHead(status: HTTPStatus, headers: HTTPHeaders, on connection: HTTPConnection,
+                              contentLength: Int?, chunked: Bool = false) -> [UInt8]
+    {
+        var out = ResponseHead.statusLine(status)
+        for (name, value) in headers { ResponseHead.append(name, value, to: &out) }
+        connection.appendCommonHeaders(for: self, to: &out)
+        for (name, value) in extraHeaders { ResponseHead.append(name, value, to: &out) }
+        if let contentLength {
+            out.append(contentsOf: "Content-Length: ".utf8)
+            ASCIIDecimal.append(contentLength, to: &out)
+            out.append(contentsOf: ResponseHead.lineEnd)
+        }
+        if chunked { out.append(contentsOf: "Transfer-Encoding: chunked\r\n".utf8) }
+        out.append(contentsOf: ResponseHead.lineEnd)
+        return out
     }
 
     private func finish() {

@@ -41,7 +41,7 @@ final class HTTPServerContext {
     private let onLog: (@Sendable (HTTPRequestLog) -> Void)?
     private let accessLog: AccessLogBuffer?
     private let shared: HTTPServer.Shared
-    private let loopIndex: Int
+    private let requestIDPrefix: String
     private var requestCounter: UInt64 = 0
 
     init(configuration: HTTPServerConfiguration, router: @escaping HTTPRouter, loopIndex: Int,
@@ -49,7 +49,7 @@ final class HTTPServerContext {
     {
         self.configuration = configuration
         self.router = router
-        self.loopIndex = loopIndex
+        requestIDPrefix = "\(shared.instance)-\(loopIndex)-"
         self.shared = shared
         self.onLog = onLog
         self.accessLog = accessLog
@@ -57,9 +57,9 @@ final class HTTPServerContext {
 
     var isShuttingDown: Bool { shared.shuttingDown.load(ordering: .relaxed) }
 
-    func nextRequestID() -> String {
+    func nextRequestID() -> RequestID {
         requestCounter += 1
-        return "\(shared.instance)-\(loopIndex)-\(requestCounter)"
+        return RequestID(prefix: requestIDPrefix, number: requestCounter)
     }
 
     func log(_ writer: HTTPResponseWriter, closedEarly: Bool) {

@@ -20,6 +20,12 @@ import EventLoop
         #expect(messages[3].header("Connection") == "close")
         let ids = messages.compactMap { $0.header("X-Request-Id") }
         #expect(Set(ids).count == 4)
+        // <instance>-<loop>-<n>, n counting up on the connection's loop.
+        let parts = ids.map { $0.split(separator: "-") }
+        #expect(parts.allSatisfy { $0.count == 3 && $0.allSatisfy { !$0.isEmpty } })
+        let numbers = parts.compactMap { $0.last.flatMap { Int($0) } }
+        #expect(numbers.count == 4 && numbers == numbers.sorted() && Set(numbers).count == 4)
+        #expect(messages.allSatisfy { ($0.header("Date") ?? "").hasSuffix(" GMT") })
     }
 
     @Test(arguments: Transport.allCases) func keepAliveServesManyRequestsOnOneConnection(_ transport: Transport) throws {
