@@ -92,10 +92,10 @@ public final class Gateway: Sendable {
                                      extraResponder: extraResponder, photos: photos, monitors: monitors, thumbnails: thumbnails)
         self.context = context
 
-        let counter = ConnectionGauge()
-        let router = GatewayRouter(gateway: context) {
+        let counters = ServerCounters()
+        let router = GatewayRouter(gateway: context, serverCounters: counters) {
             [
-                ("lens_gpt_open_connections", "Open client connections.", counter.current()),
+                ("lens_gpt_open_connections", "Open client connections.", counters.openConnections),
                 ("lens_gpt_runs_running", "Pipeline runs in progress.", hub.runningCount),
                 ("lens_gpt_pool_waiting", "Stage tasks waiting for a worker.", pool.waiting),
                 ("lens_gpt_pool_running", "Stage tasks running.", pool.running),
@@ -130,11 +130,8 @@ public final class Gateway: Sendable {
             certificates = nil
             specs.append(HTTPListenerSpec(port: settings.http.port, router: route))
         }
-        server = try HTTPServer(configuration: settings.http, listeners: specs, onLog: { entry in
-            metrics.requestFinished(status: entry.status)
-            onLog?(entry)
-        }, accessLog: accessLog)
-        counter.attach(server.connections)
+        server = try HTTPServer(configuration: settings.http, listeners: specs, onLog: onLog, accessLog: accessLog)
+        counters.attach(server)
         if let redirect, let bound = server.ports.last { redirect.httpsPort.store(bound, ordering: .relaxed) }
 
         let timer = DispatchSource.makeTimerSource(queue: .global())
@@ -191,9 +188,11 @@ public final class Gateway: Sendable {
     }
 }
 
-/// Lets the router's gauge closure read the server's connection count once the server exists.
-private final class ConnectionGauge: Sendable {
-    private let counter = Mutex<ConnectionCounter?>(nil)
-    func attach(_ c: ConnectionCounter) { counter.withLock { $0 = c } }
-    func current() -> Int { counter.withLock { $0?.current ?? 0 } }
+/// Lets the router's metrics read the server's counters once the server exists (the router is
+/// made first: the server needs it).
+final class ServerCounters: Sendable {
+    private let counters = Mutex<(connections: ConnectionCounter, responses: ResponseCounter)?>(nil)
+    func attach(_ server: HTTPServer) { counters.withLock { $0 = (server.connections, server.responses) } }
+    var openConnections: Int { counters.withLock { $0?.connections.current ?? 0 } }
+    var responsesByStatus: [Int: Int] { counters.withLock { $0?.responses }?.byStatus ?? [:] }
 }

@@ -6,6 +6,7 @@ import Pipeline
 struct GatewayRouter: Sendable {
     let gateway: GatewayContext
     var access: AccessPolicy { AccessPolicy(gateway: gateway) }
+    let serverCounters: ServerCounters
     /// Sampled at scrape time for /metrics.
     let gauges: @Sendable () -> [(name: String, help: String, value: Int)]
 
@@ -13,7 +14,9 @@ struct GatewayRouter: Sendable {
         let path = head.path
         let method = head.method
         let isRead = method == "GET" || method == "HEAD"
-        let isAPI = path == "/classify" || path.hasPrefix("/results/") || (path == "/" && method == "POST")
+        // Prefixes by bytes: `Substring.hasPrefix` compares Characters, on every request.
+        let isResults = path.utf8.starts(with: "/results/".utf8)
+        let isAPI = path == "/classify" || isResults || (path == "/" && method == "POST")
 
         if isAPI, let origin = head.headers["Origin"], access.allows(origin: origin) {
             writer.extraHeaders += access.corsHeaders(origin: origin)
@@ -26,11 +29,11 @@ struct GatewayRouter: Sendable {
             if let refusal = access.refuseUpload(head, writer) { return respond(writer, refusal) }
             return UploadHandler(head: head, writer: writer, gateway: gateway)
         }
-        if path.hasPrefix("/results/") {
+        if isResults {
             guard isRead else { return respond(writer, methodNotAllowed("GET, HEAD")) }
             return results(path.dropFirst("/results/".count), head, writer)
         }
-        if path.hasPrefix("/photos/"), let photos = gateway.photos {
+        if path.utf8.starts(with: "/photos/".utf8), let photos = gateway.photos {
             guard isRead else { return respond(writer, methodNotAllowed("GET, HEAD")) }
             return respond(writer, photos.response(head))
         }
@@ -51,7 +54,7 @@ struct GatewayRouter: Sendable {
             return respond(writer, response)
         case "/metrics":
             guard isRead else { return respond(writer, methodNotAllowed("GET, HEAD")) }
-            var response = HTTPResponse.text(.ok, gateway.metrics.render(gauges: gauges()) + gateway.monitors.map { $0.metricsText() }.joined())
+            var response = HTTPResponse.text(.ok, gateway.metrics.render(gauges: gauges(), responsesByStatus: serverCounters.responsesByStatus) + gateway.monitors.map { $0.metricsText() }.joined())
             response.headers.set("Content-Type", "text/plain; version=0.0.4; charset=utf-8")
             return respond(writer, response)
         default:

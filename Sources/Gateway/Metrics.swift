@@ -4,7 +4,6 @@ import Synchronization
 /// Counters for `/metrics` in the Prometheus text format.
 public final class Metrics: Sendable {
     private struct State {
-        var requestsByStatus: [Int: Int] = [:]
         var runsByStatus: [String: Int] = [:]
         var stageSeconds: [String: (sum: Double, count: Int, buckets: [Int])] = [:]
         var uploadsAccepted = 0
@@ -16,10 +15,6 @@ public final class Metrics: Sendable {
     static let bucketBounds: [Double] = [0.005, 0.025, 0.1, 0.5, 1, 2.5, 5, 10, 30, 60]
 
     public init() {}
-
-    func requestFinished(status: Int) {
-        state.withLock { $0.requestsByStatus[status, default: 0] += 1 }
-    }
 
     func uploadAccepted(bytes: Int) {
         state.withLock {
@@ -48,15 +43,16 @@ public final class Metrics: Sendable {
         }
     }
 
-    /// The exposition text; `gauges` are sampled by the caller at scrape time.
-    func render(gauges: [(name: String, help: String, value: Int)]) -> String {
+    /// The exposition text; `gauges` and the responses (counted by the HTTP server's loops) are
+    /// sampled by the caller at scrape time.
+    func render(gauges: [(name: String, help: String, value: Int)], responsesByStatus: [Int: Int]) -> String {
         let s = state.withLock { $0 }
         var out = ""
         for gauge in gauges {
             out += "# HELP \(gauge.name) \(gauge.help)\n# TYPE \(gauge.name) gauge\n\(gauge.name) \(gauge.value)\n"
         }
         out += "# HELP lens_gpt_http_requests_total HTTP responses by status code.\n# TYPE lens_gpt_http_requests_total counter\n"
-        for (status, count) in s.requestsByStatus.sorted(by: { $0.key < $1.key }) {
+        for (status, count) in responsesByStatus.sorted(by: { $0.key < $1.key }) {
             out += "lens_gpt_http_requests_total{status=\"\(status)\"} \(count)\n"
         }
         out += "# HELP lens_gpt_runs_total Finished pipeline runs by outcome.\n# TYPE lens_gpt_runs_total counter\n"

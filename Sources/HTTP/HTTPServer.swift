@@ -42,6 +42,7 @@ final class HTTPServerContext {
     private let accessLog: AccessLogBuffer?
     private let shared: HTTPServer.Shared
     private let requestIDPrefix: String
+    private let loopIndex: Int
     private var requestCounter: UInt64 = 0
 
     init(configuration: HTTPServerConfiguration, router: @escaping HTTPRouter, loopIndex: Int,
@@ -50,6 +51,7 @@ final class HTTPServerContext {
         self.configuration = configuration
         self.router = router
         requestIDPrefix = "\(shared.instance)-\(loopIndex)-"
+        self.loopIndex = loopIndex
         self.shared = shared
         self.onLog = onLog
         self.accessLog = accessLog
@@ -63,6 +65,7 @@ final class HTTPServerContext {
     }
 
     func log(_ writer: HTTPResponseWriter, closedEarly: Bool) {
+        shared.responses.count(writer.status?.code ?? 0, onLoop: loopIndex)
         guard onLog != nil || accessLog != nil else { return }
         let elapsed = Double(MonotonicClock.nowNanos() - writer.startedAt) / 1_000_000
         let entry = HTTPRequestLog(requestID: writer.requestID, method: writer.head.method, target: writer.head.target,
@@ -97,7 +100,9 @@ public final class HTTPServer: Sendable {
     final class Shared: Sendable {
         let shuttingDown = Atomic<Bool>(false)
         let instance: String
-        init() {
+        let responses: ResponseCounter
+        init(loopCount: Int) {
+            responses = ResponseCounter(loopCount: loopCount)
             var bytes = [UInt8](repeating: 0, count: 4)
             for i in bytes.indices { bytes[i] = UInt8.random(in: 0...255) }
             instance = bytes.map { String($0, radix: 16) }.joined()
@@ -120,19 +125,23 @@ public final class HTTPServer: Sendable {
     /// The bound port of each listener, in the order given (useful when a port was 0).
     public let ports: [Int]
     public var port: Int { ports[0] }
-    private let shared = Shared()
+    private let shared: Shared
+    /// Responses by status code, for metrics.
+    public var responses: ResponseCounter { shared.responses }
     private let listeners: Mutex<[Listener]>  // touched only before start and in shutdown's loop tasks
     /// One per loop, used by that loop's thread alone; here so shutdown can write what waits.
     private let accessLogs: Mutex<[AccessLogBuffer]>
 
     /// Binds every listener's port on every loop and starts the loops. `onLog` sees every
-    /// request on its loop's thread (metrics); `accessLog` writes the request log in batches.
+    /// request on its loop's thread; `accessLog` writes the request log in batches.
     public init(configuration: HTTPServerConfiguration, listeners specs: [HTTPListenerSpec],
                 onLog: (@Sendable (HTTPRequestLog) -> Void)? = nil, accessLog: AccessLogSettings? = nil) throws
     {
         Socket.raiseDescriptorLimit()
         let group = try EventLoopGroup(count: configuration.loopCount)
         self.group = group
+        let shared = Shared(loopCount: group.loops.count)
+        self.shared = shared
         connections = ConnectionCounter(limit: configuration.maxConnections)
         let buffers = accessLog.map { settings in group.loops.map { AccessLogBuffer(settings: settings, loop: $0) } }
         var made: [Listener] = []

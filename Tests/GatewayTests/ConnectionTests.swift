@@ -111,13 +111,17 @@ import EventLoop
         let server = try TestServer(transport: transport)
         defer { server.stop() }
         _ = try server.classify(TestImages.png(width: 4, height: 4))
+        // Each on its own connection, so the loops share them: responses are counted per loop.
+        for _ in 0..<4 { #expect(try server.get("/healthz").status == 200) }
+        #expect(try server.get("/no-such-page").status == 404)
         #expect(waitUntil { server.gateway.server.connections.current == 0 })  // the upload's connection has closed
         let metrics = try server.get("/metrics")
         #expect(metrics.status == 200)
         #expect(metrics.header("Content-Type")?.hasPrefix("text/plain; version=0.0.4") == true)
         let text = metrics.bodyText
         #expect(text.contains("lens_gpt_open_connections 1\n"))
-        #expect(text.contains("lens_gpt_http_requests_total{status=\"200\"} 1\n"))
+        #expect(text.contains("lens_gpt_http_requests_total{status=\"200\"} 5\n"))
+        #expect(text.contains("lens_gpt_http_requests_total{status=\"404\"} 1\n"))
         #expect(text.contains("lens_gpt_runs_total{status=\"complete\"} 1\n"))
         #expect(text.contains("lens_gpt_stage_duration_seconds_count{stage=\"image-info\"} 1\n"))
         let ready = try server.get("/readyz")
