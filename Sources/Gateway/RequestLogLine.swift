@@ -25,7 +25,7 @@ public enum RequestLogLine {
         out.append(contentsOf: " peer=".utf8)
         out.append(contentsOf: entry.peer.utf8)
         out.append(contentsOf: " request_id=".utf8)
-        out.append(contentsOf: entry.requestID.utf8)
+        entry.id.append(to: &out)
         out.append(contentsOf: " [Gateway] ".utf8)
         out.append(contentsOf: entry.method.utf8)
         out.append(UInt8(ascii: " "))

@@ -45,8 +45,13 @@ final class AccessLogBuffer {
     }
 
     func append(_ entry: HTTPRequestLog) {
-        settings.format(entry, &bytes)
-        bytes.append(UInt8(ascii: "\n"))
+        // Moved out and back: a stored property passed inout to a closure would be checked for
+        // exclusive access at run time on every line.
+        var lines = bytes
+        bytes = []
+        settings.format(entry, &lines)
+        lines.append(UInt8(ascii: "\n"))
+        bytes = lines
         if bytes.count >= settings.bufferBytes {
             flush()
         } else if timer == nil {

@@ -9,7 +9,8 @@ public struct HTTPServerStartError: Error, Sendable, CustomStringConvertible {
 
 /// One finished (or abandoned) request, for the access log and metrics.
 public struct HTTPRequestLog: Sendable {
-    public var requestID: String
+    public var id: RequestID
+    public var requestID: String { id.text }
     public var method: String
     public var target: String
     public var status: Int
@@ -19,10 +20,10 @@ public struct HTTPRequestLog: Sendable {
     /// The client left before the response was complete.
     public var closedEarly: Bool
 
-    public init(requestID: String, method: String, target: String, status: Int, bytesSent: Int,
+    public init(id: RequestID, method: String, target: String, status: Int, bytesSent: Int,
                 durationMillis: Double, peer: String, closedEarly: Bool)
     {
-        self.requestID = requestID
+        self.id = id
         self.method = method
         self.target = target
         self.status = status
@@ -68,7 +69,7 @@ final class HTTPServerContext {
         shared.responses.count(writer.status?.code ?? 0, onLoop: loopIndex)
         guard onLog != nil || accessLog != nil else { return }
         let elapsed = Double(MonotonicClock.nowNanos() - writer.startedAt) / 1_000_000
-        let entry = HTTPRequestLog(requestID: writer.requestID, method: writer.head.method, target: writer.head.target,
+        let entry = HTTPRequestLog(id: writer.id, method: writer.head.method, target: writer.head.target,
                                    status: writer.status?.code ?? 0, bytesSent: writer.bytesSent,
                                    durationMillis: elapsed, peer: writer.peerAddress, closedEarly: closedEarly)
         onLog?(entry)

@@ -81,7 +81,7 @@ import Testing
 
     /// The request log line, byte for byte: the shape of the other log lines, the token redacted.
     @Test func theRequestLogLineHasTheLogsShape() {
-        let entry = HTTPRequestLog(requestID: "a1b2-0-17", method: "GET", target: "/results/ID/events?token=secret",
+        let entry = HTTPRequestLog(id: RequestID(prefix: "a1b2-0-", number: 17), method: "GET", target: "/results/ID/events?token=secret",
                                    status: 200, bytesSent: 1234, durationMillis: 12.34, peer: "127.0.0.1:5000",
                                    closedEarly: false)
         var line: [UInt8] = []
