@@ -1,6 +1,5 @@
-
-import Testing
 import HTTP
+import Testing
 
 struct ASCIIDecimalTests {
     @Test(arguments: [0, 7, 9, 10, 99, 100, 1234, -1, -10, 65536, 1_000_000_007, Int.max, Int.min])
