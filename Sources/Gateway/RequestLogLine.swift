@@ -34,22 +34,35 @@ public enum RequestLogLine {
         ASCIIDecimal.append(entry.status, to: &out)
     }
 
-    /// `2026-11-28T08:33:04+0000` in UTC.
-    static func appendTimestamp(_ now: time_t, to out: inout [UInt8]) {
-        var seconds = now
-        var parts = tm()
-        gmtime_r(&seconds, &parts)
-        ASCIIDecimal.append(Int(1900 + parts.tm_year), to: &out)
+    /// `2026-11-28T08:33:04+0000` in UTC. The calendar fields come from arithmetic on the
+    /// seconds (days to civil date, proleptic Gregorian), not `gmtime_r`: glibc's takes a
+    /// process-wide time-zone lock, which the loops then contended for on every line.
+    public static func appendTimestamp(_ now: time_t, to out: inout [UInt8]) {
+        let seconds = Int(now)
+        let days = seconds >= 0 ? seconds / 86_400 : (seconds - 86_399) / 86_400
+        let secondOfDay = seconds - days * 86_400
+        // Days since 0000-03-01, in 400-year eras of 146,097 days.
+        let shifted = days + 719_468
+        let era = (shifted >= 0 ? shifted : shifted - 146_096) / 146_097
+        let dayOfEra = shifted - era * 146_097
+        let yearOfEra = (dayOfEra - dayOfEra / 1_460 + dayOfEra / 36_524 - dayOfEra / 146_096) / 365
+        let dayOfYear = dayOfEra - (365 * yearOfEra + yearOfEra / 4 - yearOfEra / 100)  // from March 1
+        let monthFromMarch = (5 * dayOfYear + 2) / 153
+        let day = dayOfYear - (153 * monthFromMarch + 2) / 5 + 1
+        let month = monthFromMarch < 10 ? monthFromMarch + 3 : monthFromMarch - 9
+        let year = yearOfEra + era * 400 + (month <= 2 ? 1 : 0)
+
+        ASCIIDecimal.append(year, to: &out)
         out.append(UInt8(ascii: "-"))
-        ASCIIDecimal.appendTwoDigits(parts.tm_mon + 1, to: &out)
+        ASCIIDecimal.appendTwoDigits(Int32(month), to: &out)
         out.append(UInt8(ascii: "-"))
-        ASCIIDecimal.appendTwoDigits(parts.tm_mday, to: &out)
+        ASCIIDecimal.appendTwoDigits(Int32(day), to: &out)
         out.append(UInt8(ascii: "T"))
-        ASCIIDecimal.appendTwoDigits(parts.tm_hour, to: &out)
+        ASCIIDecimal.appendTwoDigits(Int32(secondOfDay / 3_600), to: &out)
         out.append(UInt8(ascii: ":"))
-        ASCIIDecimal.appendTwoDigits(parts.tm_min, to: &out)
+        ASCIIDecimal.appendTwoDigits(Int32(secondOfDay / 60 % 60), to: &out)
         out.append(UInt8(ascii: ":"))
-        ASCIIDecimal.appendTwoDigits(parts.tm_sec, to: &out)
+        ASCIIDecimal.appendTwoDigits(Int32(secondOfDay % 60), to: &out)
         out.append(contentsOf: "+0000".utf8)
     }
 }

@@ -79,6 +79,30 @@ import Testing
         #expect(RequestLogRedaction.redacted("/results/ID?token=s&x=1") == "/results/ID?token=REDACTED&x=1")
     }
 
+    /// The log's timestamps are computed, not taken from gmtime_r (whose lock the loops shared):
+    /// they agree with it from 1970 to 2106, leap days and century years included.
+    @Test func logTimestampsAgreeWithGmtime() {
+        func expectSame(_ t: Int) {
+            var seconds = time_t(t)
+            var parts = tm()
+            gmtime_r(&seconds, &parts)
+            var expected = [UInt8](repeating: 0, count: 32)
+            let length = strftime(&expected, expected.count, "%Y-%m-%dT%H:%M:%S+0000", &parts)
+            var line: [UInt8] = []
+            RequestLogLine.appendTimestamp(time_t(t), to: &line)
+            #expect(line == Array(expected[0..<length]), "at \(t)")
+        }
+        var checked = 0
+        // Steps that walk through every weekday, hour and minute offset up to 2108.
+        for t in stride(from: 0, to: 4_354_819_200, by: 86_399 * 7 + 3_607) {
+            expectSame(t)
+            checked += 1
+        }
+        // 2000-02-29 (a leap century), 2024-02-29, 2100-03-01 (not a leap year).
+        for t in [951_782_399, 951_782_400, 1_709_251_199, 1_709_251_200, 4_107_542_400] { expectSame(t) }
+        #expect(checked > 7_000)
+    }
+
     /// The request log line, byte for byte: the shape of the other log lines, the token redacted.
     @Test func theRequestLogLineHasTheLogsShape() {
         let entry = HTTPRequestLog(id: RequestID(prefix: "a1b2-0-", number: 17), method: "GET", target: "/results/ID/events?token=secret",
