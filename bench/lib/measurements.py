@@ -323,6 +323,18 @@ def absolute_goal(measurement, key, bound, at_most, unit, server=LENS):
     return measure
 
 
+def syscall_goal(results):
+    """The request path to three decimals, with what nginx's comes to by the same count."""
+    lens = median(results, "rate-64-logged", LENS, "io_syscalls_per_request")
+    nginx = median(results, "rate-64-logged", NGINX, "io_syscalls_per_request")
+    if lens is None:
+        return "not in this run", None
+    text = f"{lens:.3f} syscalls/request"
+    if nginx is not None:
+        text += f" (nginx {nginx:.3f})"
+    return text, lens <= 2.0
+
+
 def flat_upload_rss(results):
     big = median(results, "upload", LENS, "peak_growth_mib_20m")
     small = median(results, "upload", LENS, "peak_growth_mib_1m")
@@ -346,9 +358,10 @@ def goals():
              ratio_goal("rate-64-logged", "rate", 0.8, False, "req/s")),
         # Counted as the issue counts nginx's "two" (recvfrom, writev): the calls a keep-alive
         # request makes; epoll_wait (shared by a wake-up's requests) and a connection's set-up
-        # (shared by its requests) are in the total column.
-        Goal("≤ 2 system calls per keep-alive request, logging on (without epoll and connection set-up)",
-             absolute_goal("rate-64-logged", "io_syscalls_per_request", 2.0, True, "syscalls/request")),
+        # and teardown (shared by its requests) are in the total column. Strictly: the log's
+        # batched writes, a few thousandths per request, count against it (nginx's too).
+        Goal("≤ 2 system calls per keep-alive request, logging on (the request path: without epoll, "
+             "connection set-up or teardown)", syscall_goal),
         Goal("single-connection p50 ≤ 2× nginx's", ratio_goal("rate-1", "p50_ms", 2.0, True, "ms")),
         Goal("≤ 4 KB RSS per idle SSE stream at 10,000 streams", sse_goal),
         Goal("fan-out p99 ≤ 5 ms at 1,000 subscribers", absolute_goal("fan-out", "delay_p99_ms", 5.0, True, "ms")),
