@@ -1,6 +1,6 @@
 /// A binary min-heap of deadlines. Cancelling marks an entry dead; it is dropped when it
-/// reaches the top (lazy deletion keeps cancel O(1), which matters because every request
-/// re-arms its connection's timeout).
+/// reaches the top (lazy deletion keeps cancel O(1): subscriptions and connections whose
+/// deadline comes earlier re-arm their timers often).
 struct TimerHeap {
     struct Entry {
         var deadline: UInt64
