@@ -5,9 +5,8 @@ import EventLoop
 public final class HTTPResponseWriter {
     public let head: HTTPRequestHead
     public let loop: EventLoop
-    let id: RequestID
     /// `X-Request-Id`, also in the request log.
-    public var requestID: String { id.text }
+    let id: RequestID
     public let peerAddress: String
     let startedAt: UInt64
     /// Strong, and let go when the response is finished: the connection drops its writer at the

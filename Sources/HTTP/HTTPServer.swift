@@ -10,7 +10,6 @@ public struct HTTPServerStartError: Error, Sendable, CustomStringConvertible {
 /// One finished (or abandoned) request, for the access log and metrics.
 public struct HTTPRequestLog: Sendable {
     public var id: RequestID
-    public var requestID: String { id.text }
     public var method: String
     public var target: String
     public var status: Int
@@ -66,11 +65,12 @@ final class HTTPServerContext {
     }
 
     func log(_ writer: HTTPResponseWriter, closedEarly: Bool) {
-        shared.responses.count(writer.status?.code ?? 0, onLoop: loopIndex)
+        let status = writer.status?.code ?? 0  // 0: the client left before any status
+        shared.responses.count(status, onLoop: loopIndex)
         guard onLog != nil || accessLog != nil else { return }
         let elapsed = Double(MonotonicClock.nowNanos() - writer.startedAt) / 1_000_000
         let entry = HTTPRequestLog(id: writer.id, method: writer.head.method, target: writer.head.target,
-                                   status: writer.status?.code ?? 0, bytesSent: writer.bytesSent,
+                                   status: status, bytesSent: writer.bytesSent,
                                    durationMillis: elapsed, peer: writer.peerAddress, closedEarly: closedEarly)
         onLog?(entry)
         accessLog?.append(entry)

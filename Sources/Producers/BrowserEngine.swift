@@ -71,13 +71,13 @@ struct BrowserEngine {
 
     var remaining: Int { max(0, deadline - Clock.millis()) }
 
-    /// Opens `url`. A page whose load event never comes (a tracker that hangs, a busy machine)
-    /// is not a failure by itself: its document is there, and the waits that follow decide.
     /// The blank page a browser session starts on (or is reset to), before any navigation shows.
     static func isStartPage(_ url: String) -> Bool {
         url.isEmpty || url.hasPrefix("data:") || url.hasPrefix("about:blank")
     }
 
+    /// Opens `url`. A page whose load event never comes (a tracker that hangs, a busy machine)
+    /// is not a failure by itself: its document is there, and the waits that follow decide.
     func open(_ url: String) throws(BrowserRunFailure) {
         do {
             try session.setTimeouts(scriptMillis: 10_000, pageLoadMillis: max(1_000, min(15_000, remaining)))

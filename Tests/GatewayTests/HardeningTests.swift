@@ -108,6 +108,7 @@ import Testing
         let entry = HTTPRequestLog(id: RequestID(prefix: "a1b2-0-", number: 17), method: "GET", target: "/results/ID/events?token=secret",
                                    status: 200, bytesSent: 1234, durationMillis: 12.34, peer: "127.0.0.1:5000",
                                    closedEarly: false)
+        #expect(entry.id.text == "a1b2-0-17")
         var line: [UInt8] = []
         RequestLogLine.append(entry, at: 1_795_856_584, to: &line)  // 2026-11-28T09:03:04Z
         #expect(String(decoding: line, as: UTF8.self) == "2026-11-28T09:03:04+0000 info lens-gpt : bytes=1234 "
