@@ -50,7 +50,9 @@ let package = Package(
         .target(name: "Extraction", dependencies: ["JSON", "CLibXML2", "CZlib"]),
         .target(name: "PhotoReading", dependencies: ["JSON", "CZBar", "CLeptonica", "CTesseract"]),
         .target(name: "Pipeline", dependencies: ["JSON", "CSQLite", "CHiredis"]),
-        .target(name: "Outbound", dependencies: ["CCurl", "JSON"], exclude: ["README.md"]),
+        // CEpoll: accept4 for close-on-exec sockets. Its module then owns <sys/socket.h>, so the
+        // files that use SOCK_* constants import it too.
+        .target(name: "Outbound", dependencies: ["CCurl", "CEpoll", "JSON"], exclude: ["README.md"]),
         .target(name: "DemoWorld", dependencies: ["HTTP", "EventLoop", "JSON", "Outbound"], resources: DemoWorldAssets.embedded),
         // For test targets only: the OpenAI-compatible server that checks request shapes and plays faults.
         .target(name: "LLMTestSupport", dependencies: ["DemoWorld", "HTTP", "JSON"]),
@@ -58,7 +60,7 @@ let package = Package(
         .target(name: "Producers", dependencies: ["Pipeline", "Imaging", "JSON", "Outbound", "Extraction", "PhotoReading", "CPSL"],
                 resources: ["google-lens.json", "ebay.json", "ebay-sold.json", "kleinanzeigen.json", "mercari.json", "depop.json", "vinted.json",
                             "duckduckgo.json", "duckduckgo-lite.json", "bing.json", "brave.json", "startpage.json"].map { .embedInCode("Resources/\($0)") }),
-        .target(name: "Gateway", dependencies: ["EventLoop", "HTTP", "Pipeline", "Imaging", "JSON", "TLS"]),
+        .target(name: "Gateway", dependencies: ["EventLoop", "HTTP", "Pipeline", "Imaging", "JSON", "TLS", "CEpoll"]),
         .target(name: "LensGPT", dependencies: [
             "Gateway", "HTTP", "Pipeline", "Producers", "JSON", "CEpoll", "TLS", "Extraction", "Outbound", "DemoWorld", "Imaging", "PhotoReading",
             .product(name: "ArgumentParser", package: "swift-argument-parser"),

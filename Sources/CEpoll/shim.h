@@ -32,6 +32,15 @@ static inline int cepoll_accept(int fd) {
     return accept4(fd, NULL, NULL, SOCK_NONBLOCK | SOCK_CLOEXEC);
 }
 
+// Blocking accept whose socket is close-on-exec from birth (no child spawned meanwhile inherits it).
+static inline int cepoll_accept_blocking(int fd) {
+    return accept4(fd, NULL, NULL, SOCK_CLOEXEC);
+}
+
+// mkstemp with O_CLOEXEC set atomically (declared here for the same reason as pthread_setname_np).
+extern int mkostemp(char *template_path, int flags);
+static inline int cepoll_mkstemp_cloexec(char *template_path) { return mkostemp(template_path, O_CLOEXEC); }
+
 static inline int cepoll_set_nodelay(int fd) {
     int one = 1;
     return setsockopt(fd, IPPROTO_TCP, TCP_NODELAY, &one, sizeof one);

@@ -1,3 +1,4 @@
+import CEpoll
 import Glibc
 import Imaging
 import Pipeline
@@ -23,9 +24,7 @@ final class ImageSink {
         // mkstemp creates the file with mode 0600: uploads are not readable by other users.
         let fd = template.withUnsafeMutableBufferPointer { buffer -> Int32 in
             guard let base = buffer.baseAddress else { return -1 }
-            let fd = mkstemp(base)
-            if fd >= 0 { _ = fcntl(fd, F_SETFD, FD_CLOEXEC) }
-            return fd
+            return cepoll_mkstemp_cloexec(base)  // close-on-exec from birth: no child inherits an upload
         }
         guard fd >= 0 else { throw .storage(String(cString: strerror(errno))) }
         let path = String(decoding: template.prefix { $0 != 0 }.map { UInt8(bitPattern: $0) }, as: UTF8.self)

@@ -53,7 +53,7 @@ public struct NetworkReadiness: Sendable {
 /// Small text files from procfs and sysfs (their size reads as 0, so read to the end).
 enum TextFile {
     static func read(_ path: String, limit: Int = 1 << 20) -> String? {
-        guard let file = fopen(path, "r") else { return nil }
+        guard let file = fopen(path, "re") else { return nil }
         defer { fclose(file) }
         var bytes: [UInt8] = []
         var buffer = [UInt8](repeating: 0, count: 4096)

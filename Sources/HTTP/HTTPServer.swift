@@ -163,8 +163,10 @@ public final class HTTPServer: Sendable {
             for loop in group.loops {
                 var fd: Int32
                 if let sharedSocket {
-                    fd = dup(sharedSocket)
-                    guard fd >= 0 else { throw SystemError("dup") }
+                    // Not dup(): it clears close-on-exec, and every child (chromedriver, its shell)
+                    // would inherit the listener and keep the port after this process stops.
+                    fd = fcntl(sharedSocket, F_DUPFD_CLOEXEC, 0)
+                    guard fd >= 0 else { throw SystemError("fcntl(F_DUPFD_CLOEXEC)") }
                 } else {
                     let bound = try HTTPServer.bind(host: host, port: boundPort, reusePort: true)
                     fd = bound.0

@@ -1,3 +1,4 @@
+import CEpoll
 import Dispatch
 import Glibc
 import Synchronization
@@ -111,7 +112,7 @@ public final class BrowserGuardProxy: Sendable {
 
     private func acceptLoop() {
         while !closed.load(ordering: .acquiring) {
-            let client = accept(listener, nil, nil)
+            let client = cepoll_accept_blocking(listener)  // never inherited by a child
             if client < 0 {
                 if errno == EINTR || errno == ECONNABORTED || errno == EMFILE || errno == ENFILE {
                     if errno == EMFILE || errno == ENFILE { usleep(10_000) }  // out of descriptors: let some close
@@ -119,7 +120,6 @@ public final class BrowserGuardProxy: Sendable {
                 }
                 return
             }
-            _ = fcntl(client, F_SETFD, FD_CLOEXEC)
             guard active.add(1, ordering: .relaxed).newValue <= configuration.maxConnections else {
                 respond(client, 503, "Service Unavailable", "lens-gpt browser guard: too many connections")
                 close(client)

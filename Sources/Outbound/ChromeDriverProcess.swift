@@ -1,3 +1,4 @@
+import CEpoll
 import Glibc
 import Synchronization
 
@@ -86,7 +87,7 @@ public final class ChromeDriverProcess: Sendable {
     }
 
     static func freeLoopbackPort() -> Int? {
-        let fd = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
+        let fd = socket(AF_INET, Int32(SOCK_STREAM.rawValue) | Int32(SOCK_CLOEXEC.rawValue), 0)
         guard fd >= 0 else { return nil }
         defer { close(fd) }
         var address = sockaddr_in()

@@ -1,3 +1,4 @@
+import CEpoll
 import CCurl
 import Glibc
 import Synchronization

@@ -1,3 +1,4 @@
+import CEpoll
 import Glibc
 
 /// Blocking socket steps of the guard proxy. Every wait is bounded (`SO_RCVTIMEO`/`SO_SNDTIMEO`,

@@ -1,3 +1,4 @@
+import CEpoll
 import Glibc
 
 /// A helper program (chromedriver, Xvfb) that cannot outlive lens-gpt, however lens-gpt ends.
@@ -125,7 +126,7 @@ public struct TiedProcess: Sendable {
         if let pidDirectory {
             mkdir(pidDirectory, 0o700)
             let path = "\(pidDirectory)/\(pid).pid"
-            if let file = fopen(path, "w") {
+            if let file = fopen(path, "we") {
                 fputs("\(getpid())\n", file)
                 fclose(file)
                 pidFile = path

@@ -1,3 +1,4 @@
+import CEpoll
 import Glibc
 
 /// Debian's `Xvfb` on a free display, for a headed browser on a machine without a screen

@@ -56,7 +56,7 @@ public enum TesseractLanguages {
 
     /// ISO 639-1 → ISO 639-2/T from `/usr/share/iso-codes/json/iso_639-2.json` (empty when absent).
     static let alpha3: [String: String] = {
-        guard let file = fopen("/usr/share/iso-codes/json/iso_639-2.json", "r") else { return [:] }
+        guard let file = fopen("/usr/share/iso-codes/json/iso_639-2.json", "re") else { return [:] }
         defer { fclose(file) }
         var bytes: [UInt8] = []
         var chunk = [UInt8](repeating: 0, count: 65_536)

@@ -91,7 +91,7 @@ enum InputFile {
     }
 
     static func read(_ path: String, maxBytes: Int) throws -> [UInt8] {
-        let descriptor = path == "-" ? 0 : open(path, O_RDONLY)
+        let descriptor = path == "-" ? 0 : open(path, O_RDONLY | O_CLOEXEC)
         guard descriptor >= 0 else { throw Error(message: "cannot open: \(String(cString: strerror(errno)))") }
         defer { if path != "-" { close(descriptor) } }
         var bytes: [UInt8] = []

@@ -66,7 +66,7 @@ struct LensCommand: ParsableCommand {
     }
 
     static func readFile(_ path: String) -> [UInt8]? {
-        guard let file = fopen(path, "rb") else { return nil }
+        guard let file = fopen(path, "rbe") else { return nil }
         defer { fclose(file) }
         var out: [UInt8] = []
         var buffer = [UInt8](repeating: 0, count: 65_536)
