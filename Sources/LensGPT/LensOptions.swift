@@ -55,8 +55,10 @@ struct LensSetup {
 
     /// `browserProxy`: the proxy behind the guard for every page the browser loads (the demo
     /// world's sites). `allowPrivate`: `--allow-private-fetch`, for the browser as for fetches.
+    /// `proxyOnlyDomains`: domains the browser proxy alone can resolve (the demo world's `example`).
     static func make(_ options: LensOptions, dataDirectory: String, defaultPoolSize: Int = 2,
-                     lensURL forcedURL: String? = nil, browserProxy: String? = nil, allowPrivate: Bool = false,
+                     lensURL forcedURL: String? = nil, browserProxy: String? = nil, proxyOnlyDomains: Set<String> = [],
+                     allowPrivate: Bool = false,
                      trustedURLs: [String] = []) throws -> LensSetup?
     {
         var profile: LensProfile
@@ -113,6 +115,7 @@ struct LensSetup {
         guardConfiguration.trustedOrigins = Set(([profile.startURL, browserProxy] + trustedURLs.map(Optional.some))
             .compactMap { $0.flatMap(BrowserGuardConfiguration.origin(of:)) })
         guardConfiguration.upstreamProxy = browserProxy.flatMap(BrowserGuardConfiguration.origin(of:))
+        guardConfiguration.upstreamOnlyDomains = proxyOnlyDomains
         let guardProxy: BrowserGuardProxy
         do {
             guardProxy = try BrowserGuardProxy(configuration: guardConfiguration)

@@ -76,6 +76,7 @@ struct PipelineSetup {
         let lens = browserDisabled ? nil
             : try LensSetup.make(options.lens, dataDirectory: dataDirectory, lensURL: demoWorld?.lensURL,
                                  browserProxy: demoWorld?.proxyURL ?? Setting.string(options.visual.lensProxy, env: "LENS_GPT_LENS_PROXY"),
+                                 proxyOnlyDomains: demoWorld == nil ? [] : ["example"],  // the demo world's web (RFC 2606 names)
                                  allowPrivate: allowPrivate)
         let visual = try VisualSearchSetup.make(options.visual, lens: lens?.runner, demoWorld: demoWorld, servesPhotos: servesPhotos,
                                                 maxUploadBytes: maxUploadBytes)

@@ -10,10 +10,18 @@ public struct BrowserGuardConfiguration: Sendable {
     /// `host:port` origins set by the operator (the Lens start URL, the demo world's own server):
     /// reached whatever they resolve to. Pages cannot add to this list.
     public var trustedOrigins: Set<String> = []
-    /// `host:port` of a proxy every other request goes through (the demo world's `.example`
-    /// web). Its own address is configuration; the host asked of it is checked as a literal,
-    /// as the page fetcher does with a proxy.
+    /// `host:port` of a proxy every other request goes through (`--lens-proxy`, the demo world's
+    /// `.example` web). Its own address is configuration. The host asked of it is resolved here
+    /// and checked like a direct connection's, and the proxy is asked for the checked address
+    /// (`CONNECT 203.0.113.7:443`, `GET http://203.0.113.7:80/…` with the original `Host`), so
+    /// a name the proxy would resolve to loopback never reaches it.
     public var upstreamProxy: String?
+    /// Domains only the upstream proxy knows (the demo world's `example`): names under them go
+    /// to it by name, unresolved. Set by the operator's configuration, never by a page.
+    public var upstreamOnlyDomains: Set<String> = []
+    /// Every address a host name resolves to (nil: it does not resolve). getaddrinfo unless a
+    /// test substitutes its own names.
+    public var resolve: @Sendable (_ host: String) -> [IPAddress]? = { ProxySockets.resolve($0) }
     /// Where the guard listens; the browser must be able to reach it (a sidecar needs a
     /// non-loopback address, see `advertisedHost`).
     public var listenHost = "127.0.0.1"
@@ -65,15 +73,14 @@ public final class BrowserGuardProxy: Sendable {
     public init(configuration: BrowserGuardConfiguration, onRefusal: (@Sendable (String) -> Void)? = nil) throws(StartError) {
         self.configuration = configuration
         self.onRefusal = onRefusal
-        guard let resolved = ProxySockets.resolve(configuration.listenHost, port: 0), let first = resolved.first else {
+        guard let first = ProxySockets.resolve(configuration.listenHost)?.first else {
             throw StartError(description: "browser guard: cannot resolve \(configuration.listenHost)")
         }
-        var storage = first.storage
+        var (storage, length) = ProxySockets.socketAddress(first, port: 0)
         let fd = socket(Int32(storage.ss_family), Int32(SOCK_STREAM.rawValue) | Int32(SOCK_CLOEXEC.rawValue), 0)
         guard fd >= 0 else { throw StartError(description: "browser guard: no socket") }
         var one: Int32 = 1
         setsockopt(fd, SOL_SOCKET, SO_REUSEADDR, &one, socklen_t(MemoryLayout<Int32>.size))
-        var length = first.length
         let bound = withUnsafeMutablePointer(to: &storage) {
             $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { pointer in
                 bind(fd, pointer, length) == 0 && listen(fd, 128) == 0 && getsockname(fd, pointer, &length) == 0
@@ -146,22 +153,26 @@ public final class BrowserGuardProxy: Sendable {
         let origin = "\(head.host):\(head.port)"
         var upstream: Int32?
         var viaProxy = false
+        // What the upstream proxy is asked to connect to: the checked address (nil: the name itself).
+        var proxyTarget: IPAddress?
         if configuration.trustedOrigins.contains(origin) {
-            upstream = connect(ProxySockets.resolve(head.host, port: head.port) ?? [])
+            upstream = connect(configuration.resolve(head.host) ?? [], port: head.port)
         } else if let proxy = configuration.upstreamProxy, let (host, port) = try? ProxyRequestHead.split(proxy[...], defaultPort: 80) {
-            if configuration.addresses.refusesHost(head.host) {
-                return refuse(client, "\(origin): a private or local address")
+            if !configuration.addresses.allowPrivate && !isUpstreamOnly(head.host) {
+                switch check(head.host) {
+                case .refused(let reason): return refuse(client, "\(origin): \(reason)")
+                case .unresolved: return refuse(client, "\(origin): \(head.host) does not resolve, so its address cannot be checked")
+                case .allowed(let addresses): proxyTarget = addresses.first
+                }
             }
-            upstream = connect(ProxySockets.resolve(host, port: port) ?? [])
+            upstream = connect(configuration.resolve(host) ?? [], port: port)
             viaProxy = true
         } else {
-            guard let addresses = ProxySockets.resolve(head.host, port: head.port) else {
-                return respond(client, 502, "Bad Gateway", "lens-gpt browser guard: \(head.host) does not resolve")
+            switch check(head.host) {
+            case .refused(let reason): return refuse(client, "\(origin): \(reason)")
+            case .unresolved: return respond(client, 502, "Bad Gateway", "lens-gpt browser guard: \(head.host) does not resolve")
+            case .allowed(let addresses): upstream = connect(addresses, port: head.port)
             }
-            if let blocked = addresses.first(where: { !configuration.addresses.allows($0.address) }) {
-                return refuse(client, "\(origin): resolves to \(blocked.address), a private or local address")
-            }
-            upstream = connect(addresses)
         }
         guard let upstream else {
             return respond(client, 502, "Bad Gateway", "lens-gpt browser guard: cannot connect to \(origin)")
@@ -171,7 +182,7 @@ public final class BrowserGuardProxy: Sendable {
 
         if head.isConnect {
             if viaProxy {
-                guard ProxySockets.writeAll(upstream, Array(head.serialized(forProxy: true).utf8)) else { return }
+                guard ProxySockets.writeAll(upstream, Array(head.serialized(forProxy: true, address: proxyTarget).utf8)) else { return }
             } else {
                 guard ProxySockets.writeAll(client, Array("HTTP/1.1 200 Connection Established\r\n\r\n".utf8)) else { return }
             }
@@ -186,16 +197,42 @@ public final class BrowserGuardProxy: Sendable {
             return respond(client, 400, "Bad Request", "lens-gpt browser guard: bad Content-Length")
         }
         let early = Array(rest.prefix(length))
-        guard ProxySockets.writeAll(upstream, Array(head.serialized(forProxy: viaProxy).utf8)),
+        guard ProxySockets.writeAll(upstream, Array(head.serialized(forProxy: viaProxy, address: proxyTarget).utf8)),
               ProxySockets.writeAll(upstream, early),
               ProxySockets.copy(from: client, to: upstream, count: length - early.count)
         else { return }
         _ = ProxySockets.copy(from: upstream, to: client)
     }
 
-    private func connect(_ addresses: [(address: IPAddress, storage: sockaddr_storage, length: socklen_t)]) -> Int32? {
-        for candidate in addresses {
-            if let fd = ProxySockets.connect(candidate.storage, candidate.length, timeoutMillis: configuration.connectTimeoutMillis) {
+    private enum Verdict {
+        case allowed([IPAddress])
+        case refused(String)
+        case unresolved
+    }
+
+    /// The addresses `host` stands for, each checked with the address policy: a literal is
+    /// itself, a name is resolved here and refused if any address it resolves to is blocked.
+    private func check(_ host: String) -> Verdict {
+        if let literal = IPAddress(literal: host) {
+            return configuration.addresses.allows(literal) ? .allowed([literal]) : .refused("\(literal), a private or local address")
+        }
+        if configuration.addresses.refusesHost(host) { return .refused("\(host) always names this machine") }
+        guard let addresses = configuration.resolve(host), !addresses.isEmpty else { return .unresolved }
+        if let blocked = addresses.first(where: { !configuration.addresses.allows($0) }) {
+            return .refused("\(host) resolves to \(blocked), a private or local address")
+        }
+        return .allowed(addresses)
+    }
+
+    private func isUpstreamOnly(_ host: String) -> Bool {
+        var name = host
+        if name.hasSuffix(".") { name.removeLast() }
+        return configuration.upstreamOnlyDomains.contains { name == $0 || name.hasSuffix("." + $0) }
+    }
+
+    private func connect(_ addresses: [IPAddress], port: Int) -> Int32? {
+        for address in addresses {
+            if let fd = ProxySockets.connect(address, port: port, timeoutMillis: configuration.connectTimeoutMillis) {
                 return fd
             }
         }

@@ -90,14 +90,18 @@ struct ProxyRequestHead {
 
     /// The head to send on: origin-form for a site (`forProxy` false) or absolute-form for an
     /// upstream proxy, hop-by-hop proxy headers dropped, and `Connection: close` (one request per
-    /// connection, so every request is checked on its own).
-    func serialized(forProxy: Bool) -> String {
-        let authority = host.contains(":") ? "[\(host)]:\(port)" : "\(host):\(port)"
-        var target = path ?? authority
-        if forProxy && !isConnect { target = "http://\(authority)\(target)" }
+    /// connection, so every request is checked on its own). `address`: the checked address the
+    /// upstream proxy is to connect to in place of the name (the `Host` header keeps the name).
+    func serialized(forProxy: Bool, address: IPAddress? = nil) -> String {
+        func authority(_ host: String) -> String { host.contains(":") ? "[\(host)]:\(port)" : "\(host):\(port)" }
+        let named = authority(host)
+        let connectTo = address.map { authority($0.description) } ?? named
+        var target = path ?? connectTo
+        if forProxy && !isConnect { target = "http://\(connectTo)\(target)" }
         var out = "\(method) \(target) \(version)\r\n"
         let dropped: Set<String> = ["connection", "proxy-connection", "proxy-authorization", "keep-alive"]
         for (name, value) in headers where !dropped.contains(name.lowercased()) { out += "\(name): \(value)\r\n" }
+        if address != nil && header("host") == nil { out += "Host: \(named)\r\n" }  // the site still sees its name
         if !isConnect { out += "Connection: close\r\n" }
         return out + "\r\n"
     }

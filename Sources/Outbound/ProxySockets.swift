@@ -5,31 +5,52 @@ import Glibc
 /// a connect timeout), so a stalled peer costs a thread for a bounded time only.
 enum ProxySockets {
     /// Every address `host` resolves to (an address literal is itself), or nil when it does not resolve.
-    static func resolve(_ host: String, port: Int) -> [(address: IPAddress, storage: sockaddr_storage, length: socklen_t)]? {
+    static func resolve(_ host: String) -> [IPAddress]? {
         var hints = addrinfo()
         hints.ai_socktype = Int32(SOCK_STREAM.rawValue)
         hints.ai_family = AF_UNSPEC
         var list: UnsafeMutablePointer<addrinfo>?
-        guard getaddrinfo(host, String(port), &hints, &list) == 0, let first = list else { return nil }
+        guard getaddrinfo(host, nil, &hints, &list) == 0, let first = list else { return nil }
         defer { freeaddrinfo(list) }
-        var out: [(IPAddress, sockaddr_storage, socklen_t)] = []
+        var out: [IPAddress] = []
         var entry: UnsafeMutablePointer<addrinfo>? = first
         while let current = entry {
-            if let raw = current.pointee.ai_addr, let address = IPAddress(socketAddress: raw, family: current.pointee.ai_family) {
-                var storage = sockaddr_storage()
-                withUnsafeMutableBytes(of: &storage) { target in
-                    target.copyMemory(from: UnsafeRawBufferPointer(start: raw, count: Int(current.pointee.ai_addrlen)))
-                }
-                out.append((address, storage, current.pointee.ai_addrlen))
+            if let raw = current.pointee.ai_addr, let address = IPAddress(socketAddress: raw, family: current.pointee.ai_family),
+               !out.contains(address)
+            {
+                out.append(address)
             }
             entry = current.pointee.ai_next
         }
         return out.isEmpty ? nil : out
     }
 
+    /// The socket address of `address` and `port`, for bind and connect.
+    static func socketAddress(_ address: IPAddress, port: Int) -> (sockaddr_storage, socklen_t) {
+        var storage = sockaddr_storage()
+        switch address {
+        case .v4(let value):
+            var v4 = sockaddr_in()
+            v4.sin_family = sa_family_t(AF_INET)
+            v4.sin_port = UInt16(port).bigEndian
+            v4.sin_addr.s_addr = value.bigEndian
+            withUnsafeMutableBytes(of: &storage) { target in withUnsafeBytes(of: &v4) { target.copyMemory(from: $0) } }
+            return (storage, socklen_t(MemoryLayout<sockaddr_in>.size))
+        case .v6(let bytes):
+            var v6 = sockaddr_in6()
+            v6.sin6_family = sa_family_t(AF_INET6)
+            v6.sin6_port = UInt16(port).bigEndian
+            withUnsafeMutableBytes(of: &v6.sin6_addr) { target in
+                for (index, byte) in bytes.prefix(16).enumerated() { target[index] = byte }
+            }
+            withUnsafeMutableBytes(of: &storage) { target in withUnsafeBytes(of: &v6) { target.copyMemory(from: $0) } }
+            return (storage, socklen_t(MemoryLayout<sockaddr_in6>.size))
+        }
+    }
+
     /// A connected socket to exactly this address, or nil (refused, unreachable, timed out).
-    static func connect(_ storage: sockaddr_storage, _ length: socklen_t, timeoutMillis: Int) -> Int32? {
-        var storage = storage
+    static func connect(_ address: IPAddress, port: Int, timeoutMillis: Int) -> Int32? {
+        var (storage, length) = socketAddress(address, port: port)
         let fd = socket(Int32(storage.ss_family), Int32(SOCK_STREAM.rawValue) | Int32(SOCK_CLOEXEC.rawValue), 0)
         guard fd >= 0 else { return nil }
         let flags = fcntl(fd, F_GETFL)

@@ -69,9 +69,11 @@ extension RealBrowser {
                 case "/meta":
                     writer.send(html("<html><head><meta http-equiv=\"refresh\" content=\"0;url=\(target)\"></head><body>Loading…</body></html>"))
                 case "/script":
+                    let socketURL = "ws" + target.dropFirst(4)
                     writer.send(html("""
-                        <html><body>Loading…<img src="\(target)"><script>
+                        <html><body>Loading…<img src="\(target)"><iframe src="\(target)"></iframe><script>
                         fetch("\(target)", {mode: "no-cors"}).catch(() => {});
+                        try { new WebSocket("\(socketURL)"); } catch (e) {}
                         setTimeout(() => { location.href = "\(target)"; }, 10);
                         </script></body></html>
                         """))
@@ -138,6 +140,7 @@ extension RealBrowser {
 
         var configuration = BrowserGuardConfiguration()
         configuration.upstreamProxy = "127.0.0.1:\(viaProxy.port)"
+        configuration.upstreamOnlyDomains = ["example"]  // maker.example is known to the proxy only, as in the demo world
         let guardProxy = try BrowserGuardProxy(configuration: configuration)
         defer { guardProxy.shutdown() }
         // Directly: the maker site is a trusted origin, its redirect goes to a name that resolves to loopback.
@@ -168,6 +171,78 @@ extension RealBrowser {
         #expect(secret.hits == 0, "the secret service was reached through the guard")
         let log = (try? String(contentsOfFile: directory + "/chromedriver.log", encoding: .utf8)) ?? ""
         #expect(!log.contains(secret.secret), "the secret is in chromedriver's log")
+    }
+
+    /// A forward proxy as a company runs one: its own DNS knows `intranet.test` (here: loopback)
+    /// and sends `maker.example` to the maker site. It fetches what it is asked for, redirects
+    /// not followed (the browser follows them); CONNECT is not offered.
+    static func forwardingProxy(makerPort: Int) throws -> HTTPServer {
+        var configuration = HTTPServerConfiguration()
+        configuration.host = "127.0.0.1"
+        configuration.port = 0
+        configuration.loopCount = 1
+        return try HTTPServer(configuration: configuration) { _, _ in
+            BufferedRequestHandler { head, _, writer in
+                guard head.method == "GET", head.target.hasPrefix("http://") else {
+                    return writer.send(.error(.forbidden, code: "forbidden", message: "not offered"))
+                }
+                let rest = head.target.dropFirst(7)
+                let authority = rest.prefix { $0 != "/" }
+                let path = rest.dropFirst(authority.count)
+                let host = authority.split(separator: ":").first.map(String.init) ?? ""
+                let port = authority.split(separator: ":").last.flatMap { Int($0) } ?? 80
+                let address = host == "maker.example" ? "127.0.0.1:\(makerPort)" : host == "intranet.test" ? "127.0.0.1:\(port)" : String(authority)
+                var request = HTTPClientRequest(url: "http://\(address)\(path.isEmpty ? "/" : path)", timeoutMillis: 5_000, followRedirects: false)
+                request.proxy = ""
+                guard let answer = try? HTTPClient().send(request) else {
+                    return writer.send(.error(HTTPStatus(502, "Bad Gateway"), code: "bad_gateway", message: "unreachable"))
+                }
+                let kept = answer.headers.filter { ["content-type", "location"].contains($0.0.lowercased()) }
+                writer.send(HTTPResponse(status: HTTPStatus(answer.status, "Upstream"), headers: HTTPHeaders(kept), body: answer.body))
+            }
+        }
+    }
+
+    @Test func aNameTheUpstreamProxyResolvesToLoopbackStaysUnreachedThroughTheGuard() throws {
+        let world = try BrowserWorld.get()
+        let secret = try SecretService()
+        defer { secret.server.shutdown() }
+        let port = secret.server.port
+        let directory = world.directory + "/guard-names-" + UUID().uuidString
+        try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true)
+        let maker = try BrowserGuardTests.makerSite(redirectingTo: "http://intranet.test:\(port)/account")
+        defer { maker.shutdown() }
+        let upstream = try BrowserGuardTests.forwardingProxy(makerPort: maker.port)
+        defer { upstream.shutdown() }
+        let links = ["/302", "/meta", "/script"].map { "http://maker.example\($0)" }
+        do {
+            // Control: the browser straight through that proxy reaches the secret by its name.
+            let (unguarded, driver) = pool(world, proxy: "http://127.0.0.1:\(upstream.port)", directory: directory, guarded: false)
+            defer { unguarded.shutdown(); driver.stop() }
+            let producer = RetailDetailsProducer(pages: RefusingPages(), renderer: BrowserPageRenderer(pool: unguarded), chat: nil)
+            let reports = links.map { BrowserGuardTests.report(producer, $0) }
+            #expect(reports.contains { $0.contains(secret.secret) }, "\(reports)")
+            #expect(secret.hits > 0)
+        }
+        secret.counter.value.store(0, ordering: .relaxed)
+
+        // The guard in front of it resolves `intranet.test` itself (to loopback, as the proxy would).
+        var configuration = BrowserGuardConfiguration()
+        configuration.upstreamProxy = "127.0.0.1:\(upstream.port)"
+        configuration.upstreamOnlyDomains = ["example"]
+        configuration.resolve = { host in
+            host == "intranet.test" ? IPAddress(literal: "127.0.0.1").map { [$0] } : BrowserGuardConfiguration().resolve(host)
+        }
+        let guardProxy = try BrowserGuardProxy(configuration: configuration)
+        defer { guardProxy.shutdown() }
+        let (guarded, driver) = pool(world, proxy: guardProxy.url, directory: directory)
+        let producer = RetailDetailsProducer(pages: RefusingPages(), renderer: BrowserPageRenderer(pool: guarded), chat: nil)
+        let reports = links.map { BrowserGuardTests.report(producer, $0) }
+        guarded.shutdown()
+        driver.stop()
+        for report in reports { #expect(!report.contains(secret.secret), "\(report)") }
+        #expect(secret.hits == 0, "the secret service was reached through the guard")
+        #expect(guardProxy.refusals.contains { $0.contains("intranet.test resolves to 127.0.0.1") }, "\(guardProxy.refusals)")
     }
 
     @Test func ambiguousURLsAreRefusedForBothParsers() {
