@@ -158,13 +158,21 @@ public final class Gateway: Sendable {
         return try certificates.reload()
     }
 
-    /// Stops accepting, waits up to `graceMillis` for runs in progress, then stops.
-    public func shutdown(graceMillis: Int = 10_000) {
+    /// Stops accepting at once (the listeners close), lets runs in progress finish for up to
+    /// `graceMillis`, ends those still going as `interrupted`, lets every open event stream write
+    /// its end (for up to the write timeout: a client that does not read is not waited for), then
+    /// stops.
+    public func shutdown(graceMillis: Int) {
         cleanupTimer.withLock { $0.cancel() }
         let deadline = DispatchTime.now() + .milliseconds(graceMillis)
         server.stopAccepting()
         while context.hub.runningCount > 0 && DispatchTime.now() < deadline {
             usleep(20_000)  // polling a count during shutdown only; nothing else waits on it
+        }
+        context.hub.interruptRunning()
+        let flushed = DispatchTime.now() + .milliseconds(Int(context.settings.http.writeTimeoutMillis))
+        while context.openStreams.current > 0 && DispatchTime.now() < flushed {
+            usleep(20_000)
         }
         server.shutdown()
         context.hub.shutdown()

@@ -1,6 +1,7 @@
 import Glibc
 import HTTP
 import Pipeline
+import Synchronization
 
 /// What every request handler of the gateway shares.
 public final class GatewayContext: Sendable {
@@ -27,6 +28,8 @@ public final class GatewayContext: Sendable {
     let monitors: [any ServiceMonitor]
     /// The Lens thumbnails behind `/results/{id}/thumbnails/{n}` (nil: none kept).
     let thumbnails: (any ThumbnailStore)?
+    /// SSE responses not yet ended: shutdown lets them write their last events before it stops.
+    let openStreams = StreamCount()
 
     init(settings: GatewaySettings, hub: any ResultService, store: ResultStore?, metrics: Metrics, uploadDirectory: String,
          readinessChecks: [@Sendable () -> (name: String, state: String, ok: Bool)],
@@ -58,4 +61,12 @@ public final class GatewayContext: Sendable {
     func removeFile(_ path: String) {
         unlink(path)
     }
+}
+
+/// A count shared by every loop's subscriptions.
+final class StreamCount: Sendable {
+    private let value = Atomic(0)
+    var current: Int { value.load(ordering: .relaxed) }
+    func opened() { value.add(1, ordering: .relaxed) }
+    func closed() { value.subtract(1, ordering: .relaxed) }
 }

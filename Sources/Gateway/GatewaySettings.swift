@@ -16,6 +16,8 @@ public struct GatewaySettings: Sendable {
     /// Stage tasks that may wait for a worker before new uploads get 503.
     public var queueLimit = 64
     public var stageTimeoutMillis = 60_000
+    /// On SIGTERM, how long runs in progress may go on before they end as `interrupted`.
+    public var shutdownGraceMillis = 10_000
     public var heartbeatMillis = 15_000
     public var sseRetryMillis = 3_000
     /// Unread SSE bytes after which a subscriber is disconnected. Replay pauses well before it

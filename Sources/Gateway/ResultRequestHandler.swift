@@ -53,7 +53,8 @@ final class ResultRequestHandler: HTTPRequestHandler {
             if stream.isFinished && lastEventID >= stream.lastEventID {
                 return writer.send(HTTPResponse(status: .noContent))  // tells EventSource to stop reconnecting
             }
-            subscription = ResultSubscription(stream: stream, writer: writer, afterID: lastEventID, settings: gateway.settings)
+            subscription = ResultSubscription(stream: stream, writer: writer, afterID: lastEventID, settings: gateway.settings,
+                                              openStreams: gateway.openStreams)
         }
     }
 

@@ -23,12 +23,15 @@ final class ResultSubscription: HTTPRequestHandler {
     private var ended = false
     private let highWater: Int
     private var stallTimer: UInt64?
+    private let openStreams: StreamCount
 
-    init(stream: ResultStream, writer: HTTPResponseWriter, afterID: Int, settings: GatewaySettings,
+    init(stream: ResultStream, writer: HTTPResponseWriter, afterID: Int, settings: GatewaySettings, openStreams: StreamCount,
          extraHeaders: [(String, String)] = [])
     {
         self.stream = stream
         self.writer = writer
+        self.openStreams = openStreams
+        openStreams.opened()
         maxBacklog = settings.maxSubscriberBacklogBytes
         stallMillis = UInt64(settings.subscriberStallMillis)
         self.cursor = afterID
@@ -131,6 +134,7 @@ final class ResultSubscription: HTTPRequestHandler {
     private func stop() {
         guard !ended else { return }
         ended = true
+        openStreams.closed()
         if watching { SubscriberGroups.on(writer.loop).remove(self, stream: stream) }
         watching = false
         if let stallTimer { writer.loop.cancelTimer(stallTimer) }

@@ -196,7 +196,7 @@ final class UploadHandler: HTTPRequestHandler {
             writer.send(response)
         } else {
             subscription = ResultSubscription(stream: submission.stream, writer: writer, afterID: 0,
-                                              settings: gateway.settings)
+                                              settings: gateway.settings, openStreams: gateway.openStreams)
         }
     }
 

@@ -48,6 +48,11 @@ final class RedisTail: Sendable {
 
     var count: Int { follows.withLock { $0.count } }
 
+    /// Every run followed now, with its local copy.
+    var followed: [(id: String, run: Int, stream: ResultStream)] {
+        follows.withLock { all in all.values.map { ($0.id, $0.run, $0.stream) } }
+    }
+
     /// The local copy of run `run` of result `id` (without `run`: its latest followed run).
     func current(_ id: String, run: Int? = nil) -> ResultStream? {
         follows.withLock { all in

@@ -110,24 +110,41 @@ public final class ResultHub: ResultService {
             // Stored, counted and cached before the final event is published: a client that has
             // seen `done` finds the result everywhere, and `stored` tells it whether a restart
             // will keep it.
-            let (events, final) = stream.seal(final: "done", payload: done.adding("stored", true))
+            guard let (events, final) = stream.seal(final: "done", payload: done.adding("stored", true)) else {
+                // Interrupted at shutdown: its end is published already.
+                return onRunFinished(image, summary)
+            }
             queues.write { [self] store in
-                var published = final
-                var saved = true
-                do {
-                    try store.save(id: image.id, status: summary.status, events: events)
-                } catch {
-                    saved = false
-                    published = ResultEvent(id: final.id, name: final.name, payload: done.adding("stored", false))
-                    onStoreFailure("result \(image.id) was not saved: \(error)")
-                }
+                end(stream, in: store, events: events, final: final, done: done, status: summary.status)
                 onRunFinished(image, summary)
-                state.withLock { s in s.running[image.id] = nil }
-                remember(stream, saved: saved)
-                stream.finish(with: published, status: summary.status)
             }
         }
         run.start()
+    }
+
+    /// Stores a run's events and publishes its end (writer thread).
+    private func end(_ stream: ResultStream, in store: ResultStore, events: [ResultEvent], final: ResultEvent, done: JSONValue, status: ResultStatus) {
+        var published = final
+        var saved = true
+        do {
+            try store.save(id: stream.id, status: status, events: events)
+        } catch {
+            saved = false
+            published = ResultEvent(id: final.id, name: final.name, payload: done.adding("stored", false))
+            onStoreFailure("result \(stream.id) was not saved: \(error)")
+        }
+        state.withLock { s in s.running[stream.id] = nil }
+        remember(stream, saved: saved)
+        stream.finish(with: published, status: status)
+    }
+
+    /// Ends every run still going as interrupted: stored as failed, `done` to its subscribers.
+    public func interruptRunning() {
+        for stream in state.withLock({ Array($0.running.values) }) {
+            let done = Interruption.done.adding("stored", true)
+            guard let (events, final) = stream.sealInterrupted(error: Interruption.error, done: done) else { continue }
+            queues.write { [self] store in end(stream, in: store, events: events, final: final, done: done, status: .failed) }
+        }
     }
 
     private func remember(_ stream: ResultStream, saved: Bool) {

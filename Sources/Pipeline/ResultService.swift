@@ -16,6 +16,9 @@ public protocol ResultService: Sendable {
     func checkStore(completion: @escaping @Sendable (StoreHealth) -> Void)
     /// Drops results past their retention.
     func purgeExpired()
+    /// Ends the runs of this process still going: `stage-error` `interrupted` and `done`
+    /// (`failed`, `"interrupted": true`) to every subscriber. For the end of a shutdown's grace.
+    func interruptRunning()
     /// Stops background work (readers, lease renewal); runs in progress are not waited for.
     func shutdown()
 }

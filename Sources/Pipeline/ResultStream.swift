@@ -94,13 +94,33 @@ public final class ResultStream: Sendable {
     }
 
     /// Stops further appends and returns every event plus the final one (not yet published),
-    /// so the run can be stored before any client sees its end.
-    func seal(final name: String, payload: JSONValue) -> (events: [ResultEvent], final: ResultEvent) {
+    /// so the run can be stored before any client sees its end. nil when it was sealed already
+    /// (the run was interrupted: its end is on its way).
+    func seal(final name: String, payload: JSONValue) -> (events: [ResultEvent], final: ResultEvent)? {
         state.withLock { s in
+            guard !s.sealed else { return nil }
             s.sealed = true
             let final = ResultEvent(id: s.events.count + 1, name: name, payload: payload)
             return (s.events + [final], final)
         }
+    }
+
+    /// `seal` for a run cut short: appends `stage-error` (`error`) and returns the events with a
+    /// `done` (`done`) to publish once stored, in one step, so the run's own end cannot slip in
+    /// between. nil when the run has sealed its own end already.
+    func sealInterrupted(error: JSONValue, done: JSONValue) -> (events: [ResultEvent], final: ResultEvent)? {
+        let sealed = state.withLock { s -> (events: [ResultEvent], final: ResultEvent, watchers: [@Sendable () -> Void])? in
+            guard s.status == .running, !s.sealed else { return nil }
+            s.sealed = true
+            let event = ResultEvent(id: s.events.count + 1, name: "stage-error", payload: error)
+            s.events.append(event)
+            onAppend?(event)
+            let final = ResultEvent(id: s.events.count + 1, name: "done", payload: done)
+            return (s.events + [final], final, Array(s.watchers.values))
+        }
+        guard let sealed else { return nil }
+        for wake in sealed.watchers { wake() }
+        return (sealed.events, sealed.final)
     }
 
     /// Publishes the final event and the outcome, and wakes the watchers a last time.

@@ -46,6 +46,8 @@ public final class SharedResultHub: ResultService {
     private struct OwnedRun {
         let run: Int
         let token: String
+        /// The run's own stream, whose events go to Redis (sealed when the run is interrupted).
+        let producer: ResultStream
         var broken = false
     }
     private struct State {
@@ -143,24 +145,49 @@ public final class SharedResultHub: ResultService {
     /// here as on every other gateway, read it back from there.
     private func start(_ image: UploadedImage, run: Int) {
         let id = image.id
-        state.withLock { $0.owned[id] = OwnedRun(run: run, token: "\(owner):\(run)") }
         let producer = ResultStream(id: id) { [self] event in
             writerQueue.async { [self] in _ = append(id: id, run: run, event) }
         }
+        state.withLock { $0.owned[id] = OwnedRun(run: run, token: "\(owner):\(run)", producer: producer) }
         let pipeline = PipelineRun(graph: graph, image: image, stream: producer, pool: pool) { [self] summary, done in
-            let (_, final) = producer.seal(final: "done", payload: done.adding("stored", true))
+            // nil: the run was interrupted (shutdown) and has ended already.
+            let sealed = producer.seal(final: "done", payload: done.adding("stored", true))
             writerQueue.async { [self] in
-                if !append(id: id, run: run, final, finalStatus: summary.status) {
-                    onStoreFailure("result \(id) run \(run): its end could not be written to Redis; it ends as interrupted when its lease expires")
-                }
-                state.withLock { s in
-                    if s.owned[id]?.run == run { s.owned[id] = nil }
+                if let (_, final) = sealed {
+                    end(id: id, run: run, final, status: summary.status, producer: producer)
                 }
                 onRunFinished(image, summary)
-                producer.finish(with: final, status: summary.status)
             }
         }
         pipeline.start()
+    }
+
+    /// Writes a run's last event and lets it go (writer thread).
+    private func end(id: String, run: Int, _ final: ResultEvent, status: ResultStatus, producer: ResultStream) {
+        if !append(id: id, run: run, final, finalStatus: status) {
+            onStoreFailure("result \(id) run \(run): its end could not be written to Redis; it ends as interrupted when its lease expires")
+        }
+        state.withLock { s in
+            if s.owned[id]?.run == run { s.owned[id] = nil }
+        }
+        producer.finish(with: final, status: status)
+    }
+
+    /// Ends this gateway's runs still going as interrupted, in Redis, so that their subscribers
+    /// here and on every other gateway get `done` now rather than when the lease expires. Runs of
+    /// other gateways go on there: their copies here break off, and clients reconnect elsewhere.
+    public func interruptRunning() {
+        let owned = state.withLock { $0.owned }
+        for other in tail.followed where owned[other.id]?.run != other.run {
+            other.stream.breakOff("this gateway is stopping; the result goes on elsewhere")
+        }
+        for (id, owned) in owned where !owned.broken {
+            // The stage-error goes to Redis through the producer's hook, before the end.
+            guard let (_, final) = owned.producer.sealInterrupted(error: Interruption.error,
+                                                                  done: Interruption.done.adding("stored", true))
+            else { continue }
+            writerQueue.async { [self] in end(id: id, run: owned.run, final, status: .failed, producer: owned.producer) }
+        }
     }
 
     /// Appends one event of an owned run (writer thread). A short Redis outage is waited out
@@ -286,13 +313,8 @@ public final class SharedResultHub: ResultService {
 
     // MARK: helpers
 
-    static let interruptedEnvelope = ResultEvent(id: 0, name: "stage-error", payload: [
-        "stage": "run", "code": "interrupted", "retryable": true,
-        "message": "the gateway running this result stopped before it finished; upload the photo again to run it again",
-    ]).envelope
-    static let interruptedDoneEnvelope = ResultEvent(id: 0, name: "done", payload: [
-        "status": "failed", "stages": .object(JSONObject()), "stored": true, "interrupted": true,
-    ]).envelope
+    static let interruptedEnvelope = ResultEvent(id: 0, name: "stage-error", payload: Interruption.error).envelope
+    static let interruptedDoneEnvelope = ResultEvent(id: 0, name: "done", payload: Interruption.done.adding("stored", true)).envelope
 
     private static func randomName() -> String {
         // The system generator (getrandom): gateways started at the same instant differ.

@@ -31,6 +31,7 @@ struct ServeCommand: ParsableCommand {
     @Option(help: "Slowest accepted request body in bytes/s (LENS_GPT_MIN_BODY_RATE, default 1024).") var minBodyRate: String?
     @Option(help: "Milliseconds of silence before an SSE heartbeat comment (LENS_GPT_HEARTBEAT_MS, default 15000).") var heartbeatMs: String?
     @Option(help: "Time limit of each pipeline stage in ms (LENS_GPT_STAGE_TIMEOUT_MS, default 60000).") var stageTimeoutMs: String?
+    @Option(help: "On SIGTERM, ms runs in progress may go on before they end as interrupted (LENS_GPT_SHUTDOWN_GRACE_MS, default 10000, at most 3600000).") var shutdownGraceMs: String?
     @Option(help: "Days finished results are kept (LENS_GPT_RETENTION_DAYS, default 7).") var retentionDays: String?
     @Option(help: "Where results are kept: sqlite (the file in the data directory) or redis://[user:password@]host:port[/db], shared by several gateways (LENS_GPT_STORE, default sqlite).") var store: String?
     @Option(help: "Redis store: ms a run's lease lasts unless renewed; a dead gateway's runs end as interrupted after it (LENS_GPT_LEASE_MS, default 10000).") var leaseMs: String?
@@ -78,6 +79,10 @@ struct ServeCommand: ParsableCommand {
         s.http.minBodyBytesPerSecond = try Setting.int(minBodyRate, env: "LENS_GPT_MIN_BODY_RATE", default: s.http.minBodyBytesPerSecond)
         s.heartbeatMillis = try Setting.int(heartbeatMs, env: "LENS_GPT_HEARTBEAT_MS", default: s.heartbeatMillis, min: 100)
         s.stageTimeoutMillis = try Setting.int(stageTimeoutMs, env: "LENS_GPT_STAGE_TIMEOUT_MS", default: s.stageTimeoutMillis, min: 1)
+        s.shutdownGraceMillis = try Setting.int(shutdownGraceMs, env: "LENS_GPT_SHUTDOWN_GRACE_MS", default: s.shutdownGraceMillis)
+        guard s.shutdownGraceMillis <= 3_600_000 else {
+            throw SettingError(description: "LENS_GPT_SHUTDOWN_GRACE_MS (or --shutdown-grace-ms) must be at most 3600000 (an hour)")
+        }
         s.maxPixels = try Setting.int(maxPixels, env: "LENS_GPT_MAX_PIXELS", default: s.maxPixels, min: 1)
         s.corsOrigins = Setting.string(corsOrigins, env: "LENS_GPT_CORS_ORIGINS", default: "")
             .split(separator: ",").map { String($0).trimmingCharacters(in: " ") }.filter { !$0.isEmpty }
@@ -258,9 +263,9 @@ struct ServeCommand: ParsableCommand {
                 logger.error("TLS reload failed, keeping the current certificate: \(error)")
             }
         }
-        logger.info("signal \(received): finishing runs in progress, then stopping")
+        logger.info("signal \(received): not accepting; runs in progress have \(settings.shutdownGraceMillis) ms to finish, then stopping")
         setup.visual.canary?.stop()
-        gateway.shutdown()
+        gateway.shutdown(graceMillis: settings.shutdownGraceMillis)
         lensSetup?.pool.shutdown()
         demoWorld?.shutdown()
         logger.info("stopped")

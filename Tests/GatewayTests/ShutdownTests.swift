@@ -1,0 +1,109 @@
+import Foundation
+import Glibc
+import Testing
+
+/// SIGTERM to the real `lens-gpt serve` binary with a run in progress: the port closes at once,
+/// the run gets `--shutdown-grace-ms`, and its open stream ends with `done` either way.
+@Suite(.serialized) struct ShutdownTests {
+    /// Starts the server with a run-long synthetic stage; returns it with its port.
+    func start(directory: String, stageMillis: Int, graceMillis: Int) throws -> (Process, Int, Pipe) {
+        let process = Process()
+        process.executableURL = URL(fileURLWithPath: ProcessTests.binary)
+        process.arguments = ["serve", "--host", "127.0.0.1", "--port", "0", "--loops", "1", "--data-dir", directory, "--web-dir", directory,
+                             "--no-browser", "--synthetic-stage-ms", String(stageMillis), "--shutdown-grace-ms", String(graceMillis)]
+        process.environment = ["PATH": "/nonexistent", "HOME": directory]
+        let log = Pipe()
+        process.standardError = log
+        process.standardOutput = log
+        try process.run()
+        var text = ""
+        let handle = log.fileHandleForReading
+        let deadline = Date().addingTimeInterval(30)
+        while Date() < deadline, !text.contains("listening on") {
+            let chunk = handle.availableData
+            if chunk.isEmpty { break }
+            text += String(decoding: chunk, as: UTF8.self)
+        }
+        guard let range = text.range(of: "http://127.0.0.1:"), let port = Int(text[range.upperBound...].prefix { $0.isNumber }) else {
+            process.terminate()
+            throw TestClient.Failure(description: "server did not start: \(text)")
+        }
+        return (process, port, log)
+    }
+
+    /// Uploads a photo and reads its stream until the synthetic stage has ticked once.
+    func followRun(port: Int) throws -> TestClient {
+        let client = try TestClient(port: port)
+        try client.send(Multipart.request(path: "/classify", fileBytes: TestImages.png(width: 32, height: 32, seed: UInt8.random(in: 0...255))))
+        _ = try client.read(until: { String(decoding: $0, as: UTF8.self).contains("\"stage\":\"tick\"") }, timeout: 30)
+        return client
+    }
+
+    func newConnectionRefused(_ port: Int) -> Bool { (try? TestClient(port: port)) == nil }
+
+    @Test(.enabled(if: FileManager.default.isExecutableFile(atPath: ProcessTests.binary)))
+    func aRunCutShortByTheGraceEndsItsStreamWithInterruptedAndDone() throws {
+        let directory = NSTemporaryDirectory() + "lens-gpt-shutdown-" + UUID().uuidString
+        try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(atPath: directory) }
+        let (process, port, log) = try start(directory: directory, stageMillis: 120_000, graceMillis: 1_500)
+        defer { if process.isRunning { process.terminate() } }
+        let client = try followRun(port: port)
+
+        let signalled = Date()
+        kill(process.processIdentifier, SIGTERM)
+        // New connections are refused at once, while the run still has its grace.
+        #expect(waitUntil(timeout: 1) { newConnectionRefused(port) }, "the port still accepts after SIGTERM")
+        let rest = String(decoding: try client.readToEnd(timeout: 15), as: UTF8.self)
+        let elapsed = Date().timeIntervalSince(signalled)
+        let events = SSE.parse(rest)
+        let error = events.first { $0.event == "stage-error" }
+        #expect(error?.data.contains("\"code\":\"interrupted\"") == true, "\(rest.suffix(2000))")
+        #expect(events.last?.event == "done", "\(rest.suffix(2000))")
+        #expect(events.last?.data.contains("\"interrupted\":true") == true)
+        #expect(events.last?.data.contains("\"status\":\"failed\"") == true)
+        #expect(elapsed >= 1.4, "ended after \(elapsed) s, before the 1.5 s grace")
+        #expect(elapsed < 6, "ended after \(elapsed) s")
+        #expect(waitUntil(timeout: 10) { !process.isRunning })
+        #expect(process.terminationStatus == 0,
+                "server log: \(String(decoding: log.fileHandleForReading.availableData, as: UTF8.self).suffix(3000))")
+    }
+
+    @Test(.enabled(if: FileManager.default.isExecutableFile(atPath: ProcessTests.binary)))
+    func aRunThatFinishesWithinTheGraceEndsNormally() throws {
+        let directory = NSTemporaryDirectory() + "lens-gpt-shutdown-" + UUID().uuidString
+        try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(atPath: directory) }
+        let (process, port, _) = try start(directory: directory, stageMillis: 2_500, graceMillis: 30_000)
+        defer { if process.isRunning { process.terminate() } }
+        let client = try followRun(port: port)
+        kill(process.processIdentifier, SIGTERM)
+        #expect(waitUntil(timeout: 1) { newConnectionRefused(port) }, "the port still accepts after SIGTERM")
+        let rest = String(decoding: try client.readToEnd(timeout: 20), as: UTF8.self)
+        let events = SSE.parse(rest)
+        #expect(events.last?.event == "done", "\(rest.suffix(2000))")
+        #expect(events.last?.data.contains("interrupted") == false, "\(rest.suffix(2000))")
+        #expect(!events.contains { $0.event == "stage-error" && $0.data.contains("interrupted") })
+        #expect(waitUntil(timeout: 10) { !process.isRunning })
+        #expect(process.terminationStatus == 0)
+    }
+
+    @Test(.enabled(if: FileManager.default.isExecutableFile(atPath: ProcessTests.binary)))
+    func theGraceIsRangeChecked() throws {
+        for value in ["-1", "3600001", "soon"] {
+            let process = Process()
+            process.executableURL = URL(fileURLWithPath: ProcessTests.binary)
+            process.arguments = ["serve", "--port", "0", "--no-browser", "--shutdown-grace-ms", value]
+            process.environment = ["PATH": "/nonexistent"]
+            let log = Pipe()
+            process.standardError = log
+            process.standardOutput = log
+            try process.run()
+            defer { if process.isRunning { process.terminate() } }
+            #expect(waitUntil(timeout: 20) { !process.isRunning }, "\(value) was accepted")
+            let text = String(decoding: log.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
+            #expect(process.terminationStatus != 0, "\(value)")
+            #expect(text.contains("LENS_GPT_SHUTDOWN_GRACE_MS"), "\(value): \(text)")
+        }
+    }
+}
