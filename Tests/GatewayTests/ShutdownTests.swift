@@ -88,6 +88,80 @@ import Testing
         #expect(process.terminationStatus == 0)
     }
 
+    /// With Redis: the stopping gateway's run ends for every gateway's subscribers at the end of
+    /// the grace, not when its lease expires; a run of another gateway it followed goes on, and
+    /// its stream here ends with `stream-error` so the client reconnects elsewhere.
+    @Test(.enabled(if: RedisServer.available && FileManager.default.isExecutableFile(atPath: ProcessTests.binary)))
+    func withRedisTheStoppingGatewaysRunsEndEverywhereAtOnce() throws {
+        let redis = try RedisServer()
+        let directory = NSTemporaryDirectory() + "lens-gpt-shutdown-" + UUID().uuidString
+        try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(atPath: directory) }
+        let leaseMillis = 30_000  // an end by lease expiry would come far too late for this test
+        let process = Process()
+        process.executableURL = URL(fileURLWithPath: ProcessTests.binary)
+        process.arguments = ["serve", "--host", "127.0.0.1", "--port", "0", "--loops", "1", "--data-dir", directory, "--web-dir", directory,
+                             "--no-browser", "--store", redis.url, "--lease-ms", String(leaseMillis),
+                             "--synthetic-stage-ms", "120000", "--shutdown-grace-ms", "500"]
+        process.environment = ["PATH": "/nonexistent", "HOME": directory]
+        let log = Pipe()
+        process.standardError = log
+        process.standardOutput = log
+        try process.run()
+        defer { if process.isRunning { kill(process.processIdentifier, SIGKILL) } }
+        var text = ""
+        while !text.contains("listening on") {
+            let chunk = log.fileHandleForReading.availableData
+            if chunk.isEmpty { break }
+            text += String(decoding: chunk, as: UTF8.self)
+        }
+        let port = try #require(text.range(of: "http://127.0.0.1:").flatMap { Int(text[$0.upperBound...].prefix { $0.isNumber }) })
+
+        let gate = GateProducer()
+        let other = try TestServer(graph: TestGraphs.imageInfo(then: gate)) {
+            $0.storeURL = redis.url
+            $0.leaseMillis = leaseMillis
+        }
+        defer { gate.open(); other.stop() }
+        func subscribe(_ port: Int, _ id: String) throws -> TestClient {
+            let client = try TestClient(port: port)
+            try client.send("GET /results/\(id)/events HTTP/1.1\r\nHost: t\r\n\r\n")
+            return client
+        }
+        // A run of the stopping gateway, followed there and on the other one.
+        let ours = TestImages.png(width: 17, height: 3)
+        let upload = try TestClient(port: port)
+        try upload.send(Multipart.request(path: "/classify", fileBytes: ours, accept: "application/json"))
+        #expect(try upload.readResponse().status == 202)
+        let followers = [try subscribe(port, TestImages.sha256Hex(ours)), try subscribe(other.port, TestImages.sha256Hex(ours))]
+        for follower in followers { try follower.read(until: { $0.contains("event: tick") }, timeout: 30) }
+        // A run of the other gateway, followed by the stopping one.
+        let theirs = TestImages.png(width: 19, height: 3)
+        let elsewhere = try other.client()
+        try elsewhere.send(Multipart.request(path: "/classify", fileBytes: theirs, accept: "application/json"))
+        #expect(try elsewhere.readResponse().status == 202)
+        let visitor = try subscribe(port, TestImages.sha256Hex(theirs))
+        try visitor.read(until: { $0.contains("event: image-info") })
+
+        kill(process.processIdentifier, SIGTERM)
+        let signalled = Date()
+        for follower in followers {
+            let events = SSE.parse(try follower.readResponse(timeout: 15).bodyText)
+            #expect(events.suffix(2).map(\.event) == ["stage-error", "done"], "\(events)")
+            #expect(events.suffix(2).first?.data.contains(#""code":"interrupted""#) == true)
+            #expect(events.last?.data.contains(#""interrupted":true"#) == true)
+        }
+        let visited = try visitor.readResponse(timeout: 15).bodyText
+        #expect(visited.contains("event: stream-error"), "\(visited)")
+        #expect(!visited.contains("event: done"))
+        #expect(Date().timeIntervalSince(signalled) < 8, "ended after \(Date().timeIntervalSince(signalled)) s")
+        #expect(waitUntil(timeout: 10) { !process.isRunning })
+        #expect(process.terminationStatus == 0)
+        // The other gateway's run went on: it completes there.
+        gate.open()
+        #expect(waitUntil(timeout: 10) { (try? other.get("/results/\(TestImages.sha256Hex(theirs))").bodyText.contains(#""status":"complete""#)) == true })
+    }
+
     @Test(.enabled(if: FileManager.default.isExecutableFile(atPath: ProcessTests.binary)))
     func theGraceIsRangeChecked() throws {
         for value in ["-1", "3600001", "soon"] {
