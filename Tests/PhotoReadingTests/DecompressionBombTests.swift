@@ -79,6 +79,40 @@ struct PhotoDecodingTests {
         #expect(differences.reduce(0, +) < 2 * differences.count)
     }
 
+    /// Shrunk to half the height or less: from the last pass alone (every odd row); by less:
+    /// read whole, then scaled.
+    @Test(arguments: [0.25, 0.8])
+    func interlacedPNGIsShrunk(share: Double) throws {
+        guard PeerData.has("barcodes/zbar-examples/ean-13.png") else { return }
+        let sample = try PhotoFixtures.grey(try PeerData.bytes("barcodes/zbar-examples/ean-13.png"))
+        let (width, height) = (sample.width * 4, sample.height * 4)
+        var large = [UInt8](repeating: 0, count: width * height)
+        for y in 0..<height { for x in 0..<width { large[y * width + x] = sample.pixels[(y / 4) * sample.width + x / 4] } }
+        let png = try PhotoFixtures.interlacedPNG(width: width, height: height, pixels: large)
+        #expect(DecodePlan.isInterlacedPNG(png))
+        let target = Int(Double(width * height) * share)
+        let grey = try PhotoDecoder.decode(png, limits: PhotoReadingLimits(), fittingIn: target, budget: PhotoMemoryBudget())
+        // Leptonica's scaling (the second case) rounds to the nearer pixel: a row and a column over at most.
+        #expect(grey.pixels <= target + grey.width + grey.height && grey.pixels >= target * 9 / 10)
+        #expect(BarcodeReader().read(grey, deadline: nil).map(\.value) == ["9789876543217"])
+    }
+
+    /// A progressive JPEG's decoder keeps every coefficient of the image whatever the output size: the estimate says so.
+    @Test func progressiveJPEGCountsItsCoefficients() throws {
+        let path = NSTemporaryDirectory() + "lens-gpt-progressive-\(UUID().uuidString).jpg"
+        defer { unlink(path); unlink(path + ".baseline.jpg") }
+        var pix: UnsafeMutablePointer<PIX>? = pixCreate(2000, 2000, 8)
+        defer { pixDestroy(&pix) }
+        try #require(pixWriteJpeg(path, pix, 75, 1) == 0 && pixWriteJpeg(path + ".baseline.jpg", pix, 75, 0) == 0)
+        let progressive = [UInt8](try Data(contentsOf: URL(fileURLWithPath: path)))
+        let baseline = [UInt8](try Data(contentsOf: URL(fileURLWithPath: path + ".baseline.jpg")))
+        let target = 100_000
+        let plans = try [progressive, baseline].map { try DecodePlan($0, PhotoDecoder.readHeader($0), targetPixels: target) }
+        // 2 bytes a pixel of coefficients against an eighth-size decode.
+        #expect(plans[0].estimatedBytes >= 2000 * 2000 * 2)
+        #expect(plans[1].estimatedBytes < 2000 * 2000 / 2)
+    }
+
     @Test func aDecodeWaitsForTheBudgetThenIsRefused() throws {
         guard PeerData.has("barcodes/zbar-examples/ean-13.png") else { return }
         let bytes = try PeerData.bytes("barcodes/zbar-examples/ean-13.png")

@@ -1,5 +1,6 @@
 import CJpeg
 import CLeptonica
+import CPNG
 import CWebP
 import Foundation
 import Glibc
@@ -130,6 +131,32 @@ enum PhotoFixtures {
         jpeg_destroy_compress(info)
         defer { free(buffer) }
         return Array(UnsafeBufferPointer(start: UnsafePointer(buffer), count: Int(size)))
+    }
+
+    /// An interlaced (Adam7) 24-bit PNG of grey `pixels`, written by libpng (Leptonica writes none).
+    static func interlacedPNG(width: Int, height: Int, pixels: [UInt8]) throws -> [UInt8] {
+        final class Sink { var bytes: [UInt8] = [] }
+        let sink = Sink()
+        var png: png_structp? = png_create_write_struct(PNG_LIBPNG_VER_STRING, nil, nil, nil)
+        var info: png_infop? = png_create_info_struct(png)
+        defer { png_destroy_write_struct(&png, &info) }
+        try #require(png != nil && info != nil)
+        png_set_write_fn(png, Unmanaged.passUnretained(sink).toOpaque(), { png, data, length in
+            guard let io = png_get_io_ptr(png), let data else { return }
+            Unmanaged<Sink>.fromOpaque(io).takeUnretainedValue().bytes.append(contentsOf: UnsafeBufferPointer(start: data, count: length))
+        }, nil)
+        png_set_IHDR(png, info, UInt32(width), UInt32(height), 8, PNG_COLOR_TYPE_RGB, PNG_INTERLACE_ADAM7, 0, 0)
+        png_write_info(png, info)
+        let passes = png_set_interlace_handling(png)
+        var row = [UInt8](repeating: 0, count: width * 3)
+        for _ in 0..<passes {
+            for y in 0..<height {
+                for x in 0..<width { row[3 * x] = pixels[y * width + x]; row[3 * x + 1] = row[3 * x]; row[3 * x + 2] = row[3 * x] }
+                png_write_row(png, row)
+            }
+        }
+        png_write_end(png, nil)
+        return sink.bytes
     }
 
     /// The peak resident memory GNU time reports for `lens-gpt` run with `arguments`, and its run.
