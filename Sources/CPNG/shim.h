@@ -44,18 +44,21 @@ static inline int lens_png_grey(const unsigned char *data, size_t size, unsigned
     uint32_t w = png_get_image_width(png, info), h = png_get_image_height(png, info);
     int colour = png_get_color_type(png, info);
     int interlaced = png_get_interlace_type(png, info) != PNG_INTERLACE_NONE;
-    // Palettes and small grey depths to 8 bits, 16 bits to 8, transparency dropped, colour to
-    // grey by Leptonica's luminance weights (0.3, 0.5, 0.2; as every other format): every row
-    // arrives as w grey bytes.
+    // Palettes and small grey depths to 8 bits, 16 bits to 8, transparency dropped.
     png_set_expand(png);
     png_set_strip_16(png);
     png_set_strip_alpha(png);
-    if (colour & PNG_COLOR_MASK_COLOR) png_set_rgb_to_gray_fixed(png, 1, 30000, 50000);
     int full = out_w == w && out_h == h;
+    // Colour to grey as Leptonica turns it grey (the readers were tuned on its pixels): the
+    // weights 0.3, 0.5, 0.2 in float, rounded. An interlaced image read whole is turned grey by
+    // libpng with the same weights (it may round differently).
+    int own_grey = (colour & PNG_COLOR_MASK_COLOR) && !(interlaced && full);
+    if ((colour & PNG_COLOR_MASK_COLOR) && !own_grey) png_set_rgb_to_gray_fixed(png, 1, 30000, 50000);
     if (interlaced && full) png_set_interlace_handling(png);
     png_read_update_info(png, info);
     result = 2;
-    if (out_w == 0 || out_h == 0 || out_w > w || out_h > h || png_get_rowbytes(png, info) != w) goto done;
+    size_t channels = own_grey ? 3 : 1;
+    if (out_w == 0 || out_h == 0 || out_w > w || out_h > h || png_get_rowbytes(png, info) != channels * w) goto done;
     if (interlaced && full) {
         // Seven passes, each filling in the rows it carries.
         int passes = PNG_INTERLACE_ADAM7_PASSES;
@@ -69,7 +72,7 @@ static inline int lens_png_grey(const unsigned char *data, size_t size, unsigned
     uint32_t rows = interlaced ? h / 2 : h;
     if (out_h > rows) goto done;
     result = 1;
-    row = (unsigned char *)malloc(w);
+    row = (unsigned char *)malloc(channels * w);
     columns = (uint32_t *)malloc(sizeof(uint32_t) * w);
     sums = (uint64_t *)calloc(out_w, sizeof(uint64_t));
     counts = (uint32_t *)calloc(out_w, sizeof(uint32_t));
@@ -88,6 +91,12 @@ static inline int lens_png_grey(const unsigned char *data, size_t size, unsigned
     uint32_t in_row = 0;
     for (uint32_t y = 0; y < rows; y++) {
         png_read_row(png, row, NULL);
+        if (own_grey) {
+            for (uint32_t x = 0; x < w; x++) {
+                unsigned r = row[3 * x], g = row[3 * x + 1], b = row[3 * x + 2];
+                row[x] = (unsigned char)(int)(0.3f * r + 0.5f * g + 0.2f * b + 0.5);
+            }
+        }
         for (uint32_t x = 0; x < w; x++) sums[columns[x]] += row[x];
         in_row++;
         uint32_t oy = (uint32_t)((uint64_t)y * out_h / rows);

@@ -122,8 +122,8 @@ struct DecodePlan {
     /// host-endian words: swapped once afterwards).
     private static func grey(width: Int, height: Int,
                              _ fill: (UnsafeMutablePointer<UInt8>, Int) -> Bool) -> UnsafeMutablePointer<PIX>? {
-        guard var pix: UnsafeMutablePointer<PIX>? = pixCreate(Int32(width), Int32(height), 8), let made = pix,
-              let data = pixGetData(made) else { return nil }
+        var pix: UnsafeMutablePointer<PIX>? = pixCreate(Int32(width), Int32(height), 8)
+        guard let made = pix, let data = pixGetData(made) else { return nil }
         let stride = Int(pixGetWpl(made)) * 4
         guard fill(UnsafeMutableRawPointer(data).assumingMemoryBound(to: UInt8.self), stride) else {
             pixDestroy(&pix)
@@ -137,9 +137,12 @@ struct DecodePlan {
     /// order, swapped to Leptonica's words afterwards).
     private static func webp(_ base: UnsafePointer<UInt8>, _ count: Int, width: Int, height: Int) -> UnsafeMutablePointer<PIX>? {
         var config = WebPDecoderConfig()
-        guard WebPInitDecoderConfig(&config) != 0,
-              var pix: UnsafeMutablePointer<PIX>? = pixCreate(Int32(width), Int32(height), 32), let made = pix,
-              let data = pixGetData(made) else { return nil }
+        var pix: UnsafeMutablePointer<PIX>? = pixCreate(Int32(width), Int32(height), 32)
+        guard let made = pix, let data = pixGetData(made) else { return nil }
+        guard WebPInitDecoderConfig(&config) != 0 else {
+            pixDestroy(&pix)
+            return nil
+        }
         let stride = Int(pixGetWpl(made)) * 4
         config.options.use_scaling = 1
         config.options.scaled_width = Int32(width)

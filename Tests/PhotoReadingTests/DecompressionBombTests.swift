@@ -79,6 +79,18 @@ struct PhotoDecodingTests {
         #expect(differences.reduce(0, +) < 2 * differences.count)
     }
 
+    /// The readers were tuned on Leptonica's grey: a PNG read by rows at full size gives the same pixels.
+    @Test(arguments: ["barcodes/ean13-1-prewebp/37.png", "barcodes/zbar-examples/ean-13.png"])
+    func pngByRowsIsLeptonicasGrey(file: String) throws {
+        guard PeerData.has(file) else { return }
+        let bytes = try PeerData.bytes(file)
+        let leptonica = try PhotoFixtures.grey(bytes)
+        let rows = try PhotoDecoder.decode(bytes, limits: PhotoReadingLimits(), fittingIn: .max, budget: PhotoMemoryBudget()).bytes()
+        let differences = zip(rows, leptonica.pixels).map { abs(Int($0) - Int($1)) }
+        #expect(rows.count == leptonica.pixels.count)
+        #expect(differences.allSatisfy { $0 == 0 }, "\(file): \(differences.filter { $0 > 0 }.count) pixels differ, by up to \(differences.max() ?? 0)")
+    }
+
     /// Shrunk to half the height or less: from the last pass alone (every odd row); by less:
     /// read whole, then scaled.
     @Test(arguments: [0.25, 0.8])
