@@ -34,6 +34,10 @@ let package = Package(
         // Reading the photo itself: barcodes (ZBar), printed text (Tesseract), decoding (Leptonica).
         .systemLibrary(name: "CZBar", path: "Sources/CZBar", pkgConfig: "zbar", providers: [.apt(["libzbar-dev"])]),
         .systemLibrary(name: "CLeptonica", path: "Sources/CLeptonica", pkgConfig: "lept", providers: [.apt(["libleptonica-dev"])]),
+        // Decoding large photos at the size a reader needs: PNG by rows, WebP scaled, JPEG's header and CMYK.
+        .systemLibrary(name: "CPNG", path: "Sources/CPNG", pkgConfig: "libpng", providers: [.apt(["libpng-dev"])]),
+        .systemLibrary(name: "CWebP", path: "Sources/CWebP", pkgConfig: "libwebp", providers: [.apt(["libwebp-dev"])]),
+        .systemLibrary(name: "CJpeg", path: "Sources/CJpeg", pkgConfig: "libjpeg", providers: [.apt(["libjpeg-dev"])]),
         .systemLibrary(name: "CTesseract", path: "Sources/CTesseract", pkgConfig: "tesseract",
                        providers: [.apt(["libtesseract-dev", "tesseract-ocr-eng"])]),
         // The Redis client Redis itself ships (Debian: libhiredis-dev), for the shared result store.
@@ -48,7 +52,7 @@ let package = Package(
         .target(name: "HTTP", dependencies: ["EventLoop", "JSON"]),
         .target(name: "Imaging"),
         .target(name: "Extraction", dependencies: ["JSON", "CLibXML2", "CZlib"]),
-        .target(name: "PhotoReading", dependencies: ["JSON", "CZBar", "CLeptonica", "CTesseract"]),
+        .target(name: "PhotoReading", dependencies: ["JSON", "CZBar", "CLeptonica", "CTesseract", "CPNG", "CWebP", "CJpeg"]),
         .target(name: "Pipeline", dependencies: ["JSON", "CSQLite", "CHiredis"]),
         // CEpoll: accept4 for close-on-exec sockets. Its module then owns <sys/socket.h>, so the
         // files that use SOCK_* constants import it too.
@@ -71,7 +75,7 @@ let package = Package(
         .testTarget(name: "JSONTests", dependencies: ["JSON"]),
         .testTarget(name: "HTTPTests", dependencies: ["HTTP"]),
         .testTarget(name: "ImagingTests", dependencies: ["Imaging"]),
-        .testTarget(name: "PhotoReadingTests", dependencies: ["PhotoReading", "JSON", "CLeptonica"]),
+        .testTarget(name: "PhotoReadingTests", dependencies: ["PhotoReading", "JSON", "CLeptonica", "CPNG", "CWebP", "CJpeg"]),
         .testTarget(name: "TLSTests", dependencies: ["TLS", "COpenSSL"]),
         .testTarget(name: "PipelineTests", dependencies: ["Pipeline", "JSON"]),
         .testTarget(name: "ProducersTests", dependencies: ["Producers", "Pipeline", "JSON", "Extraction"]),

@@ -16,6 +16,10 @@ struct PhotoReadingOptions: ParsableArguments {
     var photoTextMaxChars: String?
     @Option(help: "Words below this confidence (0-100) are left out (LENS_GPT_PHOTO_TEXT_MIN_CONFIDENCE, default 50).")
     var photoTextMinConfidence: String?
+    @Option(help: "Memory all photo reading in the process may hold at once, e.g. 256MiB; a photo that needs more waits, then is refused with photo_busy (LENS_GPT_PHOTO_MEMORY_BUDGET, default 256MiB).")
+    var photoMemoryBudget: String?
+    @Option(help: "Milliseconds a photo waits for the memory budget before it is refused (LENS_GPT_PHOTO_MEMORY_WAIT_MS, default 20000).")
+    var photoMemoryWaitMs: String?
     @Option(help: "Language of the photo text when a request names none: a tag such as de or de-DE, or a Tesseract code (LENS_GPT_PHOTO_TEXT_LANGUAGE, default eng).")
     var photoTextLanguage: String?
 
@@ -30,6 +34,11 @@ struct PhotoReadingOptions: ParsableArguments {
         l.maxTextCharacters = try Setting.int(photoTextMaxChars, env: "LENS_GPT_PHOTO_TEXT_MAX_CHARS", default: l.maxTextCharacters, min: 1)
         l.minWordConfidence = try Setting.int(photoTextMinConfidence, env: "LENS_GPT_PHOTO_TEXT_MIN_CONFIDENCE",
                                               default: l.minWordConfidence, min: 0)
+        l.memoryBudget = try Setting.bytes(photoMemoryBudget, env: "LENS_GPT_PHOTO_MEMORY_BUDGET", default: l.memoryBudget)
+        guard l.memoryBudget >= 16 << 20 else {
+            throw SettingError(description: "LENS_GPT_PHOTO_MEMORY_BUDGET (or its flag) must be at least 16MiB, not \(l.memoryBudget) bytes")
+        }
+        l.memoryWaitMillis = try Setting.int(photoMemoryWaitMs, env: "LENS_GPT_PHOTO_MEMORY_WAIT_MS", default: l.memoryWaitMillis, min: 0)
         return l
     }
 

@@ -4,6 +4,8 @@ import Glibc
 /// An 8-bit grey Leptonica image that frees itself. Not Sendable: one reader owns it.
 final class GreyPix {
     let pix: UnsafeMutablePointer<PIX>
+    /// The photo memory this copy stands for while it is read, given back when it is freed.
+    var reservation: PhotoMemoryReservation?
 
     /// Takes ownership of `pix` (must be 8 bpp without a colour map).
     init(owning pix: UnsafeMutablePointer<PIX>) { self.pix = pix }
@@ -37,6 +39,12 @@ final class GreyPix {
     func scaled(_ factor: Double) -> GreyPix? {
         guard let out = pixScale(pix, Float(factor), Float(factor)) else { return nil }
         return GreyPix.normalizing(out)
+    }
+
+    /// An exact copy, nil on failure.
+    func copied() -> GreyPix? {
+        guard let out = pixCopy(nil, pix) else { return nil }
+        return GreyPix(owning: out)
     }
 
     /// A copy rotated by `degrees` about its centre, the corners filled white and the canvas

@@ -14,6 +14,11 @@ public struct PhotoReadingLimits: Sendable, Equatable {
     /// Words below this confidence (0–100, Tesseract's scale) are left out: on photos they are
     /// mostly texture read as letters.
     public var minWordConfidence = 50
+    /// Memory all photo reading in the process may hold at once (decoding and the decoded
+    /// copies), in bytes: a photo that would take more waits, then is refused (`photo_busy`).
+    public var memoryBudget = 256 << 20
+    /// How long a photo waits for the memory budget before it is refused.
+    public var memoryWaitMillis = 20_000
 
     public init() {}
 }

@@ -7,8 +7,13 @@ import Pipeline
 public struct BarcodesProducer: Producer {
     public let stage = "barcodes"
     let reader: BarcodeReader
+    /// The photo decoded once for this stage and `photo-text`; nil: decoded here alone.
+    let copies: PhotoCopies?
 
-    public init(limits: PhotoReadingLimits) { reader = BarcodeReader(limits: limits) }
+    public init(limits: PhotoReadingLimits, copies: PhotoCopies? = nil) {
+        reader = BarcodeReader(limits: limits)
+        self.copies = copies
+    }
 
     public func produce(_ inputs: StageInputs, _ context: StageContext) throws -> any Sendable {
         let bytes = try PhotoFile.read(inputs, context)
@@ -16,9 +21,13 @@ public struct BarcodesProducer: Producer {
         let deadline = ContinuousClock.now + .milliseconds(max(0, context.remainingMillis - 250))
         let found: [Barcode]
         do {
-            found = try reader.read(bytes, deadline: deadline)
+            if let copies {
+                found = reader.read(try copies.copy(for: .barcodes, key: context.image.path, bytes: bytes, deadline: deadline), deadline: deadline)
+            } else {
+                found = try reader.read(bytes, deadline: deadline)
+            }
         } catch {
-            throw StageError(code: error.code, message: error.message)
+            throw StageError(code: error.code, message: error.message, retryable: error.retryable)
         }
         context.emit(stage, .array(found.map(\.json)))
         return found

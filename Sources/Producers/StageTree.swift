@@ -53,8 +53,10 @@ public enum StageTree {
         // Reading the photo itself runs beside the visual search and needs nothing else.
         var photo: [String] = []
         if let limits = d.photoReading {
-            nodes.append(.init(BarcodesProducer(limits: limits), dependsOn: ["image-info"], timeoutMillis: limit))
-            nodes.append(.init(PhotoTextProducer(limits: limits, language: d.photoTextLanguage), dependsOn: ["image-info"],
+            // One decode per photo for both readers; a copy left unclaimed is dropped after the stage limit.
+            let copies = PhotoCopies(limits: limits, keepMillis: limit)
+            nodes.append(.init(BarcodesProducer(limits: limits, copies: copies), dependsOn: ["image-info"], timeoutMillis: limit))
+            nodes.append(.init(PhotoTextProducer(limits: limits, language: d.photoTextLanguage, copies: copies), dependsOn: ["image-info"],
                                timeoutMillis: limit))
             photo = ["barcodes", "photo-text"]
         }
