@@ -227,6 +227,35 @@ struct ScriptedProducer: Producer {
         #expect(group.wait(timeout: .now() + 10) == .success)
         #expect(peak.maximum >= 1 && peak.maximum <= 2)
     }
+
+    /// A run that arrives while another run's many tasks wait goes next, not after all of them
+    /// (a small upload behind a client's ten decompression bombs).
+    @Test func aNewRunGoesAheadOfARunThatHasHadItsShare() {
+        let pool = WorkerPool(workers: 1, queueLimit: 100)
+        let gate = DispatchSemaphore(value: 0)
+        let order = Mutex<[String]>([])
+        let finished = DispatchGroup()
+        func task(_ name: String, waitForGate: Bool = false) -> WorkerPool.Task {
+            finished.enter()
+            return {
+                if waitForGate { gate.wait() }
+                order.withLock { $0.append(name) }
+                finished.leave()
+            }
+        }
+        // The heavy run holds the only worker, with four more of its tasks waiting behind it.
+        pool.submit(group: "heavy", task("heavy-0", waitForGate: true))
+        for i in 1...4 { pool.submit(group: "heavy", task("heavy-\(i)")) }
+        pool.submit(group: "small", task("small-0"))
+        pool.submit(group: "small", task("small-1"))
+        #expect(pool.waiting == 6)
+        gate.signal()
+        #expect(finished.wait(timeout: .now() + 10) == .success)
+        // small-0 has started nothing yet, so it goes first; then the two runs share turns by
+        // what each has started (heavy 1, small 1 → heavy-1 is older; then small-1; then the rest).
+        #expect(order.withLock { $0 } == ["heavy-0", "small-0", "heavy-1", "small-1", "heavy-2", "heavy-3", "heavy-4"])
+        #expect(pool.waiting == 0)
+    }
 }
 
 import Synchronization
