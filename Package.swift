@@ -45,6 +45,8 @@ let package = Package(
                        providers: [.apt(["libhiredis-dev"])]),
 
         .target(name: "JSON"),
+        // The one registry of secrets, scrubbed wherever text leaves the process; below every layer that emits text.
+        .target(name: "Secrets", dependencies: ["JSON"]),
         // TLS is a byte transform under EventLoop's streams: it implements EventLoop's
         // `StreamTransform`, so EventLoop knows nothing of TLS.
         .target(name: "EventLoop", dependencies: ["CEpoll"]),
@@ -53,43 +55,44 @@ let package = Package(
         .target(name: "Imaging"),
         .target(name: "Extraction", dependencies: ["JSON", "CLibXML2", "CZlib"]),
         .target(name: "PhotoReading", dependencies: ["JSON", "CZBar", "CLeptonica", "CTesseract", "CPNG", "CWebP", "CJpeg"]),
-        .target(name: "Pipeline", dependencies: ["JSON", "CSQLite", "CHiredis"]),
+        .target(name: "Pipeline", dependencies: ["JSON", "Secrets", "CSQLite", "CHiredis"]),
         // CEpoll: accept4 for close-on-exec sockets. Its module then owns <sys/socket.h>, so the
         // files that use SOCK_* constants import it too.
-        .target(name: "Outbound", dependencies: ["CCurl", "CEpoll", "JSON"], exclude: ["README.md"]),
+        .target(name: "Outbound", dependencies: ["CCurl", "CEpoll", "JSON", "Secrets"], exclude: ["README.md"]),
         .target(name: "DemoWorld", dependencies: ["HTTP", "EventLoop", "JSON", "Outbound"], resources: DemoWorldAssets.embedded),
         // For test targets only: the OpenAI-compatible server that checks request shapes and plays faults.
         .target(name: "LLMTestSupport", dependencies: ["DemoWorld", "HTTP", "JSON"]),
         // The default Lens and search profiles are JSON files compiled into the binary (no bundle to ship beside them).
-        .target(name: "Producers", dependencies: ["Pipeline", "Imaging", "JSON", "Outbound", "Extraction", "PhotoReading", "CPSL"],
+        .target(name: "Producers", dependencies: ["Pipeline", "Imaging", "JSON", "Secrets", "Outbound", "Extraction", "PhotoReading", "CPSL"],
                 resources: ["google-lens.json", "ebay.json", "ebay-sold.json", "kleinanzeigen.json", "mercari.json", "depop.json", "vinted.json",
                             "duckduckgo.json", "duckduckgo-lite.json", "bing.json", "brave.json", "startpage.json"].map { .embedInCode("Resources/\($0)") }),
-        .target(name: "Gateway", dependencies: ["EventLoop", "HTTP", "Pipeline", "Imaging", "JSON", "TLS", "CEpoll"]),
+        .target(name: "Gateway", dependencies: ["EventLoop", "HTTP", "Pipeline", "Imaging", "JSON", "Secrets", "TLS", "CEpoll"]),
         .target(name: "LensGPT", dependencies: [
-            "Gateway", "HTTP", "Pipeline", "Producers", "JSON", "CEpoll", "TLS", "Extraction", "Outbound", "DemoWorld", "Imaging", "PhotoReading",
+            "Gateway", "HTTP", "Pipeline", "Producers", "JSON", "Secrets", "CEpoll", "TLS", "Extraction", "Outbound", "DemoWorld", "Imaging", "PhotoReading",
             .product(name: "ArgumentParser", package: "swift-argument-parser"),
             .product(name: "Logging", package: "swift-log"),
         ]),
         .executableTarget(name: "lens-gpt", dependencies: ["LensGPT"]),
 
         .testTarget(name: "JSONTests", dependencies: ["JSON"]),
+        .testTarget(name: "SecretsTests", dependencies: ["Secrets", "JSON"]),
         .testTarget(name: "HTTPTests", dependencies: ["HTTP"]),
         .testTarget(name: "ImagingTests", dependencies: ["Imaging"]),
         .testTarget(name: "PhotoReadingTests", dependencies: ["PhotoReading", "JSON", "CLeptonica", "CPNG", "CWebP", "CJpeg"]),
         .testTarget(name: "TLSTests", dependencies: ["TLS", "COpenSSL"]),
         .testTarget(name: "PipelineTests", dependencies: ["Pipeline", "JSON"]),
         .testTarget(name: "ProducersTests", dependencies: ["Producers", "Pipeline", "JSON", "Extraction"]),
-        .testTarget(name: "GatewayTests", dependencies: ["Gateway", "HTTP", "EventLoop", "Pipeline", "Producers", "JSON", "TLS", "COpenSSL"]),
+        .testTarget(name: "GatewayTests", dependencies: ["Gateway", "HTTP", "Secrets", "EventLoop", "Pipeline", "Producers", "JSON", "TLS", "COpenSSL"]),
         .testTarget(name: "ExtractionTests", dependencies: ["Extraction", "JSON"],
                     exclude: ["Fixtures"]),
-        .testTarget(name: "OutboundTests", dependencies: ["Outbound", "HTTP", "JSON", "DemoWorld", "LLMTestSupport"]),
+        .testTarget(name: "OutboundTests", dependencies: ["Outbound", "HTTP", "Secrets", "JSON", "DemoWorld", "LLMTestSupport"]),
         .testTarget(name: "ShopsTests", dependencies: ["Producers", "DemoWorld", "Outbound", "Extraction", "Pipeline", "HTTP", "JSON", "PhotoReading"]),
         .testTarget(name: "EndToEndTests", dependencies: ["LensGPT", "Gateway", "DemoWorld", "LLMTestSupport", "Outbound", "Producers", "Pipeline", "HTTP", "JSON", "PhotoReading",
                                                          .product(name: "ArgumentParser", package: "swift-argument-parser")]),
         .testTarget(name: "LensTests", dependencies: ["Producers", "Outbound", "DemoWorld", "Gateway", "HTTP", "Pipeline", "JSON"]),
         // The shipped profiles on real saved pages (../shared/peer-data/real-pages) in real headless Chromium.
         .testTarget(name: "RealPagesTests", dependencies: ["Producers", "Outbound", "HTTP", "Extraction", "JSON", "Pipeline"]),
-        .testTarget(name: "VisualSearchTests", dependencies: ["LensGPT", "Gateway", "DemoWorld", "LLMTestSupport", "Outbound", "Producers", "Pipeline", "HTTP", "JSON",
+        .testTarget(name: "VisualSearchTests", dependencies: ["LensGPT", "Gateway", "Secrets", "DemoWorld", "LLMTestSupport", "Outbound", "Producers", "Pipeline", "HTTP", "JSON",
                                                              .product(name: "ArgumentParser", package: "swift-argument-parser")]),
         // Drives the built `lens-gpt serve --demo` (a child process) with headless Chromium.
         .testTarget(name: "WebPageTests", dependencies: ["DemoWorld", "Outbound", "JSON"]),

@@ -64,6 +64,11 @@ public final class DemoWorld: Sendable {
                     }
                     return
                 }
+                if head.absoluteAuthority != nil {
+                    // Proxied to a site the demo web does not have (its own pages are asked for by path).
+                    writer.send(.error(.notFound, code: "not_found", message: "no such site in the demo world"))
+                    return
+                }
                 if head.path == DemoWorld.ecbPath {
                     writer.send(DemoWorld.ecbResponse())
                     return

@@ -1,6 +1,7 @@
 import Glibc
 import HTTP
 import Pipeline
+import Secrets
 import Synchronization
 
 /// What every request handler of the gateway shares.
@@ -49,6 +50,7 @@ public final class GatewayContext: Sendable {
         staticFiles = StaticFiles(root: settings.webDirectory)
         rateLimiter = RateLimiter(perMinute: settings.uploadsPerMinute, burst: settings.uploadBurst)
         resultTokens = settings.apiToken.map(ResultToken.init(secret:))
+        if let token = settings.apiToken { SecretScrubber.shared.register(token, as: SecretSettings.apiToken) }
     }
 
     /// `/results/{id}` and `/results/{id}/events`, signed when an API token is set.

@@ -1,6 +1,7 @@
 import HTTP
 import JSON
 import Pipeline
+import Secrets
 
 /// Maps each request to its handler (PROTOCOL.md, "Endpoints").
 struct GatewayRouter: Sendable {
@@ -54,7 +55,9 @@ struct GatewayRouter: Sendable {
             return respond(writer, response)
         case "/metrics":
             guard isRead else { return respond(writer, methodNotAllowed("GET, HEAD")) }
-            var response = HTTPResponse.text(.ok, gateway.metrics.render(gauges: gauges(), responsesByStatus: serverCounters.responsesByStatus) + gateway.monitors.map { $0.metricsText() }.joined())
+            // Monitors' labels and texts come from providers' answers: scrubbed like everything that leaves.
+            let text = gateway.metrics.render(gauges: gauges(), responsesByStatus: serverCounters.responsesByStatus) + gateway.monitors.map { $0.metricsText() }.joined()
+            var response = HTTPResponse.text(.ok, SecretScrubber.shared.scrub(text))
             response.headers.set("Content-Type", "text/plain; version=0.0.4; charset=utf-8")
             return respond(writer, response)
         default:
@@ -115,7 +118,9 @@ struct GatewayRouter: Sendable {
             checks[monitor.name] = report.detail
             ready = ready && report.ok
         }
-        return .json(ready ? .ok : .serviceUnavailable, ["status": .string(ready ? "ready" : "not_ready"), "checks": .object(checks)])
+        // Store and canary messages quote what failed (a provider's answer, a store's error): scrubbed.
+        return .json(ready ? .ok : .serviceUnavailable, ["status": .string(ready ? "ready" : "not_ready"),
+                                                         "checks": SecretScrubber.shared.scrub(.object(checks))])
     }
 
     private func methodNotAllowed(_ allow: String) -> HTTPResponse {

@@ -15,11 +15,12 @@ final class HTTPSRedirect: Sendable {
             writer.send(.text(.ok, "ok\n"))
             return AnsweredHandler()
         }
-        let hostHeader = head.headers["Host"] ?? "localhost"
-        let host = HTTPSRedirect.hostWithoutPort(hostHeader)
+        // An absolute-form target's authority stands in for Host (RFC 9112 §3.2.2).
+        let host = HTTPSRedirect.hostWithoutPort(head.host ?? "localhost")
         let port = httpsPort.load(ordering: .relaxed)
         let portPart = port == 443 ? "" : ":\(port)"
-        let target = head.target.hasPrefix("/") ? head.target : "/"
+        let origin = head.originForm
+        let target = origin.hasPrefix("/") ? String(origin) : "/"
         var response = HTTPResponse.error(.permanentRedirect, code: "use_https", message: "this service is served over HTTPS")
         response.headers.add("Location", "https://\(host)\(portPart)\(target)")
         writer.send(response)

@@ -1,6 +1,7 @@
 import Glibc
 import HTTP
 import Synchronization
+import Secrets
 
 /// The photos hosted visual-search APIs may fetch: those APIs take an image URL, not bytes.
 /// A photo is on the shelf only while a provider's search for it lasts, and only through a
@@ -27,7 +28,9 @@ public final class PhotoShelf: Sendable {
         base = Mutex(PhotoShelf.trimmed(publicBaseURL))
         self.lifetimeSeconds = lifetimeSeconds
         self.maxBytes = maxBytes
-        signer = ResultToken(secret: secret ?? PhotoShelf.randomSecret())
+        let key = secret ?? PhotoShelf.randomSecret()
+        SecretScrubber.shared.register(key)  // its signatures are `sig=` values, which the scrubber knows by name
+        signer = ResultToken(secret: key)
     }
 
     public var publicBaseURL: String { base.withLock { $0 } }

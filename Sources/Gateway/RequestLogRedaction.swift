@@ -1,9 +1,11 @@
 import HTTP
+import Secrets
 
-/// Signed result tokens are credentials: they never reach the log.
+/// Signed result tokens and photo-URL signatures are credentials: they never reach the log.
 public enum RequestLogRedaction {
-    /// The target with the value of every query parameter whose name ends in `token` (any case,
-    /// percent-encoded or not: `token`, `TOKEN`, `%74oken`, `access_token`) replaced by `REDACTED`.
+    /// The target with the value of every query parameter `SecretSettings` calls secret (any case,
+    /// percent-encoded or not: `token`, `TOKEN`, `%74oken`, `access_token`, the photo URL's `sig`,
+    /// `api_key`) replaced by `REDACTED`.
     /// Every occurrence is redacted, not only the first: `?xtoken=1&token=<valid>` must not log
     /// the valid one.
     public static func redacted(_ target: String) -> String {
@@ -16,7 +18,7 @@ public enum RequestLogRedaction {
             let rawName = pair[..<equals]
             // A malformed escape is still looked at as written.
             let name = (PercentDecoding.decode(rawName, plusAsSpace: true) ?? String(rawName)).lowercased()
-            guard name.hasSuffix("token") else { return pair }
+            guard SecretSettings.isSecretParameter(name) else { return pair }
             changed = true
             return rawName + "=REDACTED"
         }

@@ -185,8 +185,9 @@ final class HTTPConnection: StreamDelegate {
         keepAlive = head.keepAlive && !server.isShuttingDown
         let writer = HTTPResponseWriter(head: head, connection: self, id: server.nextRequestID())
         self.writer = writer
-        if let problem = HTTPConnection.hostProblem(head) {
-            // RFC 9112 §3.2: a 1.1 request without Host, or any with more than one, is a 400.
+        if let problem = HTTPConnection.hostProblem(head) ?? head.targetProblem {
+            // RFC 9112 §3.2: a 1.1 request without Host, or any with more than one, is a 400;
+            // so is a target that is neither a path nor an http(s) URL (§3.2.2 accepts those).
             handler = nil
             fail(HTTPParseError(.badRequest, problem))
             return

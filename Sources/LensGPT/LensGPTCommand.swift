@@ -1,5 +1,6 @@
 import ArgumentParser
 import Foundation
+import Secrets
 
 /// `lens-gpt`: the root command. Each subcommand lives in `Commands/`.
 public struct LensGPTCommand: ParsableCommand {
@@ -30,6 +31,8 @@ public struct LensGPTCommand: ParsableCommand {
     /// Parses and runs like `main()`, but an error a subcommand throws while running is reported
     /// with that subcommand's usage, not the root command's.
     public static func runMain(_ arguments: [String]? = nil) -> Never {
+        // Before anything can log or fail: the declared secrets' values, so no output carries them.
+        SecretScrubber.shared.registerEnvironment()
         var command: ParsableCommand
         do {
             command = try parseAsRoot(arguments)
@@ -44,10 +47,20 @@ public struct LensGPTCommand: ParsableCommand {
             let subcommand = type(of: command)
             let name = subcommand.configuration.commandName.map { "lens-gpt \($0)" } ?? "lens-gpt"
             let usage = usageString(for: subcommand)
-            FileHandle.standardError.write(Data("Error: \(error.message)\nUsage: \(usage)\n  See '\(name) --help' for more information.\n".utf8))
+            FileHandle.standardError.write(Data("Error: \(SecretScrubber.shared.scrub(error.message))\nUsage: \(usage)\n  See '\(name) --help' for more information.\n".utf8))
             Foundation.exit(ExitCode.validationFailure.rawValue)
-        } catch {
+        } catch let error as ExitCode {
             exit(withError: error)
+        } catch let error as CleanExit {
+            exit(withError: error)
+        } catch {
+            // Printed to the terminal, which may be a collected log: scrubbed like every other output.
+            exit(withError: ScrubbedError(description: SecretScrubber.shared.scrub(String(describing: error))))
         }
     }
+}
+
+/// A failure's text with the secrets taken out.
+struct ScrubbedError: Error, CustomStringConvertible {
+    let description: String
 }

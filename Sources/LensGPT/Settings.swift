@@ -1,4 +1,5 @@
 import Glibc
+import Secrets
 
 /// A setting's value from its flag, else its `LENS_GPT_*` variable, else its default.
 struct SettingError: Error, CustomStringConvertible {
@@ -14,6 +15,55 @@ enum Setting {
 
     static func string(_ flag: String?, env: String, default value: String) -> String {
         flag ?? environment(env) ?? value
+    }
+
+    /// A secret that may come from a flag (visible to every user of the machine in `ps`), a file
+    /// named by `fileFlag` or `fileEnv`, or the variable `env`, in that order. Whatever is found is
+    /// registered with the secret scrubber as `setting`. Both flags at once is an error.
+    static func secret(_ flag: String?, flagName: String, file fileFlag: String?, fileFlagName: String, fileEnv: String,
+                       env: String, as setting: SecretSetting) throws -> String?
+    {
+        if flag != nil && fileFlag != nil {
+            throw SettingError(description: "give \(flagName) or \(fileFlagName), not both")
+        }
+        let value: String?
+        if let flag {
+            value = flag
+        } else if let path = fileFlag ?? environment(fileEnv) {
+            value = try secretFile(path, setting: fileFlag != nil ? fileFlagName : fileEnv)
+        } else {
+            value = environment(env)
+        }
+        if let value { SecretScrubber.shared.register(value, as: setting) }
+        return value
+    }
+
+    /// Largest secret file read: a cookie line or a URL, not a document.
+    static let maxSecretFileBytes = 64 * 1024
+
+    /// The file's text without its trailing line break.
+    static func secretFile(_ path: String, setting: String) throws -> String {
+        let fd = open(path, O_RDONLY | O_CLOEXEC)
+        guard fd >= 0 else {
+            throw SettingError(description: "\(setting): cannot read \(path): \(String(cString: strerror(errno)))")
+        }
+        defer { close(fd) }
+        var bytes: [UInt8] = []
+        var buffer = [UInt8](repeating: 0, count: 4096)
+        while true {
+            let n = buffer.withUnsafeMutableBytes { read(fd, $0.baseAddress, $0.count) }
+            if n < 0 { throw SettingError(description: "\(setting): cannot read \(path): \(String(cString: strerror(errno)))") }
+            if n == 0 { break }
+            bytes += buffer[..<n]
+            guard bytes.count <= maxSecretFileBytes else {
+                throw SettingError(description: "\(setting): \(path) is larger than \(maxSecretFileBytes) bytes")
+            }
+        }
+        while let last = bytes.last, last == 0x0A || last == 0x0D || last == 0x20 || last == 0x09 { bytes.removeLast() }
+        guard let text = String(validating: bytes, as: UTF8.self), !text.isEmpty else {
+            throw SettingError(description: "\(setting): \(path) is empty or not UTF-8 text")
+        }
+        return text
     }
 
     static func int(_ flag: String?, env: String, default value: Int, min: Int = 0) throws -> Int {

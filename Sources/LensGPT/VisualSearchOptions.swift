@@ -4,6 +4,7 @@ import Outbound
 import Pipeline
 import JSON
 import Producers
+import Secrets
 
 /// Which visual-search providers `lens-matches` asks, in which order, and how each is reached.
 struct VisualSearchOptions: ParsableArguments {
@@ -11,8 +12,10 @@ struct VisualSearchOptions: ParsableArguments {
     var visualProviders: String?
     @Option(help: "Time limit of one Google Lens search in the browser, ms (LENS_GPT_LENS_TIMEOUT_MS, default: the stage's time limit).")
     var lensTimeoutMs: String?
-    @Option(help: "Cookies set in the browser on the Lens site before each search, e.g. Google's consent cookies \"SOCS=…; NID=…\" (LENS_GPT_LENS_COOKIES).")
+    @Option(help: "Cookies set in the browser on the Lens site before each search, e.g. Google's consent cookies \"SOCS=…; NID=…\" (LENS_GPT_LENS_COOKIES). A flag is visible to every user of the machine (ps): prefer --lens-cookies-file or the variable.")
     var lensCookies: String?
+    @Option(help: "A file holding the --lens-cookies line, readable by lens-gpt alone (LENS_GPT_LENS_COOKIES_FILE).")
+    var lensCookiesFile: String?
     @Option(help: "HTTP proxy for the browser, e.g. http://proxy:3128 (LENS_GPT_LENS_PROXY).")
     var lensProxy: String?
     @Option(help: "Hosted Lens API endpoint in SerpApi's shape (LENS_GPT_HOSTED_LENS_URL, default https://serpapi.com/search.json). Turned on by SERPAPI_API_KEY; needs --public-base-url.")
@@ -64,9 +67,12 @@ struct VisualSearchSetup {
         setup.refineBelow = refineBelow
         let cookies: [BrowserCookie]
         do {
-            cookies = try BrowserCookie.parseList(Setting.string(options.lensCookies, env: "LENS_GPT_LENS_COOKIES", default: ""))
-        } catch {
-            throw SettingError(description: "LENS_GPT_LENS_COOKIES (or --lens-cookies): \(error.description)")
+            let line = try Setting.secret(options.lensCookies, flagName: "--lens-cookies", file: options.lensCookiesFile,
+                                          fileFlagName: "--lens-cookies-file", fileEnv: "LENS_GPT_LENS_COOKIES_FILE",
+                                          env: "LENS_GPT_LENS_COOKIES", as: SecretSettings.lensCookies)
+            cookies = try BrowserCookie.parseList(line ?? "")
+        } catch let error as BrowserCookie.Invalid {
+            throw SettingError(description: "LENS_GPT_LENS_COOKIES (or --lens-cookies, --lens-cookies-file): \(error.description)")
         }
 
         for name in order {
@@ -100,6 +106,7 @@ struct VisualSearchSetup {
                                        lifetimeSeconds: try Setting.int(options.photoUrlSeconds, env: "LENS_GPT_PHOTO_URL_SECONDS", default: 300, min: 1),
                                        maxBytes: maxUploadBytes)
                 setup.photos = shelf
+                SecretScrubber.shared.register(key, as: SecretSettings.hostedLensKey)  // the demo's key too
                 var configuration = HostedLensConfiguration(apiKey: key)
                 configuration.endpoint = Setting.string(options.hostedLensUrl, env: "LENS_GPT_HOSTED_LENS_URL",
                                                         default: demoWorld?.hostedLensURL ?? configuration.endpoint)
@@ -110,6 +117,7 @@ struct VisualSearchSetup {
                 configuration.timeoutMillis = try Setting.int(options.hostedLensTimeoutMs, env: "LENS_GPT_HOSTED_LENS_TIMEOUT_MS",
                                                               default: configuration.timeoutMillis, min: 1)
                 configuration.proxy = Setting.string(options.hostedLensProxy, env: "LENS_GPT_HOSTED_LENS_PROXY")
+                if let proxy = configuration.proxy { SecretScrubber.shared.register(proxy, as: SecretSettings.hostedLensProxy) }
                 setup.providers.append(HostedLensSearch(configuration: configuration, links: ShelfPhotoLinks(shelf: shelf)))
             default:
                 break

@@ -1,6 +1,7 @@
 import CCurl
 import JSON
 import Synchronization
+import Secrets
 
 /// Limits of outbound HTTP; each request may narrow them.
 public struct HTTPClientConfiguration: Sendable {
@@ -53,7 +54,7 @@ public final class HTTPClient: Sendable {
         let connectGuard = request.addressPolicy.map(ConnectGuard.init)
 
         guard handle.set(CURLOPT_URL, request.url) == CURLE_OK else {
-            throw HTTPClientError(.invalidRequest, "not a usable URL: \(request.url)")
+            throw HTTPClientError(.invalidRequest, "not a usable URL: \(MessageURL.display(request.url))")
         }
         handle.set(CURLOPT_NOSIGNAL, 1)  // timeouts without SIGALRM: safe in a threaded process
         handle.set(CURLOPT_PROTOCOLS_STR, "http,https")
@@ -111,7 +112,7 @@ public final class HTTPClient: Sendable {
 
         let code = withExtendedLifetime((sink, connectGuard)) { curl_easy_perform(handle.raw) }
         if let refused = connectGuard?.refused, !refused.isEmpty, code != CURLE_OK {
-            throw HTTPClientError(.blocked, "\(request.method) \(request.url): refused to connect to \(refused.joined(separator: ", "))")
+            throw HTTPClientError(.blocked, "\(request.method) \(MessageURL.display(request.url)): refused to connect to \(refused.joined(separator: ", "))")
         }
         let truncated = code == CURLE_WRITE_ERROR && sink.overflowed && request.truncatesLargeBodies
         guard code == CURLE_OK || truncated else { throw error(code, sink: sink, request: request, timeout: timeout) }
@@ -125,7 +126,8 @@ public final class HTTPClient: Sendable {
 
     private func error(_ code: CURLcode, sink: ResponseAccumulator, request: HTTPClientRequest, timeout: Int) -> HTTPClientError {
         let reason = String(cString: curl_easy_strerror(code))
-        let target = "\(request.method) \(request.url)"
+        // Never the query: API keys and signatures travel there, and this message reaches events.
+        let target = "\(request.method) \(MessageURL.display(request.url))"
         switch code {
         case CURLE_WRITE_ERROR where sink.overflowed:
             return HTTPClientError(.tooLarge, "\(target): response larger than \(sink.maxBytes) bytes")

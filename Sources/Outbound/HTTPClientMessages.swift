@@ -1,4 +1,5 @@
 import JSON
+import Secrets
 
 /// One outbound request. Limits left nil take the client's defaults.
 public struct HTTPClientRequest: Sendable {
@@ -68,7 +69,7 @@ public struct HTTPClientResponse: Sendable {
         do {
             return try JSONParser.parse(body)
         } catch {
-            throw HTTPClientError(.badResponse, "\(url) answered \(status) with a body that is not JSON (\(error))")
+            throw HTTPClientError(.badResponse, "\(MessageURL.display(url)) answered \(status) with a body that is not JSON (\(error))")
         }
     }
 }

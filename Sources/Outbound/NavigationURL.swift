@@ -1,3 +1,5 @@
+import Secrets
+
 /// One reading of a page-supplied URL for both libcurl and the browser: URLs that the two
 /// could read differently are refused before either sees them. libcurl reads
 /// `http://127.0.0.1:80\@example.com/` as example.com, Chromium (WHATWG rules: `\` is `/`) as
@@ -7,7 +9,7 @@ public enum NavigationURL {
     /// Why `url` is refused, or nil when it is a plain http(s) URL whose host libcurl and the
     /// WHATWG reading agree on.
     public static func refusal(_ url: String) -> String? {
-        let shown = String(url.prefix(200))
+        let shown = MessageURL.display(url)
         guard let scheme = URLParts.scheme(of: url), scheme == "http" || scheme == "https" else {
             return "\(shown): only http and https pages are opened"
         }

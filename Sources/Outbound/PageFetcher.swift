@@ -1,3 +1,5 @@
+import Secrets
+
 /// Fetches pages whose URLs come from page content, so every hop is checked: only http(s), and
 /// (unless `allowPrivate`) never an address on this machine, its networks or a metadata service.
 /// Redirects are followed here, not by libcurl, so each one passes the same checks.
@@ -18,10 +20,10 @@ public final class PageFetcher: Sendable {
         while true {
             try check(current, addresses)
             guard visited.insert(current).inserted else {
-                throw .redirects("\(url): redirect loop back to \(current)")
+                throw .redirects("\(MessageURL.display(url)): redirect loop back to \(MessageURL.display(current))")
             }
             let left = (deadline - ContinuousClock.now).milliseconds
-            guard left > 0 else { throw .timeout("\(url): no page within \(policy.timeoutMillis) ms") }
+            guard left > 0 else { throw .timeout("\(MessageURL.display(url)): no page within \(policy.timeoutMillis) ms") }
 
             var request = HTTPClientRequest(url: current, headers: [
                 ("User-Agent", policy.userAgent),
@@ -41,14 +43,14 @@ public final class PageFetcher: Sendable {
             }
             if (300..<400).contains(response.status), let next = response.redirectURL, !next.isEmpty {
                 guard visited.count <= policy.maxRedirects else {
-                    throw .redirects("\(url): more than \(policy.maxRedirects) redirects")
+                    throw .redirects("\(MessageURL.display(url)): more than \(policy.maxRedirects) redirects")
                 }
                 current = next
                 continue
             }
             guard response.status < 400 else {
                 let retryable = response.status == 408 || response.status == 429 || response.status >= 500
-                throw FetchError(code: "fetch_status", message: "\(current) answered HTTP \(response.status)", retryable: retryable)
+                throw FetchError(code: "fetch_status", message: "\(MessageURL.display(current)) answered HTTP \(response.status)", retryable: retryable)
             }
             return FetchedPage(url: current, status: response.status, contentType: response.header("Content-Type"),
                                body: response.body, truncated: response.truncated)
@@ -61,23 +63,23 @@ public final class PageFetcher: Sendable {
         // The scheme first: `javascript:` or `data:` has no host for a URL parser to find.
         let scheme = URLParts.scheme(of: url)
         guard scheme == "http" || scheme == "https" else {
-            throw .blocked("\(url.prefix(200)): only http and https pages are fetched, not \(scheme ?? "a relative URL")")
+            throw .blocked("\(MessageURL.display(url)): only http and https pages are fetched, not \(scheme ?? "a relative URL")")
         }
         // The same reading the browser gets (NavigationURL): URLs parsers disagree on are refused.
         if let refusal = NavigationURL.refusal(url) { throw .blocked(refusal) }
         guard let parts = URLParts(url), parts.scheme == scheme else {
-            throw .failed("not a URL: \(url.prefix(200))", retryable: false)
+            throw .failed("not a URL: \(MessageURL.display(url))", retryable: false)
         }
-        guard !parts.host.isEmpty else { throw .failed("\(url.prefix(200)): no host", retryable: false) }
+        guard !parts.host.isEmpty else { throw .failed("\(MessageURL.display(url)): no host", retryable: false) }
         if addresses.refusesHost(parts.host) {
-            throw .blocked("\(url.prefix(200)): \(parts.host) is a private or local address")
+            throw .blocked("\(MessageURL.display(url)): \(parts.host) is a private or local address")
         }
     }
 
     private func map(_ error: HTTPClientError, url: String) -> FetchError {
         switch error.kind {
         case .blocked: return .blocked(error.message)
-        case .timeout: return .timeout("\(url): no page within \(policy.timeoutMillis) ms")
+        case .timeout: return .timeout("\(MessageURL.display(url)): no page within \(policy.timeoutMillis) ms")
         case .tooManyRedirects: return .redirects(error.message)
         case .connect, .transport: return .failed(error.message, retryable: true)
         case .invalidRequest, .tooLarge, .badResponse: return .failed(error.message, retryable: false)

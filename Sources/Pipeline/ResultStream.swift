@@ -1,4 +1,5 @@
 import JSON
+import Secrets
 import Synchronization
 
 /// The events of one result (one image id): appended by the run, read by any number of
@@ -55,9 +56,12 @@ public final class ResultStream: Sendable {
 
     public var allEvents: [ResultEvent] { state.withLock { $0.events } }
 
-    /// Appends an event with the next id and wakes the watchers.
+    /// Appends an event with the next id and wakes the watchers. Every event of a run enters
+    /// here, so this is where secrets are scrubbed: what is appended is what subscribers hear
+    /// and the store keeps.
     @discardableResult
     func append(name: String, payload: JSONValue) -> ResultEvent? {
+        let payload = SecretScrubber.shared.scrub(payload)
         // The hook runs under the lock so that events reach it in id order from any thread.
         let (event, watchers) = state.withLock { s -> (ResultEvent?, [@Sendable () -> Void]) in
             guard s.status == .running, !s.sealed else { return (nil, []) }
@@ -97,7 +101,8 @@ public final class ResultStream: Sendable {
     /// so the run can be stored before any client sees its end. nil when it was sealed already
     /// (the run was interrupted: its end is on its way).
     func seal(final name: String, payload: JSONValue) -> (events: [ResultEvent], final: ResultEvent)? {
-        state.withLock { s in
+        let payload = SecretScrubber.shared.scrub(payload)
+        return state.withLock { s in
             guard !s.sealed else { return nil }
             s.sealed = true
             let final = ResultEvent(id: s.events.count + 1, name: name, payload: payload)

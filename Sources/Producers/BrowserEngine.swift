@@ -1,6 +1,7 @@
 import Glibc
 import JSON
 import Outbound
+import Secrets
 
 /// What a profile says about the pages it drives: what a bot check and a consent wall look
 /// like, when the page is ready for the next step, and when its results are complete. Both the
@@ -84,7 +85,7 @@ struct BrowserEngine {
             try session.navigate(to: url)
         } catch {
             if error.code == .timeout && remaining > 0 { return }
-            throw BrowserRunFailure.from(error, during: "opening \(url)")
+            throw BrowserRunFailure.from(error, during: "opening \(MessageURL.display(url))")
         }
     }
 

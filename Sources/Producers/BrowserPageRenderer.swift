@@ -1,5 +1,6 @@
 import Outbound
 import Pipeline
+import Secrets
 
 /// The browser's view of a page, for shops that render their price with JavaScript or turn
 /// plain fetches away.
@@ -19,7 +20,7 @@ public final class BrowserPageRenderer: PageRenderer {
         do {
             lease = try pool.acquire(waitMillis: min(pool.configuration.waitMillis, timeoutMillis))
         } catch {
-            throw StageError(code: "browser_unavailable", message: "rendering \(url): \(error.message)", retryable: true)
+            throw StageError(code: "browser_unavailable", message: "rendering \(MessageURL.display(url)): \(error.message)", retryable: true)
         }
         do {
             try lease.session.setTimeouts(scriptMillis: 10_000, pageLoadMillis: max(1_000, min(20_000, timeoutMillis)))
@@ -33,7 +34,7 @@ public final class BrowserPageRenderer: PageRenderer {
         } catch {
             pool.release(lease, healthy: false)
             let code = error.code == .timeout || error.code == .scriptTimeout ? "fetch_timeout" : "fetch_failed"
-            throw StageError(code: code, message: "rendering \(url) in the browser: \(error.message)", retryable: true)
+            throw StageError(code: code, message: "rendering \(MessageURL.display(url)) in the browser: \(error.message)", retryable: true)
         }
     }
 }

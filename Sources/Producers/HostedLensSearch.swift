@@ -1,6 +1,7 @@
 import JSON
 import Outbound
 import Pipeline
+import Secrets
 
 /// A hosted Lens API in SerpApi's request/response shape (SerpApi's `google_lens` engine, and
 /// the vendors that copy it): `GET {endpoint}?engine=google_lens&url=…&hl=…&country=…&type=…
@@ -57,7 +58,7 @@ public struct HostedLensSearch: VisualSearch {
         case 429:
             throw fail("lens_api_rate_limited", "the API's rate limit or plan quota is used up (HTTP 429): \(apiError ?? "")", retryable: true)
         default:
-            throw fail("lens_api_failed", "HTTP \(response.status) from \(configuration.endpoint): \(apiError ?? String(response.text.prefix(200)))", retryable: response.status >= 500)
+            throw fail("lens_api_failed", "HTTP \(response.status) from \(MessageURL.display(configuration.endpoint)): \(apiError ?? String(response.text.prefix(200)))", retryable: response.status >= 500)
         }
         guard let body else { throw fail("lens_api_failed", "the API's answer is not JSON", retryable: true) }
         if let apiError {
@@ -91,7 +92,7 @@ public struct HostedLensSearch: VisualSearch {
         case .timeout:
             return fail("lens_api_timeout", "no answer from \(host) in time: \(error.message)", retryable: true)
         case .connect, .transport:
-            let via = configuration.proxy.map { " through the proxy \($0)" } ?? ""
+            let via = configuration.proxy.map { " through the proxy \(MessageURL.display($0))" } ?? ""
             return fail("network_unavailable", "cannot reach \(host)\(via): \(error.message). Check this machine's network and DNS, "
                 + "or the provider's proxy setting", retryable: true)
         default:

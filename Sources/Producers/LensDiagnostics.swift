@@ -1,5 +1,6 @@
 import Glibc
 import Synchronization
+import Secrets
 
 /// What a failed Lens search leaves for the operator: its screenshot and page source, each a
 /// file named by an id (`diag-<result id prefix>-<ms>.png` / `.html`) in one directory. Files are
@@ -43,7 +44,8 @@ public struct LensDiagnostics: Sendable {
         let stem = "diag-\(safeName)-\(now.tv_sec * 1_000 + now.tv_nsec / 1_000_000)"
         var items: [(String, [UInt8])] = []
         if let screenshot { items.append((stem + ".png", screenshot)) }
-        if let pageSource { items.append((stem + ".html", Array(pageSource.utf8))) }
+        // A page may echo what was sent to it (cookies, a key in a URL): scrubbed like every text that leaves.
+        if let pageSource { items.append((stem + ".html", Array(SecretScrubber.shared.scrub(pageSource).utf8))) }
         return LensDiagnostics.saving.withLock { _ -> [String] in
             if mkdir(directory, 0o700) != 0 && errno != EEXIST { return [] }
             var saved: [String] = []

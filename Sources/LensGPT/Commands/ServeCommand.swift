@@ -7,6 +7,7 @@ import Logging
 import Outbound
 import Pipeline
 import Producers
+import Secrets
 import TLS
 
 /// `lens-gpt serve`: runs the gateway until SIGTERM or SIGINT.
@@ -33,7 +34,8 @@ struct ServeCommand: ParsableCommand {
     @Option(help: "Time limit of each pipeline stage in ms (LENS_GPT_STAGE_TIMEOUT_MS, default 60000).") var stageTimeoutMs: String?
     @Option(help: "On SIGTERM, ms runs in progress may go on before they end as interrupted (LENS_GPT_SHUTDOWN_GRACE_MS, default 10000, at most 3600000).") var shutdownGraceMs: String?
     @Option(help: "Days finished results are kept (LENS_GPT_RETENTION_DAYS, default 7).") var retentionDays: String?
-    @Option(help: "Where results are kept: sqlite (the file in the data directory) or redis://[user:password@]host:port[/db], shared by several gateways (LENS_GPT_STORE, default sqlite).") var store: String?
+    @Option(help: "Where results are kept: sqlite (the file in the data directory) or redis://[user:password@]host:port[/db], shared by several gateways (LENS_GPT_STORE, default sqlite). A password in a flag is visible to every user of the machine (ps): prefer --store-file or the variable.") var store: String?
+    @Option(help: "A file holding the --store URL, for a Redis password no other user may read (LENS_GPT_STORE_FILE).") var storeFile: String?
     @Option(help: "Redis store: ms a run's lease lasts unless renewed; a dead gateway's runs end as interrupted after it (LENS_GPT_LEASE_MS, default 10000).") var leaseMs: String?
     @Option(help: "Redis store: ms one Redis call may take before Redis counts as unreachable (LENS_GPT_STORE_TIMEOUT_MS, default 2000).") var storeTimeoutMs: String?
     @Option(help: "trace, debug, info, notice, warning, error (LENS_GPT_LOG_LEVEL, default info).") var logLevel: String?
@@ -124,7 +126,8 @@ struct ServeCommand: ParsableCommand {
             throw SettingError(description: "LENS_GPT_DEFAULT_COUNTRY must be two letters (US, DE) and LENS_GPT_DEFAULT_LANGUAGE a language tag (en, de-DE), not \"\(country)\", \"\(language)\"")
         }
         s.defaultLocale = RunLocale(country: parsedCountry, language: parsedLanguage)
-        let storeText = Setting.string(store, env: "LENS_GPT_STORE", default: "sqlite")
+        let storeText = try Setting.secret(store, flagName: "--store", file: storeFile, fileFlagName: "--store-file", fileEnv: "LENS_GPT_STORE_FILE",
+                                           env: "LENS_GPT_STORE", as: SecretSettings.store) ?? "sqlite"
         if storeText != "sqlite" {
             do {
                 _ = try RedisAddress.parse(storeText)
@@ -150,7 +153,7 @@ struct ServeCommand: ParsableCommand {
         LoggingSystem.bootstrap { label in
             var handler = StreamLogHandler.standardError(label: label)
             handler.logLevel = level
-            return handler
+            return ScrubbingLogHandler(handler)
         }
         let logger = Logger(label: "lens-gpt")
         // One line per request at `info`, buffered per loop (no system call per request).

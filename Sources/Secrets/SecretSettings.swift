@@ -1,0 +1,48 @@
+/// A setting whose value is a credential, and how its value holds the secret part.
+public struct SecretSetting: Sendable, Equatable {
+    public enum Shape: Sendable, Equatable {
+        /// The whole value is the secret (an API key, a token).
+        case whole
+        /// `name=value; name=value`: each cookie's value is a secret (and the whole line).
+        case cookieList
+        /// A URL whose userinfo may hold a password (`redis://:PASS@host`).
+        case urlPassword
+    }
+
+    /// The environment variable.
+    public let variable: String
+    public let shape: Shape
+
+    public init(_ variable: String, _ shape: Shape = .whole) {
+        self.variable = variable
+        self.shape = shape
+    }
+}
+
+/// The one place a setting is declared secret. Every value declared here is read from the
+/// environment at startup and scrubbed from everything that leaves the process (events, stored
+/// results, `/readyz`, `/metrics`, diagnostics, logs); a new credential needs only a line here.
+/// Values that come from a flag or a file are registered where they are read
+/// (`SecretScrubber.register(_:as:)`).
+public enum SecretSettings {
+    public static let openAIKey = SecretSetting("OPENAI_API_KEY")
+    public static let hostedLensKey = SecretSetting("SERPAPI_API_KEY")
+    public static let apiToken = SecretSetting("LENS_GPT_API_TOKEN")
+    public static let lensCookies = SecretSetting("LENS_GPT_LENS_COOKIES", .cookieList)
+    public static let store = SecretSetting("LENS_GPT_STORE", .urlPassword)
+    /// Proxies may carry a user and password in their URL.
+    public static let lensProxy = SecretSetting("LENS_GPT_LENS_PROXY", .urlPassword)
+    public static let hostedLensProxy = SecretSetting("LENS_GPT_HOSTED_LENS_PROXY", .urlPassword)
+
+    public static let all: [SecretSetting] = [openAIKey, hostedLensKey, apiToken, lensCookies, store, lensProxy, hostedLensProxy]
+
+    /// Query parameters whose value is a credential wherever a URL shows them: API keys, the
+    /// photo URL's signature, and every `…token` / `…secret` (result tokens, OAuth tokens).
+    static let parameterNames: Set<String> = ["api_key", "apikey", "api-key", "sig", "signature", "password", "passwd", "client_secret"]
+    static let parameterSuffixes = ["token", "secret"]
+
+    /// Whether a query parameter's value is a secret; `name` is decoded and lowercased by the caller.
+    public static func isSecretParameter(_ name: some StringProtocol) -> Bool {
+        parameterNames.contains(String(name)) || parameterSuffixes.contains { name.hasSuffix($0) }
+    }
+}
