@@ -71,6 +71,8 @@ struct VisualSearchSetup {
             throw SettingError(description: "LENS_GPT_LENS_COOKIES (or --lens-cookies): \(error.description)")
         }
 
+        // Checked whether or not a hosted provider will use it: a bad key is said at startup.
+        let photoSecret = try photoURLSecret(options)
         for name in order {
             switch name {
             case "google-lens":
@@ -100,7 +102,7 @@ struct VisualSearchSetup {
                 }
                 let shelf = PhotoShelf(publicBaseURL: base ?? "http://127.0.0.1",
                                        lifetimeSeconds: try Setting.int(options.photoUrlSeconds, env: "LENS_GPT_PHOTO_URL_SECONDS", default: 300, min: 1),
-                                       maxBytes: maxUploadBytes, secret: try photoURLSecret(options))
+                                       maxBytes: maxUploadBytes, secret: photoSecret)
                 setup.photos = shelf
                 var configuration = HostedLensConfiguration(apiKey: key)
                 configuration.endpoint = Setting.string(options.hostedLensUrl, env: "LENS_GPT_HOSTED_LENS_URL",
