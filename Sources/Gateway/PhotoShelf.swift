@@ -120,6 +120,8 @@ public final class PhotoShelf: Sendable {
         if signed, let local, let bytes = PhotoShelf.read(local.path, limit: maxBytes) {
             return completion(PhotoShelf.ok(local.contentType, bytes))
         }
+        // Forged or expired, with every key known: refused without a trip to the store.
+        if !signed, known != nil { return completion(PhotoShelf.forbidden) }
         let limit = maxBytes
         shared.onPhotoThread { [self] in
             // A key not read yet is read now (a gateway that never published a photo).
