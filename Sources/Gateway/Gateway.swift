@@ -66,7 +66,9 @@ public final class Gateway: Sendable {
             shared.uploadBurst = settings.uploadBurst
             shared.cacheLimit = settings.resultCacheSize
             shared.retryAfterSeconds = settings.storeRetryAfterSeconds
-            hub = SharedResultHub(settings: shared, graph: graph, pool: pool, onRunFinished: finished, onStoreFailure: reportStoreError)
+            let sharedHub = SharedResultHub(settings: shared, graph: graph, pool: pool, onRunFinished: finished, onStoreFailure: reportStoreError)
+            photos?.share(through: sharedHub)  // a photo URL made here is answered by every gateway
+            hub = sharedHub
             store = nil
         } else {
             let local: ResultStore

@@ -36,7 +36,7 @@ struct GatewayRouter: Sendable {
         }
         if path.utf8.starts(with: "/photos/".utf8), let photos = gateway.photos {
             guard isRead else { return respond(writer, methodNotAllowed("GET, HEAD")) }
-            return respond(writer, photos.response(head))
+            return DeferredResponse(writer: writer, start: { photos.answer(head, $0) }, build: { $0 })
         }
         switch path {
         case "/healthz":
@@ -101,7 +101,9 @@ struct GatewayRouter: Sendable {
     private func readiness(_ store: StoreHealth) -> HTTPResponse {
         var checks = JSONObject()
         var ready = store.ok
-        checks[store.name] = store.ok ? ["state": "ok"] : ["state": "failed", "message": .string(store.message ?? "unavailable")]
+        var storeState: JSONObject = store.ok ? ["state": "ok"] : ["state": "failed", "message": .string(store.message ?? "unavailable")]
+        if let reason = store.reason { storeState["reason"] = .string(reason) }
+        checks[store.name] = .object(storeState)
         // A full or read-only disk loses uploads and results: not ready.
         let disk = DiskReadiness(directory: gateway.settings.dataDirectory, minFreeBytes: gateway.settings.minFreeDiskBytes).check()
         var diskState: JSONObject = ["state": .string(disk.state)]

@@ -30,6 +30,8 @@ struct VisualSearchOptions: ParsableArguments {
     var publicBaseUrl: String?
     @Option(help: "Lifetime of a signed photo URL in seconds (LENS_GPT_PHOTO_URL_SECONDS, default 300).")
     var photoUrlSeconds: String?
+    @Option(help: "A file holding the key photo URLs are signed with, at least 16 characters; or the key itself in LENS_GPT_PHOTO_URL_SECRET (never on the command line, where `ps` shows it) (LENS_GPT_PHOTO_URL_SECRET_FILE). Default: with a Redis store, a key the first gateway stores there for all; else one random per process.")
+    var photoUrlSecretFile: String?
     @Option(help: "Title consensus below which a provider that takes text is asked again with the best candidate, 0..1 (LENS_GPT_REFINE_BELOW, default 0.6).")
     var refineBelow: String?
     @Option(help: "A product photo every provider should recognise; with it, each provider is checked on a schedule (LENS_GPT_CANARY_IMAGE).")
@@ -75,6 +77,8 @@ struct VisualSearchSetup {
             throw SettingError(description: "LENS_GPT_LENS_COOKIES (or --lens-cookies, --lens-cookies-file): \(error.description)")
         }
 
+        // Checked whether or not a hosted provider will use it: a bad key is said at startup.
+        let photoSecret = try photoURLSecret(options)
         for name in order {
             switch name {
             case "google-lens":
@@ -104,7 +108,7 @@ struct VisualSearchSetup {
                 }
                 let shelf = PhotoShelf(publicBaseURL: base ?? "http://127.0.0.1",
                                        lifetimeSeconds: try Setting.int(options.photoUrlSeconds, env: "LENS_GPT_PHOTO_URL_SECONDS", default: 300, min: 1),
-                                       maxBytes: maxUploadBytes)
+                                       maxBytes: maxUploadBytes, secret: photoSecret)
                 setup.photos = shelf
                 SecretScrubber.shared.register(key, as: SecretSettings.hostedLensKey)  // the demo's key too
                 var configuration = HostedLensConfiguration(apiKey: key)
@@ -132,6 +136,27 @@ struct VisualSearchSetup {
             }
         }
         return setup
+    }
+
+    /// The operator's photo-URL key: from a file or the environment only (a secret), long
+    /// enough not to be guessed; nil when none is set.
+    static func photoURLSecret(_ options: VisualSearchOptions) throws -> String? {
+        let secret: String
+        if let path = Setting.string(options.photoUrlSecretFile, env: "LENS_GPT_PHOTO_URL_SECRET_FILE") {
+            guard let bytes = LensCommand.readFile(path) else {
+                throw SettingError(description: "LENS_GPT_PHOTO_URL_SECRET_FILE (or --photo-url-secret-file): cannot read \(path)")
+            }
+            // The file's last line break is not part of the key.
+            secret = String(String(decoding: bytes, as: UTF8.self).reversed().drop { $0 == "\n" || $0 == "\r\n" }.reversed())
+        } else if let text = Setting.environment("LENS_GPT_PHOTO_URL_SECRET") {
+            secret = text
+        } else {
+            return nil
+        }
+        guard secret.utf8.count >= 16 else {
+            throw SettingError(description: "the photo URL secret (LENS_GPT_PHOTO_URL_SECRET or its file) must be at least 16 characters")
+        }
+        return secret
     }
 
     /// `/readyz` and `/metrics` entries of the canary.

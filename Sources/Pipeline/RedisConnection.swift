@@ -123,6 +123,10 @@ final class RedisConnection: @unchecked Sendable {  // wraps a redisContext*; ea
         Glibc.timeval(tv_sec: millis / 1000, tv_usec: (millis % 1000) * 1000)
     }
 
+    /// The connection in use, or a new one. A new context has one owner at a time: this
+    /// function while it authenticates and selects the database (directly on it, never through
+    /// `command`'s reconnecting retry), then `self.context`. It is freed on any failure before
+    /// it is published, so no path can hand out a context that was freed.
     private func connect() throws(RedisError) -> UnsafeMutablePointer<redisContext> {
         if let context { return context }
         guard let made = redisConnectWithTimeout(address.host, Int32(address.port), timeval(millis: timeoutMillis)) else {
@@ -136,16 +140,16 @@ final class RedisConnection: @unchecked Sendable {  // wraps a redisContext*; ea
         _ = redisSetTimeout(made, timeval(millis: timeoutMillis))
         _ = redisEnableKeepAlive(made)
         _ = fcntl(chiredis_fd(made), F_SETFD, FD_CLOEXEC)
-        context = made
         do {
             if let password = address.password {
-                try expectOK(try command(address.user.map { ["AUTH", $0, password] } ?? ["AUTH", password]))
+                try expectOK(try RedisConnection.call(made, address.user.map { ["AUTH", $0, password] } ?? ["AUTH", password], address))
             }
-            if address.database != 0 { try expectOK(try command(["SELECT", String(address.database)])) }
+            if address.database != 0 { try expectOK(try RedisConnection.call(made, ["SELECT", String(address.database)], address)) }
         } catch {
-            disconnect()
+            redisFree(made)
             throw error
         }
+        context = made
         return made
     }
 
@@ -158,36 +162,70 @@ final class RedisConnection: @unchecked Sendable {  // wraps a redisContext*; ea
     /// A Redis error reply is returned as `.error`; a broken connection throws (and reconnects
     /// on the next call).
     func command(_ arguments: [String], timeoutMillis override: Int? = nil) throws(RedisError) -> RedisReply {
+        try command(arguments.map { Array($0.utf8) }, timeoutMillis: override) { RedisConnection.copy($0) }
+    }
+
+    /// The same with arguments as bytes (a photo).
+    func command(_ arguments: [[UInt8]]) throws(RedisError) -> RedisReply {
+        try command(arguments, timeoutMillis: nil) { RedisConnection.copy($0) }
+    }
+
+    /// The same with arguments as bytes, the reply's string as bytes (nil for any
+    /// other reply).
+    func bytes(_ arguments: [[UInt8]]) throws(RedisError) -> [UInt8]? {
+        try command(arguments, timeoutMillis: nil) { reply in
+            let r = reply.pointee
+            guard r.type == REDIS_REPLY_STRING, let str = r.str else { return nil }
+            return Array(UnsafeRawBufferPointer(start: str, count: Int(r.len)))
+        }
+    }
+
+    private func command<R>(_ arguments: [[UInt8]], timeoutMillis override: Int?,
+                            _ read: (UnsafeMutablePointer<redisReply>) -> R) throws(RedisError) -> R {
         let wasConnected = context != nil
         do {
-            return try send(arguments, timeoutMillis: override)
+            return try send(arguments, timeoutMillis: override, read)
         } catch {
             // A connection that sat idle may have died with a Redis restart: one more try on a
             // fresh one. (The scripts are written so that a repeated call does no harm.)
             guard wasConnected else { throw error }
-            return try send(arguments, timeoutMillis: override)
+            return try send(arguments, timeoutMillis: override, read)
         }
     }
 
-    private func send(_ arguments: [String], timeoutMillis override: Int?) throws(RedisError) -> RedisReply {
+    private func send<R>(_ arguments: [[UInt8]], timeoutMillis override: Int?,
+                         _ read: (UnsafeMutablePointer<redisReply>) -> R) throws(RedisError) -> R {
         let context = try connect()
         if let override { _ = redisSetTimeout(context, timeval(millis: override)) }
-        defer { if override != nil, self.context != nil { _ = redisSetTimeout(context, timeval(millis: timeoutMillis)) } }
         let raw = RedisConnection.withArgv(arguments) { argc, argv, lengths in
             redisCommandArgv(context, argc, argv, lengths)
         }
         guard let raw else {
             let message = String(cString: chiredis_error(context))
-            disconnect()
+            disconnect()  // frees `context`: nothing below may use it
             throw RedisError("\(address): \(message.isEmpty ? "connection lost" : message)")
         }
+        if override != nil { _ = redisSetTimeout(context, timeval(millis: timeoutMillis)) }
         let reply = raw.assumingMemoryBound(to: redisReply.self)
         defer { freeReplyObject(raw) }
-        return RedisConnection.copy(reply)
+        return read(reply)
     }
 
-    private static func withArgv<R>(_ arguments: [String], _ body: (Int32, UnsafeMutablePointer<UnsafePointer<CChar>?>, UnsafePointer<Int>) -> R) -> R {
-        let buffers = arguments.map { Array($0.utf8) }
+    /// One command on a context that is not published yet (AUTH, SELECT while connecting).
+    private static func call(_ context: UnsafeMutablePointer<redisContext>, _ arguments: [String],
+                             _ address: RedisAddress) throws(RedisError) -> RedisReply {
+        let raw = withArgv(arguments.map { Array($0.utf8) }) { argc, argv, lengths in
+            redisCommandArgv(context, argc, argv, lengths)
+        }
+        guard let raw else {
+            let message = String(cString: chiredis_error(context))
+            throw RedisError("\(address): \(message.isEmpty ? "connection lost" : message)")
+        }
+        defer { freeReplyObject(raw) }
+        return copy(raw.assumingMemoryBound(to: redisReply.self))
+    }
+
+    private static func withArgv<R>(_ buffers: [[UInt8]], _ body: (Int32, UnsafeMutablePointer<UnsafePointer<CChar>?>, UnsafePointer<Int>) -> R) -> R {
         var pointers: [UnsafePointer<CChar>?] = []
         var lengths: [Int] = buffers.map(\.count)
         var storage: [UnsafeMutablePointer<CChar>] = []
@@ -210,7 +248,7 @@ final class RedisConnection: @unchecked Sendable {  // wraps a redisContext*; ea
                     var zero = 0
                     return body(0, &none, &zero)
                 }
-                return body(Int32(arguments.count), argvBase, UnsafePointer(lensBase))
+                return body(Int32(buffers.count), argvBase, UnsafePointer(lensBase))
             }
         }
     }

@@ -4,13 +4,20 @@
 ///
 /// Keys (prefix `lens-gpt:`): `result:{id}` a hash (`status`, `run`), `events:{id}:{run}` the
 /// run's Redis Stream (entry ids `0-1`, `0-2`… are the SSE ids), `lease:{id}` the owner's token
-/// with an expiry, `rate:{client}` a token bucket.
+/// with an expiry, `rate:{client}` a token bucket, `ready:{gateway}` the readiness write probe, `photo:{id}` a photo for a hosted
+/// visual-search API, `photo-url-secret` the key photo URLs are signed with.
 enum RedisScripts {
     static func metaKey(_ id: String) -> String { "lens-gpt:result:\(id)" }
     static func leaseKey(_ id: String) -> String { "lens-gpt:lease:\(id)" }
     static func eventsPrefix(_ id: String) -> String { "lens-gpt:events:\(id):" }
     static func eventsKey(_ id: String, run: Int) -> String { eventsPrefix(id) + String(run) }
     static func rateKey(_ client: String) -> String { "lens-gpt:rate:\(client)" }
+    /// A photo hosted visual-search APIs fetch, while their search lasts (content type, newline, bytes).
+    static func photoKey(_ id: String) -> String { "lens-gpt:photo:\(id)" }
+    /// The key photo URLs are signed with, when the operator sets none (made by the first gateway).
+    static let photoSecretKey = "lens-gpt:photo-url-secret"
+    /// A short-lived key `/readyz` writes to learn whether Redis takes writes.
+    static func readinessKey(_ owner: String) -> String { "lens-gpt:ready:\(owner)" }
 
     /// Ends a run whose gateway is gone: `stage-error` (interrupted) and `done` (failed).
     private static let interrupt = """
@@ -81,14 +88,34 @@ enum RedisScripts {
         return 0
         """
 
-    /// KEYS: meta, lease. ARGV: run, eventsPrefix, errorEnvelope, doneEnvelope, retentionMs.
-    /// Ends run N when its lease has expired; 1 when this call ended it.
-    static let interruptIfExpired = interrupt + """
+    /// What `checkFollowed` returns for a run whose stream disappeared under its followers.
+    static let streamLost = 2
+
+    /// KEYS: meta, lease, events. ARGV: held (events the follower has), run, eventsPrefix,
+    /// errorEnvelope, doneEnvelope, retentionMs. `streamLost` when events were read but the
+    /// stream is gone (deleted, expired): the run is marked failed so that it is not "running"
+    /// for ever; else it ends run N when its lease has expired (1: ended now, 0: nothing to do). A Redis that
+    /// refuses writes answers with its error.
+    static let checkFollowed = interrupt + """
+        local run = tonumber(ARGV[2])
+        local current = tonumber(redis.call('HGET', KEYS[1], 'run') or '0') == run
+        if tonumber(ARGV[1]) > 0 and redis.call('EXISTS', KEYS[3]) == 0 then
+          if current and redis.call('HGET', KEYS[1], 'status') == 'running' then
+            redis.call('HSET', KEYS[1], 'status', 'failed')
+          end
+          return 2
+        end
         if redis.call('EXISTS', KEYS[2]) == 1 then return 0 end
-        if redis.call('HGET', KEYS[1], 'status') ~= 'running' then return 0 end
-        if tonumber(redis.call('HGET', KEYS[1], 'run') or '0') ~= tonumber(ARGV[1]) then return 0 end
-        interrupt(KEYS[1], ARGV[2], ARGV[1], ARGV[3], ARGV[4], ARGV[5])
+        if redis.call('HGET', KEYS[1], 'status') ~= 'running' or not current then return 0 end
+        interrupt(KEYS[1], ARGV[3], ARGV[2], ARGV[4], ARGV[5], ARGV[6])
         return 1
+        """
+
+    /// KEYS: lease. ARGV: token. Gives a lease up (DEL, which a full Redis still allows) when
+    /// it is still this run's.
+    static let release = """
+        if redis.call('GET', KEYS[1]) == ARGV[1] then redis.call('DEL', KEYS[1]) return 1 end
+        return 0
         """
 
     /// KEYS: bucket. ARGV: perMinute, burst. A token bucket kept in Redis so that every gateway

@@ -7,8 +7,9 @@ import Synchronization
 /// each result's local copy (a `ResultStream`), which fans out to the loops' subscribers. One
 /// read per result per gateway, however many clients follow it.
 ///
-/// It also ends runs whose gateway died: every half lease it asks Redis (atomically) to mark
-/// any followed run whose lease has expired as interrupted.
+/// It also ends runs whose gateway died: every half lease (at least once a second) it asks
+/// Redis (atomically) to mark any followed run whose lease has expired as interrupted, and it
+/// ends the followed runs whose stream disappeared or whose end Redis refuses to record.
 final class RedisTail: Sendable {
     struct Follow: Sendable {
         let id: String
@@ -100,7 +101,9 @@ final class RedisTail: Sendable {
                     throw RedisError("\(connection.address): \(message)")
                 }
                 deliver(reply, current)
-                if PipelineClock.nanos() - lastInterruptCheck >= UInt64(leaseMillis / 2) * 1_000_000 {
+                // Every half lease, and at least once a second: a lost stream is noticed in
+                // about a second whatever the lease.
+                if PipelineClock.nanos() - lastInterruptCheck >= UInt64(min(leaseMillis / 2, 1_000)) * 1_000_000 {
                     lastInterruptCheck = PipelineClock.nanos()
                     try endExpiredRuns()
                 }
@@ -132,13 +135,49 @@ final class RedisTail: Sendable {
         }
     }
 
-    /// Asks Redis to end every followed run whose lease expired (its gateway died).
+    /// Asks Redis to end every followed run whose lease expired (its gateway died), and ends
+    /// here the runs Redis can no longer carry: a stream that disappeared (deleted, expired)
+    /// or an interruption Redis refused to record (full, read-only). Their subscribers would
+    /// otherwise wait for events that never come.
     private func endExpiredRuns() throws(RedisError) {
         for follow in follows.withLock({ Array($0.values) }) {
-            let arguments = ["EVAL", RedisScripts.interruptIfExpired, "2", RedisScripts.metaKey(follow.id), RedisScripts.leaseKey(follow.id)]
+            let held = follow.stream.lastEventID
+            let arguments = ["EVAL", RedisScripts.checkFollowed, "3", RedisScripts.metaKey(follow.id), RedisScripts.leaseKey(follow.id),
+                             follow.key, String(held)]
                 + interruptArguments(follow.id, follow.run)
-            _ = try connection.command(arguments)
+            switch try connection.command(arguments) {
+            case .integer(RedisScripts.streamLost):
+                endHere(follow, "the result's event stream is gone from the store (deleted or expired); upload the photo again to run it again")
+            case .error(let message):
+                endHere(follow, "the result store refused to record this run's end (\(RedisTail.firstWords(message))); upload the photo again later")
+            default:
+                break
+            }
         }
+    }
+
+    /// Ends a followed run on this gateway only, with `stage-error` `interrupted` and `done`
+    /// `failed` after the events held, when Redis cannot record that end for everyone.
+    private func endHere(_ follow: Follow, _ message: String) {
+        let removed = follows.withLock { all -> Bool in
+            guard all[follow.key]?.stream === follow.stream else { return false }
+            all[follow.key] = nil
+            return true
+        }
+        guard removed else { return }
+        let next = follow.stream.lastEventID + 1
+        follow.stream.ingest(RedisTail.interruptedEvents(firstID: next, message: message), status: .failed)
+    }
+
+    static func interruptedEvents(firstID: Int, message: String) -> [ResultEvent] {
+        [ResultEvent(id: firstID, name: "stage-error", payload: ["stage": "run", "code": "interrupted", "retryable": true, "message": .string(message)]),
+         ResultEvent(id: firstID + 1, name: "done", payload: ["status": "failed", "stages": .object(JSONObject()), "stored": false, "interrupted": true])]
+    }
+
+    /// A Redis error's kind (`OOM command not allowed…` → `OOM command not allowed`), without
+    /// the script text Redis may append.
+    static func firstWords(_ message: String) -> String {
+        String(message.prefix { $0 != "." && $0 != "\n" && $0 != ":" }.prefix(80))
     }
 
     /// Redis cannot be read: every local copy ends (clients reconnect and resume from Redis).

@@ -55,11 +55,15 @@ public struct StoreHealth: Sendable {
     public let name: String
     public let ok: Bool
     public let message: String?
+    /// A machine-readable cause when not ok and more is known than "unreachable"
+    /// (`store_refuses_writes`).
+    public let reason: String?
 
-    public init(name: String, ok: Bool, message: String? = nil) {
+    public init(name: String, ok: Bool, message: String? = nil, reason: String? = nil) {
         self.name = name
         self.ok = ok
         self.message = message
+        self.reason = reason
     }
 }
 

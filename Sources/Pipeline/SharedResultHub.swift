@@ -38,6 +38,11 @@ public final class SharedResultHub: ResultService {
     private let readerQueue = DispatchQueue(label: "lens-gpt.redis.reader")
     private let writer: RedisConnection
     private let reader: RedisConnection
+    /// Photos for hosted visual-search APIs (`SharedPhotos`): megabytes at a time, on their own
+    /// connection and thread so that they never hold up events or claims.
+    private let photoQueue = DispatchQueue(label: "lens-gpt.redis.photos")
+    /// Locked: photos are stored from worker threads and read on `photoQueue`.
+    private let photoConnection: Mutex<RedisConnection>
     private let tail: RedisTail
     private let renewal: Mutex<DispatchSourceTimer>
     private let onRunFinished: @Sendable (UploadedImage, RunSummary) -> Void
@@ -69,6 +74,7 @@ public final class SharedResultHub: ResultService {
         owner = SharedResultHub.randomName()
         writer = RedisConnection(address: settings.address, timeoutMillis: settings.timeoutMillis)
         reader = RedisConnection(address: settings.address, timeoutMillis: settings.timeoutMillis)
+        photoConnection = Mutex(RedisConnection(address: settings.address, timeoutMillis: settings.timeoutMillis))
         let retentionMillis = String(settings.retentionSeconds * 1000)
         let cache = CompleteCache()
         tail = RedisTail(address: settings.address, timeoutMillis: settings.timeoutMillis, leaseMillis: settings.leaseMillis,
@@ -212,6 +218,9 @@ public final class SharedResultHub: ResultService {
             }
         }
         state.withLock { s in if s.owned[id]?.run == run { s.owned[id]?.broken = true } }
+        // Give the lease up at once (DEL still works in a full Redis), so that every gateway's
+        // followers end this run within half a lease instead of waiting for the lease to lapse.
+        _ = try? writer.command(["EVAL", RedisScripts.release, "1", RedisScripts.leaseKey(id), owned.token])
         onStoreFailure("result \(id) run \(run): \(lastError)")
         return false
     }
@@ -301,6 +310,13 @@ public final class SharedResultHub: ResultService {
             do {
                 let reply = try reader.command(["PING"])
                 if case .error(let message) = reply { throw RedisError("\(settings.address): \(message)") }
+                // A Redis that answers but refuses writes (full with `noeviction`, a read-only
+                // replica after a failover) can neither start runs nor record their events.
+                let probe = try reader.command(["SET", RedisScripts.readinessKey(owner), "1", "PX", String(max(1_000, settings.leaseMillis))])
+                if case .error(let message) = probe {
+                    return completion(StoreHealth(name: "redis", ok: false, message: "\(settings.address): \(RedisTail.firstWords(message))",
+                                                  reason: "store_refuses_writes"))
+                }
                 completion(StoreHealth(name: "redis", ok: true))
             } catch {
                 completion(StoreHealth(name: "redis", ok: false, message: "\(error)"))
@@ -333,4 +349,41 @@ private final class CompleteCache: Sendable {
 private struct WeakHub: Sendable {
     weak var value: SharedResultHub?
     init(_ value: SharedResultHub) { self.value = value }
+}
+
+extension SharedResultHub: SharedPhotos {
+    public func sharedSecret(candidate: String) -> String? {
+        photoConnection.withLock { redis in
+            let key = RedisScripts.photoSecretKey
+            // SET NX: the first gateway's key stays; every other gateway reads that one.
+            guard (try? redis.command(["SET", key, candidate, "NX"])) != nil,
+                  case .string(let secret)? = try? redis.command(["GET", key]), !secret.isEmpty
+            else { return nil }
+            return secret
+        }
+    }
+
+    public func putPhoto(id: String, contentType: String, bytes: [UInt8], lifetimeSeconds: Int) -> Bool {
+        // The content type, a newline, then the photo's bytes: one key, one expiry.
+        let value = Array(contentType.utf8) + [UInt8(ascii: "\n")] + bytes
+        let reply = photoConnection.withLock { redis in
+            try? redis.command([Array("SET".utf8), Array(RedisScripts.photoKey(id).utf8), value,
+                                Array("PX".utf8), Array(String(lifetimeSeconds * 1000).utf8)])
+        }
+        return reply == .status("OK")
+    }
+
+    public func photo(id: String) -> (contentType: String, bytes: [UInt8])? {
+        let stored = photoConnection.withLock { redis in
+            try? redis.bytes([Array("GET".utf8), Array(RedisScripts.photoKey(id).utf8)])
+        }
+        guard let value = stored, let newline = value.firstIndex(of: UInt8(ascii: "\n")) else { return nil }
+        return (String(decoding: value[..<newline], as: UTF8.self), Array(value[(newline + 1)...]))
+    }
+
+    public func removePhoto(id: String) {
+        _ = photoConnection.withLock { redis in try? redis.command(["DEL", RedisScripts.photoKey(id)]) }
+    }
+
+    public func onPhotoThread(_ body: @escaping @Sendable () -> Void) { photoQueue.async(execute: body) }
 }

@@ -34,7 +34,11 @@ public enum SecretSettings {
     public static let lensProxy = SecretSetting("LENS_GPT_LENS_PROXY", .urlPassword)
     public static let hostedLensProxy = SecretSetting("LENS_GPT_HOSTED_LENS_PROXY", .urlPassword)
 
-    public static let all: [SecretSetting] = [openAIKey, hostedLensKey, apiToken, lensCookies, store, lensProxy, hostedLensProxy]
+    /// The key photo URLs are signed with when the operator sets one (shared by every gateway).
+    public static let photoURLSecret = SecretSetting("LENS_GPT_PHOTO_URL_SECRET")
+
+    public static let all: [SecretSetting] = [openAIKey, hostedLensKey, apiToken, lensCookies, store, lensProxy, hostedLensProxy,
+                                              photoURLSecret]
 
     /// Query parameters whose value is a credential wherever a URL shows them: API keys, the
     /// photo URL's signature, and every `…token` / `…secret` (result tokens, OAuth tokens).

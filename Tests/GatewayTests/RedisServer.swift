@@ -13,10 +13,16 @@ final class RedisServer {
 
     let port: Int
     let directory: String
+    /// `requirepass`: every client authenticates (the gateways through the URL).
+    let password: String?
+    private let extraArguments: [String]
     private var process: Process?
-    var url: String { "redis://127.0.0.1:\(port)" }
+    var url: String { "redis://" + (password.map { ":\($0)@" } ?? "") + "127.0.0.1:\(port)" }
 
-    init() throws {
+    /// `arguments`: more `redis-server` options (`--maxmemory`, ...).
+    init(password: String? = nil, arguments: [String] = []) throws {
+        self.password = password
+        extraArguments = arguments
         port = try RedisServer.freePort()
         directory = NSTemporaryDirectory() + "lens-gpt-redis-" + UUID().uuidString
         try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true)
@@ -35,6 +41,7 @@ final class RedisServer {
         process.arguments = ["--port", String(port), "--bind", "127.0.0.1", "--dir", directory, "--appendonly", "yes",
                              "--appendfsync", "everysec", "--save", "", "--daemonize", "no", "--protected-mode", "no",
                              "--logfile", directory + "/redis.log"]
+            + (password.map { ["--requirepass", $0] } ?? []) + extraArguments
         process.standardOutput = FileHandle.nullDevice
         process.standardError = FileHandle.nullDevice
         try process.run()
@@ -46,16 +53,51 @@ final class RedisServer {
     /// SIGTERM would not do, as the test runner's threads block it and a child inherits that.
     func stop() {
         guard let process, process.isRunning else { return }
-        if let client = try? TestClient(port: port) { try? client.send("SHUTDOWN\r\n") }
+        if let client = try? TestClient(port: port) { try? client.send(auth + "SHUTDOWN\r\n") }
         if !waitUntil(timeout: 10, { !process.isRunning }) { kill(process.processIdentifier, SIGKILL) }
         _ = waitUntil(timeout: 10) { !process.isRunning }
         self.process = nil
     }
 
     func ping() -> Bool {
-        guard let client = try? TestClient(port: port) else { return false }
-        guard (try? client.send("PING\r\n")) != nil else { return false }
-        return (try? client.read(until: { $0.contains("\r\n") }, timeout: 2))?.contains("+PONG") == true
+        (try? command("PING", timeout: 2))?.contains("+PONG") == true
+    }
+
+    /// The AUTH line that goes before a raw command when the server has a password.
+    private var auth: String { password.map { "AUTH \($0)\r\n" } ?? "" }
+
+    /// One inline command on a new connection (authenticated first); its raw reply.
+    @discardableResult
+    func command(_ line: String, timeout: Double = 10) throws -> String {
+        let client = try TestClient(port: port)
+        try client.send(auth + line + "\r\n")
+        let replies = password == nil ? 1 : 2
+        let bytes = try client.read(until: { RedisServer.replyLines($0) >= replies }, timeout: timeout)
+        let text = String(decoding: bytes, as: UTF8.self)
+        // With a password, the first reply is AUTH's.
+        guard password != nil, let auth = text.range(of: "\r\n") else { return text }
+        return String(text[auth.upperBound...])
+    }
+
+    /// Sends a command without waiting for its reply (`CLIENT PAUSE`, `DEBUG SLEEP`).
+    func send(_ line: String) throws -> TestClient {
+        let client = try TestClient(port: port)
+        try client.send(auth + line + "\r\n")
+        return client
+    }
+
+    /// Complete one-line replies (`+OK`, `:1`, `-ERR`) and bulk strings received so far.
+    private static func replyLines(_ bytes: [UInt8]) -> Int {
+        let text = String(decoding: bytes, as: UTF8.self)
+        var count = 0
+        var lines = text.components(separatedBy: "\r\n").dropLast()[...]
+        while let line = lines.popFirst() {
+            if line.hasPrefix("$"), let length = Int(line.dropFirst()), length >= 0 {
+                guard lines.popFirst() != nil else { break }
+            }
+            count += 1
+        }
+        return count
     }
 
     /// A port nothing listens on right now (bound and released by the kernel's choice).
