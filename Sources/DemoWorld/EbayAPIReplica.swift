@@ -34,6 +34,8 @@ public final class EbayAPIReplica: Sendable {
     public let tokenLifetimeSeconds = Atomic(7_200)
     /// While above 0, every API call answers 429 with this `Retry-After`.
     public let rateLimitSeconds = Atomic(0)
+    /// While on, every search answers 401 whatever token it carries (a keyset without Browse API access).
+    public let refusesEveryToken = Atomic(false)
     private let tokens = Mutex<[String: Int]>([:])  // token → expiry, monotonic ms
     private let issued = Atomic(0)
     private let log = Mutex<[EbayAPIRequest]>([])
@@ -114,7 +116,8 @@ public final class EbayAPIReplica: Sendable {
     /// nil when the call may go ahead; else its 401, 429 or 400 answer.
     private func authorized(_ head: HTTPRequestHead) -> HTTPResponse? {
         let now = EbayAPIReplica.millis()
-        guard let token = bearer(head), let expiry = tokens.withLock({ $0[token] }), now < expiry else {
+        guard let token = bearer(head), let expiry = tokens.withLock({ $0[token] }), now < expiry,
+              !refusesEveryToken.load(ordering: .relaxed) else {
             return EbayAPIReplica.errors(HTTPStatus(401, "Unauthorized"), id: 1001, domain: "OAuth", category: "REQUEST",
                                          message: "Invalid access token",
                                          long: "Invalid access token. Check the value of the Authorization HTTP request header.")

@@ -70,7 +70,14 @@ public struct EbayItemSummary: Sendable, Equatable {
 
     /// The normalised condition: from `conditionId`, else from the wording as eBay's pages use it.
     public var condition: String? {
+        // 1500 is "New other (see details)", shown as "Open box" in some categories: the words tell which.
+        if conditionID == "1500", let worded = wordedCondition { return worded }
         if let id = conditionID, let known = EbayItemSummary.conditions[id] { return known }
+        return wordedCondition
+    }
+
+    /// The condition as eBay's pages' words read it.
+    private var wordedCondition: String? {
         guard let conditionText, !conditionText.isEmpty else { return nil }
         let words = MarketplaceCatalog.all.first { $0.name == "eBay" }?.condition(of: conditionText) ?? ConditionWords.normalize(conditionText)
         return words == "unknown" ? nil : words
