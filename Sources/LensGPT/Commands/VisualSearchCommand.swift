@@ -22,7 +22,6 @@ struct VisualSearchCommand: ParsableCommand {
     @Argument(help: "A PNG, JPEG or WebP photo.") var photo: String?
     @Option(help: "google-lens, serpapi or ebay-image.") var provider: String = "google-lens"
     @Option(help: "Country of the search, ISO 3166 two letters (LENS_GPT_DEFAULT_COUNTRY, default US).") var country: String?
-    @Option(help: "Language of the search (LENS_GPT_DEFAULT_LANGUAGE, default en).") var language: String?
     @Option(help: "serpapi only: a URL where the hosted API can fetch this same photo.") var photoUrl: String?
     @Option(help: "Time limit of the search in ms.") var timeoutMs: Int = 60_000
     @OptionGroup var lens: LensOptions
@@ -38,7 +37,7 @@ struct VisualSearchCommand: ParsableCommand {
             CommandOutput.fail("unsupported_media_type", "\(photo) is not a PNG, JPEG or WebP image")
         }
         guard let place = RunLocale.country(Setting.string(country, env: "LENS_GPT_DEFAULT_COUNTRY", default: "US")),
-              let tongue = RunLocale.language(Setting.string(language, env: "LENS_GPT_DEFAULT_LANGUAGE", default: "en")) else {
+              let tongue = RunLocale.language(Setting.string(lens.language, env: "LENS_GPT_LANGUAGE", default: "en-US")) else {
             CommandOutput.fail("invalid_settings", "--country must be two letters and --language a language tag")
         }
         guard timeoutMs >= 1 else { CommandOutput.fail("invalid_settings", "--timeout-ms must be at least 1") }
