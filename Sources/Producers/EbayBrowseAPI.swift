@@ -1,3 +1,4 @@
+import Glibc
 import JSON
 import Outbound
 import Pipeline
@@ -256,12 +257,33 @@ public final class EbayBrowseAPI: Sendable {
     }
 
     static func rateLimited(_ response: HTTPClientResponse, what: String) -> EbayAPIError {
-        let wait = response.header("Retry-After").flatMap { Int($0.trimmingCharacters(where: \.isWhitespace)) }.flatMap { $0 >= 0 ? $0 : nil }
+        let wait = response.header("Retry-After").flatMap { retryAfter($0, now: time(nil)) }
         let parsed = try? JSONParser.parse(response.body)
         return EbayAPIError(code: "api_rate_limited",
                             message: "eBay's call limit is used up (HTTP 429 from \(what))" + (parsed.flatMap(errorText).map { ": " + $0 } ?? "")
                                 + (wait.map { "; retry after \($0) s" } ?? ""),
                             retryable: true, retryAfterSeconds: wait)
+    }
+
+    /// `Retry-After` in seconds: a number of seconds, or an HTTP date (RFC 9110) counted from `now`.
+    static func retryAfter(_ text: String, now: time_t) -> Int? {
+        let trimmed = text.trimmingCharacters(where: \.isWhitespace)
+        if let seconds = Int(trimmed) { return seconds >= 0 ? seconds : nil }
+        // IMF-fixdate: "Wed, 21 Oct 2015 07:28:00 GMT".
+        let words = trimmed.split(separator: " ")
+        let months = ["Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec"]
+        guard words.count == 6, words[5] == "GMT", let day = Int(words[1]), let month = months.firstIndex(of: String(words[2])),
+              let year = Int(words[3]) else { return nil }
+        let clock = words[4].split(separator: ":").compactMap { Int($0) }
+        guard clock.count == 3 else { return nil }
+        var parts = tm()
+        parts.tm_year = Int32(year - 1900)
+        parts.tm_mon = Int32(month)
+        parts.tm_mday = Int32(day)
+        parts.tm_hour = Int32(clock[0])
+        parts.tm_min = Int32(clock[1])
+        parts.tm_sec = Int32(clock[2])
+        return max(0, Int(timegm(&parts) - now))
     }
 
     /// `{"errors": [{"errorId", "domain", "category", "message", "longMessage"}]}` → "1001 Invalid access token".

@@ -172,6 +172,15 @@ import Testing
         #expect(try search.listings("nothing like this anywhere", timeoutMillis: 10_000).isEmpty, "no itemSummaries: no listings")
     }
 
+    @Test func retryAfterInSecondsOrAsADate() {
+        #expect(EbayBrowseAPI.retryAfter(" 120 ", now: 0) == 120)
+        // Wed, 21 Oct 2015 07:28:00 GMT is 1445412480.
+        #expect(EbayBrowseAPI.retryAfter("Wed, 21 Oct 2015 07:28:00 GMT", now: 1_445_412_480 - 90) == 90)
+        #expect(EbayBrowseAPI.retryAfter("Wed, 21 Oct 2015 07:28:00 GMT", now: 1_445_412_480 + 5) == 0)
+        #expect(EbayBrowseAPI.retryAfter("-3", now: 0) == nil)
+        #expect(EbayBrowseAPI.retryAfter("soon", now: 0) == nil)
+    }
+
     @Test func marketplacesByCountry() {
         #expect(EbayBrowseAPI.marketplace(forCountry: "us") == "EBAY_US")
         #expect(EbayBrowseAPI.marketplace(forCountry: "UK") == "EBAY_GB")
