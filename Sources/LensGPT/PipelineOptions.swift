@@ -161,6 +161,16 @@ struct PipelineSetup {
             d.webSearch = webSearches.count == 1 ? webSearches[0] : SearchChain(webSearches)
             d.marketplaceSearches = marketsFor(country)
             d.marketplaceSearchesForCountry = marketsFor
+        } else if let ebay {
+            // Without a browser no results page can be searched, but eBay's API needs none.
+            let named = list(options.marketplaceProfile, env: "LENS_GPT_MARKETPLACE_PROFILE")
+            if named.isEmpty || named.contains(EbayAPISearch.profileName) {
+                let marketsFor: @Sendable (String) -> [any SearchService] = { place in
+                    EbayAPISearch(api: ebay, country: place).map { [$0] } ?? []
+                }
+                d.marketplaceSearches = marketsFor(Setting.string(options.country, env: "LENS_GPT_COUNTRY", default: "US").uppercased())
+                d.marketplaceSearchesForCountry = marketsFor
+            }
         }
         let description = chat.isEnabled ? "LLM \(chat.configuration.model) at \(chat.configuration.baseURL)" : "no LLM (heuristic methods)"
         return PipelineSetup(lens: lens, visual: visual, browserDisabled: browserDisabled, thumbnails: d.thumbnails, graph: try StageTree.graph(d), llmDescription: description)

@@ -1,4 +1,5 @@
 import DemoWorld
+@testable import LensGPT
 import Foundation
 import JSON
 import Testing
@@ -44,5 +45,22 @@ struct EbayAPIBlockedPagesTests {
         #expect(pipeline.world.ebayAPI.tokensIssued == 1)
         let calls = Set(pipeline.world.ebayAPI.requests.map(\.call))
         #expect(calls == ["token", "search", "search_by_image"], "\(calls)")
+    }
+
+    /// With no browser at all, eBay's API still names the products (search by image) and brings
+    /// their offers: it needs no results page.
+    @Test func withoutABrowserTheAPIStillBringsOffers() throws {
+        let pipeline = try DemoPipeline(apis: true, arguments: ["--no-browser"])
+        defer { pipeline.stop() }
+        #expect(pipeline.setup.lens == nil)
+        for product in LensCatalog.products.prefix(2) {
+            let entry = try #require(ShopCatalog.entry(product.id))
+            let events = try pipeline.classify(product.id)
+            #expect(events["lens-matches"]?.first?[0]?["provider"] == "ebay-image", "\(product.id)")
+            #expect(events["model-producer"]?.first?["producer"]?.stringValue == entry.brand, "\(product.id)")
+            let offers = events["second-hand-offers"]?.first?.arrayValue ?? []
+            #expect(Set(offers.compactMap { $0["link"]?.stringValue }) == Set(entry.listings.filter { $0.kind == .offer && $0.inSearch }.map(\.url)))
+            #expect(!offers.isEmpty && offers.allSatisfy { $0["provider"] == "ebay-api" }, "\(product.id): \(offers)")
+        }
     }
 }
