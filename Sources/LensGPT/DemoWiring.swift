@@ -91,6 +91,7 @@ struct DemoWiring: Sendable {
             print("  lens replica\(variant == .normal ? "" : " (\(variant.rawValue))"): \(world.lensURL(variant))")
         }
         print("  sample photos: \(world.baseURL)/demo/samples.json")
+        print("  eBay Browse API replica: \(world.ebayAPIURL) (EBAY_CLIENT_ID=\(EbayAPIReplica.clientID) EBAY_CLIENT_SECRET=\(EbayAPIReplica.clientSecret))")
         fflush(nil)  // the URLs must reach a pipe before we block
         var set = sigset_t()
         sigemptyset(&set)

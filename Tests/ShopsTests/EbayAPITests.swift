@@ -181,6 +181,22 @@ import Testing
         #expect(EbayBrowseAPI.retryAfter("soon", now: 0) == nil)
     }
 
+    @Test func theEbayBlockedFaultBlocksTheSearchPagesOnly() throws {
+        let world = try DemoWorld(faults: [.ebayBlocked])
+        defer { world.shutdown() }
+        let pages = ProxyPageSource(proxyURL: world.proxyURL)
+        for url in ["http://www.ebay.example/sch/i.html?_nkw=flask", "http://www.ebay.example/sch/i.html?_nkw=flask&LH_Sold=1&LH_Complete=1"] {
+            let page = try pages.fetchPage(url)
+            #expect(String(decoding: page.body, as: UTF8.self).contains("Checking your browser before you access eBay"), "\(url)")
+        }
+        let listing = try #require(Self.entry.listings.first { $0.inSearch })
+        let page = try pages.fetchPage(listing.url)
+        #expect(page.status == 200 && String(decoding: page.body, as: UTF8.self).contains(listing.title))
+        world.faults.set(.ebayBlocked, false)
+        let open = try pages.fetchPage("http://www.ebay.example/sch/i.html?_nkw=flask")
+        #expect(!String(decoding: open.body, as: UTF8.self).contains("Checking your browser"))
+    }
+
     @Test func marketplacesByCountry() {
         #expect(EbayBrowseAPI.marketplace(forCountry: "us") == "EBAY_US")
         #expect(EbayBrowseAPI.marketplace(forCountry: "UK") == "EBAY_GB")
