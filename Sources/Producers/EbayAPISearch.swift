@@ -34,8 +34,13 @@ public struct EbayAPISearch: ListingSearch {
 
     /// Throws StageError: `api_rate_limited` (with `retryAfterSeconds`), `api_unauthorized`,
     /// `api_failed`, `network_unavailable`. No results is `[]`.
+    /// A query that is a GTIN (8 to 14 digits, as the photo's barcode gives it) is asked as `gtin`.
     public func listings(_ query: String, timeoutMillis: Int) throws -> [SearchListing] {
-        try listings(query: query, gtin: nil, timeoutMillis: timeoutMillis)
+        let digits = query.filter { !$0.isWhitespace }
+        if (8...14).contains(digits.count), digits.allSatisfy(\.isASCII), digits.allSatisfy(\.isNumber) {
+            return try listings(query: nil, gtin: digits, timeoutMillis: timeoutMillis)
+        }
+        return try listings(query: query, gtin: nil, timeoutMillis: timeoutMillis)
     }
 
     public func listings(query: String?, gtin: String?, limit: Int? = nil, timeoutMillis: Int) throws(StageError) -> [SearchListing] {

@@ -170,6 +170,10 @@ import Testing
         #expect(asked.last?.q == "Ü & ü + more" && asked.last?.limit == "50", "percent-encoded, + kept as a plus")
         #expect(asked.allSatisfy { $0.marketplace == "EBAY_GB" })
         #expect(try search.listings("nothing like this anywhere", timeoutMillis: 10_000).isEmpty, "no itemSummaries: no listings")
+        // A barcode's number, as the photo-reading stage searches it, is asked as a GTIN.
+        let hits = try search.search(ShopCatalog.barcodeSampleGTIN, timeoutMillis: 10_000)
+        #expect(rig.searches().last?.gtin == ShopCatalog.barcodeSampleGTIN && rig.searches().last?.q == nil)
+        #expect(hits.count == entry.listings.filter(\.inSearch).count && hits.allSatisfy { $0.priceText?.hasPrefix("USD ") == true })
     }
 
     @Test func retryAfterInSecondsOrAsADate() {
