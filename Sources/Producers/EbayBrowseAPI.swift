@@ -194,7 +194,7 @@ public final class EbayBrowseAPI: Sendable {
         guard let value = body?["access_token"]?.stringValue, !value.isEmpty else {
             throw EbayAPIError(code: "api_failed", message: "eBay's token endpoint answered without an access_token", retryable: true)
         }
-        let lifetime = body?["expires_in"]?.intValue ?? 7_200
+        let lifetime = max(1, body?["expires_in"]?.intValue ?? body?["expires_in"]?.stringValue.flatMap { Int($0) } ?? 7_200)
         // Renewed `refreshEarlySeconds` before expiry; a very short lifetime is used for half its length.
         let usableSeconds = max(lifetime - configuration.refreshEarlySeconds, lifetime / 2)
         return Token(value: value, renewAt: started + usableSeconds * 1_000)

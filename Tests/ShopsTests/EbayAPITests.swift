@@ -85,6 +85,20 @@ import Testing
         #expect(rig.searches().allSatisfy { $0.status == 200 })
     }
 
+    @Test func aTokenShorterThanTheMarginServesHalfItsLife() throws {
+        let rig = try Rig()
+        defer { rig.world.shutdown() }
+        rig.replica.tokenLifetimeSeconds.store(30, ordering: .relaxed)
+        let search = try #require(EbayAPISearch(api: rig.api, country: "US"))
+        _ = try search.listings("flask", timeoutMillis: 10_000)
+        rig.clock.millis.add(14_000, ordering: .relaxed)
+        _ = try search.listings("flask", timeoutMillis: 10_000)
+        #expect(rig.replica.tokensIssued == 1)
+        rig.clock.millis.add(2_000, ordering: .relaxed)
+        _ = try search.listings("flask", timeoutMillis: 10_000)
+        #expect(rig.replica.tokensIssued == 2)
+    }
+
     @Test func a401RenewsTheTokenOnceAndRepeatsTheCall() throws {
         let rig = try Rig()
         defer { rig.world.shutdown() }
