@@ -52,13 +52,6 @@ public struct EbayAPIError: Error, Sendable, Equatable, CustomStringConvertible 
         error.retryAfterSeconds = retryAfterSeconds
         return error
     }
-
-    /// The `{"error": {...}}` object the command line prints.
-    public var json: JSONValue {
-        var object: JSONObject = ["code": .string(code), "message": .string(message), "retryable": .bool(retryable)]
-        if let retryAfterSeconds { object["retry_after_seconds"] = .int(retryAfterSeconds) }
-        return .object(object)
-    }
 }
 
 /// eBay's Browse API over the project's libcurl client: one application token per client
