@@ -14,6 +14,9 @@ public enum DemoFault: String, Sendable, CaseIterable {
     case lensAPIDown = "lens-api-down"
     /// The demo LLM answers 503 (with `--demo-llm`).
     case llmDown = "llm-down"
+    /// eBay's search pages (active and sold) show the bot check eBay puts before scrapers;
+    /// the listing pages and eBay's API still answer.
+    case ebayBlocked = "ebay-blocked"
 }
 
 public final class DemoFaults: Sendable {
@@ -58,6 +61,13 @@ public final class DemoFaults: Sendable {
             return DemoFaults.redirect("/consent-first/consent/ml?continue=%2F&gl=DE&hl=en")
         }
         return nil
+    }
+
+    /// The shop web as the faults make it: eBay's bot check in place of its search page, or nil.
+    func shopOverride(host: String, path: String) -> HTTPResponse? {
+        guard isOn(.ebayBlocked), host == DemoMarketplace.ebay.host, path == "/sch/i.html" else { return nil }
+        return HTTPResponse(status: .ok, headers: HTTPHeaders([("Content-Type", "text/html; charset=utf-8"), ("Cache-Control", "no-store")]),
+                            body: Array(MarketplacePages.ebayBotCheck().utf8))
     }
 
     /// With `lens-layout-changed`, the results page keeps its cards but each title sits in a

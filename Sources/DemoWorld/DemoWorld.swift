@@ -14,6 +14,8 @@ public final class DemoWorld: Sendable {
     public let faults: DemoFaults
     /// The hosted Lens API replica at `hostedLensURL`.
     public let hostedLens: HostedLensReplica
+    /// eBay's Browse API replica at `ebayAPIURL`.
+    public let ebayAPI: EbayAPIReplica
     /// The consent cookie (`SOCS=<value>`) the Lens replica accepts: what a per-provider cookie
     /// setting would carry.
     public let consentCookieValue: String
@@ -49,15 +51,22 @@ public final class DemoWorld: Sendable {
         let lensStarts = LockedList()
         self.lensStarts = lensStarts
         hostedLens = hosted
+        let ebay = EbayAPIReplica()
+        ebayAPI = ebay
         self.shops = shops
         server = try HTTPServer(configuration: configuration) { _, _ in
-            BufferedRequestHandler { head, body, writer in
+            // Room for a photo sent as base64 to the eBay API replica's search by image.
+            BufferedRequestHandler(maxBodyBytes: 32 << 20) { head, body, writer in
                 if head.method == "CONNECT" {
                     // No TLS tunnels: the demo web is plain http, so a browser trying https first falls back.
                     writer.send(.error(HTTPStatus(502, "Bad Gateway"), code: "no_tunnel", message: "the demo world proxies http only"))
                     return
                 }
                 if let request = DemoWorld.shopRequest(head) {
+                    if let blocked = faults.shopOverride(host: request.host, path: request.path) {
+                        writer.send(blocked)
+                        return
+                    }
                     switch shops.answer(host: request.host, path: request.path, query: request.query) {
                     case .page(let response): writer.send(response)
                     case .hang: break  // never answered; the loop stays free for everyone else
@@ -76,6 +85,10 @@ public final class DemoWorld: Sendable {
                 if head.path == "/" && head.method == "GET" {
                     let query = head.query.map(String.init) ?? ""
                     lensStarts.append(query)
+                }
+                if let answer = ebay.response(head, body: body) {
+                    writer.send(answer)
+                    return
                 }
                 if head.path == HostedLensReplica.path {
                     hosted.answer(head, writer)
@@ -100,6 +113,9 @@ public final class DemoWorld: Sendable {
 
     /// The hosted Lens API replica's endpoint (what `--hosted-lens-url` takes).
     public var hostedLensURL: String { baseURL + HostedLensReplica.path }
+
+    /// The eBay Browse API replica's base URL (what `LENS_GPT_EBAY_API_URL` takes).
+    public var ebayAPIURL: String { baseURL + EbayAPIReplica.prefix }
 
     static let downLLMPrefix = "/llm-down/"
     /// An OpenAI-compatible base URL that answers every request with 503 (the `llm-down` fault).

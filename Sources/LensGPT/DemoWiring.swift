@@ -14,11 +14,14 @@ struct DemoWiring: Sendable {
     let lens: LensVariant
     /// The demo vision model (`serve --demo --demo-llm`).
     let llm: DemoLLMServer?
+    /// The official APIs' replicas are used in place of keys (`serve --demo --demo-apis`).
+    let apis: Bool
 
-    init(world: DemoWorld, lens: LensVariant = .normal, llm: DemoLLMServer? = nil) {
+    init(world: DemoWorld, lens: LensVariant = .normal, llm: DemoLLMServer? = nil, apis: Bool = false) {
         self.world = world
         self.lens = lens
         self.llm = llm
+        self.apis = apis
     }
 
     /// Starts the world on a free loopback port.
@@ -26,7 +29,7 @@ struct DemoWiring: Sendable {
 
     /// `serve --demo`: the world with the faults `faultList` names (comma-separated) and, when
     /// `llmModel` is given, the demo vision model answering as that model.
-    static func start(faultList: String, llmModel: String?) throws -> DemoWiring {
+    static func start(faultList: String, llmModel: String?, apis: Bool = false) throws -> DemoWiring {
         let faults: Set<DemoFault>
         do {
             faults = try DemoFaults.parse(faultList)
@@ -34,7 +37,7 @@ struct DemoWiring: Sendable {
             throw SettingError(description: "LENS_GPT_DEMO_FAULTS (or --demo-faults): \(error)")
         }
         let world = try DemoWorld(host: "127.0.0.1", port: 0, faults: faults)
-        return DemoWiring(world: world, llm: try llmModel.map { try DemoLLMServer(model: $0) })
+        return DemoWiring(world: world, llm: try llmModel.map { try DemoLLMServer(model: $0) }, apis: apis)
     }
 
     var baseURL: String { world.baseURL }
@@ -45,6 +48,10 @@ struct DemoWiring: Sendable {
     /// The hosted Lens API replica, and the key it accepts.
     var hostedLensURL: String { world.hostedLensURL }
     var hostedLensAPIKey: String { HostedLensReplica.apiKey }
+    /// eBay's Browse API replica and the keyset it accepts, with `--demo-apis`.
+    var ebayAPI: (url: String, clientID: String, clientSecret: String)? {
+        apis ? (world.ebayAPIURL, EbayAPIReplica.clientID, EbayAPIReplica.clientSecret) : nil
+    }
     /// The ECB reference rates as the demo serves them.
     var exchangeRatesURL: String { world.exchangeRatesURL }
     /// Where the world's search replicas answer (DuckDuckGo, eBay active and sold).
@@ -84,6 +91,7 @@ struct DemoWiring: Sendable {
             print("  lens replica\(variant == .normal ? "" : " (\(variant.rawValue))"): \(world.lensURL(variant))")
         }
         print("  sample photos: \(world.baseURL)/demo/samples.json")
+        print("  eBay Browse API replica: \(world.ebayAPIURL) (EBAY_CLIENT_ID=\(EbayAPIReplica.clientID) EBAY_CLIENT_SECRET=\(EbayAPIReplica.clientSecret))")
         fflush(nil)  // the URLs must reach a pipe before we block
         var set = sigset_t()
         sigemptyset(&set)

@@ -19,6 +19,7 @@ public struct LensGPTCommand: ParsableCommand {
             DiagnosticsCommand.self,
             IdentifyCommand.self,
             SearchCommand.self,
+            VisualSearchCommand.self,
             DemoWorldCommand.self,
         ]
     )

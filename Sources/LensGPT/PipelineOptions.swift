@@ -8,6 +8,7 @@ struct PipelineOptions: ParsableArguments {
     @OptionGroup var lens: LensOptions
     @OptionGroup var visual: VisualSearchOptions
     @OptionGroup var photo: PhotoReadingOptions
+    @OptionGroup var ebay: EbayAPIOptions
     @Flag(help: "Run without the Lens step even when a browser could be started (LENS_GPT_NO_BROWSER); runs then give image-info only, or with an LLM also identification from the photo alone.")
     var noBrowser = false
     @Option(help: "Chat model for the LLM steps (LENS_GPT_MODEL, default gpt-4o). The LLM is used when OPENAI_API_KEY or OPENAI_BASE_URL is set.")
@@ -28,7 +29,7 @@ struct PipelineOptions: ParsableArguments {
     var ratesFile: String?
     @Option(help: "Web search profile for finding maker pages, a shipped name (duckduckgo, duckduckgo-lite, bing, brave; startpage is off by default: only its bot check is covered by a saved real page) or a file; repeat to try several in order (LENS_GPT_WEB_SEARCH_PROFILE, comma-separated; default: duckduckgo, duckduckgo-lite, bing, brave).")
     var webSearchProfile: [String] = []
-    @Option(help: "Marketplace search profile, a shipped name (ebay, ebay-sold, kleinanzeigen, mercari, depop; vinted is off by default: no saved real page covers it) or a file; repeatable (LENS_GPT_MARKETPLACE_PROFILE, comma-separated; default: the shipped set for --country).")
+    @Option(help: "Marketplace search profile, a shipped name (ebay, ebay-sold, kleinanzeigen, mercari, depop; vinted is off by default: no saved real page covers it), ebay-api (eBay's Browse API, needs EBAY_CLIENT_ID and EBAY_CLIENT_SECRET) or a file; repeatable (LENS_GPT_MARKETPLACE_PROFILE, comma-separated; default: the shipped set for --country, after ebay-api when eBay's keys are set).")
     var marketplaceProfile: [String] = []
     @Option(help: "Country (ISO 3166 code) whose marketplaces and eBay site the offers come from (LENS_GPT_COUNTRY, default US).")
     var country: String?
@@ -78,8 +79,10 @@ struct PipelineSetup {
                                  browserProxy: demoWorld?.proxyURL ?? Setting.string(options.visual.lensProxy, env: "LENS_GPT_LENS_PROXY"),
                                  proxyOnlyDomains: demoWorld == nil ? [] : ["example"],  // the demo world's web (RFC 2606 names)
                                  allowPrivate: allowPrivate)
+        // One client, so one application token, for every stage and country.
+        let ebay = try options.ebay.client(demo: demoWorld)
         let visual = try VisualSearchSetup.make(options.visual, lens: lens?.runner, demoWorld: demoWorld, servesPhotos: servesPhotos,
-                                                maxUploadBytes: maxUploadBytes)
+                                                maxUploadBytes: maxUploadBytes, ebay: ebay)
         var d = StageDependencies()
         d.stageTimeoutMillis = stageTimeoutMillis
         d.syntheticStageMillis = syntheticStageMillis
@@ -126,7 +129,13 @@ struct PipelineSetup {
             var webProfiles = try profiles(list(options.webSearchProfile, env: "LENS_GPT_WEB_SEARCH_PROFILE"),
                                            default: SearchProfiles.defaultWebOrder.map { try SearchProfiles.named($0) })
             let namedMarkets = list(options.marketplaceProfile, env: "LENS_GPT_MARKETPLACE_PROFILE")
-            let chosenMarkets: [SearchProfile]? = namedMarkets.isEmpty ? nil : try profiles(namedMarkets, default: [])
+            let chosenMarkets: [SearchProfile]? = namedMarkets.isEmpty ? nil
+                : try profiles(namedMarkets.filter { $0 != EbayAPISearch.profileName }, default: [])
+            // eBay's API runs when chosen, or by default when its keys are set: before the page reader of the same site.
+            let marketAPI = namedMarkets.isEmpty ? ebay : namedMarkets.contains(EbayAPISearch.profileName) ? ebay : nil
+            if namedMarkets.contains(EbayAPISearch.profileName) && ebay == nil {
+                throw Failure(description: "the marketplace profile ebay-api needs EBAY_CLIENT_ID and EBAY_CLIENT_SECRET")
+            }
             let offline = demoWorld != nil
             if offline {
                 // The demo world's replica answers for DuckDuckGo; the other engines are not reachable offline.
@@ -145,13 +154,24 @@ struct PipelineSetup {
                         }
                     }
                 }
-                return markets.map { BrowserSearch(pool: pool, profile: $0, country: place, diagnosticsDirectory: diagnostics) }
+                let pages: [any SearchService] = markets.map { BrowserSearch(pool: pool, profile: $0, country: place, diagnosticsDirectory: diagnostics) }
+                return (marketAPI.flatMap { EbayAPISearch(api: $0, country: place) }.map { [$0] } ?? []) + pages
             }
             _ = try chosenMarkets ?? SearchProfiles.marketplaces(forCountry: country)  // a bad --country fails at start
             let webSearches = webProfiles.map { BrowserSearch(pool: pool, profile: $0, country: country, diagnosticsDirectory: diagnostics) }
             d.webSearch = webSearches.count == 1 ? webSearches[0] : SearchChain(webSearches)
             d.marketplaceSearches = marketsFor(country)
             d.marketplaceSearchesForCountry = marketsFor
+        } else if let ebay {
+            // Without a browser no results page can be searched, but eBay's API needs none.
+            let named = list(options.marketplaceProfile, env: "LENS_GPT_MARKETPLACE_PROFILE")
+            if named.isEmpty || named.contains(EbayAPISearch.profileName) {
+                let marketsFor: @Sendable (String) -> [any SearchService] = { place in
+                    EbayAPISearch(api: ebay, country: place).map { [$0] } ?? []
+                }
+                d.marketplaceSearches = marketsFor(Setting.string(options.country, env: "LENS_GPT_COUNTRY", default: "US").uppercased())
+                d.marketplaceSearchesForCountry = marketsFor
+            }
         }
         let description = chat.isEnabled ? "LLM \(chat.configuration.model) at \(chat.configuration.baseURL)" : "no LLM (heuristic methods)"
         return PipelineSetup(lens: lens, visual: visual, browserDisabled: browserDisabled, thumbnails: d.thumbnails, graph: try StageTree.graph(d), llmDescription: description)

@@ -132,6 +132,7 @@ final class PipelineRun: Sendable {
             var payload: JSONObject = ["stage": .string(node.stage), "code": .string(error.code),
                                        "message": .string(error.message), "retryable": .bool(error.retryable)]
             if !error.artifacts.isEmpty { payload["artifacts"] = .array(error.artifacts.map(JSONValue.string)) }
+            if let wait = error.retryAfterSeconds { payload["retry_after_seconds"] = .int(wait) }
             stream.append(name: "stage-error", payload: .object(payload))
             progress(node.stage, "failed", duration: duration)
             skipDependants(of: node.stage, SkipDependants(

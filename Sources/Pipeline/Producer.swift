@@ -15,6 +15,8 @@ public struct StageError: Error, Sendable, Equatable, CustomStringConvertible {
     public var retryable: Bool
     /// Files saved for diagnosis (screenshots, page sources), named in the error event.
     public var artifacts: [String]
+    /// How long the service asked to be left alone (an API's `Retry-After`), in seconds.
+    public var retryAfterSeconds: Int? = nil
 
     public init(code: String, message: String, retryable: Bool = false, artifacts: [String] = []) {
         self.code = code

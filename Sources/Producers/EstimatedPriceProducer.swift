@@ -51,6 +51,10 @@ public struct EstimatedPriceProducer: Producer {
             payload["active_median"] = estimate.activeMedian.map { .string(PriceEstimator.money($0)) } ?? .null
             payload["sold_sample_size"] = .int(estimate.soldSampleSize)
             payload["active_sample_size"] = .int(estimate.activeSampleSize)
+            // Where the sales came from: marketplaces' sold-listings pages read in the browser, or
+            // an API named by its provider (eBay's Browse API lists no sold items).
+            let soldFrom = Set(offers.filter(\.sold).map { $0.provider ?? "sold-listings-pages" })
+            if !soldFrom.isEmpty { payload["sold_sources"] = .array(soldFrom.sorted().map(JSONValue.string)) }
         }
         // The date of the rates beside every converted figure.
         if let rates, estimate.basis == "comparables", comparables.contains(where: { $0.currency != estimate.currency }) {

@@ -59,6 +59,7 @@ public struct LensMatchesProducer: Producer {
                         "fallback": .string(providers[index + 1].name),
                     ]
                     if !error.artifacts.isEmpty { payload["artifacts"] = .array(error.artifacts.map(JSONValue.string)) }
+                    if let wait = error.retryAfterSeconds { payload["retry_after_seconds"] = .int(wait) }
                     context.emit("stage-error", .object(payload))
                 }
             }
@@ -69,7 +70,9 @@ public struct LensMatchesProducer: Producer {
         let message = failures.count == 1 ? last.message
             : "\(last.provider): \(last.message) (every visual-search provider failed: "
                 + failures.map { "\($0.provider) \($0.code)" }.joined(separator: ", ") + ")"
-        throw StageError(code: last.code, message: message, retryable: failures.contains { $0.retryable }, artifacts: last.artifacts)
+        var error = StageError(code: last.code, message: message, retryable: failures.contains { $0.retryable }, artifacts: last.artifacts)
+        error.retryAfterSeconds = last.retryAfterSeconds
+        throw error
     }
 
     /// The text for a refined search when the matches give no confident identity: the best

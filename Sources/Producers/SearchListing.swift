@@ -24,6 +24,10 @@ public struct SearchListing: Sendable, Equatable {
     /// Ended without selling: neither an offer nor a sale.
     public var ended: Bool
     public var thumbnail: String?
+    /// The marketplace's own id of the item, where an API gives it.
+    public var itemID: String? = nil
+    /// Where the listing came from when not a results page read in the browser (`ebay-api`).
+    public var provider: String? = nil
 
     public init(_ hit: SearchHit) {
         title = hit.title
@@ -58,11 +62,20 @@ public struct SearchListing: Sendable, Equatable {
         }
     }
 
-    /// The `search` command's listing object: every key present, null where unknown.
+    /// The `search` command's listing object: every key present, null where unknown; an API's
+    /// listing adds `item_id`, `thumbnail` and `provider`.
     public var json: JSONValue {
-        ["title": .string(title), "link": .string(link), "price": .optional(price), "price_max": .optional(priceMax),
-         "currency": .optional(currency), "shipping": .optional(shipping), "condition": .optional(condition),
-         "wear": .optional(wear), "sold": .bool(sold), "sold_date": .optional(soldDate)]
+        var object: JSONObject = [
+            "title": .string(title), "link": .string(link), "price": .optional(price), "price_max": .optional(priceMax),
+            "currency": .optional(currency), "shipping": .optional(shipping), "condition": .optional(condition),
+            "wear": .optional(wear), "sold": .bool(sold), "sold_date": .optional(soldDate),
+        ]
+        if let provider {
+            object["item_id"] = .optional(itemID)
+            object["thumbnail"] = .optional(thumbnail)
+            object["provider"] = .string(provider)
+        }
+        return .object(object)
     }
 }
 

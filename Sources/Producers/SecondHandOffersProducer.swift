@@ -55,6 +55,7 @@ public struct SecondHandOffersProducer: Producer {
             var payload: JSONObject = ["marketplace": .string(failure.marketplace), "code": .string(failure.error.code),
                                        "message": .string(failure.error.message), "retryable": .bool(failure.error.retryable)]
             if !failure.error.artifacts.isEmpty { payload["artifacts"] = .array(failure.error.artifacts.map(JSONValue.string)) }
+            if let wait = failure.error.retryAfterSeconds { payload["retry_after_seconds"] = .int(wait) }
             context.emit("marketplace-error", .object(payload))
         }
         if report.offers.isEmpty, let blocked = report.failures.first(where: { $0.error.code == "marketplace_blocked" }) {
@@ -99,9 +100,22 @@ public struct SecondHandOffersProducer: Producer {
             return Lead(link: match.link, title: match.title, price: match.price, currency: match.currency,
                         thumbnail: match.thumbnail.flatMap { $0.hasPrefix("data:") ? nil : $0 }, marketplace: market)
         }
-        for search in searches {
+        // Offers an API gave whole (no page to read), and the page profiles it answered in place of.
+        var apiOffers: [SecondHandOffer] = []
+        var answeredFor = Set<String>()
+        for search in searches where !answeredFor.contains(search.name) {
             let left = deadline - Clock.millis() - limits.pageTimeoutMillis - limits.reserveMillis
             guard left > 0 else { break }
+            if let api = search as? any ListingSearch {
+                do {
+                    let listings = try api.listings(identity.query, timeoutMillis: min(left, limits.searchTimeoutMillis))
+                    apiOffers += listings.compactMap { SecondHandOffersProducer.listedOffer($0, identity: identity) }
+                    answeredFor.formUnion(api.standsInFor)
+                } catch {
+                    failures.append((search.name, error as? StageError ?? StageError(code: "api_failed", message: "\(error)")))
+                }
+                continue
+            }
             // A failed search leaves the Lens leads and the other searches; the stage reports what it could read.
             let hits: [SearchHit]
             do {
@@ -126,14 +140,29 @@ public struct SecondHandOffersProducer: Producer {
                                   priceMax: listing.priceMax, shipping: listing.shipping))
             }
         }
+        let fromAPI = Set(apiOffers.map { OfferMerge.key($0.link) })
         leads = Array(OfferMerge.uniqueLeads(leads.filter {
             OfferFilter.rejection(title: $0.title, wear: $0.wear, producer: identity.producer, model: identity.model) == nil
+                && !fromAPI.contains(OfferMerge.key($0.link))
         }).prefix(limits.maxPages))
 
         let waitUntil = deadline - limits.reserveMillis
         let read = readAll(leads, until: waitUntil)
         let offers = zip(leads, read).compactMap { lead, page in page.flatMap { offer(lead, page: $0, identity: identity) } }
-        return Report(offers: OfferMerge.uniqueOffers(offers + soldOffers), failures: failures)
+        return Report(offers: OfferMerge.uniqueOffers(apiOffers + offers + soldOffers), failures: failures)
+    }
+
+    /// An API's listing as a current offer, when it is the product and not a sale or parts.
+    static func listedOffer(_ listing: SearchListing, identity: ProductIdentity) -> SecondHandOffer? {
+        guard !listing.sold, !listing.ended, let amount = listing.price, let price = Money.decimal(amount, currency: listing.currency),
+              OfferFilter.rejection(title: listing.title, wear: listing.wear, producer: identity.producer, model: identity.model) == nil,
+              listing.condition != "for_parts" else { return nil }
+        var offer = SecondHandOffer(price: price, currency: listing.currency, link: listing.link, title: listing.title,
+                                    wear: listing.wear ?? "", condition: listing.condition ?? "unknown",
+                                    domain: LensLinks.domain(listing.link) ?? "", thumbnail: listing.thumbnail,
+                                    shipping: listing.shipping)
+        offer.provider = listing.provider
+        return offer
     }
 
     /// A sold listing from a results page as an offer marked sold, when it is the product.
@@ -307,6 +336,7 @@ extension SecondHandOffer {
         if let priceMax { object["price_max"] = .string(priceMax) }
         if let shipping { object["shipping"] = .string(shipping) }
         if let soldDate { object["sold_date"] = .string(soldDate) }
+        if let provider { object["provider"] = .string(provider) }
         return .object(object)
     }
 }

@@ -102,6 +102,8 @@ public struct SecondHandOffer: Sendable, Equatable {
     public var sold: Bool
     /// ISO date of the sale where shown.
     public var soldDate: String?
+    /// Where the offer came from when not a page read (`ebay-api`).
+    public var provider: String? = nil
 
     public init(price: String, currency: String?, link: String, title: String, wear: String, condition: String,
                 domain: String, thumbnail: String? = nil, priceMax: String? = nil, shipping: String? = nil,

@@ -4,7 +4,7 @@ import Pipeline
 /// One seam for visual search: a photo in, ranked matches out, typed failures. Providers are
 /// tried in the configured order by `lens-matches` (and by the canary), each within its own
 /// time limit: Google Lens in a browser (`BrowserLensSearch`), hosted Lens APIs in SerpApi's
-/// shape (`HostedLensSearch`).
+/// shape (`HostedLensSearch`), eBay's search by image (`EbayImageSearch`).
 public protocol VisualSearch: Sendable {
     /// Named on every match it returns and in `/readyz` (`google-lens`, `serpapi`).
     var name: String { get }
@@ -83,6 +83,8 @@ public struct VisualSearchFailure: Error, Sendable, Equatable, CustomStringConve
     public var retryable: Bool
     /// Diagnostics saved by the provider (screenshots, page sources).
     public var artifacts: [String]
+    /// How long the provider asked to be left alone (an API's `Retry-After`), in seconds.
+    public var retryAfterSeconds: Int? = nil
 
     public init(provider: String, code: String, message: String, retryable: Bool, artifacts: [String] = []) {
         self.provider = provider

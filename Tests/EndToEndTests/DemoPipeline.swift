@@ -18,18 +18,19 @@ final class DemoPipeline {
 
     /// `llm`: the request-checking test server; `llmBaseURL`: any other OpenAI-compatible server
     /// (the demo's); `lens`: which Lens replica to search.
+    /// `faults`: as `--demo-faults` names them; `apis`: the official APIs' replicas as `--demo-apis` uses them.
     init(llm: LLMTestServer? = nil, llmBaseURL: String? = nil, lens: LensVariant = .normal, hangingListing: Bool = false,
-         stageTimeoutMillis: Int = 30_000) throws
+         stageTimeoutMillis: Int = 30_000, faults: Set<DemoFault> = [], apis: Bool = false, arguments: [String] = []) throws
     {
         directory = NSTemporaryDirectory() + "lens-gpt-e2e-" + UUID().uuidString
         try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true)
-        world = try DemoWorld(host: "127.0.0.1", port: 0, hangingListing: hangingListing)
-        let options = try PipelineOptions.parse(["--browser-pool-size", "2"])
+        world = try DemoWorld(host: "127.0.0.1", port: 0, hangingListing: hangingListing, faults: faults)
+        let options = try PipelineOptions.parse(["--browser-pool-size", "2"] + arguments)
         let chat = (llm?.baseURL ?? llmBaseURL).map {
             ChatConfiguration(apiKey: "test-key", baseURL: $0, model: "gpt-4o", timeoutMillis: 10_000)
         }
         setup = try PipelineSetup.make(options, dataDirectory: directory, stageTimeoutMillis: stageTimeoutMillis,
-                                       demo: DemoWiring(world: world, lens: lens), chat: chat)
+                                       demo: DemoWiring(world: world, lens: lens, apis: apis), chat: chat)
         var settings = GatewaySettings()
         settings.http.host = "127.0.0.1"
         settings.http.port = 0

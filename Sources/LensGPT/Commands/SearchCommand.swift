@@ -11,7 +11,8 @@ struct SearchCommand: ParsableCommand {
         commandName: "search",
         abstract: "Run one search profile in the browser and print what it read as JSON.",
         discussion: """
-            PROFILE is a shipped profile's name (\(SearchProfiles.names.joined(separator: ", "))) or a profile file. \
+            PROFILE is a shipped profile's name (\(SearchProfiles.names.joined(separator: ", "))), ebay-api (eBay's Browse API \
+            with EBAY_CLIENT_ID and EBAY_CLIENT_SECRET; --query and/or --gtin) or a profile file. \
             Prints {"state": "results"|"empty"|"blocked", "listings": [...]} for marketplace profiles (title, link, \
             price, price_max, currency, shipping, condition, wear, sold, sold_date; null where unknown) or \
             {"state": ..., "results": [{title, link, snippet}]} for web-search profiles. Exits 0 for results and \
@@ -23,6 +24,8 @@ struct SearchCommand: ParsableCommand {
     @Argument(help: "A shipped profile's name or a profile JSON file.") var profile: String?
     @Option(help: "The results page to open (default: the profile's URL for --query).") var url: String?
     @Option(help: "The query, when no --url is given.") var query: String?
+    @Option(help: "ebay-api only: the GTIN (UPC, EAN, ISBN) to search for, with or instead of --query.") var gtin: String?
+    @OptionGroup var ebay: EbayAPIOptions
     @Option(help: "Results read at most (default: the profile's max_results).") var max: Int?
     @Option(help: "Country whose site the profile uses for --query (LENS_GPT_COUNTRY, default US).") var country: String?
     @OptionGroup var lens: LensOptions
@@ -38,6 +41,10 @@ struct SearchCommand: ParsableCommand {
             return
         }
         signal(SIGPIPE, SIG_IGN)
+        if name == EbayAPISearch.profileName {
+            EbayAPISearchRun.run(query: query, gtin: gtin, country: Setting.string(country, env: "LENS_GPT_COUNTRY", default: "US").uppercased(),
+                                 max: max, timeoutMillis: timeoutMs, options: ebay)
+        }
         var chosen: SearchProfile
         do {
             chosen = try SearchProfiles.resolve(name)

@@ -58,7 +58,8 @@ struct ServeCommand: ParsableCommand {
     @Flag(help: "Share the port with other processes (SO_REUSEPORT) instead of failing when it is busy (LENS_GPT_REUSE_PORT).") var reusePort = false
     @OptionGroup var pipeline: PipelineOptions
     @Flag(help: "Run against the offline demo world: the Lens replica on loopback with a local chromedriver (LENS_GPT_DEMO).") var demo = false
-    @Option(help: "With --demo, faults to switch on, comma-separated: lens-blocked, lens-consent, lens-layout-changed, lens-api-down, llm-down (LENS_GPT_DEMO_FAULTS).") var demoFaults: String?
+    @Option(help: "With --demo, faults to switch on, comma-separated: lens-blocked, lens-consent, lens-layout-changed, lens-api-down, llm-down, ebay-blocked (LENS_GPT_DEMO_FAULTS).") var demoFaults: String?
+    @Flag(help: "With --demo, use the demo world's replicas of the official APIs (eBay's Browse API) as if their keys were set (LENS_GPT_DEMO_APIS).") var demoApis = false
     @Flag(help: "With --demo, use the demo world's OpenAI-compatible server as the LLM (LENS_GPT_DEMO_LLM).") var demoLlm = false
     @Option(help: "Country of a request that names none, ISO 3166 two letters (LENS_GPT_DEFAULT_COUNTRY, default US).") var defaultCountry: String?
     @Option(help: "Language of a request that names none and sends no Accept-Language (LENS_GPT_DEFAULT_LANGUAGE, default en).") var defaultLanguage: String?
@@ -173,14 +174,15 @@ struct ServeCommand: ParsableCommand {
         do {
             let faultList = Setting.string(demoFaults, env: "LENS_GPT_DEMO_FAULTS", default: "")
             let useDemoLLM = try Setting.bool(demoLlm, env: "LENS_GPT_DEMO_LLM")
+            let useDemoAPIs = try Setting.bool(demoApis, env: "LENS_GPT_DEMO_APIS")
             let model = Setting.string(pipeline.model, env: "LENS_GPT_MODEL", default: "gpt-4o")
             if try !Setting.bool(demo, env: "LENS_GPT_DEMO") {
-                if !faultList.trimmingCharacters(in: " ").isEmpty || useDemoLLM {
-                    throw SettingError(description: "--demo-faults and --demo-llm need --demo")
+                if !faultList.trimmingCharacters(in: " ").isEmpty || useDemoLLM || useDemoAPIs {
+                    throw SettingError(description: "--demo-faults, --demo-llm and --demo-apis need --demo")
                 }
                 demoWorld = nil
             } else {
-                demoWorld = try DemoWiring.start(faultList: faultList, llmModel: useDemoLLM ? model : nil)
+                demoWorld = try DemoWiring.start(faultList: faultList, llmModel: useDemoLLM ? model : nil, apis: useDemoAPIs)
             }
             setup = try PipelineSetup.make(pipeline, dataDirectory: settings.dataDirectory,
                                            stageTimeoutMillis: settings.stageTimeoutMillis,

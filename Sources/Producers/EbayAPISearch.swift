@@ -1,0 +1,63 @@
+import Pipeline
+
+/// A marketplace search that answers with whole listings (price, condition, shipping) from an
+/// API, so the offers stage needs no listing page for them.
+public protocol ListingSearch: SearchService {
+    /// The page profiles this search stands in for: when it answered, they are not run.
+    var standsInFor: [String] { get }
+    func listings(_ query: String, timeoutMillis: Int) throws -> [SearchListing]
+}
+
+/// The marketplace profile `ebay-api`: eBay's Browse API keyword search in the marketplace of one
+/// country, listings marked `provider: "ebay-api"`. Stands in for the `ebay` page profile (the
+/// sold-listings page, `ebay-sold`, still runs: sold prices need eBay's limited-release
+/// Marketplace Insights API).
+public struct EbayAPISearch: ListingSearch {
+    public static let profileName = "ebay-api"
+    public let api: EbayBrowseAPI
+    /// `EBAY_US`, `EBAY_DE`, ...
+    public let marketplace: String
+
+    public init(api: EbayBrowseAPI, marketplace: String) {
+        self.api = api
+        self.marketplace = marketplace
+    }
+
+    /// The search for a country's marketplace, nil where eBay runs none.
+    public init?(api: EbayBrowseAPI, country: String) {
+        guard let marketplace = EbayBrowseAPI.marketplace(forCountry: country) else { return nil }
+        self.init(api: api, marketplace: marketplace)
+    }
+
+    public var name: String { EbayAPISearch.profileName }
+    public var standsInFor: [String] { ["ebay"] }
+
+    /// Throws StageError: `api_rate_limited` (with `retryAfterSeconds`), `api_unauthorized`,
+    /// `api_failed`, `network_unavailable`. No results is `[]`.
+    /// A query that is a GTIN (8 to 14 digits, as the photo's barcode gives it) is asked as `gtin`.
+    public func listings(_ query: String, timeoutMillis: Int) throws -> [SearchListing] {
+        let digits = query.filter { !$0.isWhitespace }
+        if (8...14).contains(digits.count), digits.allSatisfy(\.isASCII), digits.allSatisfy(\.isNumber) {
+            return try listings(query: nil, gtin: digits, timeoutMillis: timeoutMillis)
+        }
+        return try listings(query: query, gtin: nil, timeoutMillis: timeoutMillis)
+    }
+
+    public func listings(query: String?, gtin: String?, limit: Int? = nil, timeoutMillis: Int) throws(StageError) -> [SearchListing] {
+        do {
+            return try api.search(query: query, gtin: gtin, marketplace: marketplace, limit: limit, timeoutMillis: timeoutMillis)
+                .items.map { SearchListing($0, provider: name) }
+        } catch {
+            throw error.stageError
+        }
+    }
+
+    /// As search hits, for callers that read listings themselves.
+    public func search(_ query: String, timeoutMillis: Int) throws -> [SearchHit] {
+        try listings(query, timeoutMillis: timeoutMillis).map { listing in
+            SearchHit(title: listing.title, link: listing.link,
+                      priceText: listing.price.map { "\(listing.currency ?? "") \($0)".trimmed }, wear: listing.wear,
+                      thumbnail: listing.thumbnail, shippingText: listing.shipping.map { "\(listing.currency ?? "") \($0)".trimmed })
+        }
+    }
+}

@@ -1,0 +1,333 @@
+import Glibc
+import JSON
+import Outbound
+import Pipeline
+import Synchronization
+
+/// How lens-gpt reaches eBay's Browse API: the application keyset of an eBay developer account
+/// (client-credentials grant) and the API's base URL.
+public struct EbayAPIConfiguration: Sendable {
+    public static let defaultBaseURL = "https://api.ebay.com"
+    /// The public scope every Browse API search needs.
+    public static let scope = "https://api.ebay.com/oauth/api_scope"
+
+    /// Set by the operator (`LENS_GPT_EBAY_API_URL`), so trusted even on loopback.
+    public var baseURL = EbayAPIConfiguration.defaultBaseURL
+    public var clientID: String
+    public var clientSecret: String
+    /// Time limit of one search, the token request included.
+    public var timeoutMillis = 15_000
+    /// Items asked for per search (`limit`, at most 200).
+    public var limit = 50
+    /// A token is renewed this long before eBay says it expires.
+    public var refreshEarlySeconds = 60
+
+    public init(clientID: String, clientSecret: String) {
+        self.clientID = clientID
+        self.clientSecret = clientSecret
+    }
+}
+
+/// Why an eBay API call gave nothing: `api_rate_limited` (retryable, with the wait eBay asked
+/// for), `api_unauthorized` (the keyset was refused, even after a fresh token), `api_failed`,
+/// `network_unavailable`. Messages never hold a key, a token or a URL's query.
+public struct EbayAPIError: Error, Sendable, Equatable, CustomStringConvertible {
+    public var code: String
+    public var message: String
+    public var retryable: Bool
+    /// From `Retry-After` on a 429.
+    public var retryAfterSeconds: Int?
+
+    public init(code: String, message: String, retryable: Bool, retryAfterSeconds: Int? = nil) {
+        self.code = code
+        self.message = message
+        self.retryable = retryable
+        self.retryAfterSeconds = retryAfterSeconds
+    }
+
+    public var description: String { "\(code): \(message)" }
+
+    public var stageError: StageError {
+        var error = StageError(code: code, message: message, retryable: retryable)
+        error.retryAfterSeconds = retryAfterSeconds
+        return error
+    }
+}
+
+/// eBay's Browse API over the project's libcurl client: one application token per client
+/// object, shared by every caller (the offers stage, `ebay-image`, every country), fetched once,
+/// renewed shortly before it expires and once when a call answers 401. Callers that find the
+/// token stale while another is renewing it wait for that renewal instead of fetching their own.
+public final class EbayBrowseAPI: Sendable {
+    public let configuration: EbayAPIConfiguration
+    let http: HTTPClient
+    /// Monotonic milliseconds (tests move it to expire a token).
+    let now: @Sendable () -> Int
+
+    private struct Token {
+        var value: String
+        /// When it is to be renewed, on `now`'s scale.
+        var renewAt: Int
+    }
+    private let token = Mutex<Token?>(nil)
+    /// Held by the one caller fetching a token; the count of tokens fetched.
+    private let renewal = Mutex<Int>(0)
+
+    /// `now`: monotonic milliseconds; nil for the system's monotonic clock.
+    public init(configuration: EbayAPIConfiguration, http: HTTPClient = HTTPClient(), now: (@Sendable () -> Int)? = nil) {
+        self.configuration = configuration
+        self.http = http
+        self.now = now ?? { Clock.millis() }
+    }
+
+    /// Tokens fetched so far.
+    public var tokensFetched: Int { renewal.withLock { $0 } }
+
+    // MARK: - Calls
+
+    /// `GET /buy/browse/v1/item_summary/search` with `q` or `gtin` (or both) in `marketplace`.
+    public func search(query: String?, gtin: String? = nil, marketplace: String, limit: Int? = nil,
+                       timeoutMillis: Int? = nil) throws(EbayAPIError) -> EbaySearchPage {
+        var parameters: [(String, String)] = []
+        if let query, !query.isEmpty { parameters.append(("q", query)) }
+        if let gtin, !gtin.isEmpty { parameters.append(("gtin", gtin)) }
+        parameters.append(("limit", String(max(1, min(200, limit ?? configuration.limit)))))
+        let url = base + "/buy/browse/v1/item_summary/search?" + EbayBrowseAPI.query(parameters)
+        let body = try call(timeoutMillis: timeoutMillis) { bearer in
+            HTTPClientRequest(url: url, headers: self.headers(bearer, marketplace: marketplace))
+        }
+        return EbaySearchPage(body)
+    }
+
+    /// `POST /buy/browse/v1/item_summary/search_by_image` with the photo as base64.
+    public func searchByImage(_ photo: [UInt8], marketplace: String, limit: Int? = nil,
+                              timeoutMillis: Int? = nil) throws(EbayAPIError) -> EbaySearchPage {
+        let url = base + "/buy/browse/v1/item_summary/search_by_image?limit=\(max(1, min(200, limit ?? configuration.limit)))"
+        let payload = JSONValue.object(["image": .string(Base64.encode(photo))]).serializedBytes()
+        let body = try call(timeoutMillis: timeoutMillis) { bearer in
+            HTTPClientRequest(method: "POST", url: url,
+                              headers: self.headers(bearer, marketplace: marketplace) + [("Content-Type", "application/json")],
+                              body: payload)
+        }
+        return EbaySearchPage(body)
+    }
+
+    private var base: String {
+        var trimmed = configuration.baseURL
+        while trimmed.hasSuffix("/") { trimmed.removeLast() }
+        return trimmed
+    }
+
+    private func headers(_ bearer: String, marketplace: String) -> [(String, String)] {
+        [("Authorization", "Bearer " + bearer), ("X-EBAY-C-MARKETPLACE-ID", marketplace), ("Accept", "application/json")]
+    }
+
+    /// One call with the shared token; a 401 renews the token once and repeats the call.
+    private func call(timeoutMillis: Int?, _ request: (String) -> HTTPClientRequest) throws(EbayAPIError) -> JSONValue {
+        let deadline = now() + (timeoutMillis ?? configuration.timeoutMillis)
+        var bearer = try accessToken(replacing: nil, deadline: deadline)
+        var response = try send(request(bearer), deadline: deadline)
+        if response.status == 401 {
+            bearer = try accessToken(replacing: bearer, deadline: deadline)
+            response = try send(request(bearer), deadline: deadline)
+        }
+        return try EbayBrowseAPI.body(of: response)
+    }
+
+    // MARK: - The application token
+
+    /// A valid token: the cached one unless it is `stale` or due for renewal; else one caller
+    /// fetches a new one while the others wait for it.
+    func accessToken(replacing stale: String?, deadline: Int) throws(EbayAPIError) -> String {
+        if let current = usable(besides: stale) { return current }
+        return try renewal.withLock { (fetched: inout Int) throws(EbayAPIError) -> String in
+            // Someone else may have renewed it while this caller waited.
+            if let current = usable(besides: stale) { return current }
+            let fresh = try fetchToken(deadline: deadline)
+            fetched += 1
+            token.withLock { $0 = fresh }
+            return fresh.value
+        }
+    }
+
+    private func usable(besides stale: String?) -> String? {
+        let time = now()
+        return token.withLock { current in
+            guard let current, current.value != stale, time < current.renewAt else { return nil }
+            return current.value
+        }
+    }
+
+    /// `POST /identity/v1/oauth2/token`, client-credentials grant, the keyset in HTTP Basic.
+    private func fetchToken(deadline: Int) throws(EbayAPIError) -> Token {
+        let credentials = Base64.encode(Array("\(configuration.clientID):\(configuration.clientSecret)".utf8))
+        let form = "grant_type=client_credentials&scope=" + EbayBrowseAPI.encode(EbayAPIConfiguration.scope)
+        let request = HTTPClientRequest(method: "POST", url: base + "/identity/v1/oauth2/token",
+                                        headers: [("Authorization", "Basic " + credentials),
+                                                  ("Content-Type", "application/x-www-form-urlencoded"),
+                                                  ("Accept", "application/json")],
+                                        body: Array(form.utf8))
+        let started = now()
+        let response = try send(request, deadline: deadline)
+        let body = try? JSONParser.parse(response.body)
+        guard (200..<300).contains(response.status) else {
+            let reason = [body?["error"]?.stringValue, body?["error_description"]?.stringValue].compactMap { $0 }.joined(separator: ": ")
+            switch response.status {
+            case 400, 401, 403:
+                throw EbayAPIError(code: "api_unauthorized",
+                                   message: "eBay refused the application keyset (HTTP \(response.status)\(reason.isEmpty ? "" : ": " + reason)); "
+                                       + "check EBAY_CLIENT_ID and EBAY_CLIENT_SECRET (a production keyset)", retryable: false)
+            case 429:
+                throw EbayBrowseAPI.rateLimited(response, what: "the token endpoint")
+            default:
+                throw EbayAPIError(code: "api_failed", message: "eBay's token endpoint answered HTTP \(response.status)\(reason.isEmpty ? "" : ": " + reason)",
+                                   retryable: response.status >= 500)
+            }
+        }
+        guard let value = body?["access_token"]?.stringValue, !value.isEmpty else {
+            throw EbayAPIError(code: "api_failed", message: "eBay's token endpoint answered without an access_token", retryable: true)
+        }
+        let lifetime = max(1, body?["expires_in"]?.intValue ?? body?["expires_in"]?.stringValue.flatMap { Int($0) } ?? 7_200)
+        // Renewed `refreshEarlySeconds` before expiry; a very short lifetime is used for half its length.
+        let usableSeconds = max(lifetime - configuration.refreshEarlySeconds, lifetime / 2)
+        return Token(value: value, renewAt: started + usableSeconds * 1_000)
+    }
+
+    // MARK: - Transport and errors
+
+    private func send(_ request: HTTPClientRequest, deadline: Int) throws(EbayAPIError) -> HTTPClientResponse {
+        let left = deadline - now()
+        guard left > 0 else {
+            throw EbayAPIError(code: "api_failed", message: "no time left for eBay's API (\(EbayBrowseAPI.place(request.url)))", retryable: true)
+        }
+        var limited = request
+        limited.timeoutMillis = left
+        limited.maxResponseBytes = 8 << 20
+        limited.followRedirects = false
+        do {
+            return try http.send(limited)
+        } catch {
+            throw EbayBrowseAPI.transportFailure(error, request: limited)
+        }
+    }
+
+    /// A transport error without the URL's query (which may name the product) in its message.
+    static func transportFailure(_ error: HTTPClientError, request: HTTPClientRequest) -> EbayAPIError {
+        let target = "\(request.method) \(request.url)"
+        var reason = error.message.hasPrefix(target) ? String(error.message.dropFirst(target.count)) : error.kind.rawValue
+        while reason.hasPrefix(":") || reason.hasPrefix(" ") { reason.removeFirst() }
+        let place = place(request.url)
+        switch error.kind {
+        case .connect, .transport:
+            return EbayAPIError(code: "network_unavailable", message: "cannot reach \(place): \(reason). Check this machine's network and DNS, "
+                + "or LENS_GPT_EBAY_API_URL", retryable: true)
+        case .timeout:
+            return EbayAPIError(code: "api_failed", message: "no answer from \(place) in time", retryable: true)
+        default:
+            return EbayAPIError(code: "api_failed", message: "\(place): \(error.kind.rawValue): \(reason)", retryable: true)
+        }
+    }
+
+    /// The body of a successful answer, or the error eBay's `errors` array describes.
+    static func body(of response: HTTPClientResponse) throws(EbayAPIError) -> JSONValue {
+        let parsed = try? JSONParser.parse(response.body)
+        let place = place(response.url)
+        switch response.status {
+        case 200..<300:
+            guard let parsed else {
+                throw EbayAPIError(code: "api_failed", message: "\(place) answered with a body that is not JSON", retryable: true)
+            }
+            return parsed
+        case 429:
+            throw rateLimited(response, what: place)
+        case 401, 403:
+            throw EbayAPIError(code: "api_unauthorized", message: "\(place) refused the application token (HTTP \(response.status))"
+                + (parsed.flatMap(errorText).map { ": " + $0 } ?? "") + "; the keyset may lack access to this API", retryable: false)
+        default:
+            throw EbayAPIError(code: "api_failed", message: "\(place) answered HTTP \(response.status)"
+                + (parsed.flatMap(errorText).map { ": " + $0 } ?? ""), retryable: response.status >= 500)
+        }
+    }
+
+    static func rateLimited(_ response: HTTPClientResponse, what: String) -> EbayAPIError {
+        let wait = response.header("Retry-After").flatMap { retryAfter($0, now: time(nil)) }
+        let parsed = try? JSONParser.parse(response.body)
+        return EbayAPIError(code: "api_rate_limited",
+                            message: "eBay's call limit is used up (HTTP 429 from \(what))" + (parsed.flatMap(errorText).map { ": " + $0 } ?? "")
+                                + (wait.map { "; retry after \($0) s" } ?? ""),
+                            retryable: true, retryAfterSeconds: wait)
+    }
+
+    /// `Retry-After` in seconds: a number of seconds, or an HTTP date (RFC 9110) counted from `now`.
+    static func retryAfter(_ text: String, now: time_t) -> Int? {
+        let trimmed = text.trimmingCharacters(where: \.isWhitespace)
+        if let seconds = Int(trimmed) { return seconds >= 0 ? seconds : nil }
+        // IMF-fixdate: "Wed, 21 Oct 2015 07:28:00 GMT".
+        let words = trimmed.split(separator: " ")
+        let months = ["Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec"]
+        guard words.count == 6, words[5] == "GMT", let day = Int(words[1]), let month = months.firstIndex(of: String(words[2])),
+              let year = Int(words[3]) else { return nil }
+        let clock = words[4].split(separator: ":").compactMap { Int($0) }
+        guard clock.count == 3 else { return nil }
+        var parts = tm()
+        parts.tm_year = Int32(year - 1900)
+        parts.tm_mon = Int32(month)
+        parts.tm_mday = Int32(day)
+        parts.tm_hour = Int32(clock[0])
+        parts.tm_min = Int32(clock[1])
+        parts.tm_sec = Int32(clock[2])
+        return max(0, Int(timegm(&parts) - now))
+    }
+
+    /// `{"errors": [{"errorId", "domain", "category", "message", "longMessage"}]}` → "1001 Invalid access token".
+    static func errorText(_ body: JSONValue) -> String? {
+        guard let errors = body["errors"]?.arrayValue, !errors.isEmpty else { return nil }
+        return errors.prefix(3).map { error in
+            let id = error["errorId"].map { value -> String in
+                if case .number(let digits) = value { return digits + " " }
+                return value.stringValue.map { $0 + " " } ?? ""
+            } ?? ""
+            return id + (error["message"]?.stringValue ?? "no message")
+        }.joined(separator: "; ")
+    }
+
+    /// Host and path of a URL, never its query.
+    static func place(_ url: String) -> String {
+        let withoutQuery = url.prefix { $0 != "?" && $0 != "#" }
+        guard let start = withoutQuery.range(of: "://") else { return String(withoutQuery) }
+        return String(withoutQuery[start.upperBound...])
+    }
+
+    /// `name=value&…`, percent-encoded (a space is %20).
+    static func query(_ parameters: [(String, String)]) -> String {
+        parameters.map { "\($0.0)=\(encode($0.1))" }.joined(separator: "&")
+    }
+
+    static func encode(_ text: String) -> String {
+        var out = ""
+        let hex = Array("0123456789ABCDEF")
+        for byte in text.utf8 {
+            switch byte {
+            case UInt8(ascii: "A")...UInt8(ascii: "Z"), UInt8(ascii: "a")...UInt8(ascii: "z"), UInt8(ascii: "0")...UInt8(ascii: "9"),
+                 UInt8(ascii: "-"), UInt8(ascii: "."), UInt8(ascii: "_"), UInt8(ascii: "~"):
+                out.append(Character(Unicode.Scalar(byte)))
+            default:
+                out.append("%")
+                out.append(hex[Int(byte >> 4)])
+                out.append(hex[Int(byte & 0x0F)])
+            }
+        }
+        return out
+    }
+
+    // MARK: - Marketplaces
+
+    /// eBay's marketplace for a country (ISO 3166 alpha-2), nil where eBay runs none.
+    public static func marketplace(forCountry country: String) -> String? {
+        let code = country.uppercased() == "UK" ? "GB" : country.uppercased()
+        return marketplaces.contains(code) ? "EBAY_" + code : nil
+    }
+
+    static let marketplaces: Set<String> = ["US", "DE", "GB", "FR", "IT", "ES", "CA", "AU", "AT", "CH", "IE", "NL", "BE", "PL",
+                                             "HK", "SG", "MY", "PH", "TW"]
+}
