@@ -18,6 +18,7 @@ public struct LensGPTCommand: ParsableCommand {
             DiagnosticsCommand.self,
             IdentifyCommand.self,
             SearchCommand.self,
+            LookupCommand.self,
             DemoWorldCommand.self,
         ]
     )

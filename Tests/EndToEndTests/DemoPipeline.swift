@@ -17,9 +17,9 @@ final class DemoPipeline {
     let directory: String
 
     /// `llm`: the request-checking test server; `llmBaseURL`: any other OpenAI-compatible server
-    /// (the demo's); `lens`: which Lens replica to search.
+    /// (the demo's); `lens`: which Lens replica to search; `demoAPIs`: the official APIs' replicas.
     init(llm: LLMTestServer? = nil, llmBaseURL: String? = nil, lens: LensVariant = .normal, hangingListing: Bool = false,
-         stageTimeoutMillis: Int = 30_000) throws
+         stageTimeoutMillis: Int = 30_000, demoAPIs: DemoAPIEndpoints? = nil) throws
     {
         directory = NSTemporaryDirectory() + "lens-gpt-e2e-" + UUID().uuidString
         try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true)
@@ -29,7 +29,7 @@ final class DemoPipeline {
             ChatConfiguration(apiKey: "test-key", baseURL: $0, model: "gpt-4o", timeoutMillis: 10_000)
         }
         setup = try PipelineSetup.make(options, dataDirectory: directory, stageTimeoutMillis: stageTimeoutMillis,
-                                       demo: DemoWiring(world: world, lens: lens), chat: chat)
+                                       demo: DemoWiring(world: world, lens: lens), chat: chat, demoAPIs: demoAPIs)
         var settings = GatewaySettings()
         settings.http.host = "127.0.0.1"
         settings.http.port = 0
