@@ -46,7 +46,8 @@ struct WebAPISetup {
     static let webSearchNames = ["brave-api", "google-cse"]
 
     /// `offline`: the demo world without its API replicas (no database is reachable then).
-    static func make(_ options: WebAPIOptions, demo: DemoAPIEndpoints? = nil, offline: Bool = false,
+    /// `resultCount`: results a web-search API is asked for (nil: 10; each API's own maximum applies).
+    static func make(_ options: WebAPIOptions, demo: DemoAPIEndpoints? = nil, offline: Bool = false, resultCount: Int? = nil,
                      http: HTTPClient = HTTPClient()) throws -> WebAPISetup
     {
         var setup = WebAPISetup()
@@ -84,12 +85,12 @@ struct WebAPISetup {
         // Keys are secrets: from the environment only (the demo replicas have their own).
         if let key = Setting.environment("BRAVE_SEARCH_API_KEY") ?? demo?.braveKey,
            let base = try url(options.braveApiUrl, env: "LENS_GPT_BRAVE_API_URL", real: BraveSearchAPI.defaultURL, demo: demo?.webSearchAPIsURL) {
-            setup.webSearches.append(("brave-api", BraveSearchAPI(base: base, key: key, http: http)))
+            setup.webSearches.append(("brave-api", BraveSearchAPI(base: base, key: key, count: resultCount ?? 10, http: http)))
         }
         if let key = Setting.environment("GOOGLE_CSE_API_KEY") ?? demo?.googleKey,
            let engine = Setting.environment("GOOGLE_CSE_ID") ?? demo?.googleEngineID,
            let base = try url(options.googleCseUrl, env: "LENS_GPT_GOOGLE_CSE_URL", real: GoogleCSESearch.defaultURL, demo: demo?.webSearchAPIsURL) {
-            setup.webSearches.append(("google-cse", GoogleCSESearch(base: base, key: key, engineID: engine, http: http)))
+            setup.webSearches.append(("google-cse", GoogleCSESearch(base: base, key: key, engineID: engine, count: resultCount ?? 10, http: http)))
         }
         return setup
     }

@@ -7,6 +7,8 @@ import Outbound
 public struct OpenFoodFacts: BarcodeDatabase {
     public static let defaultURL = "https://world.openfoodfacts.org"
     public static let readsPerMinute = 100
+    /// One pace for the whole process, however many clients it makes.
+    static let pace = RequestPace(perMinute: readsPerMinute)
     public let base: String
     let userAgent: String
     let call: WebAPICall
@@ -15,7 +17,7 @@ public struct OpenFoodFacts: BarcodeDatabase {
     public init(base: String = OpenFoodFacts.defaultURL, userAgent: String, http: HTTPClient = HTTPClient()) {
         self.base = WebAPICall.trimmed(base)
         self.userAgent = userAgent
-        call = WebAPICall(provider: "openfoodfacts", http: http, perMinute: OpenFoodFacts.readsPerMinute)
+        call = WebAPICall(provider: "openfoodfacts", http: http, pace: OpenFoodFacts.pace)
     }
 
     public var name: String { "openfoodfacts" }
@@ -29,8 +31,9 @@ public struct OpenFoodFacts: BarcodeDatabase {
         // An unknown code may come as 404 with the same body as a 200 "product not found".
         let answer = try call.get(url, shownURL: url, headers: [("User-Agent", userAgent)], timeoutMillis: timeoutMillis,
                                   passing: [404]) { $0?["status_verbose"]?.stringValue }
+        if answer.status == 404 { return [] }
         guard let body = answer.body, body["status"]?.intValue == 1, let product = body["product"] else {
-            if answer.status == 404 || answer.body?["status"]?.intValue == 0 { return [] }
+            if answer.body?["status"]?.intValue == 0 { return [] }
             throw WebAPIFailure(provider: name, code: "api_failed", message: "an answer without status 1 or 0 (HTTP \(answer.status))",
                                 retryable: true)
         }

@@ -21,7 +21,9 @@ public struct UPCitemdb: BarcodeDatabase {
     public func covers(_ gtin: String) -> Bool { true }
 
     public func lookup(_ gtin: String, timeoutMillis: Int) throws(WebAPIFailure) -> [BarcodeProduct] {
-        let code = BarcodeLookup.shortForm(gtin)
+        // A UPC-A as its 12 digits, as UPCitemdb lists them; EANs as printed.
+        let short = BarcodeLookup.shortForm(gtin)
+        let code = short.count == 13 && short.hasPrefix("0") ? String(short.dropFirst()) : short
         let plan = userKey == nil ? "trial" : "v1"
         let url = "\(base)/prod/\(plan)/lookup?upc=\(code)"
         let headers = userKey.map { [("user_key", $0), ("key_type", "3scale")] } ?? []

@@ -11,14 +11,13 @@ final class WebAPICall: Sendable {
     let http: HTTPClient
     /// Wall-clock second (epoch) before which the service said not to call again; 0: none.
     private let quietUntil = Atomic<Int>(0)
-    /// Requests allowed per rolling minute by this process (nil: no local limit); the sent ones' times.
-    private let perMinute: Int?
-    private let recent = Mutex<[Int]>([])
+    /// This process's own limit on requests to the service (nil: none).
+    private let pace: RequestPace?
 
-    init(provider: String, http: HTTPClient, perMinute: Int? = nil) {
+    init(provider: String, http: HTTPClient, pace: RequestPace? = nil) {
         self.provider = provider
         self.http = http
-        self.perMinute = perMinute
+        self.pace = pace
     }
 
     struct Answer {
@@ -40,7 +39,11 @@ final class WebAPICall: Sendable {
                                 message: "the service's rate limit is used up until it resets; not called", retryable: true,
                                 retryAfterSeconds: quiet - now)
         }
-        try takeLocalSlot(now: now)
+        if let pace, let wait = pace.take(now: now) {
+            throw WebAPIFailure(provider: provider, code: "api_rate_limited",
+                                message: "this server's own limit of \(pace.perMinute) requests a minute to the service is reached", retryable: true,
+                                retryAfterSeconds: wait)
+        }
         var request = HTTPClientRequest(url: url, headers: [("Accept", "application/json")] + headers,
                                         timeoutMillis: max(1, timeoutMillis), maxResponseBytes: 4 << 20, followRedirects: true)
         let response: HTTPClientResponse
@@ -62,7 +65,9 @@ final class WebAPICall: Sendable {
         let body = try? JSONParser.parse(response.body)
         remember(response, now: WebAPICall.wallSeconds())
         let status = response.status
-        if (200..<300).contains(status) || passing.contains(status) {
+        // A status the caller reads itself (Open Food Facts' 404 for an unknown code) may come without JSON.
+        if passing.contains(status) { return Answer(status: status, body: body, response: response) }
+        if (200..<300).contains(status) {
             guard body != nil else {
                 throw WebAPIFailure(provider: provider, code: "api_failed", message: "the answer from \(shownURL) is not JSON (HTTP \(status))",
                                     retryable: true)
@@ -90,24 +95,6 @@ final class WebAPICall: Sendable {
         quietUntil.store(now + wait, ordering: .relaxed)
     }
 
-    /// This process's own pace (Open Food Facts asks for at most 100 product reads a minute).
-    private func takeLocalSlot(now: Int) throws(WebAPIFailure) {
-        guard let perMinute else { return }
-        let wait: Int? = recent.withLock { times in
-            times.removeAll { $0 <= now - 60 }
-            guard times.count >= perMinute else {
-                times.append(now)
-                return nil
-            }
-            return max(1, (times.first ?? now) + 60 - now)
-        }
-        if let wait {
-            throw WebAPIFailure(provider: provider, code: "api_rate_limited",
-                                message: "this server's own limit of \(perMinute) requests a minute to the service is reached", retryable: true,
-                                retryAfterSeconds: wait)
-        }
-    }
-
     /// Seconds to wait: `Retry-After` (seconds), else `X-RateLimit-Reset` read as an epoch second
     /// when it is one (UPCitemdb, Brave) or as seconds from now when it is small.
     static func retryAfter(_ response: HTTPClientResponse, now: Int) -> Int? {
@@ -130,5 +117,27 @@ final class WebAPICall: Sendable {
         var out = base
         while out.hasSuffix("/") { out.removeLast() }
         return out
+    }
+}
+
+/// A limit on requests a rolling minute, shared by every client of one service in this process
+/// (Open Food Facts asks for at most 100 product reads a minute).
+final class RequestPace: Sendable {
+    let perMinute: Int
+    /// The wall-clock seconds of the requests sent in the last minute.
+    private let sent = Mutex<[Int]>([])
+
+    init(perMinute: Int) { self.perMinute = perMinute }
+
+    /// Takes a slot for a request now, or says how many seconds until one is free.
+    func take(now: Int) -> Int? {
+        sent.withLock { times in
+            times.removeAll { $0 <= now - 60 }
+            guard times.count >= perMinute else {
+                times.append(now)
+                return nil
+            }
+            return max(1, (times.first ?? now) + 60 - now)
+        }
     }
 }

@@ -111,6 +111,19 @@ import Testing
         #expect(try library.lookup(try gtin("9791234567896"), timeoutMillis: 5_000) == [])
     }
 
+    @Test func theLocalPaceRefusesBeyondItsLimitWithoutCalling() throws {
+        let replicas = try BarcodeDatabaseReplicas()
+        defer { replicas.shutdown() }
+        let call = WebAPICall(provider: "openfoodfacts", http: HTTPClient(), pace: RequestPace(perMinute: 2))
+        let url = replicas.baseURL + "/api/v2/product/\(BarcodeDatabaseTests.food.gtin).json"
+        for _ in 0..<2 { #expect(try call.get(url, shownURL: url, headers: [], timeoutMillis: 5_000) { _ in nil }.status == 200) }
+        let refused = #expect(throws: WebAPIFailure.self) { try call.get(url, shownURL: url, headers: [], timeoutMillis: 5_000) { _ in nil } }
+        #expect(refused?.code == "api_rate_limited")
+        #expect((1...60).contains(refused?.retryAfterSeconds ?? 0))
+        #expect(replicas.requests.count == 2, "the third request is refused here, not sent")
+        #expect(OpenFoodFacts.pace.perMinute == 100)
+    }
+
     @Test func noNetworkIsNetworkUnavailable() throws {
         let port = try FreePort.closed()
         let database = OpenFoodFacts(base: "http://127.0.0.1:\(port)", userAgent: BarcodeDatabaseTests.userAgent)

@@ -97,7 +97,7 @@ struct SearchCommand: ParsableCommand {
         if let max, max < 1 { fail("invalid_settings", "--max must be at least 1") }
         let search: any WebSearchAPI
         do {
-            search = try WebAPISetup.make(apis).search(named: name)
+            search = try WebAPISetup.make(apis, resultCount: max).search(named: name)
         } catch {
             fail("invalid_settings", "\(error)")
         }
@@ -107,7 +107,7 @@ struct SearchCommand: ParsableCommand {
         } catch {
             fail(error.json)
         }
-        let results: [JSONValue] = hits.prefix(max ?? hits.count).map {
+        let results: [JSONValue] = hits.map {
             ["title": .string($0.title), "link": .string($0.link), "url": .string($0.link), "snippet": .optional($0.snippet)]
         }
         print(JSONValue.object(["state": .string(results.isEmpty ? "empty" : "results"), "results": .array(results)]).serialized())
