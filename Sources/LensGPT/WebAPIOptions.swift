@@ -23,6 +23,8 @@ struct WebAPIOptions: ParsableArguments {
     var barcodeCacheEntries: String?
     @Option(help: "Seconds a barcode-database answer is kept (LENS_GPT_BARCODE_CACHE_SECONDS, default 86400).")
     var barcodeCacheSeconds: String?
+    @Option(help: "Milliseconds the barcode databases may take together for one GTIN (LENS_GPT_BARCODE_LOOKUP_TIMEOUT_MS, default 10000).")
+    var barcodeLookupTimeoutMs: String?
 }
 
 /// The demo replicas of these APIs, for `serve --demo --demo-apis` and the tests.
@@ -80,6 +82,8 @@ struct WebAPISetup {
         limits.cacheSeconds = try Setting.int(options.barcodeCacheSeconds, env: "LENS_GPT_BARCODE_CACHE_SECONDS", default: limits.cacheSeconds, min: 1)
         guard limits.cacheEntries <= 1_000_000 else { throw SettingError(description: "LENS_GPT_BARCODE_CACHE_ENTRIES must be at most 1000000") }
         guard limits.cacheSeconds <= 30 * 86_400 else { throw SettingError(description: "LENS_GPT_BARCODE_CACHE_SECONDS must be at most 2592000 (30 days)") }
+        limits.timeoutMillis = try Setting.int(options.barcodeLookupTimeoutMs, env: "LENS_GPT_BARCODE_LOOKUP_TIMEOUT_MS", default: limits.timeoutMillis, min: 1)
+        guard limits.timeoutMillis <= 120_000 else { throw SettingError(description: "LENS_GPT_BARCODE_LOOKUP_TIMEOUT_MS must be at most 120000") }
         if !databases.isEmpty { setup.barcodeLookup = BarcodeLookup(databases: databases, limits: limits) }
 
         // Keys are secrets: from the environment only (the demo replicas have their own).

@@ -64,6 +64,8 @@ public final class BarcodeLookup: Sendable {
         public var cacheEntries = 1_000
         /// Seconds an answer is kept (`--barcode-cache-seconds`).
         public var cacheSeconds = 86_400
+        /// Time the databases may take together for one GTIN (`--barcode-lookup-timeout-ms`).
+        public var timeoutMillis = 10_000
         public init() {}
     }
 

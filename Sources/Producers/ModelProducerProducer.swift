@@ -68,10 +68,10 @@ public struct ModelProducerProducer: Producer {
         if let source = photo?.source, decision.answer?.evidence.first == "barcode" { extra["source"] = .string(source) }
         for failure in photo?.failures ?? [] {
             // A barcode database that could not answer (rate limit, key, network) is said, not hidden;
-            // the number was searched on the web instead.
+            // another database named the product, or the number was searched on the web instead.
             var payload = failure.json
             payload["stage"] = .string(stage)
-            payload["fallback"] = "web-search"
+            payload["fallback"] = .string(photo?.source ?? "web-search")
             context.emit("stage-error", .object(payload))
         }
         context.emit(stage, decision.payload(noEvidenceMethod: "none", extra: extra))

@@ -24,8 +24,6 @@ public struct PhotoEvidence: Sendable {
         public var pageTimeoutMillis = 4_000
         /// Time one GTIN search may take.
         public var searchTimeoutMillis = 15_000
-        /// Time the barcode databases may take together.
-        public var lookupTimeoutMillis = 10_000
         public init() {}
     }
 
@@ -81,7 +79,7 @@ public struct PhotoEvidence: Sendable {
             var named: ProductIdentity?
             if let barcodeLookup {
                 // A database entry names the product outright: no search, no page to read.
-                let found = barcodeLookup.lookup(barcode.gtin, timeoutMillis: min(limits.lookupTimeoutMillis, timeoutMillis))
+                let found = barcodeLookup.lookup(barcode.gtin, timeoutMillis: min(barcodeLookup.limits.timeoutMillis, timeoutMillis))
                 decision.failures = found.failures
                 if let product = found.products.first(where: { $0.identity != nil }) {
                     named = product.identity

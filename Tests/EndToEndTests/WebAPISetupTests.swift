@@ -33,5 +33,8 @@ import Testing
         #expect(throws: SettingError.self) { try WebAPISetup.make(try WebAPIOptions.parse(["--barcode-cache-seconds", "0"])) }
         #expect(throws: SettingError.self) { try WebAPISetup.make(try WebAPIOptions.parse(["--barcode-cache-entries", "2000000"])) }
         #expect(throws: SettingError.self) { try WebAPISetup.make(try WebAPIOptions.parse(["--barcode-cache-entries=-1"])) }
+        #expect(throws: SettingError.self) { try WebAPISetup.make(try WebAPIOptions.parse(["--barcode-lookup-timeout-ms", "200000"])) }
+        let timed = try WebAPISetup.make(try WebAPIOptions.parse(["--barcode-lookup-timeout-ms", "2500"]), demo: WebAPISetupTests.demo)
+        #expect(timed.barcodeLookup?.limits.timeoutMillis == 2_500)
     }
 }

@@ -156,7 +156,26 @@ import Testing
         #expect(retried.products.map(\.source) == ["openfoodfacts"], "a failed answer is not cached")
     }
 
-    @Test func theCacheIsBoundedAndExpires() throws {
+    @Test func aDatabaseNamesTheGTINBeforeAnySearchAndAFailingOneIsKept() throws {
+        let replicas = try BarcodeDatabaseReplicas()
+        defer { replicas.shutdown() }
+        replicas.setMode(.unauthorized, for: BarcodeDatabaseReplicas.openFoodFacts)
+        let entry = try #require(ShopCatalog.entry("vacuum-flask"))
+        let barcode = try #require(Barcode(symbology: .ean13, value: ShopCatalog.barcodeSampleGTIN))
+        let web = PhotoEvidenceTests.RecordingSearch([])
+        let lookup = BarcodeLookup(databases: [OpenFoodFacts(base: replicas.baseURL, userAgent: BarcodeDatabaseTests.userAgent),
+                                               UPCitemdb(base: replicas.baseURL, userKey: nil)])
+        let evidence = PhotoEvidence(webSearch: web, marketplaceSearches: [], pages: nil, barcodeLookup: lookup)
+        let decision = evidence.decide(current: nil, evidence: [], reading: .init(barcodes: [barcode]), timeoutMillis: 10_000)
+        #expect(decision.identity?.producer == entry.brand)
+        #expect(decision.identity?.model == entry.name)
+        #expect(decision.evidence == ["barcode"])
+        #expect(decision.source == "upcitemdb")
+        #expect(decision.failures.map(\.provider) == ["openfoodfacts"])
+        #expect(web.queries.withLock { $0 }.isEmpty, "no web search when a database names the number")
+    }
+
+    @Test func theCacheIsBounded() throws {
         let replicas = try BarcodeDatabaseReplicas()
         defer { replicas.shutdown() }
         var limits = BarcodeLookup.Limits()
