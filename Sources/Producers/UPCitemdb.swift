@@ -29,13 +29,15 @@ public struct UPCitemdb: BarcodeDatabase {
         let headers = userKey.map { [("user_key", $0), ("key_type", "3scale")] } ?? []
         let answer: WebAPICall.Answer
         do {
-            answer = try call.get(url, shownURL: url, headers: headers, timeoutMillis: timeoutMillis) { body in
+            answer = try call.get(url, shownURL: url, headers: headers, timeoutMillis: timeoutMillis, passing: [404]) { body in
                 [body?["code"]?.stringValue, body?["message"]?.stringValue].compactMap { $0 }.joined(separator: " ").nonEmpty
             }
         } catch let error where error.code == "api_failed" && error.message.contains("INVALID_UPC") {
             // Its 400 for a number it does not take: not a product it knows.
             return []
         }
+        // Unknown numbers come as `{"code": "OK", "total": 0, "items": []}`; a 404 (`NOT_FOUND`) means the same.
+        if answer.status == 404 { return [] }
         guard let body = answer.body, body["code"]?.stringValue == "OK" else {
             throw WebAPIFailure(provider: name, code: "api_failed",
                                 message: "answer code \(answer.body?["code"]?.stringValue ?? "missing"): \(answer.body?["message"]?.stringValue ?? "")",
