@@ -87,10 +87,20 @@ import Testing
         #expect(limited?.code == "api_rate_limited")
         #expect(limited?.retryAfterSeconds == 60)
 
-        replicas.setMode(.unauthorized, for: BarcodeDatabaseReplicas.openLibrary)
+        // A new client: this one keeps away for the minute the 429 asked for.
+        replicas.setMode(.unauthorized, for: BarcodeDatabaseReplicas.openFoodFacts)
+        let fresh = OpenFoodFacts(base: replicas.baseURL, userAgent: BarcodeDatabaseTests.userAgent)
+        let forbidden = #expect(throws: WebAPIFailure.self) { try fresh.lookup(try gtin(BarcodeDatabaseTests.food.gtin), timeoutMillis: 5_000) }
+        #expect(forbidden?.code == "api_unauthorized")
+
         let library = OpenLibrary(base: replicas.baseURL, userAgent: BarcodeDatabaseTests.userAgent)
+        replicas.setMode(.unauthorized, for: BarcodeDatabaseReplicas.openLibrary)
         let refused = #expect(throws: WebAPIFailure.self) { try library.lookup(try gtin(BarcodeDatabaseTests.book.isbn), timeoutMillis: 5_000) }
         #expect(refused?.code == "api_unauthorized")
+        replicas.setMode(.rateLimited, for: BarcodeDatabaseReplicas.openLibrary)
+        let slow = #expect(throws: WebAPIFailure.self) { try library.lookup(try gtin(BarcodeDatabaseTests.book.isbn), timeoutMillis: 5_000) }
+        #expect(slow?.code == "api_rate_limited")
+        #expect(slow?.retryAfterSeconds == 30)
     }
 
     @Test func openLibraryNamesABookByItsISBN() throws {
