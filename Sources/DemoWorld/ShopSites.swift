@@ -32,7 +32,7 @@ struct ShopSites: Sendable {
             if path == "/html/" || path == "/html" {
                 let query = param("q") ?? ""
                 if param("_demo") == "bot-check" { return .page(html(MarketplacePages.webSearchBotCheck())) }
-                return .page(html(MarketplacePages.webSearch(query: query, results: webResults(query))))
+                return .page(html(MarketplacePages.webSearch(query: query, results: ShopSites.webResults(query))))
             }
             if path == "/l/", let target = param("uddg") { return .page(redirect(target)) }
             return .page(notFound)
@@ -61,7 +61,7 @@ struct ShopSites: Sendable {
 
     /// Web results for a query: a reseller, a review, a marketplace listing, the maker's page
     /// and the maker's page of another model, in the order a search engine might rank them.
-    private func webResults(_ query: String) -> [(title: String, url: String, snippet: String)] {
+    static func webResults(_ query: String) -> [(title: String, url: String, snippet: String)] {
         guard let entry = ShopSites.product(for: query) else { return [] }
         let slug = LensCatalog.slug("\(entry.brand) \(entry.name)")
         let otherPath = "/p/" + LensCatalog.slug(entry.otherModelName)

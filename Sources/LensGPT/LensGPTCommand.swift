@@ -20,6 +20,7 @@ public struct LensGPTCommand: ParsableCommand {
             IdentifyCommand.self,
             SearchCommand.self,
             VisualSearchCommand.self,
+            LookupCommand.self,
             DemoWorldCommand.self,
         ]
     )

@@ -9,6 +9,7 @@ struct PipelineOptions: ParsableArguments {
     @OptionGroup var visual: VisualSearchOptions
     @OptionGroup var photo: PhotoReadingOptions
     @OptionGroup var ebay: EbayAPIOptions
+    @OptionGroup var apis: WebAPIOptions
     @Flag(help: "Run without the Lens step even when a browser could be started (LENS_GPT_NO_BROWSER); runs then give image-info only, or with an LLM also identification from the photo alone.")
     var noBrowser = false
     @Option(help: "Chat model for the LLM steps (LENS_GPT_MODEL, default gpt-4o). The LLM is used when OPENAI_API_KEY or OPENAI_BASE_URL is set.")
@@ -27,7 +28,7 @@ struct PipelineOptions: ParsableArguments {
     var ratesUrl: String?
     @Option(help: "A file in the ECB's eurofxref-daily.xml shape to use instead of fetching (LENS_GPT_RATES_FILE).")
     var ratesFile: String?
-    @Option(help: "Web search profile for finding maker pages, a shipped name (duckduckgo, duckduckgo-lite, bing, brave; startpage is off by default: only its bot check is covered by a saved real page) or a file; repeat to try several in order (LENS_GPT_WEB_SEARCH_PROFILE, comma-separated; default: duckduckgo, duckduckgo-lite, bing, brave).")
+    @Option(help: "Web search profile for finding maker pages, a shipped name (duckduckgo, duckduckgo-lite, bing, brave; startpage is off by default: only its bot check is covered by a saved real page), an API (brave-api, google-cse) or a file; repeat to try several in order, the APIs first (LENS_GPT_WEB_SEARCH_PROFILE, comma-separated; default: the APIs whose keys are set, then duckduckgo, duckduckgo-lite, bing, brave).")
     var webSearchProfile: [String] = []
     @Option(help: "Marketplace search profile, a shipped name (ebay, ebay-sold, kleinanzeigen, mercari, depop; vinted is off by default: no saved real page covers it), ebay-api (eBay's Browse API, needs EBAY_CLIENT_ID and EBAY_CLIENT_SECRET) or a file; repeatable (LENS_GPT_MARKETPLACE_PROFILE, comma-separated; default: the shipped set for --country, after ebay-api when eBay's keys are set).")
     var marketplaceProfile: [String] = []
@@ -70,7 +71,7 @@ struct PipelineSetup {
     static func make(_ options: PipelineOptions, dataDirectory: String, stageTimeoutMillis: Int,
                      syntheticStageMillis: Int = 0, demo demoWorld: DemoWiring? = nil,
                      maxPixels: Int? = nil, chat configured: ChatConfiguration? = nil, servesPhotos: Bool = false,
-                     maxUploadBytes: Int = 20 << 20, retentionSeconds: Int? = nil) throws -> PipelineSetup
+                     maxUploadBytes: Int = 20 << 20, retentionSeconds: Int? = nil, demoAPIs: DemoAPIEndpoints? = nil) throws -> PipelineSetup
     {
         let allowPrivate = try Setting.bool(options.allowPrivateFetch, env: "LENS_GPT_ALLOW_PRIVATE_FETCH")
         let browserDisabled = try Setting.bool(options.noBrowser, env: "LENS_GPT_NO_BROWSER")
@@ -121,13 +122,20 @@ struct PipelineSetup {
         }
         d.exchangeRates = source
 
+        // The official APIs: barcode databases for the photo's GTIN, web-search APIs before the result pages.
+        let apis = try WebAPISetup.make(options.apis, demo: demoAPIs, offline: demoWorld != nil)
+        d.barcodeLookup = apis.barcodeLookup
+        let webNames = list(options.webSearchProfile, env: "LENS_GPT_WEB_SEARCH_PROFILE")
+        let pageNames = webNames.filter { !WebAPISetup.webSearchNames.contains($0) }
+        var webSearches = try apis.chosenSearches(webNames)
         if let pool = lens?.pool {
             d.renderer = BrowserPageRenderer(pool: pool)
             // Outside a request (GTIN look-ups, `classify`) the marketplaces are `--country`'s; a
             // request's own country (its locale) chooses them for its offers.
             let country = Setting.string(options.country, env: "LENS_GPT_COUNTRY", default: "US").uppercased()
-            var webProfiles = try profiles(list(options.webSearchProfile, env: "LENS_GPT_WEB_SEARCH_PROFILE"),
-                                           default: SearchProfiles.defaultWebOrder.map { try SearchProfiles.named($0) })
+            // Naming only APIs leaves the result pages out; naming none, they follow the APIs.
+            var webProfiles = !webNames.isEmpty && pageNames.isEmpty ? []
+                : try profiles(pageNames, default: SearchProfiles.defaultWebOrder.map { try SearchProfiles.named($0) })
             let namedMarkets = list(options.marketplaceProfile, env: "LENS_GPT_MARKETPLACE_PROFILE")
             let chosenMarkets: [SearchProfile]? = namedMarkets.isEmpty ? nil
                 : try profiles(namedMarkets.filter { $0 != EbayAPISearch.profileName }, default: [])
@@ -158,8 +166,7 @@ struct PipelineSetup {
                 return (marketAPI.flatMap { EbayAPISearch(api: $0, country: place) }.map { [$0] } ?? []) + pages
             }
             _ = try chosenMarkets ?? SearchProfiles.marketplaces(forCountry: country)  // a bad --country fails at start
-            let webSearches = webProfiles.map { BrowserSearch(pool: pool, profile: $0, country: country, diagnosticsDirectory: diagnostics) }
-            d.webSearch = webSearches.count == 1 ? webSearches[0] : SearchChain(webSearches)
+            webSearches += webProfiles.map { BrowserSearch(pool: pool, profile: $0, country: country, diagnosticsDirectory: diagnostics) }
             d.marketplaceSearches = marketsFor(country)
             d.marketplaceSearchesForCountry = marketsFor
         } else if let ebay {
@@ -173,6 +180,7 @@ struct PipelineSetup {
                 d.marketplaceSearchesForCountry = marketsFor
             }
         }
+        if !webSearches.isEmpty { d.webSearch = webSearches.count == 1 ? webSearches[0] : SearchChain(webSearches) }
         let description = chat.isEnabled ? "LLM \(chat.configuration.model) at \(chat.configuration.baseURL)" : "no LLM (heuristic methods)"
         return PipelineSetup(lens: lens, visual: visual, browserDisabled: browserDisabled, thumbnails: d.thumbnails, graph: try StageTree.graph(d), llmDescription: description)
     }

@@ -65,6 +65,15 @@ public struct ModelProducerProducer: Producer {
         }
         var extra: JSONObject = [:]
         if let photo { extra["gtin"] = photo.gtin.map(JSONValue.string) ?? .null }
+        if let source = photo?.source, decision.answer?.evidence.first == "barcode" { extra["source"] = .string(source) }
+        for failure in photo?.failures ?? [] {
+            // A barcode database that could not answer (rate limit, key, network) is said, not hidden;
+            // another database named the product, or the number was searched on the web instead.
+            var payload = failure.json
+            payload["stage"] = .string(stage)
+            payload["fallback"] = .string(photo?.source ?? "web-search")
+            context.emit("stage-error", .object(payload))
+        }
         context.emit(stage, decision.payload(noEvidenceMethod: "none", extra: extra))
         guard let answer = decision.answer else {
             let named = photo?.gtin.map { "no page found by the photo's GTIN \($0) names the product; " } ?? ""

@@ -7,8 +7,11 @@ import Pipeline
 /// web search and the marketplace searches get the number as their query) and a page whose
 /// structured data states the same GTIN names the product. Printed text gives brands from the
 /// brand list and model-number-like tokens. The decision says which evidence decided
-/// (`evidence`: "barcode", "text", beside "visual-matches" and "llm").
+/// (`evidence`: "barcode", "text", beside "visual-matches" and "llm"). Barcode databases (Open
+/// Food Facts, UPCitemdb, Open Library), when configured, are asked before any web search; the
+/// one that names the product is the decision's `source`.
 public struct PhotoEvidence: Sendable {
+    let barcodeLookup: BarcodeLookup?
     let webSearch: (any SearchService)?
     let marketplaceSearches: [any SearchService]
     let pages: (any PageSource)?
@@ -25,8 +28,9 @@ public struct PhotoEvidence: Sendable {
     }
 
     public init(webSearch: (any SearchService)?, marketplaceSearches: [any SearchService], pages: (any PageSource)?,
-                limits: Limits = Limits())
+                barcodeLookup: BarcodeLookup? = nil, limits: Limits = Limits())
     {
+        self.barcodeLookup = barcodeLookup
         self.webSearch = webSearch
         self.marketplaceSearches = marketplaceSearches
         self.pages = pages
@@ -56,6 +60,10 @@ public struct PhotoEvidence: Sendable {
         public var evidence: [String]
         /// The GTIN read from the photo (14 digits), also when nothing names it.
         public var gtin: String?
+        /// The barcode database that named the product (nil: none did).
+        public var source: String?
+        /// Barcode databases that could not answer (the web search was asked instead).
+        public var failures: [WebAPIFailure] = []
     }
 
     /// The identity after weighing the photo's own evidence against `current` (what the visual
@@ -68,7 +76,17 @@ public struct PhotoEvidence: Sendable {
         let barcode = reading.barcodes.first { $0.symbology == .ean13 || $0.symbology == .upcA } ?? reading.barcodes.first
         if let barcode {
             decision.gtin = barcode.gtin
-            if let named = resolve(barcode, deadline: deadline) {
+            var named: ProductIdentity?
+            if let barcodeLookup {
+                // A database entry names the product outright: no search, no page to read.
+                let found = barcodeLookup.lookup(barcode.gtin, timeoutMillis: min(barcodeLookup.limits.timeoutMillis, timeoutMillis))
+                decision.failures = found.failures
+                if let product = found.products.first(where: { $0.identity != nil }) {
+                    named = product.identity
+                    decision.source = product.source
+                }
+            }
+            if let named = named ?? resolve(barcode, deadline: deadline) {
                 let agrees = current.map { PhotoEvidence.sameMaker($0.producer, named.producer) } ?? false
                 decision.identity = named
                 decision.evidence = agrees ? ["barcode"] + evidence.filter { $0 != "barcode" } : ["barcode"]

@@ -15,6 +15,8 @@ public struct StageDependencies: Sendable {
     public var pages: (any PageSource)?
     public var renderer: (any PageRenderer)?
     public var webSearch: (any SearchService)?
+    /// Barcode databases asked for the photo's GTIN before any web search (nil: none).
+    public var barcodeLookup: BarcodeLookup?
     public var marketplaceSearches: [any SearchService] = []
     /// The marketplace searches for a run's country; nil: `marketplaceSearches` for every run.
     public var marketplaceSearchesForCountry: (@Sendable (String) -> [any SearchService])?
@@ -70,7 +72,8 @@ public enum StageTree {
         guard !providers.isEmpty || d.chat != nil || !photo.isEmpty else { return try PipelineGraph(nodes) }
         let matches = providers.isEmpty ? [] : ["lens-matches"]
         let evidence = photo.isEmpty ? nil
-            : PhotoEvidence(webSearch: d.webSearch, marketplaceSearches: d.marketplaceSearches, pages: d.pages)
+            : PhotoEvidence(webSearch: d.webSearch, marketplaceSearches: d.marketplaceSearches, pages: d.pages,
+                            barcodeLookup: d.barcodeLookup)
         nodes.append(.init(ModelProducerProducer(chat: d.chat, floor: d.identifyFloor, photoEvidence: evidence), dependsOn: ["image-info"],
                            optionallyAfter: matches + photo, timeoutMillis: limit))
         guard let pages = d.pages else { return try PipelineGraph(nodes) }

@@ -1,6 +1,7 @@
 import DemoWorld
 import Foundation
 import JSON
+@testable import LensGPT
 import PhotoReading
 import Testing
 
@@ -54,5 +55,32 @@ struct BarcodeSampleTests {
         #expect(events["done"]?.first?["status"] == "partial")
         #expect(!errors.contains { ["model-producer", "producer-url", "retail-price-details", "second-hand-offers",
                                     "estimated-price"].contains($0["stage"]?.stringValue ?? "") })
+    }
+}
+
+/// `serve --demo --demo-apis` with Lens blocked: the barcode sample is named by a barcode
+/// database and its maker page found through a web-search API, not the result pages.
+@Suite(.serialized, .enabled(if: FileManager.default.isExecutableFile(atPath: "/usr/bin/chromedriver"),
+                             "chromedriver is not installed: scripts/deps test installs chromium and chromium-driver"))
+struct BarcodeSampleAPITests {
+    @Test func barcodeDatabaseAndWebSearchAPIWithLensBlocked() throws {
+        let apis = try DemoAPIWiring.start()
+        defer { apis.shutdown() }
+        let pipeline = try DemoPipeline(lens: .botCheck, demoAPIs: apis.endpoints)
+        defer { pipeline.stop() }
+        let entry = try #require(ShopCatalog.entry("vacuum-flask"))
+        let events = try pipeline.classify("vacuum-flask")
+        let identity = events["model-producer"]?.first
+        #expect(identity?["producer"]?.stringValue == entry.brand, "\(String(describing: identity)) \(events["stage-error"] ?? [])")
+        #expect(identity?["model"]?.stringValue == entry.name)
+        #expect(identity?["evidence"]?.arrayValue?.first == "barcode")
+        #expect(identity?["source"] == "upcitemdb")
+        #expect(events["producer-url"]?.first?["link"]?.stringValue == entry.maker.url)
+        #expect(events["retail-price-details"]?.first?["price"]?.stringValue == entry.maker.facts.price)
+        #expect(events["estimated-price"]?.first?["price"] != nil)
+        // The databases were asked, then the web-search API for the maker page (it answered first).
+        #expect(apis.barcodeDatabases.requests.map(\.provider).starts(with: ["openfoodfacts", "upcitemdb"]))
+        #expect(apis.webSearchAPIs.requests.first?.provider == "brave-api")
+        #expect(apis.webSearchAPIs.requests.first?.parameter("q")?.contains(entry.brand) == true)
     }
 }

@@ -18,9 +18,11 @@ final class DemoPipeline {
 
     /// `llm`: the request-checking test server; `llmBaseURL`: any other OpenAI-compatible server
     /// (the demo's); `lens`: which Lens replica to search.
-    /// `faults`: as `--demo-faults` names them; `apis`: the official APIs' replicas as `--demo-apis` uses them.
+    /// `faults`: as `--demo-faults` names them; `apis`: eBay's API replica as `--demo-apis` uses it;
+    /// `demoAPIs`: the barcode databases' and web-search APIs' replicas.
     init(llm: LLMTestServer? = nil, llmBaseURL: String? = nil, lens: LensVariant = .normal, hangingListing: Bool = false,
-         stageTimeoutMillis: Int = 30_000, faults: Set<DemoFault> = [], apis: Bool = false, arguments: [String] = []) throws
+         stageTimeoutMillis: Int = 30_000, faults: Set<DemoFault> = [], apis: Bool = false, demoAPIs: DemoAPIEndpoints? = nil,
+         arguments: [String] = []) throws
     {
         directory = NSTemporaryDirectory() + "lens-gpt-e2e-" + UUID().uuidString
         try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true)
@@ -30,7 +32,7 @@ final class DemoPipeline {
             ChatConfiguration(apiKey: "test-key", baseURL: $0, model: "gpt-4o", timeoutMillis: 10_000)
         }
         setup = try PipelineSetup.make(options, dataDirectory: directory, stageTimeoutMillis: stageTimeoutMillis,
-                                       demo: DemoWiring(world: world, lens: lens, apis: apis), chat: chat)
+                                       demo: DemoWiring(world: world, lens: lens, apis: apis), chat: chat, demoAPIs: demoAPIs)
         var settings = GatewaySettings()
         settings.http.host = "127.0.0.1"
         settings.http.port = 0

@@ -12,7 +12,10 @@ struct SearchCommand: ParsableCommand {
         abstract: "Run one search profile in the browser and print what it read as JSON.",
         discussion: """
             PROFILE is a shipped profile's name (\(SearchProfiles.names.joined(separator: ", "))), ebay-api (eBay's Browse API \
-            with EBAY_CLIENT_ID and EBAY_CLIENT_SECRET; --query and/or --gtin) or a profile file. \
+            with EBAY_CLIENT_ID and EBAY_CLIENT_SECRET; --query and/or --gtin), a web-search API \
+            (brave-api with BRAVE_SEARCH_API_KEY, google-cse with GOOGLE_CSE_API_KEY and GOOGLE_CSE_ID; --query only, \
+            no browser; its results also carry the link as "url"; a failure exits 1 naming api_rate_limited with \
+            retry_after_seconds, api_unauthorized, api_failed or network_unavailable) or a profile file. \
             Prints {"state": "results"|"empty"|"blocked", "listings": [...]} for marketplace profiles (title, link, \
             price, price_max, currency, shipping, condition, wear, sold, sold_date; null where unknown) or \
             {"state": ..., "results": [{title, link, snippet}]} for web-search profiles. Exits 0 for results and \
@@ -29,6 +32,7 @@ struct SearchCommand: ParsableCommand {
     @Option(help: "Results read at most (default: the profile's max_results).") var max: Int?
     @Option(help: "Country whose site the profile uses for --query (LENS_GPT_COUNTRY, default US).") var country: String?
     @OptionGroup var lens: LensOptions
+    @OptionGroup var apis: WebAPIOptions
     @Option(help: "Directory for chromedriver's log and bot-check screenshots (LENS_GPT_DATA_DIR, default ./data).") var dataDir: String?
     @Option(help: "Time limit of the whole search in ms (default 60000).") var timeoutMs: Int = 60_000
     @Flag(help: "Print the shipped profile PROFILE (to edit and pass back as a file) and exit.") var printProfile = false
@@ -45,6 +49,7 @@ struct SearchCommand: ParsableCommand {
             EbayAPISearchRun.run(query: query, gtin: gtin, country: Setting.string(country, env: "LENS_GPT_COUNTRY", default: "US").uppercased(),
                                  max: max, timeoutMillis: timeoutMs, options: ebay)
         }
+        if WebAPISetup.webSearchNames.contains(name) { runAPI(name) }
         var chosen: SearchProfile
         do {
             chosen = try SearchProfiles.resolve(name)
@@ -93,9 +98,36 @@ struct SearchCommand: ParsableCommand {
         if outcome.state == .blocked { Glibc.exit(3) }
     }
 
+    /// A web-search API: one request, its organic results in order.
+    private func runAPI(_ name: String) -> Never {
+        guard let query, !query.isEmpty else { fail("invalid_settings", "\(name) takes --query (it has no results page to open)") }
+        if let max, max < 1 { fail("invalid_settings", "--max must be at least 1") }
+        let search: any WebSearchAPI
+        do {
+            search = try WebAPISetup.make(apis, resultCount: max).search(named: name)
+        } catch {
+            fail("invalid_settings", "\(error)")
+        }
+        let hits: [SearchHit]
+        do {
+            hits = try search.results(query, timeoutMillis: timeoutMs)
+        } catch {
+            fail(error.json)
+        }
+        let results: [JSONValue] = hits.map {
+            ["title": .string($0.title), "link": .string($0.link), "url": .string($0.link), "snippet": .optional($0.snippet)]
+        }
+        print(JSONValue.object(["state": .string(results.isEmpty ? "empty" : "results"), "results": .array(results)]).serialized())
+        Glibc.exit(0)
+    }
+
     private func fail(_ code: String, _ message: String, retryable: Bool = false, artifacts: [String] = []) -> Never {
         var error: JSONObject = ["code": .string(code), "message": .string(message), "retryable": .bool(retryable)]
         if !artifacts.isEmpty { error["artifacts"] = .array(artifacts.map(JSONValue.string)) }
+        fail(error)
+    }
+
+    private func fail(_ error: JSONObject) -> Never {
         let line = JSONValue.object(["error": .object(error)]).serialized() + "\n"
         let bytes = Array(line.utf8)
         _ = bytes.withUnsafeBytes { Glibc.write(2, $0.baseAddress, $0.count) }

@@ -59,8 +59,8 @@ struct ServeCommand: ParsableCommand {
     @OptionGroup var pipeline: PipelineOptions
     @Flag(help: "Run against the offline demo world: the Lens replica on loopback with a local chromedriver (LENS_GPT_DEMO).") var demo = false
     @Option(help: "With --demo, faults to switch on, comma-separated: lens-blocked, lens-consent, lens-layout-changed, lens-api-down, llm-down, ebay-blocked (LENS_GPT_DEMO_FAULTS).") var demoFaults: String?
-    @Flag(help: "With --demo, use the demo world's replicas of the official APIs (eBay's Browse API) as if their keys were set (LENS_GPT_DEMO_APIS).") var demoApis = false
     @Flag(help: "With --demo, use the demo world's OpenAI-compatible server as the LLM (LENS_GPT_DEMO_LLM).") var demoLlm = false
+    @Flag(help: "With --demo, answer through the demo world's replicas of the official APIs as if their keys were set: eBay's Browse API, the barcode databases and the web-search APIs (LENS_GPT_DEMO_APIS).") var demoApis = false
     @Option(help: "Country of a request that names none, ISO 3166 two letters (LENS_GPT_DEFAULT_COUNTRY, default US).") var defaultCountry: String?
     @Option(help: "Language of a request that names none and sends no Accept-Language (LENS_GPT_DEFAULT_LANGUAGE, default en).") var defaultLanguage: String?
 
@@ -170,6 +170,7 @@ struct ServeCommand: ParsableCommand {
         }
 
         let demoWorld: DemoWiring?
+        var demoAPIs: DemoAPIWiring?
         let setup: PipelineSetup
         do {
             let faultList = Setting.string(demoFaults, env: "LENS_GPT_DEMO_FAULTS", default: "")
@@ -184,12 +185,13 @@ struct ServeCommand: ParsableCommand {
             } else {
                 demoWorld = try DemoWiring.start(faultList: faultList, llmModel: useDemoLLM ? model : nil, apis: useDemoAPIs)
             }
+            if useDemoAPIs { demoAPIs = try DemoAPIWiring.start() }
             setup = try PipelineSetup.make(pipeline, dataDirectory: settings.dataDirectory,
                                            stageTimeoutMillis: settings.stageTimeoutMillis,
                                            syntheticStageMillis: try Setting.int(syntheticStageMs, env: "LENS_GPT_SYNTHETIC_STAGE_MS", default: 0),
                                            demo: demoWorld, maxPixels: settings.maxPixels, chat: demoWorld?.chat(model: model),
                                            servesPhotos: true, maxUploadBytes: settings.maxUploadBytes,
-                                           retentionSeconds: Int(settings.resultRetentionSeconds))
+                                           retentionSeconds: Int(settings.resultRetentionSeconds), demoAPIs: demoAPIs?.endpoints)
         } catch {
             logger.critical("cannot start: \(error)")
             throw ExitCode.failure
@@ -248,6 +250,9 @@ struct ServeCommand: ParsableCommand {
         }
         if let demoWorld {
             logger.info("demo world on \(demoWorld.baseURL): Lens replica \(demoWorld.lensURL), sample photos at /demo/samples.json")
+            if let demoAPIs {
+                logger.info("demo API replicas: barcode databases at \(demoAPIs.barcodeDatabases.baseURL), web-search APIs at \(demoAPIs.webSearchAPIs.baseURL)")
+            }
         }
 
         var set = sigset_t()
@@ -273,6 +278,7 @@ struct ServeCommand: ParsableCommand {
         gateway.shutdown(graceMillis: settings.shutdownGraceMillis)
         lensSetup?.pool.shutdown()
         demoWorld?.shutdown()
+        demoAPIs?.shutdown()
         logger.info("stopped")
     }
 }
