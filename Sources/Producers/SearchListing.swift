@@ -24,8 +24,11 @@ public struct SearchListing: Sendable, Equatable {
     /// Ended without selling: neither an offer nor a sale.
     public var ended: Bool
     public var thumbnail: String?
+    /// The site shows it as a looser match (eBay's "Results matching fewer words"): never the product for sure.
+    public var partialMatch: Bool
 
     public init(_ hit: SearchHit) {
+        partialMatch = hit.partialMatch
         title = hit.title
         link = LensLinks.stripTracking(hit.link)
         thumbnail = hit.thumbnail
@@ -62,7 +65,8 @@ public struct SearchListing: Sendable, Equatable {
     public var json: JSONValue {
         ["title": .string(title), "link": .string(link), "price": .optional(price), "price_max": .optional(priceMax),
          "currency": .optional(currency), "shipping": .optional(shipping), "condition": .optional(condition),
-         "wear": .optional(wear), "sold": .bool(sold), "sold_date": .optional(soldDate)]
+         "wear": .optional(wear), "sold": .bool(sold), "sold_date": .optional(soldDate),
+         "partial_match": .bool(partialMatch)]
     }
 }
 

@@ -102,11 +102,14 @@ public struct SecondHandOffer: Sendable, Equatable {
     public var sold: Bool
     /// ISO date of the sale where shown.
     public var soldDate: String?
+    /// The site showed it as a looser match (eBay's "Results matching fewer words"): shown, never priced as the product.
+    public var partialMatch: Bool
 
     public init(price: String, currency: String?, link: String, title: String, wear: String, condition: String,
                 domain: String, thumbnail: String? = nil, priceMax: String? = nil, shipping: String? = nil,
-                sold: Bool = false, soldDate: String? = nil)
+                sold: Bool = false, soldDate: String? = nil, partialMatch: Bool = false)
     {
+        self.partialMatch = partialMatch
         self.price = price
         self.currency = currency
         self.link = link
