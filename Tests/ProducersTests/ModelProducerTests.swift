@@ -215,6 +215,9 @@ final class ScriptedChat: ChatService {
         ])
         let estimate = try #require(payloads(stream, "estimated-price").first)
         #expect(estimate == ["price": "43.00", "min_range": "32.25", "max_range": "51.60", "certainty": .number("0.2"),
-                             "currency": "USD", "basis": "retail", "sample_size": 0])
+                             "currency": "USD", "basis": "retail", "sample_size": 0, "comparables": [],
+                             "rejected": ["other_product": 0, "other_quantity": 0, "partial_match": 0, "lot": 0, "for_parts": 0,
+                                          "replica": 0, "outlier": 0],
+                             "sell_through": .null])
     }
 }
