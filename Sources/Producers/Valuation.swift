@@ -23,11 +23,13 @@ public enum Valuation {
     static let reasons = ["other_product", "other_quantity", "partial_match", "lot", "for_parts", "replica", "outlier"]
 
     /// Results-page listings sorted into offers for `identity` (looser matches among them, marked)
-    /// and the tally of the rest, by the rules the `second-hand-offers` stage applies.
+    /// and the tally of the rest, by the rules the `second-hand-offers` stage applies. A listing
+    /// on two of the pages (overlapping pages, the same page twice) counts once.
     public static func select(_ listings: [SecondHandOffer], identity: ProductIdentity) -> (offers: [SecondHandOffer], tally: OfferTally) {
         var tally = OfferTally()
         var offers: [SecondHandOffer] = []
-        for listing in listings {
+        var seen = Set<String>()
+        for listing in listings where seen.insert(OfferMerge.key(listing.link)).inserted {
             let why = listing.condition == "for_parts" ? .forParts
                 : OfferFilter.rejection(title: listing.title, wear: listing.wear.isEmpty ? nil : listing.wear, producer: identity.producer,
                                         model: identity.model, partialMatch: listing.partialMatch)
