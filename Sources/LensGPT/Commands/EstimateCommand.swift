@@ -21,15 +21,22 @@ struct EstimateCommand: ParsableCommand {
     @Option(help: "The identified product's producer (brand).") var producer: String
     @Option(help: "The identified product's model, with its variant and pack size (e.g. \"Protein Bar Cookie Dough 12 Count\").") var model: String
     @Option(help: "Country whose currency wins a tie between the listings' currencies (LENS_GPT_COUNTRY, default US).") var country: String?
-    @Option(help: "Largest input read, in bytes (default 33554432).") var maxInputBytes: Int = 32 << 20
+    @Option(help: "Largest input read on stdin (KiB, MiB or bytes; LENS_GPT_ESTIMATE_MAX_INPUT, default 32MiB, at most 1GiB).")
+    var maxInput: String?
 
     func validate() throws {
         if producer.allSatisfy(\.isWhitespace) { throw ValidationError("--producer must not be empty") }
         if model.allSatisfy(\.isWhitespace) { throw ValidationError("--model must not be empty") }
-        guard (1...(1 << 30)).contains(maxInputBytes) else { throw ValidationError("--max-input-bytes must be 1...1073741824") }
     }
 
     func run() throws {
+        let maxInputBytes: Int
+        do {
+            maxInputBytes = try Setting.bytes(maxInput, env: "LENS_GPT_ESTIMATE_MAX_INPUT", default: 32 << 20)
+        } catch {
+            fail("invalid_settings", "\(error)")
+        }
+        guard (1...(1 << 30)).contains(maxInputBytes) else { fail("invalid_settings", "--max-input must be 1 byte to 1GiB") }
         var input: [UInt8] = []
         var buffer = [UInt8](repeating: 0, count: 65_536)
         while true {
@@ -37,7 +44,7 @@ struct EstimateCommand: ParsableCommand {
             if count < 0 && errno == EINTR { continue }
             guard count > 0 else { break }
             input += buffer[0..<count]
-            if input.count > maxInputBytes { fail("invalid_input", "stdin is larger than --max-input-bytes (\(maxInputBytes))") }
+            if input.count > maxInputBytes { fail("invalid_input", "stdin is larger than --max-input (\(maxInputBytes) bytes)") }
         }
         let document: JSONValue
         do {
