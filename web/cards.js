@@ -85,7 +85,8 @@ export function offersBody(list) {
   if (offers.length === 0) return el("div", {}, count);
   const rows = offers.map((offer) => el("tr", { "data-field": "offer" },
     el("td", { class: "thumb" }, el("span", { class: "tile" }, remoteImage(offer.thumbnail, { alt: "", width: 40, height: 40 }))),
-    el("th", { scope: "row", class: "offer-title" }, text(offer.title)),
+    el("th", { scope: "row", class: "offer-title" }, text(offer.title),
+      offer.partial_match === true ? el("span", { class: "muted small block", "data-field": "partial-match" }, "Looser match: not priced") : null),
     el("td", { class: "condition" }, condition(offer.condition),
       offer.wear && offer.wear !== condition(offer.condition) ? el("span", { class: "muted small block" }, text(offer.wear)) : null),
     el("td", { class: "num" }, money(offer.price, offer.currency)),
@@ -121,6 +122,14 @@ export function estimateBody(data, context) {
   );
   const basis = data.basis === "retail" ? "Derived from the retail price."
     : Number.isFinite(Number(data.sample_size)) ? `From ${data.sample_size} comparable offer${Number(data.sample_size) === 1 ? "" : "s"}.` : "";
+  // What the estimate rests on: the product's own sell-through and how many listings were left out.
+  const sell = data.sell_through && typeof data.sell_through === "object" ? data.sell_through : null;
+  const leftOut = data.rejected && typeof data.rejected === "object"
+    ? Object.values(data.rejected).reduce((sum, n) => sum + (Number.isFinite(Number(n)) ? Number(n) : 0), 0) : 0;
+  const rests = [
+    sell ? `Sell-through ${Math.round(Number(sell.rate) * 100)} % (${Number(sell.sold)} sold, ${Number(sell.active)} for sale).` : "",
+    leftOut > 0 ? `${leftOut} listing${leftOut === 1 ? "" : "s"} left out (other products, pack sizes, lots, looser matches).` : "",
+  ].filter(Boolean).join(" ");
   const rates = data.rates && typeof data.rates === "object" ? data.rates : {};
   const { chart, converted, other } = priceChart(context["second-hand-offers"], data, context["retail-price-details"], rates);
   const usedRates = Object.keys(rates).filter((code) => converted.has(code)).sort();
@@ -130,6 +139,7 @@ export function estimateBody(data, context) {
     range,
     meter("Certainty", Number(data.certainty), "certainty"),
     basis ? el("p", { class: "muted small" }, basis) : null,
+    rests ? el("p", { class: "muted small", "data-field": "estimate-basis" }, rests) : null,
     chart ? el("figure", { class: "chart" }, chart,
       el("figcaption", { class: "muted small" }, "Dots: offers in ", text(data.currency),
         "; band: estimated range; line: estimate.",

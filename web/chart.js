@@ -27,7 +27,7 @@ export function priceChart(offers, estimate, retail, rates = {}) {
   };
   for (const offer of Array.isArray(offers) ? offers : []) {
     const amount = Number(offer?.price);
-    if (!Number.isFinite(amount)) continue;
+    if (!Number.isFinite(amount) || offer.partial_match === true) continue;  // looser matches are never priced
     const price = inCurrency(amount, offer.currency);
     if (Number.isFinite(price)) comparable.push({ price, title: String(offer.title ?? "") });
     else other += 1;

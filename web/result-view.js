@@ -69,7 +69,9 @@ export class ResultView {
       case "progress": return this.progress(data);
       case "stage-error": return this.error(data);
       case "image-info":
-        this.imageFacts.textContent = `${String(data.format ?? "").toUpperCase()} · ${data.width} × ${data.height} px · ${bytes(data.bytes)}`;
+        // The locale too: the same photo has one result per country and language.
+        this.imageFacts.textContent = `${String(data.format ?? "").toUpperCase()} · ${data.width} × ${data.height} px · ${bytes(data.bytes)}`
+          + (typeof data.country === "string" ? ` · result for ${data.country}${typeof data.language === "string" ? ` (${data.language})` : ""}` : "");
         return;
       case "model-producer":
         this.say(data.producer == null ? "Not identified: nothing more is looked up." : `Identified: ${data.producer} ${data.model ?? ""}. Looking for prices…`);

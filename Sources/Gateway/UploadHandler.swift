@@ -151,6 +151,7 @@ final class UploadHandler: HTTPRequestHandler {
                 return
             }
             image.locale = locale
+            image.id = ImageDigest.resultID(digest: image.digest, locale: locale, defaultLocale: gateway.settings.defaultLocale)
             respond(with: image, writer)
         case .failure(let error):
             fail(error, writer)

@@ -15,6 +15,7 @@ public struct LensGPTCommand: ParsableCommand {
             ExtractCommand.self,
             ReadCommand.self,
             PriceCommand.self,
+            EstimateCommand.self,
             LensCommand.self,
             DiagnosticsCommand.self,
             IdentifyCommand.self,

@@ -50,8 +50,11 @@ public struct StageInputs: Sendable {
 
 /// The photo a run is about.
 public struct UploadedImage: Sendable, Equatable {
-    /// Lowercase hex SHA-256 of the bytes: the result id.
+    /// The result id: the image's `digest` for the deployment's default locale, else a key of the
+    /// digest and the locale (one result per image and locale, see `ImageDigest.resultID`).
     public var id: String
+    /// Lowercase hex SHA-256 of the bytes.
+    public var digest: String
     /// Where the bytes are while the run lasts.
     public var path: String
     public var bytes: Int
@@ -60,6 +63,7 @@ public struct UploadedImage: Sendable, Equatable {
 
     public init(id: String, path: String, bytes: Int, locale: RunLocale = .fallback) {
         self.id = id
+        digest = id
         self.path = path
         self.bytes = bytes
         self.locale = locale

@@ -51,6 +51,9 @@ public enum BrandCatalog {
         ("Hot Wheels", ["hot wheels"]), ("Matchbox", ["matchbox"]), ("Tamiya", ["tamiya"]), ("Bandai", ["bandai"]),
         ("Tefal", ["tefal"]), ("WMF", ["wmf"]), ("Zwilling", ["zwilling"]),
         ("All-Clad", ["all clad"]),
+        // Snack and supplement makers whose names other brands' aliases would otherwise swallow
+        // ("MET-Rx" is not "MET" nor Meta; a Quest bar is not a Meta Quest).
+        ("MET-Rx", ["met rx", "metrx"]), ("Quest Nutrition", ["quest nutrition"]),
     ]
 
     /// Product lines: they name the maker, and stay part of the model ("Apple iPad Air").
@@ -59,7 +62,7 @@ public enum BrandCatalog {
         ("Google", ["pixel"]), ("Microsoft", ["xbox", "surface"]), ("Sony", ["playstation", "walkman"]),
         ("Panasonic", ["lumix"]), ("Lenovo", ["thinkpad"]), ("Casio", ["g shock"]), ("Vorwerk", ["thermomix"]),
         ("Fjällräven", ["kanken", "kånken"]), ("Amazon", ["kindle", "echo dot"]), ("Valve", ["steam deck"]),
-        ("Meta", ["oculus", "quest"]),
+        ("Meta", ["oculus", "oculus quest", "quest 2", "quest 3", "quest 3s", "quest pro"]),
     ]
 
     /// Alias (lowercase, as tokens joined by spaces) → canonical name.

@@ -114,7 +114,7 @@ struct SearchHitReader {
             guard !title.isEmpty else { return nil }
             return SearchHit(title: title, link: LensLinks.stripTracking(link), priceText: text("price"), wear: text("wear"),
                              thumbnail: text("thumbnail"), snippet: text("snippet"), shippingText: text("shipping"),
-                             soldText: text("sold"))
+                             soldText: text("sold"), partialMatch: item["partial"]?.boolValue ?? false)
         }
     }
 }

@@ -109,6 +109,7 @@ extension SearchListing {
         wear = item.conditionText
         sold = false
         soldDate = nil
+        partialMatch = false  // the API's results are its matches; it marks no looser section
         ended = false
         thumbnail = item.image
         itemID = item.itemID.isEmpty ? nil : item.itemID

@@ -15,16 +15,11 @@ public struct EstimatedPriceProducer: Producer {
     }
 
     public func produce(_ inputs: StageInputs, _ context: StageContext) throws -> any Sendable {
-        let offers = inputs.optional("second-hand-offers", as: [SecondHandOffer].self) ?? []
+        // The stage's report (offers and the tally of what was left out), or bare offers.
+        let report = inputs.optional("second-hand-offers", as: SecondHandOffersProducer.Report.self)
+        let offers = report?.offers ?? inputs.optional("second-hand-offers", as: [SecondHandOffer].self) ?? []
         let retail = inputs.optional("retail-price-details", as: RetailDetails.self)
-        let comparables = offers.compactMap { offer -> PriceEstimator.Comparable? in
-            guard let amount = Double(offer.price), let currency = offer.currency else { return nil }
-            // What the buyer pays: the price and its shipping where shown.
-            let shipping = offer.shipping.flatMap(Double.init) ?? 0
-            return PriceEstimator.Comparable(amount: amount + shipping, currency: currency, condition: offer.condition,
-                                             sold: offer.sold, ranged: offer.priceMax != nil)
-        }
-        let retailPrice = retail.flatMap { details -> (Double, String)? in
+        let retailPrice = retail.flatMap { details -> (amount: Double, currency: String)? in
             guard let text = details.price, let amount = Double(text), let currency = details.currency else { return nil }
             return (amount, currency)
         }
@@ -34,37 +29,22 @@ public struct EstimatedPriceProducer: Producer {
             estimator.rates = table
             estimator.base = currency
         }
-        guard let estimate = estimator.estimate(comparables: comparables, retail: retailPrice) else {
-            throw StageError(code: "no_price_basis", message: "no second-hand offers and no retail price to estimate from", retryable: false)
+        let (estimate, built) = Valuation.estimate(offers: offers, tally: report?.tally ?? OfferTally(), retail: retailPrice,
+                                                   estimator: estimator)
+        guard let estimate else {
+            throw StageError(code: "no_price_basis", message: "no second-hand offers of the product itself and no retail price to estimate from",
+                             retryable: false)
         }
-        var payload: JSONObject = [
-            "price": .string(PriceEstimator.money(estimate.price)),
-            "min_range": .string(PriceEstimator.money(estimate.low)),
-            "max_range": .string(PriceEstimator.money(estimate.high)),
-            "certainty": .double(estimate.certainty),
-            "currency": .string(estimate.currency),
-            "basis": .string(estimate.basis),
-            "sample_size": .int(estimate.sampleSize),
-        ]
+        var payload = built
         if estimate.basis == "comparables" {
-            payload["sold_median"] = estimate.soldMedian.map { .string(PriceEstimator.money($0)) } ?? .null
-            payload["active_median"] = estimate.activeMedian.map { .string(PriceEstimator.money($0)) } ?? .null
-            payload["sold_sample_size"] = .int(estimate.soldSampleSize)
-            payload["active_sample_size"] = .int(estimate.activeSampleSize)
             // Where the sales came from: marketplaces' sold-listings pages read in the browser, or
             // an API named by its provider (eBay's Browse API lists no sold items).
-            let soldFrom = Set(offers.filter(\.sold).map { $0.provider ?? "sold-listings-pages" })
+            let soldFrom = Set(offers.filter { $0.sold && !$0.partialMatch }.map { $0.provider ?? "sold-listings-pages" })
             if !soldFrom.isEmpty { payload["sold_sources"] = .array(soldFrom.sorted().map(JSONValue.string)) }
         }
         // The date of the rates beside every converted figure.
-        if let rates, estimate.basis == "comparables", comparables.contains(where: { $0.currency != estimate.currency }) {
+        if let rates, estimate.basis == "comparables", offers.contains(where: { $0.currency != nil && $0.currency != estimate.currency }) {
             payload["exchange_rates"] = ["date": .string(rates.date), "source": "ECB euro reference rates"]
-        }
-        if !estimate.conversions.isEmpty {
-            // Each converted currency's configured rate, e.g. {"USD": "0.925926"}: 1 USD in the estimate's currency.
-            payload["rates"] = .object(JSONObject(estimate.conversions.sorted { $0.key < $1.key }.map {
-                ($0.key, .string(String(format: "%.6f", $0.value)))
-            }))
         }
         context.emit(stage, .object(payload))
         return estimate

@@ -24,7 +24,7 @@ public struct ImageInfoProducer: Producer {
         guard let header = ImageHeader.parse(head) else {
             throw StageError(code: "unsupported_image", message: "the upload is not a readable PNG, JPEG or WebP image")
         }
-        let output = Output(sha256: context.image.id, format: header.format, width: header.width,
+        let output = Output(sha256: context.image.digest, format: header.format, width: header.width,
                             height: header.height, bytes: context.image.bytes)
         context.emit(stage, [
             "sha256": .string(output.sha256),
@@ -32,6 +32,9 @@ public struct ImageInfoProducer: Producer {
             "width": .int(output.width),
             "height": .int(output.height),
             "bytes": .int(output.bytes),
+            // Which locale the result answers for (the same photo has one result per locale).
+            "country": .string(context.image.locale.country),
+            "language": .string(context.image.locale.language),
         ])
         return output
     }

@@ -6,6 +6,10 @@ enum OfferRejection: String, Sendable, Equatable {
     case forParts = "for_parts"
     case replica
     case otherProduct = "other_product"
+    /// The product in another pack size or count ("4 Count Box" for a 12-count box).
+    case otherQuantity = "other_quantity"
+    /// Shown by the site as a looser match (eBay's "Results matching fewer words").
+    case partialMatch = "partial_match"
 }
 
 /// The rules that keep a listing out of the offers: lots, broken items, copies, accessories
@@ -13,7 +17,7 @@ enum OfferRejection: String, Sendable, Equatable {
 enum OfferFilter {
     /// Several items in one listing.
     static let lotPhrases: [[String]] = [
-        ["lot", "of"], ["job", "lot"], ["set", "of"], ["pack", "of"], ["bundle"], ["bulk"], ["wholesale"], ["konvolut"],
+        ["lot", "of"], ["job", "lot"], ["set", "of"], ["bundle"], ["bulk"], ["wholesale"], ["konvolut"],
         ["paket"], ["sammlung"], ["lote", "de"], ["lot", "de"], ["lotto", "di"], ["partij"],
     ]
     /// Copies and look-alikes, and things made for the product rather than the product.
@@ -24,29 +28,25 @@ enum OfferFilter {
         ["cover", "for"], ["strap", "for"], ["ear", "pad"], ["earpad"], ["box", "only"], ["empty", "box"],
     ]
 
-    /// Nil when the listing may be an offer for `producer` `model`.
-    static func rejection(title: String, wear: String?, producer: String, model: String) -> OfferRejection? {
+    /// Nil when the listing may be an offer for `producer` `model`. The identity's own count
+    /// ("… 12 Count") is the quantity a listing must have; without one, a single item.
+    /// `partialMatch`: the site showed the listing as a looser match.
+    static func rejection(title: String, wear: String?, producer: String, model: String, partialMatch: Bool = false) -> OfferRejection? {
         let words = ProductTitle(title)
-        if lotPhrases.contains(where: words.contains) || hasMultiplier(title) { return .lot }
+        let wanted = QuantityWords.quantity(in: model)
+        let found = QuantityWords.quantity(in: title)
+        if let found, found.total != (wanted?.total ?? 1) {
+            // Several of the product's own pack is a lot; another pack size is another product.
+            return (found.multiplier ?? 1) > 1 && found.pack == wanted?.pack ? .lot : .otherQuantity
+        }
+        if found == nil, lotPhrases.contains(where: words.contains) { return .lot }
         if ConditionNormalizer.normalize(title) == .forParts { return .forParts }
         if let wear, ConditionNormalizer.normalize(wear) == .forParts { return .forParts }
         if replicaPhrases.contains(where: words.contains) { return .replica }
-        if !words.matches(producer: producer, model: model) { return .otherProduct }
+        let countWords = Set(QuantityWords.tokens(model).filter { Int($0) != nil && Int($0) == wanted?.total })
+        if !words.matches(producer: producer, model: model, ignoring: countWords) { return .otherProduct }
+        if found == nil, let wanted, wanted.total > 1 { return .otherQuantity }  // a count the title does not state does not agree
+        if partialMatch { return .partialMatch }
         return nil
-    }
-
-    /// `3x`, `x3`, `2 x`, `x 2`, `×2` as a count of items.
-    static func hasMultiplier(_ title: String) -> Bool {
-        let raw = title.lowercased().replacing("×", with: "x")
-            .split(whereSeparator: { $0.isWhitespace || $0 == "," || $0 == "(" || $0 == ")" }).map(String.init)
-        func isCount(_ text: String) -> Bool { text.count <= 2 && Int(text).map { $0 >= 2 } == true }
-        for (index, word) in raw.enumerated() {
-            if word.hasSuffix("x"), isCount(String(word.dropLast())) { return true }
-            if word.hasPrefix("x"), isCount(String(word.dropFirst())) { return true }
-            let following = index + 1 < raw.count ? raw[index + 1] : ""
-            if isCount(word) && following == "x" { return true }
-            if word == "x" && isCount(following) { return true }
-        }
-        return false
     }
 }

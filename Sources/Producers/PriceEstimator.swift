@@ -23,10 +23,16 @@ public struct PriceEstimator: Sendable {
         public var sold: Bool
         /// The price was a range ("$20.00 to $35.00"): `amount` is its low end.
         public var ranged: Bool
+        /// ISO date of the sale (`YYYY-MM-DD`) where shown: recent sales weigh more.
+        public var soldDate: String?
+        /// The caller's number for it, to name the comparables an estimate rests on.
+        public var id: Int
 
         public init(amount: Double, currency: String, condition: String = "unknown", match: Double = 1, sold: Bool = false,
-                    ranged: Bool = false)
+                    ranged: Bool = false, soldDate: String? = nil, id: Int = 0)
         {
+            self.soldDate = soldDate
+            self.id = id
             self.amount = amount
             self.currency = currency
             self.condition = condition
@@ -53,17 +59,33 @@ public struct PriceEstimator: Sendable {
         /// Rates that brought comparables into `currency`: other currency → value of one unit
         /// in `currency` (empty when nothing was converted), so a client can say so and convert alike.
         public var conversions: [String: Double] = [:]
+        /// The comparables the estimate rests on (by `Comparable.id`) with their weight.
+        public var used: [Used] = []
+        /// Comparables dropped as outliers (Tukey fences).
+        public var outliers = 0
+        /// Median sale price per condition, for conditions with at least `minimumComparables` sales.
+        public var conditionMedians: [String: Double] = [:]
+    }
+
+    public struct Used: Sendable, Equatable {
+        public var id: Int
+        public var weight: Double
     }
 
     /// Currency → value of one unit in `base`; e.g. base EUR, ["USD": 0.92]. Only what the
     /// configuration gives: no rate is ever made up.
     public var rates: [String: Double]
     public var base: String?
+    /// Wins a tie between the comparables' currencies when there is no retail price (the run's country's).
+    public var preferredCurrency: String?
     public var minimumComparables = 3
     /// Weight of an active asking price beside a sale (asking prices run above what sells).
     public var activeWeight = 0.5
     /// Weight of a price range's low end.
     public var rangeWeight = 0.5
+    /// Days after which a sale counts half as much as the latest one (a sale last week counts
+    /// more than one five months ago).
+    public var recencyHalfLifeDays = 60.0
 
     public init(rates: [String: Double] = [:], base: String? = nil) {
         self.rates = rates
@@ -86,13 +108,16 @@ public struct PriceEstimator: Sendable {
     /// `retail`'s currency breaks a tie for the majority currency of the comparables.
     public func estimate(comparables: [Comparable], retail: (amount: Double, currency: String)?) -> Estimate? {
         let usable = convert(comparables.filter { $0.amount > 0 && $0.amount.isFinite && PriceEstimator.conditionWeight($0.condition) > 0 },
-                             preferring: retail?.currency)
+                             preferring: retail?.currency ?? preferredCurrency)
         let kept = PriceEstimator.withoutOutliers(usable.items)
         let sold = kept.filter(\.sold), active = kept.filter { !$0.sold }
         // Enough sales: they alone say what the item is worth.
         let basis = sold.count >= minimumComparables ? sold : kept
         if basis.count >= minimumComparables, let currency = usable.currency {
-            let weighted = basis.map { (value: $0.amount, weight: weight(of: $0)) }
+            // Recency counts from the latest sale shown (a page's age does not make every sale older).
+            let latest = basis.compactMap { $0.soldDate.flatMap(PriceEstimator.dayNumber) }.max()
+            let weights = basis.map { weight(of: $0) * recency($0, latest: latest) }
+            let weighted = zip(basis, weights).map { (value: $0.amount, weight: $1) }
             let median = PriceEstimator.weightedQuantile(weighted, 0.5)
             let low = PriceEstimator.weightedQuantile(weighted, 0.25)
             let high = PriceEstimator.weightedQuantile(weighted, 0.75)
@@ -104,16 +129,42 @@ public struct PriceEstimator: Sendable {
             func plainMedian(_ items: [Comparable]) -> Double? {
                 items.isEmpty ? nil : PriceEstimator.quantile(items.map(\.amount).sorted(), 0.5)
             }
+            var byCondition: [String: [Comparable]] = [:]
+            for item in sold { byCondition[item.condition, default: []].append(item) }
+            let conditionMedians = byCondition.filter { $0.value.count >= minimumComparables }.compactMapValues(plainMedian)
             return Estimate(price: median, low: low, high: high, certainty: PriceEstimator.round(certainty, places: 2),
                             currency: currency, basis: "comparables", sampleSize: basis.count,
                             soldMedian: plainMedian(sold), activeMedian: plainMedian(active),
                             soldSampleSize: sold.count, activeSampleSize: active.count,
-                            conversions: conversions(from: Set(comparables.map(\.currency)), to: currency))
+                            conversions: conversions(from: Set(comparables.map(\.currency)), to: currency),
+                            used: zip(basis, weights).map { Used(id: $0.id, weight: PriceEstimator.round($1, places: 3)) },
+                            outliers: usable.items.count - kept.count, conditionMedians: conditionMedians)
         }
         guard let retail, retail.amount > 0 else { return nil }
         let certainty = kept.isEmpty ? 0.2 : 0.3
         return Estimate(price: retail.amount / 3, low: retail.amount * 0.25, high: retail.amount * 0.40,
-                        certainty: certainty, currency: retail.currency, basis: "retail", sampleSize: kept.count)
+                        certainty: certainty, currency: retail.currency, basis: "retail", sampleSize: kept.count,
+                        outliers: usable.items.count - kept.count)
+    }
+
+    /// 1 for the latest sale, half after `recencyHalfLifeDays`; 1 for an asking price or an undated sale.
+    func recency(_ item: Comparable, latest: Int?) -> Double {
+        guard item.sold, let latest, let day = item.soldDate.flatMap(PriceEstimator.dayNumber), recencyHalfLifeDays > 0 else { return 1 }
+        return pow(0.5, Double(max(0, latest - day)) / recencyHalfLifeDays)
+    }
+
+    /// Days since 1970-01-01 of an ISO date `YYYY-MM-DD` (proleptic Gregorian); nil when it is not one.
+    static func dayNumber(_ iso: String) -> Int? {
+        let parts = iso.split(separator: "-").compactMap { Int($0) }
+        guard parts.count == 3, (1...12).contains(parts[1]), (1...31).contains(parts[2]) else { return nil }
+        // Howard Hinnant's days_from_civil.
+        let y = parts[1] <= 2 ? parts[0] - 1 : parts[0]
+        let era = (y >= 0 ? y : y - 399) / 400
+        let yoe = y - era * 400
+        let mp = (parts[1] + 9) % 12
+        let doy = (153 * mp + 2) / 5 + parts[2] - 1
+        let doe = yoe * 365 + yoe / 4 - yoe / 100 + doy
+        return era * 146_097 + doe - 719_468
     }
 
     /// A comparable's weight: condition × match, sales above asking prices, ranges down.

@@ -59,14 +59,51 @@ struct ProductTitle {
     }
 
     /// Whether the title is about this producer's model: the brand named, every number of the
-    /// model there (sizes and generations tell models apart), and most of its words.
-    func matches(producer: String, model: String) -> Bool {
+    /// model there (sizes and generations tell models apart), every variant word it has (flavour,
+    /// colour, capacity unit, size, "Pro"), and most of its other words. `ignoring`: model words
+    /// checked elsewhere (its pack count).
+    func matches(producer: String, model: String, ignoring: Set<String> = []) -> Bool {
         guard names(brand: producer) else { return false }
-        let modelWords = ProductTitle(model).words.filter { !ProductTitle(producer).words.contains($0) }
+        let producerWords = ProductTitle(producer).words
+        let all = ProductTitle(model).words
+        let have = Set(words + words.compactMap { VariantWords.same[$0] })
+        var modelWords: [String] = []
+        for (index, word) in all.enumerated() where !producerWords.contains(word) && !ignoring.contains(word) {
+            // A unit after a count checked elsewhere ("12 count") goes with it.
+            if index > 0, ignoring.contains(all[index - 1]), QuantityWords.countedNouns.contains(word) { continue }
+            modelWords.append(word)
+        }
         guard !modelWords.isEmpty else { return true }
-        let have = Set(words)
-        for word in modelWords where word.first?.isNumber == true && !have.contains(word) { return false }
+        for (index, word) in modelWords.enumerated() where !have.contains(word) {
+            if word.first?.isNumber == true || VariantWords.contains(word) { return false }
+            // "350 ml" is not "350 l".
+            if index > 0, modelWords[index - 1].first?.isNumber == true, TitleWords.units.contains(word) { return false }
+        }
         let present = Set(modelWords).intersection(have).count
         return Double(present) / Double(Set(modelWords).count) >= 0.75
     }
+}
+
+/// Words that tell variants of one product apart: a listing must have each one its identity has.
+/// Folded as `ProductTitle` folds them (lower case, simple plurals off, no accents).
+enum VariantWords {
+    static let words: Set<String> = [
+        // flavours (snacks, drinks, supplements)
+        "chocolate", "choc", "vanilla", "strawberry", "peanut", "butter", "cookie", "dough", "caramel", "mint", "coconut",
+        "banana", "lemon", "lime", "berry", "blueberry", "raspberry", "cherry", "cinnamon", "almond", "hazelnut", "salted",
+        "birthday", "cake", "brownie", "fudge", "cream", "cheese", "cheddar", "sour", "bbq", "barbecue", "honey", "maple",
+        "pumpkin", "spice", "mocha", "coffee", "espresso", "matcha", "apple", "peach", "mango", "pineapple", "watermelon",
+        "grape", "spicy", "jalapeno", "ranch", "onion", "garlic", "smoky", "salt", "milk", "pecan", "pistachio", "toffee",
+        "marshmallow", "smore", "oatmeal", "raisin", "schoko", "vanille", "erdbeer", "erdbeere", "nuss", "karamell",
+        "kokos", "zitrone", "himbeer", "kirsch", "chocolat", "fraise", "noisette", "cioccolato", "fragola",
+        // sides and positions (parts)
+        "left", "right", "driver", "passenger", "front", "rear", "upper", "lower", "inner", "outer",
+        // sizes and editions that make another model
+        "xs", "xl", "xxl", "small", "medium", "large", "mini", "max", "pro", "plus", "ultra", "lite", "slim",
+    ]
+
+    /// Abbreviations listings use for a variant word.
+    static let same: [String: String] = ["lh": "left", "rh": "right", "choc": "chocolate"]
+
+    static func contains(_ word: String) -> Bool { words.contains(word) || TitleWords.colours.contains(word) }
 }

@@ -28,8 +28,11 @@ public struct SearchListing: Sendable, Equatable {
     public var itemID: String? = nil
     /// Where the listing came from when not a results page read in the browser (`ebay-api`).
     public var provider: String? = nil
+    /// The site shows it as a looser match (eBay's "Results matching fewer words"): never the product for sure.
+    public var partialMatch: Bool
 
     public init(_ hit: SearchHit) {
+        partialMatch = hit.partialMatch
         title = hit.title
         link = LensLinks.stripTracking(hit.link)
         thumbnail = hit.thumbnail
@@ -69,6 +72,7 @@ public struct SearchListing: Sendable, Equatable {
             "title": .string(title), "link": .string(link), "price": .optional(price), "price_max": .optional(priceMax),
             "currency": .optional(currency), "shipping": .optional(shipping), "condition": .optional(condition),
             "wear": .optional(wear), "sold": .bool(sold), "sold_date": .optional(soldDate),
+            "partial_match": .bool(partialMatch),
         ]
         if let provider {
             object["item_id"] = .optional(itemID)

@@ -101,6 +101,15 @@ public struct SearchProfile: Sendable {
             unwrap.append(rule)
         }
         options["unwrap"] = .array(unwrap)
+        // Where the site's looser matches start: `{selector, match}` (see SearchScripts).
+        if let boundary = read.value(["extract", "partial_after"]) {
+            guard boundary["selector"]?.stringValue != nil else {
+                throw Invalid(description: "\(origin): extract.partial_after needs a selector")
+            }
+            options["partial_after"] = boundary
+        } else {
+            options["partial_after"] = .null
+        }
         let script: String
         switch read.value(["extract", "script"]) {
         case .string(let text): script = text

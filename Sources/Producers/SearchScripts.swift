@@ -1,8 +1,9 @@
 /// The page script that reads search results: mechanism only; every selector, pattern and
 /// limit comes from the `SearchProfile` as its argument.
 enum SearchScripts {
-    /// Returns `[{title, link, price, shipping, wear, sold, thumbnail, snippet}]` (texts, empty
-    /// when the field is not shown) for the profile's items, in page order.
+    /// Returns `[{title, link, price, shipping, wear, sold, thumbnail, snippet, partial}]` (texts,
+    /// empty when the field is not shown; `partial` true after a looser-match boundary the
+    /// profile's `partial_after` names) for the profile's items, in page order.
     ///
     /// A field spec is a selector, or `{selector, match, pick, attr, drop, scope, slug}`: the
     /// first (`pick: "last"`: the last; `"all"`: all, one a line) element under the item
@@ -78,6 +79,26 @@ enum SearchScripts {
         }
         var items = [];
         try { items = document.querySelectorAll(p.item); } catch (x) {}
+        // A looser-match boundary (eBay's "Results matching fewer words"): an element of
+        // `partial_after` that follows the first item, or whose text says so wherever it is; every
+        // item after one is a partial match.
+        var bounds = [];
+        if (p.partial_after && items.length) {
+          var marks = [];
+          try { marks = document.querySelectorAll(p.partial_after.selector); } catch (x) {}
+          var said = null;
+          if (p.partial_after.match) { try { said = new RegExp(p.partial_after.match, 'i'); } catch (x) {} }
+          for (var m = 0; m < marks.length; m++) {
+            var follows = items[0].compareDocumentPosition(marks[m]) & Node.DOCUMENT_POSITION_FOLLOWING;
+            if (follows || (said && said.test(norm(marks[m].textContent)))) bounds.push(marks[m]);
+          }
+        }
+        function partial(item) {
+          for (var b = 0; b < bounds.length; b++) {
+            if (bounds[b].compareDocumentPosition(item) & Node.DOCUMENT_POSITION_FOLLOWING) return true;
+          }
+          return false;
+        }
         var out = [];
         for (var i = 0; i < items.length && out.length < p.max; i++) {
           var item = items[i];
@@ -89,7 +110,7 @@ enum SearchScripts {
           var thumb = img ? img.value : '';
           out.push({ title: title, link: unwrap(a.value), price: value(item, p.price), shipping: value(item, p.shipping),
                      wear: value(item, p.wear), sold: value(item, p.sold), snippet: value(item, p.snippet),
-                     thumbnail: thumb });
+                     thumbnail: thumb, partial: partial(item) });
         }
         return out;
         """

@@ -62,13 +62,15 @@ public struct SecondHandOffersProducer: Producer {
             throw blocked.error
         }
         context.emit(stage, .array(report.offers.map(\.json)))
-        return report.offers
+        return report
     }
 
-    /// The offers, and the marketplace searches that failed (a bot check, a timeout).
+    /// The offers, the listings left out and the sell-through counts, and the marketplace
+    /// searches that failed (a bot check, a timeout).
     public struct Report: Sendable {
         public var offers: [SecondHandOffer]
         public var failures: [(marketplace: String, error: StageError)]
+        public var tally = OfferTally()
     }
 
     /// A listing to read, with what the link was shown with.
@@ -83,6 +85,7 @@ public struct SecondHandOffersProducer: Producer {
         var marketplace: Marketplace
         var priceMax: String?
         var shipping: String?
+        var partialMatch = false
     }
 
     public func offers(matches: [LensMatch], identity: ProductIdentity, timeoutMillis: Int) -> [SecondHandOffer] {
@@ -94,6 +97,7 @@ public struct SecondHandOffersProducer: Producer {
         let searches = searches ?? self.searches
         let deadline = Clock.millis() + timeoutMillis
         var failures: [(marketplace: String, error: StageError)] = []
+        var tally = OfferTally()
         var soldOffers: [SecondHandOffer] = []
         var leads: [Lead] = matches.compactMap { match in
             guard let market = MarketplaceCatalog.marketplace(for: match.link), market.isListing(match.link) else { return nil }
@@ -109,7 +113,7 @@ public struct SecondHandOffersProducer: Producer {
             if let api = search as? any ListingSearch {
                 do {
                     let listings = try api.listings(identity.query, timeoutMillis: min(left, limits.searchTimeoutMillis))
-                    apiOffers += listings.compactMap { SecondHandOffersProducer.listedOffer($0, identity: identity) }
+                    apiOffers += listings.compactMap { SecondHandOffersProducer.listedOffer($0, identity: identity, tally: &tally) }
                     answeredFor.formUnion(api.standsInFor)
                 } catch {
                     failures.append((search.name, error as? StageError ?? StageError(code: "api_failed", message: "\(error)")))
@@ -128,35 +132,53 @@ public struct SecondHandOffersProducer: Producer {
                 guard let market = MarketplaceCatalog.marketplace(for: hit.link), market.isListing(hit.link) else { continue }
                 let listing = SearchListing(hit)
                 if listing.ended { continue }  // neither an offer nor a sale
+                let why = listing.condition == "for_parts" ? .forParts
+                    : OfferFilter.rejection(title: listing.title, wear: listing.wear, producer: identity.producer, model: identity.model,
+                                            partialMatch: listing.partialMatch)
+                if let why, why != .partialMatch {
+                    tally.reject(why)
+                    continue
+                }
+                // The sell-through counts the product's own listings, sold and for sale, on the pages read.
+                if why == nil { if listing.sold { tally.sold += 1 } else { tally.active += 1 } }
                 if listing.sold {
                     // A sale price straight from the results page: evidence for the estimate, never a current offer.
-                    if soldOffers.count < limits.maxSold, let offer = SecondHandOffersProducer.soldOffer(listing, identity: identity) {
+                    if soldOffers.count < limits.maxSold, let offer = SecondHandOffersProducer.soldOffer(listing) {
                         soldOffers.append(offer)
                     }
                     continue
                 }
                 leads.append(Lead(link: hit.link, title: listing.title, priceText: hit.priceText, price: listing.price,
                                   currency: listing.currency, wear: listing.wear, thumbnail: hit.thumbnail, marketplace: market,
-                                  priceMax: listing.priceMax, shipping: listing.shipping))
+                                  priceMax: listing.priceMax, shipping: listing.shipping, partialMatch: listing.partialMatch))
             }
         }
         let fromAPI = Set(apiOffers.map { OfferMerge.key($0.link) })
-        leads = Array(OfferMerge.uniqueLeads(leads.filter {
-            OfferFilter.rejection(title: $0.title, wear: $0.wear, producer: identity.producer, model: identity.model) == nil
-                && !fromAPI.contains(OfferMerge.key($0.link))
-        }).prefix(limits.maxPages))
+        leads = leads.filter {
+            let why = OfferFilter.rejection(title: $0.title, wear: $0.wear, producer: identity.producer, model: identity.model,
+                                            partialMatch: $0.partialMatch)
+            if let why, why != .partialMatch { tally.reject(why) }  // Lens leads: search leads were checked above
+            return (why == nil || why == .partialMatch) && !fromAPI.contains(OfferMerge.key($0.link))
+        }
+        // Looser matches are read last: the page budget goes to the product first.
+        leads = Array(OfferMerge.uniqueLeads(leads.filter { !$0.partialMatch } + leads.filter(\.partialMatch)).prefix(limits.maxPages))
 
         let waitUntil = deadline - limits.reserveMillis
         let read = readAll(leads, until: waitUntil)
         let offers = zip(leads, read).compactMap { lead, page in page.flatMap { offer(lead, page: $0, identity: identity) } }
-        return Report(offers: OfferMerge.uniqueOffers(apiOffers + offers + soldOffers), failures: failures)
+        return Report(offers: OfferMerge.uniqueOffers(apiOffers + offers + soldOffers), failures: failures, tally: tally)
     }
 
-    /// An API's listing as a current offer, when it is the product and not a sale or parts.
-    static func listedOffer(_ listing: SearchListing, identity: ProductIdentity) -> SecondHandOffer? {
-        guard !listing.sold, !listing.ended, let amount = listing.price, let price = Money.decimal(amount, currency: listing.currency),
-              OfferFilter.rejection(title: listing.title, wear: listing.wear, producer: identity.producer, model: identity.model) == nil,
-              listing.condition != "for_parts" else { return nil }
+    /// An API's listing as a current offer, when it is the product and not a sale or parts;
+    /// what is left out is counted in `tally` as the page readers' listings are.
+    static func listedOffer(_ listing: SearchListing, identity: ProductIdentity, tally: inout OfferTally) -> SecondHandOffer? {
+        guard !listing.sold, !listing.ended, let amount = listing.price, let price = Money.decimal(amount, currency: listing.currency) else { return nil }
+        if let why = listing.condition == "for_parts" ? .forParts
+            : OfferFilter.rejection(title: listing.title, wear: listing.wear, producer: identity.producer, model: identity.model) {
+            tally.reject(why)
+            return nil
+        }
+        tally.active += 1
         var offer = SecondHandOffer(price: price, currency: listing.currency, link: listing.link, title: listing.title,
                                     wear: listing.wear ?? "", condition: listing.condition ?? "unknown",
                                     domain: LensLinks.domain(listing.link) ?? "", thumbnail: listing.thumbnail,
@@ -165,15 +187,14 @@ public struct SecondHandOffersProducer: Producer {
         return offer
     }
 
-    /// A sold listing from a results page as an offer marked sold, when it is the product.
-    static func soldOffer(_ listing: SearchListing, identity: ProductIdentity) -> SecondHandOffer? {
-        guard let amount = listing.price, let price = Money.decimal(amount, currency: listing.currency),
-              OfferFilter.rejection(title: listing.title, wear: listing.wear, producer: identity.producer, model: identity.model) == nil,
-              listing.condition != "for_parts" else { return nil }
+    /// A sold listing from a results page (already checked to be the product, or a looser match) as an offer marked sold.
+    static func soldOffer(_ listing: SearchListing) -> SecondHandOffer? {
+        guard let amount = listing.price, let price = Money.decimal(amount, currency: listing.currency) else { return nil }
         return SecondHandOffer(price: price, currency: listing.currency, link: listing.link, title: listing.title,
                                wear: listing.wear ?? "", condition: listing.condition ?? "unknown",
                                domain: LensLinks.domain(listing.link) ?? "", thumbnail: listing.thumbnail,
-                               priceMax: listing.priceMax, shipping: listing.shipping, sold: true, soldDate: listing.soldDate)
+                               priceMax: listing.priceMax, shipping: listing.shipping, sold: true, soldDate: listing.soldDate,
+                               partialMatch: listing.partialMatch)
     }
 
     /// Reads the leads' pages on `parallelPages` threads; a page not read by `until` (or
@@ -205,9 +226,9 @@ public struct SecondHandOffersProducer: Producer {
         let wear = page.wear ?? lead.wear ?? page.record.condition.map(\.rawValue)
         let currency = page.record.currency ?? lead.currency
         guard let amount = page.record.price ?? lead.price, let price = Money.decimal(amount, currency: currency) else { return nil }
-        guard OfferFilter.rejection(title: title, wear: wear, producer: identity.producer, model: identity.model) == nil else {
-            return nil
-        }
+        let why = OfferFilter.rejection(title: title, wear: wear, producer: identity.producer, model: identity.model,
+                                        partialMatch: lead.partialMatch)
+        guard why == nil || why == .partialMatch else { return nil }
         var condition = wear.map(lead.marketplace.condition(of:)) ?? "unknown"
         if condition == "unknown", let structured = page.record.condition { condition = structured.rawValue }
         if condition == "for_parts" { return nil }
@@ -216,7 +237,7 @@ public struct SecondHandOffersProducer: Producer {
         return SecondHandOffer(price: price, currency: currency, link: lead.link, title: title, wear: wear ?? "",
                                condition: condition, domain: LensLinks.domain(lead.link) ?? "",
                                thumbnail: page.record.image ?? lead.thumbnail, priceMax: lead.priceMax, shipping: lead.shipping,
-                               sold: soldOut)
+                               sold: soldOut, partialMatch: lead.partialMatch)
     }
 }
 
@@ -331,7 +352,7 @@ extension SecondHandOffer {
         var object: JSONObject = [
             "price": .string(price), "link": .string(link), "title": .string(title), "wear": .string(wear),
             "currency": .optional(currency), "condition": .string(condition), "domain": .string(domain),
-            "thumbnail": .optional(thumbnail), "sold": .bool(sold),
+            "thumbnail": .optional(thumbnail), "sold": .bool(sold), "partial_match": .bool(partialMatch),
         ]
         if let priceMax { object["price_max"] = .string(priceMax) }
         if let shipping { object["shipping"] = .string(shipping) }

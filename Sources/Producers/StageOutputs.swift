@@ -104,11 +104,14 @@ public struct SecondHandOffer: Sendable, Equatable {
     public var soldDate: String?
     /// Where the offer came from when not a page read (`ebay-api`).
     public var provider: String? = nil
+    /// The site showed it as a looser match (eBay's "Results matching fewer words"): shown, never priced as the product.
+    public var partialMatch: Bool
 
     public init(price: String, currency: String?, link: String, title: String, wear: String, condition: String,
                 domain: String, thumbnail: String? = nil, priceMax: String? = nil, shipping: String? = nil,
-                sold: Bool = false, soldDate: String? = nil)
+                sold: Bool = false, soldDate: String? = nil, partialMatch: Bool = false)
     {
+        self.partialMatch = partialMatch
         self.price = price
         self.currency = currency
         self.link = link

@@ -51,10 +51,13 @@ public struct SearchHit: Sendable, Equatable {
     public var shippingText: String?
     /// The sold mark as shown, e.g. "Sold  Mar 6, 2026" (nil: not sold).
     public var soldText: String?
+    /// The site shows it as a looser match (after eBay's "Results matching fewer words").
+    public var partialMatch: Bool
 
     public init(title: String, link: String, priceText: String? = nil, wear: String? = nil, thumbnail: String? = nil,
-                snippet: String? = nil, shippingText: String? = nil, soldText: String? = nil)
+                snippet: String? = nil, shippingText: String? = nil, soldText: String? = nil, partialMatch: Bool = false)
     {
+        self.partialMatch = partialMatch
         self.title = title
         self.link = link
         self.priceText = priceText

@@ -70,12 +70,36 @@ public struct TitleConsensus: Sendable {
             // Fewer than three titles naming it is a coincidence, not a consensus.
             let agreeing = min(1, Double(model.titles) / 3)
             let confidence = min(0.95, (brandShare * modelShare.squareRoot() * sample * agreeing * 100).rounded() / 100)
-            found.append(Candidate(producer: brand, model: model.display, confidence: confidence,
+            found.append(Candidate(producer: brand, model: TitleConsensus.withPack(model.display, TitleConsensus.packSuffix(documents, mentions: mentions)),
+                                   confidence: confidence,
                                    support: (model.weight / total * 100).rounded() / 100))
         }
         return Array(found.sorted { a, b in
             a.confidence != b.confidence ? a.confidence > b.confidence : (a.producer, a.model) < (b.producer, b.model)
         }.prefix(limit))
+    }
+
+    /// " 12 Count" when most titles naming the brand (at least three, and two thirds of them)
+    /// state the same count above one: a 12-count box is another product than a 4-count one, so
+    /// the count belongs to the identity. Empty otherwise.
+    static func packSuffix(_ documents: [Document], mentions: [Int: Set<Int>]) -> String {
+        var counts: [Int: Int] = [:]
+        for index in mentions.keys where documents.indices.contains(index) {
+            let text = documents[index].words.map(\.text).joined(separator: " ")
+            if let total = QuantityWords.quantity(in: text)?.total, total > 1 { counts[total, default: 0] += 1 }
+        }
+        guard let (total, agreeing) = counts.max(by: { $0.value < $1.value || ($0.value == $1.value && $0.key > $1.key) }),
+              agreeing >= 3, agreeing * 3 >= mentions.count * 2 else { return "" }
+        return " \(total) Count"
+    }
+
+    /// The model with the titles' agreed count: its own trailing count word replaced ("Bar 12" → "Bar 12 Count").
+    static func withPack(_ model: String, _ suffix: String) -> String {
+        guard !suffix.isEmpty else { return model }
+        let number = suffix.split(separator: " ").first.map(String.init) ?? ""
+        var words = model.split(separator: " ").map(String.init)
+        if words.last == number { words.removeLast() }
+        return (words + [number, "Count"]).joined(separator: " ")
     }
 
     // MARK: - Brands

@@ -50,14 +50,15 @@ final class DemoPipeline {
         try? FileManager.default.removeItem(atPath: directory)
     }
 
-    /// Uploads a catalog photo and returns the events of its stream (name → payloads).
-    func classify(_ productID: String) throws -> [String: [JSONValue]] {
+    /// Uploads a catalog photo and returns the events of its stream (name → payloads); `query`:
+    /// the upload URL's query (`country=DE`).
+    func classify(_ productID: String, query: String? = nil) throws -> [String: [JSONValue]] {
         guard let photo = LensCatalog.product(productID)?.photo else { throw Failure(description: "no product \(productID)") }
         let http = HTTPClient()
         let boundary = "e2e-boundary"
         var body = Array("--\(boundary)\r\nContent-Disposition: form-data; name=\"file\"; filename=\"p.png\"\r\nContent-Type: image/png\r\n\r\n".utf8)
         body += photo + Array("\r\n--\(boundary)--\r\n".utf8)
-        let response = try http.send(HTTPClientRequest(method: "POST", url: "http://127.0.0.1:\(gateway.port)/classify",
+        let response = try http.send(HTTPClientRequest(method: "POST", url: "http://127.0.0.1:\(gateway.port)/classify" + (query.map { "?" + $0 } ?? ""),
                                                        headers: [("Content-Type", "multipart/form-data; boundary=\(boundary)")],
                                                        body: body, timeoutMillis: 90_000))
         guard response.status == 200 else { throw Failure(description: "status \(response.status): \(response.text)") }

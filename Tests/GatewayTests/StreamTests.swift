@@ -19,7 +19,7 @@ import Pipeline
         #expect(response.header("Location") == "/results/\(sha)")
         let text = response.bodyText
         #expect(text.hasPrefix("retry: 3000\n\n"))
-        let expectedInfo = "id: 2\nevent: image-info\ndata: {\"data\":{\"sha256\":\"\(sha)\",\"format\":\"png\",\"width\":64,\"height\":48,\"bytes\":\(image.count)},\"data_type\":\"dict[str, Any]\",\"data_description\":\"image-info\"}\n\n"
+        let expectedInfo = "id: 2\nevent: image-info\ndata: {\"data\":{\"sha256\":\"\(sha)\",\"format\":\"png\",\"width\":64,\"height\":48,\"bytes\":\(image.count),\"country\":\"US\",\"language\":\"en\"},\"data_type\":\"dict[str, Any]\",\"data_description\":\"image-info\"}\n\n"
         #expect(text.contains(expectedInfo))
         let events = SSE.parse(text)
         #expect(events.map(\.event) == ["progress", "image-info", "progress", "done"])

@@ -207,6 +207,37 @@ final class ScriptedChat: ChatService {
         #expect(payloads(stream, "estimated-price").first?["price"] == "55.00")
     }
 
+    /// The offers stage's report reaches the estimate: its rejected counts and sell-through, and a
+    /// looser match among the offers is counted and never priced.
+    @Test func theOffersReportSaysWhatWasLeftOut() throws {
+        var tally = OfferTally()
+        tally.rejected = ["other_quantity": 3, "lot": 1]
+        tally.sold = 3
+        tally.active = 1
+        var partial = offer("400.00", "USD", "good")
+        partial.partialMatch = true
+        let sold = [("50.00", "2026-03-01"), ("55.00", "2026-03-02"), ("60.00", "2026-03-03")].map { price, date -> SecondHandOffer in
+            var sale = offer(price, "USD", "good")
+            sale.sold = true
+            sale.soldDate = date
+            return sale
+        }
+        let report = SecondHandOffersProducer.Report(offers: sold + [offer("58.00", "USD", "good"), partial], failures: [], tally: tally)
+        let stream = try runGraph([
+            .init(FixedProducer(stage: "second-hand-offers", output: report)),
+            .init(EstimatedPriceProducer(), dependsOn: ["second-hand-offers"]),
+        ])
+        let estimate = try #require(payloads(stream, "estimated-price").first)
+        #expect(estimate["rejected"]?["other_quantity"] == 3)
+        #expect(estimate["rejected"]?["lot"] == 1)
+        #expect(estimate["rejected"]?["partial_match"] == 1)
+        #expect(estimate["sell_through"]?["rate"] == .number("0.75"))
+        #expect(estimate["comparables"]?.arrayValue?.count == 3, "the three sales alone")
+        // The median sale, nudged towards the latest by recency; never towards the looser match's 400.
+        let price = try #require(estimate["price"]?.stringValue.flatMap(Double.init))
+        #expect(price > 55 && price < 56, "\(price)")
+    }
+
     @Test func fewOffersFallBackToRetail() throws {
         let stream = try runGraph([
             .init(FixedProducer(stage: "second-hand-offers", output: [SecondHandOffer]())),
@@ -215,6 +246,9 @@ final class ScriptedChat: ChatService {
         ])
         let estimate = try #require(payloads(stream, "estimated-price").first)
         #expect(estimate == ["price": "43.00", "min_range": "32.25", "max_range": "51.60", "certainty": .number("0.2"),
-                             "currency": "USD", "basis": "retail", "sample_size": 0])
+                             "currency": "USD", "basis": "retail", "sample_size": 0, "comparables": [],
+                             "rejected": ["other_product": 0, "other_quantity": 0, "partial_match": 0, "lot": 0, "for_parts": 0,
+                                          "replica": 0, "outlier": 0],
+                             "sell_through": .null])
     }
 }

@@ -127,6 +127,9 @@ struct RealTitleSetTests {
             for offset in 0..<3 {
                 parts.append((name: "every third from \(offset)", titles: set.titles.enumerated().filter { $0.offset % 3 == offset }.map(\.element)))
             }
+            // The end of a page (looser matches, other products) and every title alone.
+            parts += [5, 8, 13, 20].filter { $0 < set.titles.count }.map { (name: "last \($0)", titles: Array(set.titles.suffix($0))) }
+            parts += set.titles.enumerated().map { (name: "title \($0.offset) alone", titles: [$0.element]) }
             for part in parts {
                 let answer = TitleIdentification.identify(part.titles)
                 guard let producer = answer["producer"]?.stringValue, let model = answer["model"]?.stringValue else { continue }

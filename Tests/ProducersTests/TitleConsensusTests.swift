@@ -103,4 +103,41 @@ import Testing
         let site = TitleConsensus.Document(.init("Orbit Wireless Headphones – Sonique | Maison Boutique", site: "maison-boutique.example"))
         #expect(site.words.map(\.text) == ["Orbit", "Wireless", "Headphones", "Sonique"])
     }
+
+    /// A brand is a whole brand: "MET-Rx" is neither "MET" nor Meta, and a Quest bar is not a Meta Quest.
+    @Test func aHyphenatedBrandIsOneBrandAndAProductLineNeedsItsWholeName() throws {
+        let metrx = try #require(TitleConsensus().identify(titles: [
+            "MET-Rx Big 100 Meal Replacement Bar Super Cookie Crunch 12 Count",
+            "MET-Rx Big 100 Colossal Protein Bar Super Cookie Crunch 12 Bars",
+            "MET-Rx Big 100 Bar Super Cookie Crunch 12ct",
+            "MET-Rx Big 100 Meal Replacement Bar Super Cookie Crunch, 12 Count Box",
+        ]))
+        #expect(metrx.producer == "MET-Rx")
+        #expect(!metrx.model.lowercased().hasPrefix("rx"), "the brand's second half is not the model: \(metrx.model)")
+        let quest = try #require(TitleConsensus().identify(titles: [
+            "Quest Protein Bar Cookie Dough 12 Count", "Quest Bar Chocolate Chip Cookie Dough 12ct",
+            "Quest Protein Bar Cookie Dough 12 Bars", "Quest Protein Bar Cookie Dough Box of 12",
+        ]))
+        #expect(quest.producer != "Meta")
+        let headset = try #require(TitleConsensus().identify(titles: [
+            "Meta Quest 3 128GB VR Headset", "Meta Quest 3 512 GB mixed reality", "Oculus Meta Quest 3 headset used",
+        ]))
+        #expect(headset.producer == "Meta")
+    }
+
+    /// The pack size the titles agree on goes into the identity (a 12-count box is its own product).
+    @Test func anAgreedPackSizeIsPartOfTheModel() throws {
+        let found = try #require(TitleConsensus().identify(titles: [
+            "MET-Rx Big 100 Meal Replacement Bar Super Cookie Crunch 12 Count",
+            "MET-Rx Big 100 Colossal Protein Bar Super Cookie Crunch 12 Bars",
+            "MET-Rx Big 100 Bar Super Cookie Crunch 12ct",
+            "MET-Rx Big 100 Meal Replacement Bar Super Cookie Crunch, 12 Count Box",
+        ]))
+        #expect(QuantityWords.quantity(in: found.model)?.total == 12, "\(found.model)")
+        #expect(!found.model.contains("12 12"))
+        let mixed = try #require(TitleConsensus().identify(titles: [
+            "Sony WH-1000XM4 headphones", "Sony WH-1000XM4 2 pack", "Sony WH-1000XM4 black", "Sony WH-1000XM4 silver",
+        ]))
+        #expect(QuantityWords.quantity(in: mixed.model) == nil, "one title's count is not an agreement: \(mixed.model)")
+    }
 }

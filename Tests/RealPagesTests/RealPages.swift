@@ -45,15 +45,20 @@ final class RealPages: Sendable {
     init() throws {
         guard let path = ChromeDriverProcess.find() else { throw Missing() }
         let root = RealPages.root
+        let directory = NSTemporaryDirectory() + "real-pages-" + UUID().uuidString
+        try FileManager.default.createDirectory(atPath: directory + "/made", withIntermediateDirectories: true)
+        self.directory = directory
+        let made = URL(fileURLWithPath: directory)
         var configuration = HTTPServerConfiguration()
         configuration.host = "127.0.0.1"
         configuration.port = 0
         configuration.loopCount = 1
         server = try HTTPServer(configuration: configuration) { _, _ in
-            BufferedRequestHandler { head, _, writer in writer.send(RealPages.serve(head, root: root)) }
+            BufferedRequestHandler { head, _, writer in
+                // `made/…`: a saved page a test changed (written with `make`), else the saved page itself.
+                writer.send(RealPages.serve(head, root: head.path.hasPrefix("/made/") ? made : root))
+            }
         }
-        directory = NSTemporaryDirectory() + "real-pages-" + UUID().uuidString
-        try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true)
         driver = ChromeDriverProcess(executable: path, logPath: directory + "/chromedriver.log")
         _ = try driver.ensureRunning()
         var browser = BrowserPoolConfiguration()
@@ -88,6 +93,12 @@ final class RealPages: Sendable {
     /// The loopback URL of a saved page (`ebay/x.html`), with `query` after it.
     func url(_ relative: String, query: String? = nil) -> String {
         "http://127.0.0.1:\(server.port)/\(relative)" + (query.map { "?" + $0 } ?? "")
+    }
+
+    /// A changed copy of a saved page, served at `made/<name>`; returns that relative path.
+    func make(_ name: String, _ bytes: [UInt8]) throws -> String {
+        try Data(bytes).write(to: URL(fileURLWithPath: directory + "/made/" + name))
+        return "made/" + name
     }
 
     /// The saved pages in a corpus folder, sorted.

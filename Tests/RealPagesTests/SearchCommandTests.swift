@@ -12,7 +12,7 @@ private let executable: URL? = {
 /// `lens-gpt search PROFILE --url URL`: its JSON contract and exit codes on saved real pages.
 @Suite(.serialized, .enabled(if: RealPages.available && executable != nil, "SKIPPED: no real-pages corpus or no lens-gpt built beside the tests"))
 struct SearchCommandTests {
-    func run(_ arguments: [String]) throws -> (status: Int32, out: String, err: String) {
+    func run(_ arguments: [String], input: String? = nil) throws -> (status: Int32, out: String, err: String) {
         let process = Process()
         process.executableURL = executable
         process.arguments = arguments
@@ -22,7 +22,15 @@ struct SearchCommandTests {
         let out = Pipe(), err = Pipe()
         process.standardOutput = out
         process.standardError = err
+        let stdin = Pipe()
+        process.standardInput = stdin
         try process.run()
+        // Written from another thread: a large input must not wait on a full stdout pipe.
+        let feeder = Thread {
+            if let input { stdin.fileHandleForWriting.write(Data(input.utf8)) }
+            try? stdin.fileHandleForWriting.close()
+        }
+        feeder.start()
         let stdout = out.fileHandleForReading.readDataToEndOfFile()
         let stderr = err.fileHandleForReading.readDataToEndOfFile()
         process.waitUntilExit()
@@ -37,7 +45,8 @@ struct SearchCommandTests {
         #expect(object["state"] == "results")
         let listings = object["listings"]?.arrayValue ?? []
         #expect(listings.count == 60)
-        let keys: Set<String> = ["title", "link", "price", "price_max", "currency", "shipping", "condition", "wear", "sold", "sold_date"]
+        let keys: Set<String> = ["title", "link", "price", "price_max", "currency", "shipping", "condition", "wear", "sold", "sold_date",
+                                 "partial_match"]
         #expect(listings.allSatisfy { Set($0.objectValue?.keys ?? []) == keys })
         #expect(listings.contains { $0["sold"] == true && $0["sold_date"]?.stringValue?.hasPrefix("2026-") == true })
         #expect(listings.allSatisfy { $0["currency"] == "USD" })
@@ -63,5 +72,33 @@ struct SearchCommandTests {
         let unknown = try run(["search", "no-such-profile", "--url", "http://127.0.0.1:1/"])
         #expect(unknown.status == 1)
         #expect(try JSONParser.parse(unknown.err)["error"]?["code"] == "invalid_settings")
+    }
+
+    /// `lens-gpt estimate` on what `lens-gpt search` printed: one page, or several as an array.
+    @Test func estimateReadsWhatSearchPrinted() throws {
+        let pages = try RealPages.get()
+        let searched = try run(["search", "ebay-sold", "--url", pages.url("ebay/usedparts-ebay-com-beetle-2026-05-scard.html"), "--max", "100"])
+        #expect(searched.status == 0, "\(searched.err)")
+        let arguments = ["estimate", "--producer", "Volkswagen", "--model", "New Beetle Hardtop Driver Left Upper Door Panel", "--country", "US"]
+        let one = try run(arguments, input: searched.out)
+        #expect(one.status == 0, "\(one.err)")
+        let payload = try JSONParser.parse(one.out)
+        #expect(payload["basis"] == "comparables")
+        #expect(payload["currency"] == "USD")
+        #expect(payload["comparables"]?.arrayValue?.count == 5)
+        let keys: Set<String> = ["link", "title", "price", "currency", "shipping", "condition", "sold", "sold_date", "weight"]
+        #expect(payload["comparables"]?.arrayValue?.allSatisfy { Set($0.objectValue?.keys ?? []) == keys } == true)
+        #expect(payload["sell_through"]?["sold"]?.intValue == 5)
+        // The same page twice as an array: a listing on both pages counts once.
+        let two = try run(arguments, input: "[" + searched.out + "," + searched.out + "]")
+        #expect(two.status == 0, "\(two.err)")
+        #expect(try JSONParser.parse(two.out)["comparables"]?.arrayValue?.count == 5)
+        #expect(try JSONParser.parse(two.out)["sell_through"]?["sold"]?.intValue == 5)
+        // Not what search prints: a clear error, exit 1.
+        let bad = try run(arguments, input: "{\"results\": []}")
+        #expect(bad.status == 1)
+        #expect(try JSONParser.parse(bad.err)["error"]?["code"] == "invalid_input")
+        let notJSON = try run(arguments, input: "not json")
+        #expect(notJSON.status == 1)
     }
 }

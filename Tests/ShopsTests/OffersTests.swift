@@ -100,7 +100,8 @@ import Testing
         let producer = SecondHandOffersProducer(pages: try ShopWorld.pages(), searches: [])
         #expect(producer.offers(matches: [], identity: ShopWorld.identity(entry), timeoutMillis: 1_000).isEmpty)
         let offer = SecondHandOffer(price: "1.00", currency: "EUR", link: "l", title: "t", wear: "w", condition: "good", domain: "d")
-        #expect(Set(offer.json.objectValue?.keys ?? []) == ["price", "link", "title", "wear", "currency", "condition", "domain", "thumbnail", "sold"])
+        #expect(Set(offer.json.objectValue?.keys ?? []) == ["price", "link", "title", "wear", "currency", "condition", "domain", "thumbnail", "sold",
+                                                            "partial_match"])
         let ranged = SecondHandOffer(price: "20.00", currency: "USD", link: "l", title: "t", wear: "w", condition: "good", domain: "d",
                                      priceMax: "35.00", shipping: "0.00", sold: true, soldDate: "2026-03-06")
         #expect(ranged.json["price_max"] == "35.00")

@@ -1,0 +1,72 @@
+import ArgumentParser
+import Glibc
+import JSON
+import Producers
+
+/// `lens-gpt estimate --producer P --model M`: the `estimated-price` payload from what
+/// `lens-gpt search` printed, read on stdin, so a valuation can be checked on saved pages
+/// without a run. No network: the listings' own currencies, no exchange rates.
+struct EstimateCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "estimate",
+        abstract: "Estimate what a product is worth from marketplace listings `lens-gpt search` printed (stdin).",
+        discussion: """
+            Reads {"state", "listings"} (one results page) or a JSON array of them (several pages) on stdin and prints \
+            the estimated-price payload: price, range, certainty, basis, comparables, rejected counts, condition \
+            medians and sell-through. With too few listings of the product itself, basis is "none" and price null. \
+            Exits 1 with a JSON error on stderr when the input is not such JSON.
+            """
+    )
+
+    @Option(help: "The identified product's producer (brand).") var producer: String
+    @Option(help: "The identified product's model, with its variant and pack size (e.g. \"Protein Bar Cookie Dough 12 Count\").") var model: String
+    @Option(help: "Country whose currency wins a tie between the listings' currencies (LENS_GPT_COUNTRY, default US).") var country: String?
+    @Option(help: "Largest input read on stdin (KiB, MiB or bytes; LENS_GPT_ESTIMATE_MAX_INPUT, default 32MiB, at most 1GiB).")
+    var maxInput: String?
+
+    func validate() throws {
+        if producer.allSatisfy(\.isWhitespace) { throw ValidationError("--producer must not be empty") }
+        if model.allSatisfy(\.isWhitespace) { throw ValidationError("--model must not be empty") }
+    }
+
+    func run() throws {
+        let maxInputBytes: Int
+        do {
+            maxInputBytes = try Setting.bytes(maxInput, env: "LENS_GPT_ESTIMATE_MAX_INPUT", default: 32 << 20)
+        } catch {
+            fail("invalid_settings", "\(error)")
+        }
+        guard (1...(1 << 30)).contains(maxInputBytes) else { fail("invalid_settings", "--max-input must be 1 byte to 1GiB") }
+        var input: [UInt8] = []
+        var buffer = [UInt8](repeating: 0, count: 65_536)
+        while true {
+            let count = buffer.withUnsafeMutableBytes { Glibc.read(0, $0.baseAddress, $0.count) }
+            if count < 0 && errno == EINTR { continue }
+            guard count > 0 else { break }
+            input += buffer[0..<count]
+            if input.count > maxInputBytes { fail("invalid_input", "stdin is larger than --max-input (\(maxInputBytes) bytes)") }
+        }
+        let document: JSONValue
+        do {
+            document = try JSONParser.parse(input)
+        } catch {
+            fail("invalid_input", "stdin is not JSON: \(error)")
+        }
+        guard let listings = Valuation.listings(document) else {
+            fail("invalid_input", "stdin must be what `lens-gpt search` prints for a marketplace: {\"state\", \"listings\"} or an array of them")
+        }
+        let place = Setting.string(country, env: "LENS_GPT_COUNTRY", default: "US").uppercased()
+        let identity = ProductIdentity(producer: producer, model: model, confidence: 1, method: "given")
+        let (offers, tally) = Valuation.select(listings, identity: identity)
+        var estimator = PriceEstimator()
+        estimator.preferredCurrency = CountryCurrency.code(for: place)
+        print(JSONValue.object(Valuation.estimate(offers: offers, tally: tally, retail: nil, estimator: estimator).payload).serialized())
+    }
+
+    private func fail(_ code: String, _ message: String) -> Never {
+        let line = JSONValue.object(["error": ["code": .string(code), "message": .string(message), "retryable": false]]).serialized() + "\n"
+        let bytes = Array(line.utf8)
+        _ = bytes.withUnsafeBytes { Glibc.write(2, $0.baseAddress, $0.count) }
+        Glibc.exit(1)
+    }
+}
