@@ -21,8 +21,11 @@ extern "C" int czxing_read_retail(const uint8_t *grey, int width, int height, in
                          ZXing::BarcodeFormat::UPCA | ZXing::BarcodeFormat::UPCE);
         hints.setTryHarder(true);
         hints.setTryRotate(true);
+        // One symbol per image: with more, ZXing 1.4 merges the reads of one symbol through
+        // Result::operator==, whose assertion (left on in Debian's build) aborts the process on
+        // linear codes read on several lines (zxing-cpp issue 740, fixed after 1.4).
         int count = 0;
-        for (const auto &result : ZXing::ReadBarcodes(image, hints)) {
+        for (const auto &result : {ZXing::ReadBarcode(image, hints)}) {
             if (count >= capacity) break;
             if (!result.isValid()) continue;
             int format = 0;

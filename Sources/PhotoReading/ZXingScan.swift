@@ -2,10 +2,11 @@ import CZXingShim
 
 /// The second barcode decoder: ZXing-C++ through the C shim in `CZXingShim`. Independent of
 /// ZBar (its own binarizer, its own row sampling and symbol decoding), so the two rarely misread
-/// a symbol the same way; `BarcodeAgreement` weighs one against the other.
+/// a symbol the same way; `BarcodeAgreement` weighs one against the other. ZXing reports one
+/// symbol per image (the shim says why); ZBar reads every symbol.
 enum ZXingScan {
-    /// Retail barcodes read in one image at most (a shelf photo holds a few).
-    static let capacity = 16
+    /// Results the shim may write (it writes one today).
+    static let capacity = 4
 
     /// ZXing's reads of `grey` with where each was found.
     static func scan(_ grey: GreyPix) -> [BarcodeAgreement.Sighting] {

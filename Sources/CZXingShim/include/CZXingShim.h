@@ -19,8 +19,9 @@ typedef struct czxing_result {
 } czxing_result;
 
 /// Reads EAN-13, EAN-8, UPC-A and UPC-E barcodes in an 8-bit grey image (`stride` bytes per
-/// row) with ZXing-C++ (try harder, try rotated). Writes at most `capacity` results and
-/// returns how many were written, or -1 when ZXing failed.
+/// row) with ZXing-C++ (try harder, try rotated): the first symbol found, for now (see
+/// shim.cpp). Writes at most `capacity` results and returns how many were written, or -1 when
+/// ZXing failed.
 int czxing_read_retail(const uint8_t *grey, int width, int height, int stride,
                        czxing_result *results, int capacity);
 
