@@ -7,7 +7,7 @@ FROM swift:6.1-bookworm AS build
 RUN apt-get update \
  && DEBIAN_FRONTEND=noninteractive apt-get install -y --no-install-recommends \
       libssl-dev libsqlite3-dev libxml2-dev zlib1g-dev libcurl4-openssl-dev libpsl-dev libhiredis-dev pkg-config \
-      libzbar-dev libtesseract-dev libleptonica-dev libpng-dev libwebp-dev libjpeg-dev \
+      libzbar-dev libzxing-dev libtesseract-dev libleptonica-dev libpng-dev libwebp-dev libjpeg-dev \
  && rm -rf /var/lib/apt/lists/*
 WORKDIR /src
 # The manifest declares the test targets too, so their folders come along (a manifest whose
@@ -24,7 +24,7 @@ FROM debian:bookworm-slim AS runtime
 RUN apt-get update \
  && DEBIAN_FRONTEND=noninteractive apt-get install -y --no-install-recommends \
       libssl3 libsqlite3-0 libxml2 zlib1g libcurl4 libpsl5 publicsuffix libhiredis0.14 ca-certificates curl \
-      libzbar0 libtesseract5 liblept5 libpng16-16 libwebp7 libjpeg62-turbo tesseract-ocr-eng iso-codes \
+      libzbar0 libzxing2 libtesseract5 liblept5 libpng16-16 libwebp7 libjpeg62-turbo tesseract-ocr-eng iso-codes \
  && rm -rf /var/lib/apt/lists/* \
  && useradd --system --uid 10001 --home-dir /home/lensgpt --create-home lensgpt \
  && mkdir /data && chown lensgpt:lensgpt /data \

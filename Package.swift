@@ -8,7 +8,8 @@ enum DemoWorldAssets {
 }
 
 // One target per layer; see README "Layout". C libraries come in through small
-// system-library module maps with header-only shims (no C sources to compile).
+// system-library module maps with header-only shims; the one C++ library (ZXing-C++) through
+// CZXingShim, a C++ file behind a plain C header.
 let package = Package(
     name: "lens-gpt",
     platforms: [.macOS(.v14)],
@@ -33,6 +34,8 @@ let package = Package(
                        providers: [.apt(["libcurl4-openssl-dev"])]),
         // Reading the photo itself: barcodes (ZBar), printed text (Tesseract), decoding (Leptonica).
         .systemLibrary(name: "CZBar", path: "Sources/CZBar", pkgConfig: "zbar", providers: [.apt(["libzbar-dev"])]),
+        // The second, independent barcode decoder (Debian: libzxing-dev), its C++ API behind one C function.
+        .target(name: "CZXingShim", linkerSettings: [.linkedLibrary("ZXing")]),
         .systemLibrary(name: "CLeptonica", path: "Sources/CLeptonica", pkgConfig: "lept", providers: [.apt(["libleptonica-dev"])]),
         // Decoding large photos at the size a reader needs: PNG by rows, WebP scaled, JPEG's header and CMYK.
         .systemLibrary(name: "CPNG", path: "Sources/CPNG", pkgConfig: "libpng", providers: [.apt(["libpng-dev"])]),
@@ -54,7 +57,7 @@ let package = Package(
         .target(name: "HTTP", dependencies: ["EventLoop", "JSON"]),
         .target(name: "Imaging"),
         .target(name: "Extraction", dependencies: ["JSON", "CLibXML2", "CZlib"]),
-        .target(name: "PhotoReading", dependencies: ["JSON", "CZBar", "CLeptonica", "CTesseract", "CPNG", "CWebP", "CJpeg"]),
+        .target(name: "PhotoReading", dependencies: ["JSON", "CZBar", "CZXingShim", "CLeptonica", "CTesseract", "CPNG", "CWebP", "CJpeg"]),
         .target(name: "Pipeline", dependencies: ["JSON", "Secrets", "CSQLite", "CHiredis"]),
         // CEpoll: accept4 for close-on-exec sockets. Its module then owns <sys/socket.h>, so the
         // files that use SOCK_* constants import it too.
@@ -97,5 +100,6 @@ let package = Package(
         // Drives the built `lens-gpt serve --demo` (a child process) with headless Chromium.
         .testTarget(name: "WebPageTests", dependencies: ["DemoWorld", "Outbound", "JSON"]),
     ],
-    swiftLanguageModes: [.v6]
+    swiftLanguageModes: [.v6],
+    cxxLanguageStandard: .cxx17
 )

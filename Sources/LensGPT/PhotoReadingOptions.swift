@@ -10,8 +10,10 @@ struct PhotoReadingOptions: ParsableArguments {
     var barcodePixels: String?
     @Option(help: "Largest copy of the photo read for text, in pixels (LENS_GPT_PHOTO_TEXT_PIXELS, default 6000000).")
     var photoTextPixels: String?
-    @Option(help: "Milliseconds the text reader may take (LENS_GPT_PHOTO_TEXT_TIMEOUT_MS, default 15000).")
+    @Option(help: "Milliseconds the text reader may take, a safety net that makes the text depend on load (LENS_GPT_PHOTO_TEXT_TIMEOUT_MS, default 15000).")
     var photoTextTimeoutMs: String?
+    @Option(help: "Text lines Tesseract recognises at most per reading, in page order (LENS_GPT_PHOTO_TEXT_MAX_LINES, default 80).")
+    var photoTextMaxLines: String?
     @Option(help: "Characters of photo text reported at most (LENS_GPT_PHOTO_TEXT_MAX_CHARS, default 4000).")
     var photoTextMaxChars: String?
     @Option(help: "Words below this confidence (0-100) are left out (LENS_GPT_PHOTO_TEXT_MIN_CONFIDENCE, default 50).")
@@ -31,6 +33,7 @@ struct PhotoReadingOptions: ParsableArguments {
         l.barcodePixels = try Setting.int(barcodePixels, env: "LENS_GPT_BARCODE_PIXELS", default: l.barcodePixels, min: 10_000)
         l.textPixels = try Setting.int(photoTextPixels, env: "LENS_GPT_PHOTO_TEXT_PIXELS", default: l.textPixels, min: 10_000)
         l.textTimeoutMillis = try Setting.int(photoTextTimeoutMs, env: "LENS_GPT_PHOTO_TEXT_TIMEOUT_MS", default: l.textTimeoutMillis, min: 1)
+        l.maxTextLines = try Setting.int(photoTextMaxLines, env: "LENS_GPT_PHOTO_TEXT_MAX_LINES", default: l.maxTextLines, min: 1)
         l.maxTextCharacters = try Setting.int(photoTextMaxChars, env: "LENS_GPT_PHOTO_TEXT_MAX_CHARS", default: l.maxTextCharacters, min: 1)
         l.minWordConfidence = try Setting.int(photoTextMinConfidence, env: "LENS_GPT_PHOTO_TEXT_MIN_CONFIDENCE",
                                               default: l.minWordConfidence, min: 0)

@@ -4,15 +4,24 @@ public struct Barcode: Sendable, Equatable, Hashable {
         case ean13 = "EAN-13", ean8 = "EAN-8", upcA = "UPC-A", upcE = "UPC-E"
     }
 
+    /// The two independent decoders that read photos (see `BarcodeAgreement`).
+    public enum Decoder: String, Sendable, CaseIterable, Comparable {
+        case zbar, zxing
+
+        public static func < (a: Decoder, b: Decoder) -> Bool { a.rawValue < b.rawValue }
+    }
+
     public let symbology: Symbology
     /// The digits as printed under the bars (UPC-E: its 8 digits).
     public let value: String
     /// The 14-digit GTIN (zero-padded; UPC-E expanded): the same number whichever symbology
     /// printed it, as shops' structured data compares.
     public let gtin: String
+    /// Which decoders read it (sorted, each once); empty for a barcode not read from a photo.
+    public private(set) var decoders: [Decoder]
 
     /// nil when the digits do not fit the symbology or the check digit is wrong.
-    public init?(symbology: Symbology, value: String) {
+    public init?(symbology: Symbology, value: String, decoders: [Decoder] = []) {
         guard value.allSatisfy(\.isASCII), value.allSatisfy(\.isNumber) else { return nil }
         let full: String?
         switch symbology {
@@ -25,6 +34,14 @@ public struct Barcode: Sendable, Equatable, Hashable {
         self.symbology = symbology
         self.value = value
         self.gtin = gtin
+        self.decoders = Array(Set(decoders)).sorted()
+    }
+
+    /// The same barcode, said to be read by `decoders`.
+    func read(by decoders: [Decoder]) -> Barcode {
+        var copy = self
+        copy.decoders = Array(Set(decoders)).sorted()
+        return copy
     }
 
     /// What to type into a shop's or a search engine's box: the number as shops print it

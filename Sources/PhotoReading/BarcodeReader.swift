@@ -1,15 +1,19 @@
 import CZBar
 import Glibc
 
-/// Finds EAN-13, EAN-8, UPC-A and UPC-E barcodes (ISBNs are EAN-13s) in a photo with ZBar.
-/// ZBar scans every row and column; what it reads there is the answer. When that finds nothing,
-/// the usual retries a phone photo needs follow, each only while time is left: evened-out
-/// contrast (shadow, glare), sharpened edges (blur), smaller copies (noise, a barcode filling the
-/// frame), larger ones (a small, distant barcode) and turns of ±10°, ±30° and 45° (a tilted box).
-/// A photo ZBar cannot read as it is invites misreads (on zxing-cpp's sample 37 the retries read
-/// two different wrong EAN-13s whose check digits happen to fit), so a retry's value counts only
-/// when two passes agree on it and no pass read the same symbol differently (another value of
-/// the symbology sharing its left or its right half). Check digits are verified again here.
+/// Finds EAN-13, EAN-8, UPC-A and UPC-E barcodes (ISBNs are EAN-13s) in a photo with two
+/// independent decoders, ZBar and ZXing-C++, each reading the same image; `BarcodeAgreement`
+/// keeps what they agree on or what one reads without the other contradicting it, so one
+/// decoder's misread (ZBar's UPC-E inside a UPC-A) is vetoed by the other.
+/// Both scan the photo as it is; what they read there is the answer. When that finds nothing,
+/// the usual retries a phone photo needs follow, a fixed list: evened-out contrast (shadow,
+/// glare), sharpened edges (blur), smaller copies (noise, a barcode filling the frame), larger
+/// ones (a small, distant barcode) and turns of ±10°, ±30° and 45° (a tilted box).
+/// A photo neither can read as it is invites misreads (on zxing-cpp's sample 37 ZBar's retries
+/// read two different wrong EAN-13s whose check digits happen to fit), so a retry's value counts
+/// only when it was read twice (two passes, or both decoders in one) and no pass read the same
+/// symbol differently (another value of the symbology sharing its left or its right half).
+/// Check digits are verified again here.
 public struct BarcodeReader: Sendable {
     public let limits: PhotoReadingLimits
 
@@ -37,7 +41,9 @@ public struct BarcodeReader: Sendable {
         let plain = scan(grey)
         if !plain.isEmpty { return plain }
         var forTurns: GreyPix?
+        // Keyed by the barcode without its decoders: counts of reads, and who read it.
         var seen: [Barcode: Int] = [:]
+        var readers: [Barcode: [Barcode.Decoder]] = [:]
         var order: [Barcode] = []
         for pass in Pass.allCases {
             if let deadline, ContinuousClock.now >= deadline { break }
@@ -47,14 +53,16 @@ public struct BarcodeReader: Sendable {
                 source = forTurns ?? grey
             }
             guard let image = variant(of: source, for: pass) else { continue }
-            for barcode in scan(image) {
+            for read in scan(image) {
+                let barcode = read.read(by: [])
                 if seen[barcode] == nil { order.append(barcode) }
-                seen[barcode, default: 0] += 1
+                seen[barcode, default: 0] += max(1, read.decoders.count)
+                readers[barcode, default: []] += read.decoders
             }
         }
         return order.filter { barcode in
             seen[barcode, default: 0] >= 2 && !order.contains { $0 != barcode && BarcodeReader.sameSymbol($0, barcode) }
-        }
+        }.map { $0.read(by: readers[$0] ?? []) }
     }
 
     /// Two reads of one printed symbol: the same symbology with the same left or right half.
@@ -81,8 +89,13 @@ public struct BarcodeReader: Sendable {
         }
     }
 
-    /// One ZBar scan of a grey image: the retail symbologies only.
+    /// Both decoders' reads of one grey image, combined (`BarcodeAgreement`).
     func scan(_ grey: GreyPix) -> [Barcode] {
+        BarcodeAgreement.combine(zbar: zbarScan(grey), zxing: ZXingScan.scan(grey))
+    }
+
+    /// One ZBar scan of a grey image: the retail symbologies only, each with where it was read.
+    func zbarScan(_ grey: GreyPix) -> [BarcodeAgreement.Sighting] {
         let pixels = grey.bytes()
         guard !pixels.isEmpty, let scanner = zbar_image_scanner_create() else { return [] }
         defer { zbar_image_scanner_destroy(scanner) }
@@ -95,7 +108,7 @@ public struct BarcodeReader: Sendable {
         defer { zbar_image_destroy(image) }
         zbar_image_set_format(image, czbar_format_y800)
         zbar_image_set_size(image, UInt32(grey.width), UInt32(grey.height))
-        var found: [Barcode] = []
+        var found: [BarcodeAgreement.Sighting] = []
         pixels.withUnsafeBytes { raw in
             guard let base = raw.baseAddress else { return }
             // No cleanup handler: the bytes belong to Swift and outlive the scan.
@@ -103,12 +116,26 @@ public struct BarcodeReader: Sendable {
             guard zbar_scan_image(scanner, image) > 0 else { return }
             var symbol = zbar_image_first_symbol(image)
             while let current = symbol {
-                if let barcode = BarcodeReader.barcode(current), !found.contains(barcode) { found.append(barcode) }
+                if let barcode = BarcodeReader.barcode(current), !found.contains(where: { $0.barcode == barcode }) {
+                    found.append(BarcodeAgreement.Sighting(barcode: barcode, box: BarcodeReader.box(current)))
+                }
                 symbol = zbar_symbol_next(current)
             }
             zbar_image_set_data(image, nil, 0, nil)
         }
         return found
+    }
+
+    /// The box around the points where ZBar's scan lines crossed the symbol.
+    private static func box(_ symbol: OpaquePointer) -> BarcodeAgreement.Box {
+        let count = zbar_symbol_get_loc_size(symbol)
+        guard count > 0 else { return BarcodeAgreement.Box(left: 0, top: 0, right: Int.max / 4, bottom: Int.max / 4) }
+        var box = BarcodeAgreement.Box(left: .max / 4, top: .max / 4, right: 0, bottom: 0)
+        for i in 0..<count {
+            let x = Int(zbar_symbol_get_loc_x(symbol, i)), y = Int(zbar_symbol_get_loc_y(symbol, i))
+            box = BarcodeAgreement.Box(left: min(box.left, x), top: min(box.top, y), right: max(box.right, x), bottom: max(box.bottom, y))
+        }
+        return box
     }
 
     private static func barcode(_ symbol: OpaquePointer) -> Barcode? {
@@ -121,6 +148,6 @@ public struct BarcodeReader: Sendable {
         default: return nil
         }
         guard let data = zbar_symbol_get_data(symbol) else { return nil }
-        return Barcode(symbology: symbology, value: String(cString: data))
+        return Barcode(symbology: symbology, value: String(cString: data), decoders: [.zbar])
     }
 }

@@ -7,8 +7,13 @@ public struct PhotoReadingLimits: Sendable, Equatable {
     public var barcodePixels = 12_000_000
     /// Printed text is read from a copy at most this large.
     public var textPixels = 6_000_000
-    /// Time the text reader may take before it stops with what it has.
+    /// Time the text reader may take before it stops with what it has: a safety net only
+    /// (`truncated_by: "time"`); `maxTextLines` is what bounds the work of a normal reading.
     public var textTimeoutMillis = 15_000
+    /// Text lines Tesseract recognises at most per reading, in page order (it stops there,
+    /// `truncated_by: "lines"`): the same photo is cut at the same line whatever the load. About
+    /// a page's worth: 80 full lines are more than `maxTextCharacters` keeps.
+    public var maxTextLines = 80
     /// Characters of text reported at most (the rest is dropped, `truncated` says so).
     public var maxTextCharacters = 4_000
     /// Words below this confidence (0–100, Tesseract's scale) are left out: on photos they are

@@ -19,16 +19,30 @@ public struct PhotoText: Sendable, Equatable {
     public let words: [Word]
     /// The Tesseract language data used (`eng`, `deu+eng`).
     public let language: String
-    /// Whether time or the size cap ended the reading early.
-    public let truncated: Bool
+    /// What ended the reading early, nil when it was read to the end.
+    public enum Truncation: String, Sendable, Equatable {
+        /// `maxTextCharacters`: the text reported was cut at the size cap.
+        case characters
+        /// `maxTextLines`: Tesseract stopped recognising after that many text lines (in page order).
+        case lines
+        /// The time limit, a safety net only: what is read then depends on the machine's load.
+        case time
+    }
+
+    /// What ended the reading early (nil: nothing did). The line and character caps cut the same
+    /// photo at the same place every time; only `time` depends on load.
+    public let truncatedBy: Truncation?
+
+    /// Whether anything ended the reading early.
+    public var truncated: Bool { truncatedBy != nil }
 
     /// The lines joined by newlines.
     public var text: String { lines.joined(separator: "\n") }
 
-    public init(lines: [String], words: [Word], language: String, truncated: Bool) {
+    public init(lines: [String], words: [Word], language: String, truncatedBy: Truncation? = nil) {
         self.lines = lines
         self.words = words
         self.language = language
-        self.truncated = truncated
+        self.truncatedBy = truncatedBy
     }
 }

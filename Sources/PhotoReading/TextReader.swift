@@ -3,8 +3,11 @@ import CTesseract
 import Glibc
 
 /// Reads printed text from a photo with Tesseract (LSTM engine, automatic page layout): words
-/// with their confidences, grouped in lines. Capped in time (Tesseract's own deadline, so a
-/// busy page stops with what it has) and in size (`maxTextCharacters`).
+/// with their confidences, grouped in lines. The work is bounded by what is read, so the same
+/// photo gives the same text on an idle and on a loaded machine: the pixels (`textPixels`),
+/// the text lines Tesseract recognises (`maxTextLines`, counted in page order as it goes) and the
+/// characters reported (`maxTextCharacters`). The time limit stays as a safety net only; when it
+/// ends a reading, `truncatedBy` says `time`.
 public struct TextReader: Sendable {
     public let limits: PhotoReadingLimits
     /// Tesseract data directory; nil: `TesseractLanguages.directory`.
@@ -47,25 +50,53 @@ public struct TextReader: Sendable {
         var best = try recognize(api, grey, until: deadline)
         // Text upside down reads as words Tesseract is mostly unsure of (a photo without text gives
         // few words at all): then the photo is read turned, and the reading with more sure words kept.
-        if best.unsure >= best.words.count && best.unsure + best.words.count >= TextReader.someWords && !best.truncated,
+        if best.unsure >= best.words.count && best.unsure + best.words.count >= TextReader.someWords && best.truncatedBy == nil,
            let turned = grey.turnedUpsideDown() {
             let other = try recognize(api, turned, until: deadline)
             if other.words.count > best.words.count { best = other }
         }
-        return PhotoText(lines: best.lines, words: best.words, language: language, truncated: best.truncated)
+        return PhotoText(lines: best.lines, words: best.words, language: language, truncatedBy: best.truncatedBy)
     }
 
-    /// What one recognition gave: the kept words in lines, and how many were left out as unsure.
-    typealias Reading = (lines: [String], words: [PhotoText.Word], truncated: Bool, unsure: Int)
+    /// What one recognition gave: the kept words in lines, what cut it, and how many words were
+    /// left out as unsure.
+    typealias Reading = (lines: [String], words: [PhotoText.Word], truncatedBy: PhotoText.Truncation?, unsure: Int)
 
     /// Words a reading must have before it may be judged upside down.
     static let someWords = 6
+
+    /// Counts what Tesseract recognises in its first pass and stops it after `limit`: its cancel
+    /// callback runs once before each unit it recognises, in page order — with the LSTM engine a
+    /// whole text line — so the cut falls on the same line on every run. Lives on the calling
+    /// thread for one `recognize` call.
+    private final class LineBudget {
+        let limit: Int
+        let monitor: OpaquePointer
+        var started = 0
+        var exhausted = false
+
+        init(limit: Int, monitor: OpaquePointer) {
+            self.limit = limit
+            self.monitor = monitor
+        }
+
+        /// Tesseract's cancel callback. Progress below 70 is its first pass (a second, which only
+        /// the legacy engine runs, reports 70–100 and re-reads what was already counted).
+        static func shouldCancel(_ context: UnsafeMutableRawPointer?) -> Bool {
+            guard let context else { return false }
+            let budget = Unmanaged<LineBudget>.fromOpaque(context).takeUnretainedValue()
+            guard TessMonitorGetProgress(budget.monitor) < 70 else { return budget.exhausted }
+            budget.started += 1
+            if budget.started > budget.limit { budget.exhausted = true }
+            return budget.exhausted
+        }
+    }
 
     private func recognize(_ api: OpaquePointer, _ grey: GreyPix, until deadline: ContinuousClock.Instant) throws(PhotoReadingError)
         -> Reading
     {
         let left = deadline - ContinuousClock.now
-        guard left > .zero else { return ([], [], true, 0) }
+        guard left > .zero else { return ([], [], .time, 0) }
         let millis = Int(left.components.seconds * 1_000 + left.components.attoseconds / 1_000_000_000_000_000)
         TessBaseAPISetImage2(api, grey.pix)
         // Photos carry no resolution; 300 ppi is what Tesseract's models are tuned to.
@@ -74,12 +105,23 @@ public struct TextReader: Sendable {
             throw PhotoReadingError(code: "text_reader_unavailable", message: "Tesseract could not be started")
         }
         defer { TessMonitorDelete(monitor) }
-        TessMonitorSetDeadlineMSecs(monitor, Int32(clamping: max(1, millis)))
-        let status = TessBaseAPIRecognize(api, monitor)
-        let outOfTime = ContinuousClock.now >= deadline
-        guard status == 0 || outOfTime else { return ([], [], false, 0) }
+        let budget = LineBudget(limit: limits.maxTextLines, monitor: monitor)
+        let status = withExtendedLifetime(budget) { () -> Int32 in
+            TessMonitorSetCancelThis(monitor, Unmanaged.passUnretained(budget).toOpaque())
+            TessMonitorSetCancelFunc(monitor) { context, _ in LineBudget.shouldCancel(context) }
+            // The safety net: Tesseract's own deadline, checked before each line like the budget.
+            TessMonitorSetDeadlineMSecs(monitor, Int32(clamping: max(1, millis)))
+            return TessBaseAPIRecognize(api, monitor)
+        }
+        // Tesseract returns non-zero when the budget or the deadline stopped it (or it failed).
+        let outOfTime = status != 0 && !budget.exhausted && ContinuousClock.now >= deadline
+        guard status == 0 || outOfTime || budget.exhausted else { return ([], [], nil, 0) }
         var collected = collect(api)
-        collected.truncated = collected.truncated || outOfTime
+        if outOfTime {
+            collected.truncatedBy = .time
+        } else if budget.exhausted {
+            collected.truncatedBy = .lines
+        }
         return collected
     }
 
@@ -90,7 +132,7 @@ public struct TextReader: Sendable {
         var words: [PhotoText.Word] = []
         var characters = 0
         var unsure = 0
-        guard let iterator = TessBaseAPIGetIterator(api) else { return ([], [], false, 0) }
+        guard let iterator = TessBaseAPIGetIterator(api) else { return ([], [], nil, 0) }
         defer { TessResultIteratorDelete(iterator) }
         let page = TessResultIteratorGetPageIterator(iterator)
         var current: [String] = []
@@ -112,13 +154,13 @@ public struct TextReader: Sendable {
             }
             if characters + word.count + 1 > limits.maxTextCharacters {
                 endLine()
-                return (lines, words, true, unsure)
+                return (lines, words, .characters, unsure)
             }
             characters += word.count + 1
             words.append(PhotoText.Word(text: word, confidence: (confidence * 10).rounded() / 10, line: lines.count))
             current.append(word)
         } while TessResultIteratorNext(iterator, RIL_WORD) != 0
         endLine()
-        return (lines, words, false, unsure)
+        return (lines, words, nil, unsure)
     }
 }

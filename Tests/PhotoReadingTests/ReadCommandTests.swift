@@ -21,6 +21,7 @@ struct ReadCommandTests {
         #expect(first?["symbology"] == "EAN-13")
         #expect(first?["value"] == "9789876543217")
         #expect(first?["gtin"] == "09789876543217")
+        #expect(first?["decoders"] == ["zbar", "zxing"])
         #expect(json["text"]?.stringValue != nil)
         #expect(json["lines"]?.arrayValue != nil)
     }
@@ -33,6 +34,8 @@ struct ReadCommandTests {
         #expect(json["barcodes"]?.arrayValue?.isEmpty == true)
         #expect(json["lines"]?[0]?.stringValue == "This is a lot of 12 point text to test the")
         #expect(json["language"] == "eng")
+        #expect(json["truncated"] == false)
+        #expect(json["truncated_by"] == .null)
     }
 
     @Test func unreadableImageIsAJSONErrorAndExitOne() throws {

@@ -1,6 +1,7 @@
 import Foundation
 import JSON
 import PhotoReading
+import Synchronization
 import Testing
 
 /// Tesseract's own test images (peer-data `ocr/`) read through our reader: `phototest` must come
@@ -56,17 +57,61 @@ struct TextCorpusTests {
         var limits = PhotoReadingLimits()
         limits.maxTextCharacters = 40
         let text = try TextReader(limits: limits).read(try PeerData.bytes("ocr/phototest.tif"))
-        #expect(text.truncated)
+        #expect(text.truncatedBy == .characters)
         #expect(text.text.count <= 40)
         #expect(text.text.hasPrefix("This is a lot"))
     }
 
-    @Test func timeCapStopsTheReading() throws {
+    /// Only the time limit (the safety net) cuts this reading, and it says so.
+    @Test func timeCapStopsTheReadingAndSaysSo() throws {
         let started = ContinuousClock.now
         let text = try TextReader().read(try PeerData.bytes("ocr/phototest.tif"), timeoutMillis: 1)
-        #expect(text.truncated)
+        #expect(text.truncatedBy == .time)
         #expect(text.words.count < 60)
         #expect(ContinuousClock.now - started < .seconds(10))
+    }
+
+    /// Busy threads on every core while `body` runs: a loaded server.
+    static func underLoad<T>(_ body: () throws -> T) rethrows -> T {
+        let load = BusyThreads()
+        let threads = 2 * max(2, ProcessInfo.processInfo.activeProcessorCount)
+        for _ in 0..<threads {
+            Thread {
+                load.running.add(1, ordering: .relaxed)
+                var x: UInt64 = 1
+                while !load.stop.load(ordering: .relaxed) { x = x &* 6364136223846793005 &+ 1442695040888963407 }
+                load.running.subtract(1, ordering: .relaxed)
+                if x == 42 { print("") }
+            }.start()
+        }
+        defer {
+            load.stop.store(true, ordering: .relaxed)
+            let deadline = Date().addingTimeInterval(10)
+            while load.running.load(ordering: .relaxed) > 0 && Date() < deadline { usleep(1_000) }
+        }
+        // Every thread spinning before the reading starts.
+        let deadline = Date().addingTimeInterval(10)
+        while load.running.load(ordering: .relaxed) < threads && Date() < deadline { usleep(1_000) }
+        return try body()
+    }
+
+    /// The line budget cuts the reading at the same line whatever the load: the same photo gives
+    /// the same text idle and with every core busy, and that text is the start of the full reading.
+    @Test func sameTextIdleAndUnderLoad() throws {
+        let bytes = try PeerData.bytes("ocr/phototest.tif")
+        var limits = PhotoReadingLimits()
+        limits.maxTextLines = 4
+        let reader = TextReader(limits: limits)
+        let idle = try reader.read(bytes)
+        let loaded = try Self.underLoad { try reader.read(bytes) }
+        #expect(idle.truncatedBy == .lines)
+        #expect(loaded == idle)
+        let full = try TextReader().read(bytes)
+        #expect(full.truncatedBy == nil)
+        #expect(full.lines.count > 4)
+        #expect(idle.lines == Array(full.lines.prefix(4)))
+        let again = try Self.underLoad { try TextReader().read(bytes) }
+        #expect(again == full)
     }
 
     @Test func requestLanguageFallsBackToInstalledData() {
@@ -76,4 +121,10 @@ struct TextCorpusTests {
         #expect(TesseractLanguages.choose(for: nil, installed: ["eng"]) == "eng")
         #expect(TesseractLanguages.choose(for: "../../etc", installed: ["eng"]) == "eng")
     }
+}
+
+/// What the busy threads of `TextCorpusTests.underLoad` share: when to stop, how many run.
+private final class BusyThreads: Sendable {
+    let stop = Atomic<Bool>(false)
+    let running = Atomic<Int>(0)
 }

@@ -68,7 +68,7 @@ import Testing
         let evidence = PhotoEvidence(webSearch: nil, marketplaceSearches: [], pages: nil)
         let text = PhotoText(lines: ["SONY", "WH-1000XM4 Wireless Noise Cancelling", "30h 2024"], words: [
             .init(text: "SONY", confidence: 91, line: 0),
-        ], language: "eng", truncated: false)
+        ], language: "eng")
         let decision = evidence.decide(current: nil, evidence: [], reading: .init(text: text), timeoutMillis: 1_000)
         #expect(decision.identity?.producer == "Sony")
         #expect(decision.identity?.model == "WH-1000XM4")

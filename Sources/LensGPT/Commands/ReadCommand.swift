@@ -4,7 +4,7 @@ import PhotoReading
 import Producers
 
 /// `lens-gpt read IMAGE`: what the photo itself says, as one JSON object
-/// `{"barcodes": [{"symbology", "value", "gtin"}], "text", "lines", "words", "language"}`.
+/// `{"barcodes": [{"symbology", "value", "gtin", "decoders"}], "text", "lines", "words", "language", "truncated", "truncated_by"}`.
 /// An unreadable image prints `{"error": {"code", "message"}}` and exits 1.
 struct ReadCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
@@ -42,6 +42,7 @@ struct ReadCommand: ParsableCommand {
                 "words": text.json["words"] ?? [],
                 "language": .string(text.language),
                 "truncated": .bool(text.truncated),
+                "truncated_by": text.json["truncated_by"] ?? .null,
             ]
             print(out.serialized())
         } catch let error as PhotoReadingError {
