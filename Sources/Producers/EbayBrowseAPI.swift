@@ -2,6 +2,7 @@ import Glibc
 import JSON
 import Outbound
 import Pipeline
+import Secrets
 import Synchronization
 
 /// How lens-gpt reaches eBay's Browse API: the application keyset of an eBay developer account
@@ -145,7 +146,13 @@ public final class EbayBrowseAPI: Sendable {
             if let current = usable(besides: stale) { return current }
             let fresh = try fetchToken(deadline: deadline)
             fetched += 1
-            token.withLock { $0 = fresh }
+            // The token only travels in headers; scrubbed all the same while it is good.
+            SecretScrubber.shared.register(fresh.value)
+            let old = token.withLock { current in
+                defer { current = fresh }
+                return current?.value
+            }
+            if let old, old != fresh.value { SecretScrubber.shared.unregister(old) }
             return fresh.value
         }
     }

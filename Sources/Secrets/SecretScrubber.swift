@@ -30,6 +30,13 @@ public final class SecretScrubber: Sendable {
         }
     }
 
+    /// Stops scrubbing a value that no longer grants anything (a replaced short-lived token), so
+    /// the registry does not grow with every renewal.
+    public func unregister(_ value: String) {
+        let forms = Set([value, SecretScrubber.percentEncoded(value)])
+        values.withLock { list in list.removeAll { forms.contains($0) } }
+    }
+
     /// Registers the secret parts of a setting's value, by the setting's shape.
     public func register(_ value: String, as setting: SecretSetting) {
         switch setting.shape {

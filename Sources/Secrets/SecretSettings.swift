@@ -37,12 +37,20 @@ public enum SecretSettings {
     /// The key photo URLs are signed with when the operator sets one (shared by every gateway).
     public static let photoURLSecret = SecretSetting("LENS_GPT_PHOTO_URL_SECRET")
 
+    /// The official APIs' credentials.
+    public static let ebayClientID = SecretSetting("EBAY_CLIENT_ID")
+    public static let ebayClientSecret = SecretSetting("EBAY_CLIENT_SECRET")
+    public static let upcitemdbKey = SecretSetting("UPCITEMDB_USER_KEY")
+    public static let braveKey = SecretSetting("BRAVE_SEARCH_API_KEY")
+    public static let googleCSEKey = SecretSetting("GOOGLE_CSE_API_KEY")
+
     public static let all: [SecretSetting] = [openAIKey, hostedLensKey, apiToken, lensCookies, store, lensProxy, hostedLensProxy,
-                                              photoURLSecret]
+                                              photoURLSecret, ebayClientID, ebayClientSecret, upcitemdbKey, braveKey, googleCSEKey]
 
     /// Query parameters whose value is a credential wherever a URL shows them: API keys, the
     /// photo URL's signature, and every `…token` / `…secret` (result tokens, OAuth tokens).
-    static let parameterNames: Set<String> = ["api_key", "apikey", "api-key", "sig", "signature", "password", "passwd", "client_secret"]
+    static let parameterNames: Set<String> = ["api_key", "apikey", "api-key", "key", "user_key", "sig", "signature", "password", "passwd",
+                                              "client_secret"]
     static let parameterSuffixes = ["token", "secret"]
 
     /// Whether a query parameter's value is a secret; `name` is decoded and lowercased by the caller.

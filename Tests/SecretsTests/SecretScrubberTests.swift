@@ -15,6 +15,27 @@ struct SecretScrubberTests {
         #expect(scrubber.scrub("nothing secret") == "nothing secret")
     }
 
+    /// A renewed token replaces the old one in the registry instead of adding to it forever.
+    @Test func anUnregisteredValueIsLeftAlone() {
+        let scrubber = SecretScrubber()
+        scrubber.register("v^1.1#old-token")
+        scrubber.register("v^1.1#new-token")
+        scrubber.unregister("v^1.1#old-token")
+        #expect(scrubber.scrub("v^1.1#old-token") == "v^1.1#old-token")
+        #expect(scrubber.scrub("v%5E1.1%23new-token v^1.1#new-token") == "REDACTED REDACTED")
+    }
+
+    /// Every official API's key is declared secret, and Google's `key=` and UPCitemdb's
+    /// `user_key=` are secret wherever a URL shows them.
+    @Test func theOfficialAPIsKeysAreSecrets() {
+        let names = Set(SecretSettings.all.map(\.variable))
+        for name in ["EBAY_CLIENT_ID", "EBAY_CLIENT_SECRET", "UPCITEMDB_USER_KEY", "BRAVE_SEARCH_API_KEY", "GOOGLE_CSE_API_KEY"] {
+            #expect(names.contains(name), "\(name)")
+        }
+        let scrubbed = SecretScrubber().scrub("GET https://www.googleapis.com/customsearch/v1?key=AIzaSyExample&cx=1&q=lamp")
+        #expect(!scrubbed.contains("AIzaSyExample"))
+    }
+
     @Test func tooShortValuesAreNotRegistered() {
         let scrubber = SecretScrubber()
         scrubber.register("abc")
