@@ -51,6 +51,8 @@ public struct SearchHit: Sendable, Equatable {
     public var shippingText: String?
     /// The sold mark as shown, e.g. "Sold  Mar 6, 2026" (nil: not sold).
     public var soldText: String?
+    /// Read by the fallback reader (the profile's item selector found nothing): less precise.
+    public var degraded = false
 
     public init(title: String, link: String, priceText: String? = nil, wear: String? = nil, thumbnail: String? = nil,
                 snippet: String? = nil, shippingText: String? = nil, soldText: String? = nil)
