@@ -58,10 +58,18 @@ public final class DemoWorld: Sendable {
                     return
                 }
                 if let request = DemoWorld.shopRequest(head) {
+                    if let faulted = faults.shopOverride(host: request.host, path: request.path) {
+                        writer.send(faulted)
+                        return
+                    }
                     switch shops.answer(host: request.host, path: request.path, query: request.query) {
-                    case .page(let response): writer.send(response)
+                    case .page(let response): writer.send(faults.rewriteShop(host: request.host, path: request.path, response))
                     case .hang: break  // never answered; the loop stays free for everyone else
                     }
+                    return
+                }
+                if head.path == DemoWorld.faultsPath {
+                    writer.send(faults.switchResponse(head))
                     return
                 }
                 if head.path == DemoWorld.ecbPath {
@@ -95,6 +103,10 @@ public final class DemoWorld: Sendable {
 
     /// The hosted Lens API replica's endpoint (what `--hosted-lens-url` takes).
     public var hostedLensURL: String { baseURL + HostedLensReplica.path }
+
+    /// The run-time fault switch: `POST /demo/faults?ebay-layout-changed=off`.
+    static let faultsPath = "/demo/faults"
+    public var faultsURL: String { baseURL + DemoWorld.faultsPath }
 
     static let downLLMPrefix = "/llm-down/"
     /// An OpenAI-compatible base URL that answers every request with 503 (the `llm-down` fault).

@@ -1,4 +1,5 @@
 import ArgumentParser
+import Gateway
 import Outbound
 import Pipeline
 import Producers
@@ -47,6 +48,11 @@ struct PipelineSetup {
     let thumbnails: (any ThumbnailStore)?
     let graph: PipelineGraph
     let llmDescription: String
+    /// One known query through every marketplace and web-search profile on the canary's schedule.
+    var searchCanary: SearchCanary?
+
+    /// `/readyz` and `/metrics` entries: the visual-search canary's and the search canaries'.
+    var monitors: [any ServiceMonitor] { visual.monitors + (searchCanary.map { [SearchCanaryMonitor(canary: $0)] } ?? []) }
 
     /// For `/readyz`: the browser's state (the LLM and pages are reached per request).
     var readinessChecks: [@Sendable () -> (name: String, state: String, ok: Bool)] {
@@ -79,6 +85,7 @@ struct PipelineSetup {
                                  allowPrivate: allowPrivate)
         let visual = try VisualSearchSetup.make(options.visual, lens: lens?.runner, demoWorld: demoWorld, servesPhotos: servesPhotos,
                                                 maxUploadBytes: maxUploadBytes)
+        var searchCanary: SearchCanary?
         var d = StageDependencies()
         d.stageTimeoutMillis = stageTimeoutMillis
         d.syntheticStageMillis = syntheticStageMillis
@@ -149,11 +156,21 @@ struct PipelineSetup {
             _ = try chosenMarkets ?? SearchProfiles.marketplaces(forCountry: country)  // a bad --country fails at start
             let webSearches = webProfiles.map { BrowserSearch(pool: pool, profile: $0, country: country, diagnosticsDirectory: diagnostics) }
             d.webSearch = webSearches.count == 1 ? webSearches[0] : SearchChain(webSearches)
+            // The canary is on when an image or an interval is given: each profile then answers one known query per round.
+            if Setting.string(options.visual.canaryInterval, env: "LENS_GPT_CANARY_INTERVAL") != nil
+                || Setting.string(options.visual.canaryImage, env: "LENS_GPT_CANARY_IMAGE") != nil {
+                let interval = try Setting.int(options.visual.canaryInterval, env: "LENS_GPT_CANARY_INTERVAL", default: 300_000, min: 100)
+                let searches = marketsFor(country).compactMap { $0 as? BrowserSearch } + webSearches
+                searchCanary = SearchCanary(probes: searches.map {
+                    SearchCanary.Probe(search: $0, query: demoWorld == nil ? $0.profile.canaryQuery : DemoWiring.canaryQuery)
+                }, intervalMillis: interval)
+            }
             d.marketplaceSearches = marketsFor(country)
             d.marketplaceSearchesForCountry = marketsFor
         }
         let description = chat.isEnabled ? "LLM \(chat.configuration.model) at \(chat.configuration.baseURL)" : "no LLM (heuristic methods)"
-        return PipelineSetup(lens: lens, visual: visual, browserDisabled: browserDisabled, thumbnails: d.thumbnails, graph: try StageTree.graph(d), llmDescription: description)
+        return PipelineSetup(lens: lens, visual: visual, browserDisabled: browserDisabled, thumbnails: d.thumbnails, graph: try StageTree.graph(d),
+                             llmDescription: description, searchCanary: searchCanary)
     }
 
     /// A repeatable flag's values, else its variable's comma-separated list.
