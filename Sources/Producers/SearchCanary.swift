@@ -47,30 +47,32 @@ public final class SearchCanary: Sendable {
     /// One canary search's time limit.
     public let searchTimeoutMillis: Int
     private let states: Mutex<[String: ProfileState]>
-    private let timer: Mutex<DispatchSourceTimer>
-    private let started = Atomic(false)
+    /// Made by `start`: a timer source never resumed must not be released (libdispatch traps), and
+    /// a canary may be built and never started (`classify`, tests).
+    private let timer = Mutex<DispatchSourceTimer?>(nil)
 
     public init(probes: [Probe], intervalMillis: Int, searchTimeoutMillis: Int = 60_000) {
         self.probes = probes
         self.intervalMillis = intervalMillis
         self.searchTimeoutMillis = searchTimeoutMillis
         states = Mutex(Dictionary(probes.map { ($0.search.name, ProfileState()) }, uniquingKeysWith: { first, _ in first }))
-        timer = Mutex(DispatchSource.makeTimerSource(queue: DispatchQueue(label: "lens-gpt.search-canary")))
     }
 
     /// First round at once, then every `intervalMillis` (a round never overlaps the next).
     public func start() {
-        guard !started.exchange(true, ordering: .relaxed) else { return }
         let interval = intervalMillis
-        timer.withLock { source in
+        timer.withLock { timer in
+            guard timer == nil else { return }
+            let source = DispatchSource.makeTimerSource(queue: DispatchQueue(label: "lens-gpt.search-canary"))
             source.schedule(deadline: .now(), repeating: .milliseconds(interval))
             source.setEventHandler { [self] in runOnce() }
             source.resume()
+            timer = source
         }
     }
 
     public func stop() {
-        timer.withLock { $0.cancel() }
+        timer.withLock { $0?.cancel() }
     }
 
     /// One round: every profile once, each within the canary's time limit.
