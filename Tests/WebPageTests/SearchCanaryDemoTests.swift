@@ -55,6 +55,14 @@ struct SearchCanaryDemoTests {
         #expect(recovered?["last_ok"]?.stringValue != nil)
         report("ebay canary back to ok \(Int(Date().timeIntervalSince(switchedOffAt) * 1000)) ms after the fault went off (interval \(SearchCanaryDemoTests.intervalMillis) ms)")
 
+        // The web search replica's bot check: its profile turns degraded with the reason `blocked`.
+        let blockedSwitch = try http.json("POST", world + "?websearch-blocked=on")
+        #expect(blockedSwitch.value["faults"] == ["websearch-blocked"], "\(blockedSwitch)")
+        let blocked = try poll(seconds: 90) { try profile("duckduckgo", once: "degraded") }
+        #expect(blocked?["reason"]?.stringValue == "blocked", "\(String(describing: blocked))")
+        #expect(blocked?["last_ok"]?.stringValue != nil, "it worked before the bot check: \(String(describing: blocked))")
+        #expect(try profile("ebay")?["state"]?.stringValue == "ok")
+
         // A wrong switch is a clear error and changes nothing.
         let wrong = try http.json("POST", world + "?no-such-fault=on")
         #expect(wrong.status == 400)
