@@ -13,11 +13,11 @@ public enum SearchState: String, Sendable {
     case unrecognized
 }
 
-/// One search's outcome: its state and the results read (none when empty or blocked).
+/// One search's outcome: its state and the results read (none when empty, blocked or unrecognized).
 public struct SearchOutcome: Sendable {
     public var state: SearchState
     public var hits: [SearchHit]
-    /// Where the bot check was, and the screenshot and page source kept of it.
+    /// Where the bot check (or the unrecognized page) was, and the screenshot and page source kept of it.
     public var blockedAt: String?
     public var artifacts: [String]
     /// The item selector found nothing and the results were read around the item links (the
