@@ -1,4 +1,5 @@
 import HTTP
+import JSON
 import Synchronization
 
 /// Switchable faults of the demo world, for `serve --demo --demo-faults LIST` and the tests:
@@ -17,6 +18,10 @@ public enum DemoFault: String, Sendable, CaseIterable {
     /// eBay's search pages (active and sold) show the bot check eBay puts before scrapers;
     /// the listing pages and eBay's API still answer.
     case ebayBlocked = "ebay-blocked"
+    /// The eBay-like search renames its card classes (`s-card` → `su-item-card`), as eBay's redesigns do.
+    case ebayLayoutChanged = "ebay-layout-changed"
+    /// The web search replica answers every query with its bot check (DuckDuckGo's "anomaly" page).
+    case webSearchBlocked = "websearch-blocked"
 }
 
 public final class DemoFaults: Sendable {
@@ -64,12 +69,6 @@ public final class DemoFaults: Sendable {
     }
 
     /// The shop web as the faults make it: eBay's bot check in place of its search page, or nil.
-    func shopOverride(host: String, path: String) -> HTTPResponse? {
-        guard isOn(.ebayBlocked), host == DemoMarketplace.ebay.host, path == "/sch/i.html" else { return nil }
-        return HTTPResponse(status: .ok, headers: HTTPHeaders([("Content-Type", "text/html; charset=utf-8"), ("Cache-Control", "no-store")]),
-                            body: Array(MarketplacePages.ebayBotCheck().utf8))
-    }
-
     /// With `lens-layout-changed`, the results page keeps its cards but each title sits in a
     /// class the profile's selectors do not know, as after one of Google's redesigns.
     func rewriteLens(_ head: HTTPRequestHead, _ response: HTTPResponse) -> HTTPResponse {
@@ -77,6 +76,48 @@ public final class DemoFaults: Sendable {
         var changed = response
         changed.body = DemoFaults.replace(Array(#"<div class="Yt787">"#.utf8), with: Array(#"<div class="Yt787-2026">"#.utf8), in: response.body)
         return changed
+    }
+
+    /// The shop web as the faults make it: eBay's or the web search's bot check instead of
+    /// their results, or nil to let the site answer (`rewriteShop` then edits its answer).
+    func shopOverride(host: String, path: String) -> HTTPResponse? {
+        let botCheck: String
+        if isOn(.ebayBlocked), host == DemoMarketplace.ebay.host, path == "/sch/i.html" {
+            botCheck = MarketplacePages.ebayBotCheck()
+        } else if isOn(.webSearchBlocked), host == ShopCatalog.webSearchHost, path.hasPrefix("/html") {
+            botCheck = MarketplacePages.webSearchBotCheck()
+        } else {
+            return nil
+        }
+        return HTTPResponse(status: .ok, headers: HTTPHeaders([("Content-Type", "text/html; charset=utf-8"), ("Cache-Control", "no-store")]),
+                            body: Array(botCheck.utf8))
+    }
+
+    /// With `ebay-layout-changed`, the eBay-like results keep their cards and item links, but
+    /// every card class is renamed: the profile's item selector finds nothing.
+    func rewriteShop(host: String, path: String, _ response: HTTPResponse) -> HTTPResponse {
+        guard isOn(.ebayLayoutChanged), host == DemoMarketplace.ebay.host, path == "/sch/i.html" else { return response }
+        var changed = response
+        changed.body = DemoFaults.replace(Array("s-card".utf8), with: Array("su-item-card".utf8), in: response.body)
+        return changed
+    }
+
+    /// The run-time switch (`POST /demo/faults?NAME=on|off&...`, on the demo world's own port):
+    /// the faults now on, as JSON, or an error naming the unknown fault or value.
+    func switchResponse(_ head: HTTPRequestHead) -> HTTPResponse {
+        if head.method == "POST" {
+            for pair in (head.query ?? "").split(separator: "&") {
+                let parts = pair.split(separator: "=", maxSplits: 1).map(String.init)
+                guard parts.count == 2, let fault = DemoFault(rawValue: parts[0]), parts[1] == "on" || parts[1] == "off" else {
+                    return .error(.badRequest, code: "invalid_fault", message: "expected NAME=on|off with NAME one of "
+                        + DemoFault.allCases.map(\.rawValue).joined(separator: ", ") + ", not \(pair)")
+                }
+                set(fault, parts[1] == "on")
+            }
+        } else if head.method != "GET" {
+            return .error(.methodNotAllowed, code: "method_not_allowed", message: "GET or POST")
+        }
+        return .json(.ok, ["faults": .array(current.map(\.rawValue).sorted().map(JSONValue.string))])
     }
 
     static func replace(_ needle: [UInt8], with replacement: [UInt8], in bytes: [UInt8]) -> [UInt8] {

@@ -63,12 +63,12 @@ public final class DemoWorld: Sendable {
                     return
                 }
                 if let request = DemoWorld.shopRequest(head) {
-                    if let blocked = faults.shopOverride(host: request.host, path: request.path) {
-                        writer.send(blocked)
+                    if let faulted = faults.shopOverride(host: request.host, path: request.path) {
+                        writer.send(faulted)
                         return
                     }
                     switch shops.answer(host: request.host, path: request.path, query: request.query) {
-                    case .page(let response): writer.send(response)
+                    case .page(let response): writer.send(faults.rewriteShop(host: request.host, path: request.path, response))
                     case .hang: break  // never answered; the loop stays free for everyone else
                     }
                     return
@@ -76,6 +76,10 @@ public final class DemoWorld: Sendable {
                 if head.absoluteAuthority != nil {
                     // Proxied to a site the demo web does not have (its own pages are asked for by path).
                     writer.send(.error(.notFound, code: "not_found", message: "no such site in the demo world"))
+                    return
+                }
+                if head.path == DemoWorld.faultsPath {
+                    writer.send(faults.switchResponse(head))
                     return
                 }
                 if head.path == DemoWorld.ecbPath {
@@ -116,6 +120,10 @@ public final class DemoWorld: Sendable {
 
     /// The eBay Browse API replica's base URL (what `LENS_GPT_EBAY_API_URL` takes).
     public var ebayAPIURL: String { baseURL + EbayAPIReplica.prefix }
+
+    /// The run-time fault switch: `POST /demo/faults?ebay-layout-changed=off`.
+    static let faultsPath = "/demo/faults"
+    public var faultsURL: String { baseURL + DemoWorld.faultsPath }
 
     static let downLLMPrefix = "/llm-down/"
     /// An OpenAI-compatible base URL that answers every request with 503 (the `llm-down` fault).

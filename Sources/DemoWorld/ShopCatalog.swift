@@ -119,6 +119,13 @@ public enum ShopCatalog {
     /// The EAN-13 printed on the `vacuum-flask` sample photo; its maker page states it.
     public static let barcodeSampleGTIN = "4260315700040"
 
+    /// A query every search replica answers with results (active and sold eBay listings, web
+    /// results): what the search canaries ask in the demo.
+    public static let canaryQuery: String = {
+        let entry = entries.first { entry in entry.listings.contains(where: \.inSearch) && entry.listings.contains(where: \.inSoldSearch) }
+        return entry.map { "\($0.brand) \($0.name)" } ?? "demo"
+    }()
+
     /// The web search replica (DuckDuckGo's HTML page shape).
     public static let webSearchHost = "html.duckduckgo.example"
     /// Results URLs of the replicas, for `SearchProfile.searching(at:)` in demo mode.

@@ -58,6 +58,8 @@ struct DemoWiring: Sendable {
     static let webSearchURLTemplate = ShopCatalog.webSearchURLTemplate
     static let ebaySearchURLTemplate = ShopCatalog.ebaySearchURLTemplate
     static let ebaySoldSearchURLTemplate = ShopCatalog.ebaySoldSearchURLTemplate
+    /// The query the search canaries ask the replicas (they answer it with results).
+    static let canaryQuery = ShopCatalog.canaryQuery
 
     /// The faults switched on, by name (for the startup log).
     var faultNames: [String] { world.faults.current.map(\.rawValue).sorted() }

@@ -1,4 +1,5 @@
 import ArgumentParser
+import Gateway
 import Outbound
 import Pipeline
 import Producers
@@ -49,6 +50,11 @@ struct PipelineSetup {
     let thumbnails: (any ThumbnailStore)?
     let graph: PipelineGraph
     let llmDescription: String
+    /// One known query through every marketplace and web-search profile on the canary's schedule.
+    var searchCanary: SearchCanary?
+
+    /// `/readyz` and `/metrics` entries: the visual-search canary's and the search canaries'.
+    var monitors: [any ServiceMonitor] { visual.monitors + (searchCanary.map { [SearchCanaryMonitor(canary: $0)] } ?? []) }
 
     /// For `/readyz`: the browser's state (the LLM and pages are reached per request).
     var readinessChecks: [@Sendable () -> (name: String, state: String, ok: Bool)] {
@@ -84,6 +90,7 @@ struct PipelineSetup {
         let ebay = try options.ebay.client(demo: demoWorld)
         let visual = try VisualSearchSetup.make(options.visual, lens: lens?.runner, demoWorld: demoWorld, servesPhotos: servesPhotos,
                                                 maxUploadBytes: maxUploadBytes, ebay: ebay)
+        var searchCanary: SearchCanary?
         var d = StageDependencies()
         d.stageTimeoutMillis = stageTimeoutMillis
         d.syntheticStageMillis = syntheticStageMillis
@@ -167,6 +174,15 @@ struct PipelineSetup {
             }
             _ = try chosenMarkets ?? SearchProfiles.marketplaces(forCountry: country)  // a bad --country fails at start
             webSearches += webProfiles.map { BrowserSearch(pool: pool, profile: $0, country: country, diagnosticsDirectory: diagnostics) }
+            // The canary is on when an image or an interval is given: each profile then answers one known query per round.
+            if Setting.string(options.visual.canaryInterval, env: "LENS_GPT_CANARY_INTERVAL") != nil
+                || Setting.string(options.visual.canaryImage, env: "LENS_GPT_CANARY_IMAGE") != nil {
+                let interval = try Setting.int(options.visual.canaryInterval, env: "LENS_GPT_CANARY_INTERVAL", default: 300_000, min: 100)
+                let searches = (marketsFor(country) + webSearches).compactMap { $0 as? BrowserSearch }
+                searchCanary = SearchCanary(probes: searches.map {
+                    SearchCanary.Probe(search: $0, query: demoWorld == nil ? $0.profile.canaryQuery : DemoWiring.canaryQuery)
+                }, intervalMillis: interval)
+            }
             d.marketplaceSearches = marketsFor(country)
             d.marketplaceSearchesForCountry = marketsFor
         } else if let ebay {
@@ -182,7 +198,8 @@ struct PipelineSetup {
         }
         if !webSearches.isEmpty { d.webSearch = webSearches.count == 1 ? webSearches[0] : SearchChain(webSearches) }
         let description = chat.isEnabled ? "LLM \(chat.configuration.model) at \(chat.configuration.baseURL)" : "no LLM (heuristic methods)"
-        return PipelineSetup(lens: lens, visual: visual, browserDisabled: browserDisabled, thumbnails: d.thumbnails, graph: try StageTree.graph(d), llmDescription: description)
+        return PipelineSetup(lens: lens, visual: visual, browserDisabled: browserDisabled, thumbnails: d.thumbnails, graph: try StageTree.graph(d),
+                             llmDescription: description, searchCanary: searchCanary)
     }
 
     /// A repeatable flag's values, else its variable's comma-separated list.

@@ -36,7 +36,7 @@ struct VisualSearchOptions: ParsableArguments {
     var refineBelow: String?
     @Option(help: "A product photo every provider should recognise; with it, each provider is checked on a schedule (LENS_GPT_CANARY_IMAGE).")
     var canaryImage: String?
-    @Option(help: "Milliseconds between canary rounds (LENS_GPT_CANARY_INTERVAL, default 300000).")
+    @Option(help: "Milliseconds between canary rounds (LENS_GPT_CANARY_INTERVAL, default 300000); given, it also turns on the search canaries: one known query through every marketplace and web-search profile each round.")
     var canaryInterval: String?
 }
 
@@ -184,6 +184,15 @@ struct ShelfPhotoLinks: PhotoLinks {
 struct CanaryMonitor: ServiceMonitor {
     let canary: VisualSearchCanary
     var name: String { "visual-search" }
+    func readiness() -> (detail: JSONValue, ok: Bool) { (canary.readinessJSON, true) }
+    func metricsText() -> String { canary.metricsText }
+}
+
+/// The search canaries under `checks.search-profiles` in `/readyz`. A degraded profile does not
+/// make the gateway unready (the others still answer); the entry is for alerts.
+struct SearchCanaryMonitor: ServiceMonitor {
+    let canary: SearchCanary
+    var name: String { "search-profiles" }
     func readiness() -> (detail: JSONValue, ok: Bool) { (canary.readinessJSON, true) }
     func metricsText() -> String { canary.metricsText }
 }

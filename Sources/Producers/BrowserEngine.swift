@@ -21,6 +21,11 @@ struct PageSignals: Sendable {
     /// The results page's URL contains one of these (empty: any page is the results page).
     var resultsURLContains: [String] = []
     var itemSelector: String
+    /// What the site's item links look like (a regular expression on the link's path): when the
+    /// item selector finds nothing but the page has at least `minItemLinks` such links, the
+    /// results are read around them (a layout change costs precision, not every answer).
+    var itemLinkPattern: String?
+    var minItemLinks = 3
     var emptySelectors: [String] = []
     var emptyTextContains: [String] = []
     /// Results are complete when the item count has not changed for this long...
@@ -61,13 +66,21 @@ struct BrowserEngine {
         var ready = false
         var results = false
         var items = 0
+        /// Distinct links of the profile's item-link pattern on the page.
+        var itemLinks = 0
         var empty = false
+        /// The document finished loading (`document.readyState` is `complete`).
+        var loaded = false
     }
 
     /// How the wait for results ended.
     enum Results: Equatable {
         case items(Int)
         case empty
+        /// The item selector found nothing but the page has this many item links (read them with the fallback).
+        case itemLinks(Int)
+        /// A loaded page with no items, no item links, no empty marker and no bot check (at this URL).
+        case unrecognized(String)
     }
 
     var remaining: Int { max(0, deadline - Clock.millis()) }
@@ -116,14 +129,14 @@ struct BrowserEngine {
     /// stable for `stableMillis` (results arrive progressively) or the page says there are none.
     /// `acceptConsent`: a consent wall here is passed (a search's first page) rather than a failure
     /// (Lens after the upload). At the time limit, what is there counts.
-    func waitForResults(pageLimitMillis: Int, acceptConsent: Bool) throws(BrowserRunFailure) -> Results {
+    func waitForResults(pageLimitMillis: Int, acceptConsent: Bool, unrecognizedAtLimit: Bool = false) throws(BrowserRunFailure) -> Results {
         // The page's time starts once the browser shows the page: a browser too busy to leave
         // its blank start page (a loaded machine) is bounded by the run's deadline, and is not
         // reported as a page with no results.
         var pageDeadline: Int?
         var consent = ConsentPasser(signals: signals)
         var state = try probe()
-        while !(state.results && (state.items > 0 || state.empty)) {
+        while !(state.results && (state.items > 0 || state.empty || state.itemLinks >= signals.minItemLinks)) {
             if state.blocked { throw .blocked("bot check at \(state.url)") }
             if state.consent {
                 guard acceptConsent else { throw .consent("a consent wall appeared at \(state.url)") }
@@ -134,26 +147,35 @@ struct BrowserEngine {
             }
             guard Clock.millis() < (pageDeadline ?? deadline) else {
                 if consent.seen { throw .consent("still on the consent wall at \(state.url)") }
+                // A page that loaded and shows none of what the profile knows is a finding, not a slow page.
+                if unrecognizedAtLimit && pageDeadline != nil && state.loaded && !state.consent { return .unrecognized(state.url) }
                 throw .timeout("no results at \(state.url) within \(pageLimitMillis) ms")
             }
             pause()
             state = try probe()
         }
         let resultsDeadline = min(deadline, Clock.millis() + signals.maxWaitMillis)
-        var count = state.items
+        // What is counted: the items, or while the item selector finds none, the item links.
+        func measure(_ state: PageState) -> Int { state.items > 0 ? state.items : -state.itemLinks }
+        var count = measure(state)
         var changedAt = Clock.millis()
+        func settled(_ state: PageState) -> Results? {
+            if state.items > 0 { return .items(state.items) }
+            if state.empty { return .empty }
+            return state.itemLinks >= signals.minItemLinks ? .itemLinks(state.itemLinks) : nil
+        }
         while Clock.millis() < resultsDeadline {
             if state.blocked { throw .blocked("bot check at \(state.url)") }
-            if count == 0 && state.empty { return .empty }
-            if count > 0 && Clock.millis() - changedAt >= signals.stableMillis { return .items(count) }
+            if state.items == 0 && state.empty { return .empty }
+            if count != 0 && Clock.millis() - changedAt >= signals.stableMillis, let done = settled(state) { return done }
             pause()
             state = try probe()
-            if state.items != count {
-                count = state.items
+            if measure(state) != count {
+                count = measure(state)
                 changedAt = Clock.millis()
             }
         }
-        return count == 0 && state.empty ? .empty : .items(count)
+        return settled(state) ?? .items(0)
     }
 
     /// Runs the profile's extraction script with its options.
@@ -173,7 +195,7 @@ struct BrowserEngine {
             "blockedText": strings(signals.blockedTextContains),
             "consentURL": strings(signals.consentURLContains), "consentSelectors": strings(signals.consentDetectSelectors),
             "ready": signals.readySelector.map(JSONValue.string) ?? .null, "resultsURL": strings(signals.resultsURLContains),
-            "items": .string(signals.itemSelector),
+            "items": .string(signals.itemSelector), "itemLink": signals.itemLinkPattern.map(JSONValue.string) ?? .null,
             "emptySelectors": strings(signals.emptySelectors), "emptyText": strings(signals.emptyTextContains),
         ]
         let value: JSONValue
@@ -186,7 +208,8 @@ struct BrowserEngine {
         return PageState(url: value["url"]?.stringValue ?? "", blocked: value["blocked"]?.boolValue ?? false,
                          consent: value["consent"]?.boolValue ?? false, ready: value["ready"]?.boolValue ?? false,
                          results: value["results"]?.boolValue ?? false, items: value["items"]?.intValue ?? 0,
-                         empty: value["empty"]?.boolValue ?? false)
+                         itemLinks: value["itemLinks"]?.intValue ?? 0, empty: value["empty"]?.boolValue ?? false,
+                         loaded: value["loaded"]?.boolValue ?? false)
     }
 
     /// Clicks the first element matching one of `selectors`; the selector used, or nil.
@@ -248,7 +271,17 @@ enum PageScripts {
         function has(list, s) { for (var i = 0; i < list.length; i++) if (s.indexOf(list[i]) >= 0) return true; return false; }
         var items = 0;
         try { items = document.querySelectorAll(p.items).length; } catch (e) {}
-        return { url: href,
+        var itemLinks = 0;
+        if (p.itemLink && items === 0) {
+          try {
+            var re = new RegExp(p.itemLink), seen = {}, anchors = document.querySelectorAll('a[href]');
+            for (var a = 0; a < anchors.length; a++) {
+              var path = anchors[a].pathname || '';
+              if (re.test(path) && !seen[path]) { seen[path] = true; itemLinks++; }
+            }
+          } catch (e) {}
+        }
+        return { url: href, itemLinks: itemLinks, loaded: document.readyState === 'complete',
           blocked: has(p.blockedURL, place) || any(p.blockedSelectors) || has(p.blockedText, text),
           consent: has(p.consentURL, href) || any(p.consentSelectors),
           ready: p.ready ? any([p.ready]) : true,

@@ -8,15 +8,21 @@ public enum SearchState: String, Sendable {
     case results
     case empty
     case blocked
+    /// A page that is none of these and has no item links (a block page the profile does not
+    /// know, a redirect to a home page): never "empty", never a bare timeout.
+    case unrecognized
 }
 
-/// One search's outcome: its state and the results read (none when empty or blocked).
+/// One search's outcome: its state and the results read (none when empty, blocked or unrecognized).
 public struct SearchOutcome: Sendable {
     public var state: SearchState
     public var hits: [SearchHit]
-    /// Where the bot check was, and the screenshot and page source kept of it.
+    /// Where the bot check (or the unrecognized page) was, and the screenshot and page source kept of it.
     public var blockedAt: String?
     public var artifacts: [String]
+    /// The item selector found nothing and the results were read around the item links (the
+    /// fallback reader): the profile is stale, the listings less precise.
+    public var degraded = false
 }
 
 /// A `SearchProfile` run on the shared `BrowserEngine` in a session from the pool: open the
@@ -42,15 +48,27 @@ public final class BrowserSearch: SearchService {
     /// The stage-error code of a bot check: a marketplace's is `marketplace_blocked`, a web search's `search_blocked`.
     public var blockedCode: String { profile.kind == .marketplace ? "marketplace_blocked" : "search_blocked" }
 
-    /// The hits, or a StageError: `marketplace_blocked` / `search_blocked` (a bot check, with a
-    /// screenshot in `artifacts`), `search_timeout`, `browser_unavailable`. An empty result is `[]`.
+    /// The stage-error code of a page the profile does not recognise: `marketplace_unrecognized` / `search_unrecognized`.
+    public var unrecognizedCode: String { profile.kind == .marketplace ? "marketplace_unrecognized" : "search_unrecognized" }
+
+    /// The hits (each marked `degraded` when the fallback reader read them), or a StageError:
+    /// `marketplace_blocked` / `search_blocked` (a bot check, with a screenshot in `artifacts`),
+    /// `marketplace_unrecognized` / `search_unrecognized` (a page that is neither results, the
+    /// site's no-results page nor a bot check, with a screenshot), `search_timeout`,
+    /// `browser_unavailable`. An empty result is `[]`.
     public func search(_ query: String, timeoutMillis: Int) throws -> [SearchHit] {
         let outcome = try run(url: profile.url(for: query, country: country), timeoutMillis: timeoutMillis)
-        if outcome.state == .blocked {
+        switch outcome.state {
+        case .blocked:
             throw StageError(code: blockedCode, message: "\(profile.name): bot check at \(outcome.blockedAt ?? "the results page")",
                              retryable: true, artifacts: outcome.artifacts)
+        case .unrecognized:
+            throw StageError(code: unrecognizedCode,
+                             message: "\(profile.name): not a results page, a no-results page or a known bot check at \(outcome.blockedAt ?? "the results page")",
+                             retryable: true, artifacts: outcome.artifacts)
+        case .results, .empty:
+            return outcome.hits
         }
-        return outcome.hits
     }
 
     /// Runs the profile on `url` (a results page): a bot check is a state here, not an error.
@@ -66,12 +84,21 @@ public final class BrowserSearch: SearchService {
         do throws(BrowserRunFailure) {
             try engine.open(url)
             let outcome: SearchOutcome
-            switch try engine.waitForResults(pageLimitMillis: profile.signals.maxWaitMillis, acceptConsent: true) {
+            switch try engine.waitForResults(pageLimitMillis: profile.signals.maxWaitMillis, acceptConsent: true, unrecognizedAtLimit: true) {
             case .empty:
                 outcome = SearchOutcome(state: .empty, hits: [], blockedAt: nil, artifacts: [])
             case .items:
                 let hits = SearchHitReader(profile: profile).hits(try engine.extract(profile.extractScript, profile.extractOptions))
-                outcome = SearchOutcome(state: hits.isEmpty ? .empty : .results, hits: hits, blockedAt: nil, artifacts: [])
+                if !hits.isEmpty {
+                    outcome = SearchOutcome(state: .results, hits: hits, blockedAt: nil, artifacts: [])
+                } else {
+                    // Items the profile cannot read (their links changed shape): the fallback, else say what the page is.
+                    outcome = try readFallback(engine, lease: lease)
+                }
+            case .itemLinks:
+                outcome = try readFallback(engine, lease: lease)
+            case .unrecognized(let place):
+                outcome = unrecognized(at: place, lease: lease)
             }
             pool.release(lease, healthy: true)
             return outcome
@@ -93,6 +120,31 @@ public final class BrowserSearch: SearchService {
                 throw StageError(code: "browser_unavailable", message: "\(profile.name): \(message)", retryable: true)
             }
         }
+    }
+}
+
+extension BrowserSearch {
+    /// The fallback reader around the item links; no hits from it: the site's no-results page
+    /// when it says so, else an unrecognized page.
+    fileprivate func readFallback(_ engine: BrowserEngine, lease: BrowserLease) throws(BrowserRunFailure) -> SearchOutcome {
+        if profile.itemLinkPattern != nil {
+            let hits = SearchHitReader(profile: profile).hits(try engine.extract(SearchScripts.fallback, profile.fallbackOptions))
+                .map { hit in
+                    var marked = hit
+                    marked.degraded = true
+                    return marked
+                }
+            if !hits.isEmpty { return SearchOutcome(state: .results, hits: hits, blockedAt: nil, artifacts: [], degraded: true) }
+        }
+        let state = try engine.probe()
+        if state.empty { return SearchOutcome(state: .empty, hits: [], blockedAt: nil, artifacts: []) }
+        return unrecognized(at: state.url, lease: lease)
+    }
+
+    /// An unrecognized page, with its screenshot and source kept as a bot check's are.
+    fileprivate func unrecognized(at place: String, lease: BrowserLease) -> SearchOutcome {
+        let artifacts = BrowserDiagnostics.save(lease.session, into: diagnosticsDirectory, stem: "search-\(profile.name)-unrecognized")
+        return SearchOutcome(state: .unrecognized, hits: [], blockedAt: place, artifacts: artifacts)
     }
 }
 

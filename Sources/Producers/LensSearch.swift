@@ -26,7 +26,7 @@ struct LensSearch {
             let raw = try engine.extract(profile.extractScript, profile.extractOptions)
             let cards: Int
             switch outcome {
-            case .empty: cards = 0
+            case .empty, .itemLinks, .unrecognized: cards = 0
             case .items(let count): cards = count
             }
             return try matches(raw, cards: cards)

@@ -33,6 +33,15 @@ struct ProfileFieldReader<Failure: Error> {
         return number
     }
 
+    /// An optional regular expression: nil when absent, an error when it is not a string or does not compile.
+    func pattern(_ path: String...) throws(Failure) -> String? {
+        guard let found = value(path) else { return nil }
+        guard let text = found.stringValue, !text.isEmpty, (try? Regex(text)) != nil else {
+            throw failure(path, "must be a regular expression")
+        }
+        return text
+    }
+
     /// A results URL template: http(s) with `{query}` where the query goes.
     func checkTemplate(_ template: String, field: String) throws(Failure) {
         guard template.contains("{query}"), template.hasPrefix("http://") || template.hasPrefix("https://") else {

@@ -30,12 +30,24 @@ public struct SearchProfile: Sendable {
     /// Patterns (regular expressions) removed from titles after extraction: the site's badges
     /// and screen-reader texts in every language its pages use.
     public var titleNoise: [String]
+    /// The query the search canary checks the profile with (`canary_query`; one every shipped site answers).
+    public var canaryQuery = SearchProfile.defaultCanaryQuery
+    public static let defaultCanaryQuery = "nintendo switch"
 
     public struct Invalid: Error, CustomStringConvertible {
         public let description: String
     }
 
     public var itemSelector: String { signals.itemSelector }
+    /// The site's item links (a regular expression on the link's path), for the fallback reader; nil: none.
+    public var itemLinkPattern: String? { signals.itemLinkPattern }
+
+    /// The fallback reader's argument: the item-link pattern with the extraction limits and field specs.
+    var fallbackOptions: JSONValue {
+        var options = extractOptions.objectValue ?? JSONObject()
+        options["itemLink"] = signals.itemLinkPattern.map(JSONValue.string) ?? .null
+        return .object(options)
+    }
     public var maxResults: Int { extractOptions["max"]?.intValue ?? 10 }
 
     public static func load(path: String) throws(Invalid) -> SearchProfile {
@@ -123,16 +135,19 @@ public struct SearchProfile: Sendable {
             consentDetectSelectors: try read.strings("consent", "detect_selectors"),
             consentAcceptSelectors: try read.strings("consent", "accept_selectors"),
             consentTimeoutMillis: try read.int("consent", "timeout_ms", default: 8_000),
-            itemSelector: item, emptySelectors: try read.strings("results", "empty_selectors"),
+            itemSelector: item, itemLinkPattern: try read.pattern("results", "item_link"),
+            minItemLinks: max(1, try read.int("results", "min_item_links", default: 3)), emptySelectors: try read.strings("results", "empty_selectors"),
             emptyTextContains: try read.strings("results", "empty_text"),
             stableMillis: try read.int("results", "stable_ms", default: 300), pollMillis: max(10, try read.int("results", "poll_ms", default: 100)),
             maxWaitMillis: try read.int("results", "max_wait_ms", default: 8_000))
         let checked = try read.strings("checked_against")
         let enabled = read.value(["enabled_by_default"])?.boolValue ?? !checked.isEmpty
-        return SearchProfile(
+        var profile = SearchProfile(
             name: try read.string("name", default: "search"), kind: kind, urlTemplate: template, countryURLTemplates: byCountry,
             checkedAgainst: checked, enabledByDefault: enabled, signals: signals, extractOptions: .object(options),
             extractScript: script, titleNoise: try read.strings("extract", "title_noise"))
+        profile.canaryQuery = try read.string("canary_query", default: SearchProfile.defaultCanaryQuery)
+        return profile
     }
 
     /// What each result may carry; a profile names a selector (or `{selector, match, pick, attr,

@@ -114,4 +114,90 @@ enum SearchScripts {
         }
         return out;
         """
+
+    /// The fallback reader, for a page whose item selector finds nothing (a layout change): the
+    /// results are read around the links of the profile's item-link pattern (`itemLink`, on the
+    /// link's path). Each item's card is the largest element around its link that holds no
+    /// other item's link; only the cards of the repeated list are kept (those whose parent looks
+    /// like the parent most cards share: carousels and "more like this" strips are left out); its title is the card's heading (else its longest link text, else its
+    /// image's alt text), its price the first text in it that is only a price, its thumbnail its
+    /// first image, and shipping and sold marks the first short texts matching those fields'
+    /// `match` patterns. Same output shape as `extract`.
+    static let fallback = """
+        var p = arguments[0];
+        function norm(s) { return String(s || '').replace(/\\s+/g, ' ').trim(); }
+        var link;
+        try { link = new RegExp(p.itemLink); } catch (x) { return []; }
+        var money = '(?:US ?\\\\$|AU ?\\\\$|C ?\\\\$|[$€£¥￥]|EUR|USD|GBP|JPY|CHF|PLN|CAD|AUD)\\\\s?\\\\d(?:[\\\\d.,\\\\s]*\\\\d)?|\\\\d[\\\\d.,\\\\s]*\\\\s?(?:€|EUR|zł|PLN|円|CHF|kr)';
+        function onlyPrice(t) {
+          if (!t || t.length > 48 || !new RegExp(money).test(t)) return false;
+          return t.replace(new RegExp(money, 'g'), '').replace(/\\b(to|bis|à|a|à partir de)\\b|[-–~\\s]/g, '') === '';
+        }
+        function pathOf(a) { try { return a.pathname || ''; } catch (x) { return ''; } }
+        function itemPaths(e) {
+          var found = {}, n = 0, anchors = e.querySelectorAll('a[href]');
+          for (var i = 0; i < anchors.length && n < 2; i++) {
+            var path = pathOf(anchors[i]);
+            if (link.test(path) && !found[path]) { found[path] = true; n++; }
+          }
+          return n;
+        }
+        function fieldPattern(spec) {
+          if (!spec || typeof spec === 'string' || !spec.match) return null;
+          try { return new RegExp(spec.match, 'i'); } catch (x) { return null; }
+        }
+        function leafText(card, re) {
+          if (!re) return '';
+          var all = card.querySelectorAll('*');
+          for (var i = 0; i < all.length; i++) {
+            if (all[i].children.length) continue;
+            var t = norm(all[i].textContent);
+            if (t && t.length <= 80 && re.test(t)) return t;
+          }
+          return '';
+        }
+        function shape(e) { return e ? e.tagName + '.' + String(e.getAttribute('class') || '') : ''; }
+        var anchors = document.querySelectorAll('a[href]');
+        var seen = {}, cards = [], shapes = {}, common = '', out = [];
+        for (var i = 0; i < anchors.length; i++) {
+          var a = anchors[i], path = pathOf(a);
+          if (!link.test(path) || seen[path]) continue;
+          seen[path] = true;
+          var card = a;
+          while (card.parentElement && card.parentElement !== document.body && itemPaths(card.parentElement) <= 1) card = card.parentElement;
+          var s = shape(card.parentElement);
+          shapes[s] = (shapes[s] || 0) + 1;
+          if (!common || shapes[s] > shapes[common]) common = s;
+          cards.push({ a: a, path: path, card: card, shape: s });
+        }
+        var shipping = fieldPattern(p.shipping), sold = fieldPattern(p.sold);
+        for (var c = 0; c < cards.length && out.length < p.max; c++) {
+          if (cards[c].shape !== common) continue;
+          var a = cards[c].a, path = cards[c].path, card = cards[c].card;
+          var title = '';
+          var heading = card.querySelector('[role=heading], h1, h2, h3, h4');
+          if (heading) title = norm(heading.textContent);
+          if (!title || onlyPrice(title)) {
+            title = '';
+            var same = card.querySelectorAll('a[href]');
+            for (var j = 0; j < same.length; j++) {
+              var t = norm(same[j].textContent);
+              if (pathOf(same[j]) === path && t.length > title.length && !onlyPrice(t)) title = t;
+            }
+          }
+          var img = card.querySelector('img');
+          if (!title && img) title = norm(img.getAttribute('alt'));
+          if (!title || p.skip.indexOf(title) >= 0) continue;
+          var price = '';
+          var all = card.querySelectorAll('*');
+          for (var k = 0; k < all.length && !price; k++) {
+            var text = norm(all[k].textContent);
+            if (onlyPrice(text)) price = text;
+          }
+          var thumb = img ? (img.getAttribute('src') || img.getAttribute('data-src') || '') : '';
+          out.push({ title: title, link: a.href, price: price, shipping: leafText(card, shipping), wear: '',
+                     sold: leafText(card, sold), snippet: '', thumbnail: thumb });
+        }
+        return out;
+        """
 }

@@ -128,6 +128,11 @@ public struct SecondHandOffersProducer: Producer {
                 failures.append((search.name, error as? StageError ?? StageError(code: "search_failed", message: "\(error)")))
                 continue
             }
+            if hits.contains(where: \.degraded) {
+                // Read by the fallback reader: the listings count, and the stream says the profile is stale.
+                failures.append((search.name, StageError(code: "profile_stale", message: "\(search.name): the profile's item selector "
+                    + "found no listings; \(hits.count) were read around the item links (a layout change?)", retryable: false)))
+            }
             for hit in hits {
                 guard let market = MarketplaceCatalog.marketplace(for: hit.link), market.isListing(hit.link) else { continue }
                 let listing = SearchListing(hit)

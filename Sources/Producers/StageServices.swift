@@ -53,6 +53,8 @@ public struct SearchHit: Sendable, Equatable {
     public var soldText: String?
     /// The site shows it as a looser match (after eBay's "Results matching fewer words").
     public var partialMatch: Bool
+    /// Read by the fallback reader (the profile's item selector found nothing): less precise.
+    public var degraded = false
 
     public init(title: String, link: String, priceText: String? = nil, wear: String? = nil, thumbnail: String? = nil,
                 snippet: String? = nil, shippingText: String? = nil, soldText: String? = nil, partialMatch: Bool = false)

@@ -86,8 +86,24 @@ final class RealPages: Sendable {
               let data = FileManager.default.contents(atPath: root.appendingPathComponent(relative).path) else {
             return .error(.notFound, code: "not_found", message: "no such saved page")
         }
+        let rewrite = head.query.flatMap { query in query.split(separator: "&").first { $0.hasPrefix("rewrite=") }.map { String($0.dropFirst(8)) } }
         return HTTPResponse(status: .ok, headers: HTTPHeaders([("Content-Type", "text/html; charset=utf-8"), ("Cache-Control", "no-store")]),
-                            body: [UInt8](data))
+                            body: rewrite.map { RealPages.rewrite([UInt8](data), as: $0) } ?? [UInt8](data))
+    }
+
+    /// A saved page changed at serve time as the site might change it (`?rewrite=NAME`):
+    /// `renamed-cards`: eBay's card classes renamed (`s-card` → `su-item-card`, `s-item` → `x-tile`),
+    /// as its redesigns do; `slug-links`: item links `/itm/ID` as older pages write them, `/itm/TITLE-SLUG/ID`.
+    static func rewrite(_ bytes: [UInt8], as name: String) -> [UInt8] {
+        let text = String(decoding: bytes, as: UTF8.self)
+        switch name {
+        case "renamed-cards":
+            return Array(text.replacing("s-card", with: "su-item-card").replacing("s-item", with: "x-tile").utf8)
+        case "slug-links":
+            return Array(text.replacing(#/\/itm\/(\d{6,})/#) { "/itm/Saved-Listing-\($0.1)-Title/\($0.1)" }.utf8)
+        default:
+            return bytes
+        }
     }
 
     /// The loopback URL of a saved page (`ebay/x.html`), with `query` after it.
@@ -112,10 +128,10 @@ final class RealPages: Sendable {
     }
 
     /// A shipped profile run on a saved page, reading everything it shows.
-    func run(_ profileName: String, on relative: String, max: Int = 200) throws -> SearchOutcome {
+    func run(_ profileName: String, on relative: String, max: Int = 200, query: String? = nil) throws -> SearchOutcome {
         let profile = try SearchProfiles.named(profileName).readingAtMost(max)
         let search = BrowserSearch(pool: pool, profile: profile, diagnosticsDirectory: directory + "/diagnostics")
-        return try search.run(url: url(relative), timeoutMillis: 60_000)
+        return try search.run(url: url(relative, query: query), timeoutMillis: 60_000)
     }
 
     func stop() {

@@ -59,6 +59,24 @@ struct SearchCommandTests {
         #expect(try JSONParser.parse(result.out)["state"] == "blocked")
     }
 
+    /// A renamed layout is read and says `"degraded": true`; a page the profile does not
+    /// recognise exits 4 with `"state": "unrecognized"` and its screenshot and source.
+    @Test func degradedAndUnrecognizedPages() throws {
+        let pages = try RealPages.get()
+        let renamed = try run(["search", "ebay", "--url", pages.url("ebay/rwscraper-ebay-com-champion-2025-10-scard.html", query: "rewrite=renamed-cards")])
+        #expect(renamed.status == 0, "\(renamed.err)")
+        let read = try JSONParser.parse(renamed.out)
+        #expect(read["state"] == "results" && read["degraded"] == true)
+        #expect((read["listings"]?.arrayValue?.count ?? 0) >= 54)
+        let normal = try run(["search", "ebay", "--url", pages.url("ebay/rwscraper-ebay-com-champion-2025-10-scard.html")])
+        #expect(try JSONParser.parse(normal.out)["degraded"] == false)
+        let other = try run(["search", "ebay", "--url", pages.url("websearch/bing-dominos-de-2026-03-05.html")])
+        #expect(other.status == 4, "\(other.err)")
+        let page = try JSONParser.parse(other.out)
+        #expect(page["state"] == "unrecognized")
+        #expect(page["artifacts"]?.arrayValue?.count == 2)
+    }
+
     @Test func webResultsAndEmptyPages() throws {
         let pages = try RealPages.get()
         let web = try run(["search", "duckduckgo", "--url", pages.url("websearch/prestigecorp-ddghtml-siteshellharbour-2025-08-30.html")])

@@ -95,6 +95,18 @@ import Testing
         #expect(report.offers.map(\.link) == [listing.url])
     }
 
+    @Test func aStaleProfileIsAWarningAndItsListingsStillCount() throws {
+        let entry = try #require(ShopCatalog.entry("trail-shoe"))
+        let listing = try #require(entry.listings.first { $0.inSearch && $0.kind == .offer })
+        var hit = SearchHit(title: listing.title, link: listing.url, priceText: "$\(listing.price)", wear: listing.wear)
+        hit.degraded = true
+        let producer = SecondHandOffersProducer(pages: try ShopWorld.pages(), searches: [FixedSearch(hits: [hit])])
+        let report = producer.collect(matches: [], identity: ShopWorld.identity(entry), timeoutMillis: 10_000)
+        #expect(report.failures.map(\.marketplace) == ["fixed"])
+        #expect(report.failures.first?.error.code == "profile_stale")
+        #expect(report.offers.map(\.link) == [listing.url], "the fallback's listings are offers like any")
+    }
+
     @Test func theShippedProfilesAndTheCountrysMarketplaces() throws {
         for name in SearchProfiles.names { _ = try SearchProfiles.named(name) }
         #expect(try SearchProfiles.marketplaces(forCountry: "DE").map(\.name) == ["ebay", "ebay-sold", "kleinanzeigen"])

@@ -16,10 +16,13 @@ struct SearchCommand: ParsableCommand {
             (brave-api with BRAVE_SEARCH_API_KEY, google-cse with GOOGLE_CSE_API_KEY and GOOGLE_CSE_ID; --query only, \
             no browser; its results also carry the link as "url"; a failure exits 1 naming api_rate_limited with \
             retry_after_seconds, api_unauthorized, api_failed or network_unavailable) or a profile file. \
-            Prints {"state": "results"|"empty"|"blocked", "listings": [...]} for marketplace profiles (title, link, \
-            price, price_max, currency, shipping, condition, wear, sold, sold_date; null where unknown) or \
-            {"state": ..., "results": [{title, link, snippet}]} for web-search profiles. Exits 0 for results and \
-            empty, 3 for a bot check, 1 with a JSON error on stderr otherwise. Shipped profiles off by default \
+            Prints {"state": "results"|"empty"|"blocked"|"unrecognized", "degraded": BOOL, "listings": [...]} for \
+            marketplace profiles (title, link, price, price_max, currency, shipping, condition, wear, sold, sold_date; \
+            null where unknown) or {"state": ..., "degraded": BOOL, "results": [{title, link, snippet}]} for web-search \
+            profiles. "degraded": the profile's item selector found nothing and the results were read around the \
+            site's item links (the profile is stale). "unrecognized": a page that is neither results, the site's \
+            no-results page nor a bot check (screenshot and page source in "artifacts"). Exits 0 for results and \
+            empty, 3 for a bot check, 4 for an unrecognized page, 1 with a JSON error on stderr otherwise. Shipped profiles off by default \
             (no saved real page covers them): vinted, startpage.
             """
     )
@@ -85,7 +88,7 @@ struct SearchCommand: ParsableCommand {
             fail(error.code, error.message, retryable: error.retryable, artifacts: error.artifacts)
         }
         setup.pool.shutdown()
-        var object: JSONObject = ["state": .string(outcome.state.rawValue)]
+        var object: JSONObject = ["state": .string(outcome.state.rawValue), "degraded": .bool(outcome.degraded)]
         switch chosen.kind {
         case .marketplace: object["listings"] = .array(outcome.hits.map { SearchListing($0).json })
         case .web:
@@ -96,6 +99,7 @@ struct SearchCommand: ParsableCommand {
         if !outcome.artifacts.isEmpty { object["artifacts"] = .array(outcome.artifacts.map(JSONValue.string)) }
         print(JSONValue.object(object).serialized())
         if outcome.state == .blocked { Glibc.exit(3) }
+        if outcome.state == .unrecognized { Glibc.exit(4) }
     }
 
     /// A web-search API: one request, its organic results in order.

@@ -58,7 +58,7 @@ struct ServeCommand: ParsableCommand {
     @Flag(help: "Share the port with other processes (SO_REUSEPORT) instead of failing when it is busy (LENS_GPT_REUSE_PORT).") var reusePort = false
     @OptionGroup var pipeline: PipelineOptions
     @Flag(help: "Run against the offline demo world: the Lens replica on loopback with a local chromedriver (LENS_GPT_DEMO).") var demo = false
-    @Option(help: "With --demo, faults to switch on, comma-separated: lens-blocked, lens-consent, lens-layout-changed, lens-api-down, llm-down, ebay-blocked (LENS_GPT_DEMO_FAULTS).") var demoFaults: String?
+    @Option(help: "With --demo, faults to switch on, comma-separated: lens-blocked, lens-consent, lens-layout-changed, lens-api-down, llm-down, ebay-blocked, ebay-layout-changed, websearch-blocked (LENS_GPT_DEMO_FAULTS); switched at run time with POST {demo world}/demo/faults?NAME=on|off.") var demoFaults: String?
     @Flag(help: "With --demo, use the demo world's OpenAI-compatible server as the LLM (LENS_GPT_DEMO_LLM).") var demoLlm = false
     @Flag(help: "With --demo, answer through the demo world's replicas of the official APIs as if their keys were set: eBay's Browse API, the barcode databases and the web-search APIs (LENS_GPT_DEMO_APIS).") var demoApis = false
     @Option(help: "Country of a request that names none, ISO 3166 two letters (LENS_GPT_DEFAULT_COUNTRY, default US).") var defaultCountry: String?
@@ -210,7 +210,7 @@ struct ServeCommand: ParsableCommand {
                                   graph: setup.graph,
                                   readinessChecks: setup.readinessChecks,
                                   extraResponder: demoPages,
-                                  photos: setup.visual.photos, monitors: setup.visual.monitors, thumbnails: setup.thumbnails,
+                                  photos: setup.visual.photos, monitors: setup.monitors, thumbnails: setup.thumbnails,
                                   accessLog: accessLog,
                                   onPurge: { seconds in lensSetup?.runner.diagnostics?.purge(olderThanSeconds: seconds) },
                                   onStoreError: { message in logger.error("store: \(message)") })
@@ -245,11 +245,15 @@ struct ServeCommand: ParsableCommand {
             canary.start()
             logger.info("canary: every \(canary.intervalMillis) ms through \(canary.providers.count) providers; see /readyz")
         }
+        if let searchCanary = setup.searchCanary {
+            searchCanary.start()
+            logger.info("search canaries: every \(searchCanary.intervalMillis) ms through \(searchCanary.probes.map(\.search.name).joined(separator: ", ")); see /readyz")
+        }
         if let demoWorld, !demoWorld.faultNames.isEmpty {
             logger.notice("demo faults on: \(demoWorld.faultNames.joined(separator: ", "))")
         }
         if let demoWorld {
-            logger.info("demo world on \(demoWorld.baseURL): Lens replica \(demoWorld.lensURL), sample photos at /demo/samples.json")
+            logger.info("demo world on \(demoWorld.baseURL): Lens replica \(demoWorld.lensURL), sample photos at /demo/samples.json, faults switched at \(demoWorld.world.faultsURL)")
             if let demoAPIs {
                 logger.info("demo API replicas: barcode databases at \(demoAPIs.barcodeDatabases.baseURL), web-search APIs at \(demoAPIs.webSearchAPIs.baseURL)")
             }
@@ -275,6 +279,7 @@ struct ServeCommand: ParsableCommand {
         }
         logger.info("signal \(received): not accepting; runs in progress have \(settings.shutdownGraceMillis) ms to finish, then stopping")
         setup.visual.canary?.stop()
+        setup.searchCanary?.stop()
         gateway.shutdown(graceMillis: settings.shutdownGraceMillis)
         lensSetup?.pool.shutdown()
         demoWorld?.shutdown()
