@@ -40,25 +40,7 @@ public enum ChatRetryPolicy {
         }
         guard let value = header("retry-after", in: headers) else { return nil }
         if let seconds = Double(value), seconds.isFinite { return seconds }
-        return httpDate(value).map { Double($0 - now) }
-    }
-
-    /// Seconds since the epoch of an IMF-fixdate (`Sun, 06 Nov 1994 08:49:37 GMT`).
-    static func httpDate(_ text: String) -> Int? {
-        let fields = text.split(separator: " ")
-        let months = ["jan", "feb", "mar", "apr", "may", "jun", "jul", "aug", "sep", "oct", "nov", "dec"]
-        guard fields.count == 6, fields[5] == "GMT", let day = Int(fields[1]), let year = Int(fields[3]),
-              let month = months.firstIndex(of: fields[2].lowercased()) else { return nil }
-        let clock = fields[4].split(separator: ":").compactMap { Int($0) }
-        guard clock.count == 3 else { return nil }
-        var parts = tm()
-        parts.tm_year = Int32(year - 1900)
-        parts.tm_mon = Int32(month)
-        parts.tm_mday = Int32(day)
-        parts.tm_hour = Int32(clock[0])
-        parts.tm_min = Int32(clock[1])
-        parts.tm_sec = Int32(clock[2])
-        return Int(timegm(&parts))
+        return RetryAfter.httpDate(value).map { Double($0 - now) }
     }
 
     static func header(_ name: String, in headers: [(String, String)]) -> String? {

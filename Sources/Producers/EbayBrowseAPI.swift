@@ -205,7 +205,7 @@ public final class EbayBrowseAPI: Sendable {
     private func send(_ request: HTTPClientRequest, deadline: Int) throws(EbayAPIError) -> HTTPClientResponse {
         let left = deadline - now()
         guard left > 0 else {
-            throw EbayAPIError(code: "api_failed", message: "no time left for eBay's API (\(EbayBrowseAPI.place(request.url)))", retryable: true)
+            throw EbayAPIError(code: "api_failed", message: "no time left for eBay's API (\(MessageURL.display(request.url)))", retryable: true)
         }
         var limited = request
         limited.timeoutMillis = left
@@ -223,7 +223,7 @@ public final class EbayBrowseAPI: Sendable {
         let target = "\(request.method) \(request.url)"
         var reason = error.message.hasPrefix(target) ? String(error.message.dropFirst(target.count)) : error.kind.rawValue
         while reason.hasPrefix(":") || reason.hasPrefix(" ") { reason.removeFirst() }
-        let place = place(request.url)
+        let place = MessageURL.display(request.url)
         switch error.kind {
         case .connect, .transport:
             return EbayAPIError(code: "network_unavailable", message: "cannot reach \(place): \(reason). Check this machine's network and DNS, "
@@ -238,7 +238,7 @@ public final class EbayBrowseAPI: Sendable {
     /// The body of a successful answer, or the error eBay's `errors` array describes.
     static func body(of response: HTTPClientResponse) throws(EbayAPIError) -> JSONValue {
         let parsed = try? JSONParser.parse(response.body)
-        let place = place(response.url)
+        let place = MessageURL.display(response.url)
         switch response.status {
         case 200..<300:
             guard let parsed else {
@@ -257,33 +257,12 @@ public final class EbayBrowseAPI: Sendable {
     }
 
     static func rateLimited(_ response: HTTPClientResponse, what: String) -> EbayAPIError {
-        let wait = response.header("Retry-After").flatMap { retryAfter($0, now: time(nil)) }
+        let wait = response.header("Retry-After").flatMap { RetryAfter.seconds($0, now: Int(time(nil))) }
         let parsed = try? JSONParser.parse(response.body)
         return EbayAPIError(code: "api_rate_limited",
                             message: "eBay's call limit is used up (HTTP 429 from \(what))" + (parsed.flatMap(errorText).map { ": " + $0 } ?? "")
                                 + (wait.map { "; retry after \($0) s" } ?? ""),
                             retryable: true, retryAfterSeconds: wait)
-    }
-
-    /// `Retry-After` in seconds: a number of seconds, or an HTTP date (RFC 9110) counted from `now`.
-    static func retryAfter(_ text: String, now: time_t) -> Int? {
-        let trimmed = text.trimmingCharacters(where: \.isWhitespace)
-        if let seconds = Int(trimmed) { return seconds >= 0 ? seconds : nil }
-        // IMF-fixdate: "Wed, 21 Oct 2015 07:28:00 GMT".
-        let words = trimmed.split(separator: " ")
-        let months = ["Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec"]
-        guard words.count == 6, words[5] == "GMT", let day = Int(words[1]), let month = months.firstIndex(of: String(words[2])),
-              let year = Int(words[3]) else { return nil }
-        let clock = words[4].split(separator: ":").compactMap { Int($0) }
-        guard clock.count == 3 else { return nil }
-        var parts = tm()
-        parts.tm_year = Int32(year - 1900)
-        parts.tm_mon = Int32(month)
-        parts.tm_mday = Int32(day)
-        parts.tm_hour = Int32(clock[0])
-        parts.tm_min = Int32(clock[1])
-        parts.tm_sec = Int32(clock[2])
-        return max(0, Int(timegm(&parts) - now))
     }
 
     /// `{"errors": [{"errorId", "domain", "category", "message", "longMessage"}]}` → "1001 Invalid access token".
@@ -298,34 +277,12 @@ public final class EbayBrowseAPI: Sendable {
         }.joined(separator: "; ")
     }
 
-    /// Host and path of a URL, never its query.
-    static func place(_ url: String) -> String {
-        let withoutQuery = url.prefix { $0 != "?" && $0 != "#" }
-        guard let start = withoutQuery.range(of: "://") else { return String(withoutQuery) }
-        return String(withoutQuery[start.upperBound...])
-    }
-
     /// `name=value&…`, percent-encoded (a space is %20).
     static func query(_ parameters: [(String, String)]) -> String {
         parameters.map { "\($0.0)=\(encode($0.1))" }.joined(separator: "&")
     }
 
-    static func encode(_ text: String) -> String {
-        var out = ""
-        let hex = Array("0123456789ABCDEF")
-        for byte in text.utf8 {
-            switch byte {
-            case UInt8(ascii: "A")...UInt8(ascii: "Z"), UInt8(ascii: "a")...UInt8(ascii: "z"), UInt8(ascii: "0")...UInt8(ascii: "9"),
-                 UInt8(ascii: "-"), UInt8(ascii: "."), UInt8(ascii: "_"), UInt8(ascii: "~"):
-                out.append(Character(Unicode.Scalar(byte)))
-            default:
-                out.append("%")
-                out.append(hex[Int(byte >> 4)])
-                out.append(hex[Int(byte & 0x0F)])
-            }
-        }
-        return out
-    }
+    static func encode(_ text: String) -> String { WebAPICall.encode(text) }
 
     // MARK: - Marketplaces
 

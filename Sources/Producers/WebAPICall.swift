@@ -98,9 +98,7 @@ final class WebAPICall: Sendable {
     /// Seconds to wait: `Retry-After` (seconds), else `X-RateLimit-Reset` read as an epoch second
     /// when it is one (UPCitemdb, Brave) or as seconds from now when it is small.
     static func retryAfter(_ response: HTTPClientResponse, now: Int) -> Int? {
-        if let text = response.header("Retry-After"), let seconds = Int(text.trimmingCharacters(in: " ")), seconds >= 0 {
-            return seconds
-        }
+        if let seconds = response.header("Retry-After").flatMap({ RetryAfter.seconds($0, now: now) }) { return seconds }
         // Brave sends a list ("1, 1419704"): the first window to reset is the one to wait for.
         guard let text = response.header("X-RateLimit-Reset")?.split(separator: ",").first,
               let value = Int(text.trimmingCharacters(in: " ")), value >= 0 else { return nil }

@@ -191,12 +191,12 @@ import Testing
     }
 
     @Test func retryAfterInSecondsOrAsADate() {
-        #expect(EbayBrowseAPI.retryAfter(" 120 ", now: 0) == 120)
+        #expect(RetryAfter.seconds(" 120 ", now: 0) == 120)
         // Wed, 21 Oct 2015 07:28:00 GMT is 1445412480.
-        #expect(EbayBrowseAPI.retryAfter("Wed, 21 Oct 2015 07:28:00 GMT", now: 1_445_412_480 - 90) == 90)
-        #expect(EbayBrowseAPI.retryAfter("Wed, 21 Oct 2015 07:28:00 GMT", now: 1_445_412_480 + 5) == 0)
-        #expect(EbayBrowseAPI.retryAfter("-3", now: 0) == nil)
-        #expect(EbayBrowseAPI.retryAfter("soon", now: 0) == nil)
+        #expect(RetryAfter.seconds("Wed, 21 Oct 2015 07:28:00 GMT", now: 1_445_412_480 - 90) == 90)
+        #expect(RetryAfter.seconds("Wed, 21 Oct 2015 07:28:00 GMT", now: 1_445_412_480 + 5) == 0)
+        #expect(RetryAfter.seconds("-3", now: 0) == nil)
+        #expect(RetryAfter.seconds("soon", now: 0) == nil)
     }
 
     @Test func theEbayBlockedFaultBlocksTheSearchPagesOnly() throws {
