@@ -4,7 +4,10 @@ import Synchronization
 /// The memory photo reading may hold across the process. A decode reserves what it is
 /// estimated to take before it starts; while others hold the budget it waits its turn (first
 /// come, first served) up to a deadline and is then refused, so twenty decompression bombs
-/// at once queue instead of taking the machine's memory.
+/// at once queue instead of taking the machine's memory. A small reservation (an ordinary
+/// photo's, at most `smallShare` of the budget) that fits goes past those waiting: it does not
+/// wait seconds behind bombs for memory it can have now, and the large ones it passes lose
+/// at most that share for as long as it holds it.
 public final class PhotoMemoryBudget: Sendable {
     /// The one budget every reader in the process shares (tests make their own).
     public static let shared = PhotoMemoryBudget()
@@ -21,13 +24,20 @@ public final class PhotoMemoryBudget: Sendable {
         var granted: Set<UInt64> = []
         var nextID: UInt64 = 0
 
-        /// Grants waiters from the front while they fit.
+        /// Grants waiters from the front while they fit, and small ones further back that fit.
         mutating func grant(limit: Int) {
-            while let first = queue.first, inUse + first.bytes <= limit {
-                queue.removeFirst()
-                inUse += first.bytes
-                granted.insert(first.id)
-                first.wake.signal()
+            var index = 0
+            while index < queue.count {
+                let waiter = queue[index]
+                let mayGo = index == 0 || PhotoMemoryBudget.isSmall(waiter.bytes, of: limit)
+                if mayGo && inUse + waiter.bytes <= limit {
+                    queue.remove(at: index)
+                    inUse += waiter.bytes
+                    granted.insert(waiter.id)
+                    waiter.wake.signal()
+                } else {
+                    index += 1
+                }
             }
         }
     }
@@ -50,7 +60,7 @@ public final class PhotoMemoryBudget: Sendable {
         guard bytes <= limit else { throw .overBudget(needs: bytes, budget: limit) }
         let wake = DispatchSemaphore(value: 0)
         let id: UInt64? = state.withLock { s in
-            if s.queue.isEmpty && s.inUse + bytes <= limit {
+            if (s.queue.isEmpty || PhotoMemoryBudget.isSmall(bytes, of: limit)) && s.inUse + bytes <= limit {
                 s.inUse += bytes
                 return nil
             }
@@ -80,6 +90,10 @@ public final class PhotoMemoryBudget: Sendable {
             s.grant(limit: limit)
         }
     }
+
+    /// What may go past larger reservations that wait.
+    static let smallShare = 8
+    static func isSmall(_ bytes: Int, of limit: Int) -> Bool { bytes <= limit / smallShare }
 
     /// "12.5 MiB", for messages.
     static func mebibytes(_ bytes: Int) -> String {

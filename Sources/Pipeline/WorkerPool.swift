@@ -5,10 +5,12 @@ import Synchronization
 /// Admission of new runs looks at `waiting` so that overload turns into 503s, not a growing queue.
 ///
 /// Waiting tasks belong to a group (a run). When a worker frees, the next task comes from the
-/// group that has started the fewest tasks so far, oldest first among equals; within a group the
-/// order is FIFO. A plain FIFO let one client's expensive runs (ten 100-megapixel photos, each
-/// with stages of seconds) hold every worker while a small run queued behind all their stages;
-/// preferring the least-served run lets the small one through after the task it waits for.
+/// group that has had the least worker time so far, oldest first among equals; within a group
+/// the order is FIFO. A plain FIFO let one client's expensive runs (ten 100-megapixel photos,
+/// each with stages of seconds) hold every worker while a small run queued behind all their
+/// stages; preferring the least-served run lets the small one through after the task it waits
+/// for. A run's next stages are submitted from inside the task that finishes their dependency,
+/// so its group, and the time it has had, lasts as long as the run.
 public final class WorkerPool: Sendable {
     public typealias Task = @Sendable () -> Void
 
@@ -25,7 +27,8 @@ public final class WorkerPool: Sendable {
         var waiting: [Waiting] = []
         var head = 0
         var running = 0
-        var started = 0
+        /// Worker time its finished tasks took.
+        var servedNanos: UInt64 = 0
         var isIdle: Bool { running == 0 && head == waiting.count }
     }
     private struct State {
@@ -34,13 +37,13 @@ public final class WorkerPool: Sendable {
         var nextOrder: UInt64 = 0
         var groups: [String: Group] = [:]
 
-        /// The group whose oldest waiting task goes next: fewest started, then oldest.
+        /// The group whose oldest waiting task goes next: least served, then oldest.
         func nextGroup() -> String? {
-            var best: (key: String, started: Int, order: UInt64)?
+            var best: (key: String, served: UInt64, order: UInt64)?
             for (key, group) in groups where group.head < group.waiting.count {
                 let order = group.waiting[group.head].order
-                if let b = best, (b.started, b.order) <= (group.started, order) { continue }
-                best = (key, group.started, order)
+                if let b = best, (b.served, b.order) <= (group.servedNanos, order) { continue }
+                best = (key, group.servedNanos, order)
             }
             return best?.key
         }
@@ -66,7 +69,6 @@ public final class WorkerPool: Sendable {
             if s.running < workers {
                 s.running += 1
                 entry.running += 1
-                entry.started += 1
                 return true
             }
             entry.waiting.append(Waiting(order: s.nextOrder, task: task))
@@ -80,10 +82,13 @@ public final class WorkerPool: Sendable {
     private func drain(first: @escaping Task, group firstGroup: String) {
         var next: (task: Task, group: String)? = (first, firstGroup)
         while let (task, group) = next {
+            let started = PipelineClock.nanos()
             task()
+            let took = PipelineClock.nanos() &- started
             next = state.withLock { s -> (Task, String)? in
                 if var done = s.groups[group] {
                     done.running -= 1
+                    done.servedNanos &+= took
                     s.groups[group] = done.isIdle ? nil : done
                 }
                 guard let key = s.nextGroup(), var chosen = s.groups[key] else {
@@ -97,7 +102,6 @@ public final class WorkerPool: Sendable {
                     chosen.head = 0
                 }
                 chosen.running += 1
-                chosen.started += 1
                 s.groups[key] = chosen
                 s.waiting -= 1
                 return (task, key)

@@ -170,6 +170,36 @@ struct PhotoDecodingTests {
         #expect(outcome.withLock { $0 } == .success(50))
     }
 
+    /// An ordinary photo's small reservation that fits is not queued behind a bomb's large one
+    /// that does not; a large one that fits still waits behind the large one before it.
+    @Test func aSmallReservationGoesPastALargeOneThatWaits() throws {
+        let budget = PhotoMemoryBudget()
+        let bomb = try budget.reserve(70, of: 100, waitingUntil: .now)
+        let outcome = Locked<Result<Int, PhotoReadingError>?>(nil)
+        let thread = Thread {
+            do throws(PhotoReadingError) {
+                let second = try budget.reserve(60, of: 100, waitingUntil: .now + .seconds(30))
+                outcome.withLock { $0 = .success(second.bytes) }
+                second.release()
+            } catch {
+                outcome.withLock { $0 = .failure(error) }
+            }
+        }
+        thread.start()
+        let deadline = ContinuousClock.now + .seconds(10)
+        while budget.waiting == 0 && ContinuousClock.now < deadline { sched_yield() }
+        #expect(budget.waiting == 1)
+        // 12 of 100 is small (at most an eighth) and fits beside the 70 held: granted at once.
+        let small = try budget.reserve(12, of: 100, waitingUntil: .now)
+        #expect(budget.inUse == 82)
+        // 18 fits too (82 + 18), but is not small: it waits its turn behind the 60 and runs out of time.
+        #expect(throws: PhotoReadingError.self) { try budget.reserve(18, of: 100, waitingUntil: .now + .milliseconds(50)) }
+        small.release()
+        bomb.release()
+        while outcome.withLock({ $0 }) == nil && ContinuousClock.now < deadline { sched_yield() }
+        #expect(outcome.withLock { $0 } == .success(60))
+    }
+
     @Test func aPhotoLargerThanTheWholeBudgetIsRefusedAtOnce() {
         let budget = PhotoMemoryBudget()
         #expect(throws: PhotoReadingError.overBudget(needs: 200, budget: 100)) {

@@ -229,7 +229,8 @@ struct ScriptedProducer: Producer {
     }
 
     /// A run that arrives while another run's many tasks wait goes next, not after all of them
-    /// (a small upload behind a client's ten decompression bombs).
+    /// (a small upload behind a client's ten decompression bombs), and keeps going first while it
+    /// has had less worker time.
     @Test func aNewRunGoesAheadOfARunThatHasHadItsShare() {
         let pool = WorkerPool(workers: 1, queueLimit: 100)
         let gate = DispatchSemaphore(value: 0)
@@ -238,7 +239,10 @@ struct ScriptedProducer: Producer {
         func task(_ name: String, waitForGate: Bool = false) -> WorkerPool.Task {
             finished.enter()
             return {
-                if waitForGate { gate.wait() }
+                if waitForGate {
+                    gate.wait()
+                    usleep(20_000)  // the heavy run's expensive work (a photo decode), not a wait for anything
+                }
                 order.withLock { $0.append(name) }
                 finished.leave()
             }
@@ -251,9 +255,9 @@ struct ScriptedProducer: Producer {
         #expect(pool.waiting == 6)
         gate.signal()
         #expect(finished.wait(timeout: .now() + 10) == .success)
-        // small-0 has started nothing yet, so it goes first; then the two runs share turns by
-        // what each has started (heavy 1, small 1 → heavy-1 is older; then small-1; then the rest).
-        #expect(order.withLock { $0 } == ["heavy-0", "small-0", "heavy-1", "small-1", "heavy-2", "heavy-3", "heavy-4"])
+        // small-0's run has had no worker time, so it goes first; small-1 too, since its run has
+        // had microseconds against the heavy run's 20 ms; then the rest of the heavy run.
+        #expect(order.withLock { $0 } == ["heavy-0", "small-0", "small-1", "heavy-1", "heavy-2", "heavy-3", "heavy-4"])
         #expect(pool.waiting == 0)
     }
 }
