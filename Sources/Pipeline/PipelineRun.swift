@@ -92,7 +92,7 @@ final class PipelineRun: Sendable {
                 complete(node, startedAt: stageStart, result: .failure(StageError(
                     code: "stage_timeout", message: "\(node.stage) did not finish within \(node.timeoutMillis) ms", retryable: true)))
             }
-            pool.submit(group: image.id) { [self] in
+            pool.submit { [self] in
                 let result: Result<any Sendable, StageError>
                 do {
                     result = .success(try node.producer.produce(inputs, context))

@@ -227,39 +227,6 @@ struct ScriptedProducer: Producer {
         #expect(group.wait(timeout: .now() + 10) == .success)
         #expect(peak.maximum >= 1 && peak.maximum <= 2)
     }
-
-    /// A run that arrives while another run's many tasks wait goes next, not after all of them
-    /// (a small upload behind a client's ten decompression bombs), and keeps going first while it
-    /// has had less worker time.
-    @Test func aNewRunGoesAheadOfARunThatHasHadItsShare() {
-        let pool = WorkerPool(workers: 1, queueLimit: 100)
-        let gate = DispatchSemaphore(value: 0)
-        let order = Mutex<[String]>([])
-        let finished = DispatchGroup()
-        func task(_ name: String, waitForGate: Bool = false) -> WorkerPool.Task {
-            finished.enter()
-            return {
-                if waitForGate {
-                    gate.wait()
-                    usleep(20_000)  // the heavy run's expensive work (a photo decode), not a wait for anything
-                }
-                order.withLock { $0.append(name) }
-                finished.leave()
-            }
-        }
-        // The heavy run holds the only worker, with four more of its tasks waiting behind it.
-        pool.submit(group: "heavy", task("heavy-0", waitForGate: true))
-        for i in 1...4 { pool.submit(group: "heavy", task("heavy-\(i)")) }
-        pool.submit(group: "small", task("small-0"))
-        pool.submit(group: "small", task("small-1"))
-        #expect(pool.waiting == 6)
-        gate.signal()
-        #expect(finished.wait(timeout: .now() + 10) == .success)
-        // small-0's run has had no worker time, so it goes first; small-1 too, since its run has
-        // had microseconds against the heavy run's 20 ms; then the rest of the heavy run.
-        #expect(order.withLock { $0 } == ["heavy-0", "small-0", "small-1", "heavy-1", "heavy-2", "heavy-3", "heavy-4"])
-        #expect(pool.waiting == 0)
-    }
 }
 
 import Synchronization
