@@ -150,19 +150,8 @@ struct PhotoDecodingTests {
     @Test func aWaitingDecodeGoesOnWhenMemoryIsGivenBack() throws {
         let budget = PhotoMemoryBudget()
         let first = try budget.reserve(60, of: 100, waitingUntil: .now)
-        let outcome = Locked<Result<Int, PhotoReadingError>?>(nil)
-        let thread = Thread {
-            do throws(PhotoReadingError) {
-                let second = try budget.reserve(50, of: 100, waitingUntil: .now + .seconds(30))
-                outcome.withLock { $0 = .success(second.bytes) }
-                second.release()
-            } catch {
-                outcome.withLock { $0 = .failure(error) }
-            }
-        }
-        thread.start()
         let deadline = ContinuousClock.now + .seconds(10)
-        while budget.waiting == 0 && ContinuousClock.now < deadline { sched_yield() }
+        let outcome = reserveWaiting(50, of: 100, in: budget, until: deadline)
         #expect(budget.waiting == 1)
         #expect(outcome.withLock { $0 } == nil)
         first.release()
@@ -175,19 +164,8 @@ struct PhotoDecodingTests {
     @Test func aSmallReservationGoesPastALargeOneThatWaits() throws {
         let budget = PhotoMemoryBudget()
         let bomb = try budget.reserve(70, of: 100, waitingUntil: .now)
-        let outcome = Locked<Result<Int, PhotoReadingError>?>(nil)
-        let thread = Thread {
-            do throws(PhotoReadingError) {
-                let second = try budget.reserve(60, of: 100, waitingUntil: .now + .seconds(30))
-                outcome.withLock { $0 = .success(second.bytes) }
-                second.release()
-            } catch {
-                outcome.withLock { $0 = .failure(error) }
-            }
-        }
-        thread.start()
         let deadline = ContinuousClock.now + .seconds(10)
-        while budget.waiting == 0 && ContinuousClock.now < deadline { sched_yield() }
+        let outcome = reserveWaiting(60, of: 100, in: budget, until: deadline)
         #expect(budget.waiting == 1)
         // 12 of 100 is small (at most an eighth) and fits beside the 70 held: granted at once.
         let small = try budget.reserve(12, of: 100, waitingUntil: .now)
@@ -198,6 +176,25 @@ struct PhotoDecodingTests {
         bomb.release()
         while outcome.withLock({ $0 }) == nil && ContinuousClock.now < deadline { sched_yield() }
         #expect(outcome.withLock { $0 } == .success(60))
+    }
+
+    /// Reserves `bytes` on another thread (released at once when granted) and returns once that
+    /// reservation waits in `budget`; the outcome is set when it is granted or refused.
+    private func reserveWaiting(_ bytes: Int, of limit: Int, in budget: PhotoMemoryBudget,
+                                until deadline: ContinuousClock.Instant) -> Locked<Result<Int, PhotoReadingError>?>
+    {
+        let outcome = Locked<Result<Int, PhotoReadingError>?>(nil)
+        Thread {
+            do throws(PhotoReadingError) {
+                let reservation = try budget.reserve(bytes, of: limit, waitingUntil: .now + .seconds(30))
+                outcome.withLock { $0 = .success(reservation.bytes) }
+                reservation.release()
+            } catch {
+                outcome.withLock { $0 = .failure(error) }
+            }
+        }.start()
+        while budget.waiting == 0 && ContinuousClock.now < deadline { sched_yield() }
+        return outcome
     }
 
     @Test func aPhotoLargerThanTheWholeBudgetIsRefusedAtOnce() {
