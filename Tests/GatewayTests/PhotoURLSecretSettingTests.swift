@@ -4,7 +4,7 @@ import Testing
 
 /// The photo-URL key is a secret: read from a file or the environment, refused at startup when
 /// it is too short to resist guessing or cannot be read, and never echoed in the refusal.
-@Suite(.enabled(if: FileManager.default.isExecutableFile(atPath: ProcessTests.binary)))
+@Suite(.enabled(if: FileManager.default.isExecutableFile(atPath: ServeProcess.binary)))
 struct PhotoURLSecretSettingTests {
     /// `lens-gpt serve` with `environment` added; its exit status and standard error once it
     /// has stopped (killed, and failing the test, if it is still running after 60 s).
@@ -13,7 +13,7 @@ struct PhotoURLSecretSettingTests {
         try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true)
         defer { try? FileManager.default.removeItem(atPath: directory) }
         let process = Process()
-        process.executableURL = URL(fileURLWithPath: ProcessTests.binary)
+        process.executableURL = URL(fileURLWithPath: ServeProcess.binary)
         process.arguments = ["serve", "--host", "127.0.0.1", "--port", "0", "--data-dir", directory, "--web-dir", directory, "--no-browser"]
             + arguments
         process.environment = ["PATH": "/nonexistent", "HOME": directory].merging(environment) { $1 }

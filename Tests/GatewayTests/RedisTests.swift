@@ -88,7 +88,7 @@ import Pipeline
         #expect(SSE.parse(bodyA).last?.data.contains(#""status":"complete""#) == true)
     }
 
-    @Test(.enabled(if: FileManager.default.isExecutableFile(atPath: ProcessTests.binary)))
+    @Test(.enabled(if: FileManager.default.isExecutableFile(atPath: ServeProcess.binary)))
     func killingTheGatewayMidRunEndsItAsInterruptedAndTheNextUploadRunsAgain() throws {
         let redis = try RedisServer()
         let directory = NSTemporaryDirectory() + "lens-gpt-killed-" + UUID().uuidString
@@ -96,24 +96,11 @@ import Pipeline
         defer { try? FileManager.default.removeItem(atPath: directory) }
         let leaseMillis = 1_500
         // A: a real `lens-gpt serve` whose runs last a minute (a tick a second).
-        let a = Process()
-        a.executableURL = URL(fileURLWithPath: ProcessTests.binary)
-        a.arguments = ["serve", "--host", "127.0.0.1", "--port", "0", "--loops", "1", "--data-dir", directory, "--web-dir", directory,
-                       "--store", redis.url, "--lease-ms", String(leaseMillis), "--synthetic-stage-ms", "60000"]
-        a.environment = ["PATH": "/nonexistent", "HOME": directory]  // no chromedriver: image-info and the ticks only
-        let log = Pipe()
-        a.standardError = log
-        a.standardOutput = log
-        try a.run()
-        defer { if a.isRunning { kill(a.processIdentifier, SIGKILL) } }
-        var text = ""
-        while !text.contains("listening on") {
-            let chunk = log.fileHandleForReading.availableData
-            if chunk.isEmpty { break }
-            text += String(decoding: chunk, as: UTF8.self)
-        }
-        let portText = try #require(text.range(of: "http://127.0.0.1:").map { text[$0.upperBound...].prefix { $0.isNumber } })
-        let aPort = try #require(Int(portText))
+        // no chromedriver: image-info and the ticks only
+        let a = try ServeProcess(directory: directory, arguments: [
+            "--store", redis.url, "--lease-ms", String(leaseMillis), "--synthetic-stage-ms", "60000"])
+        defer { a.kill() }
+        let aPort = a.port
 
         let b = try gateway(redis, leaseMillis: leaseMillis)
         defer { b.stop() }
@@ -125,7 +112,7 @@ import Pipeline
         let followers = [try subscribe(b, sha), try subscribe(b, sha)]
         for follower in followers { try follower.read(until: { $0.contains("event: tick") }) }
 
-        kill(a.processIdentifier, SIGKILL)
+        a.kill()
         let killedAt = TestClient.now()
         for follower in followers {
             let events = SSE.parse(try body(follower))

@@ -5,30 +5,10 @@ import Testing
 /// SIGTERM to the real `lens-gpt serve` binary with a run in progress: the port closes at once,
 /// the run gets `--shutdown-grace-ms`, and its open stream ends with `done` either way.
 @Suite(.serialized) struct ShutdownTests {
-    /// Starts the server with a run-long synthetic stage; returns it with its port.
-    func start(directory: String, stageMillis: Int, graceMillis: Int) throws -> (Process, Int, Pipe) {
-        let process = Process()
-        process.executableURL = URL(fileURLWithPath: ProcessTests.binary)
-        process.arguments = ["serve", "--host", "127.0.0.1", "--port", "0", "--loops", "1", "--data-dir", directory, "--web-dir", directory,
-                             "--no-browser", "--synthetic-stage-ms", String(stageMillis), "--shutdown-grace-ms", String(graceMillis)]
-        process.environment = ["PATH": "/nonexistent", "HOME": directory]
-        let log = Pipe()
-        process.standardError = log
-        process.standardOutput = log
-        try process.run()
-        var text = ""
-        let handle = log.fileHandleForReading
-        let deadline = Date().addingTimeInterval(30)
-        while Date() < deadline, !text.contains("listening on") {
-            let chunk = handle.availableData
-            if chunk.isEmpty { break }
-            text += String(decoding: chunk, as: UTF8.self)
-        }
-        guard let range = text.range(of: "http://127.0.0.1:"), let port = Int(text[range.upperBound...].prefix { $0.isNumber }) else {
-            process.terminate()
-            throw TestClient.Failure(description: "server did not start: \(text)")
-        }
-        return (process, port, log)
+    /// Starts the server with a run-long synthetic stage.
+    func start(directory: String, stageMillis: Int, graceMillis: Int) throws -> ServeProcess {
+        try ServeProcess(directory: directory, arguments: ["--no-browser", "--synthetic-stage-ms", String(stageMillis),
+                                                           "--shutdown-grace-ms", String(graceMillis)])
     }
 
     /// Uploads a photo and reads its stream until the synthetic stage has ticked once.
@@ -41,13 +21,14 @@ import Testing
 
     func newConnectionRefused(_ port: Int) -> Bool { (try? TestClient(port: port)) == nil }
 
-    @Test(.enabled(if: FileManager.default.isExecutableFile(atPath: ProcessTests.binary)))
+    @Test(.enabled(if: FileManager.default.isExecutableFile(atPath: ServeProcess.binary)))
     func aRunCutShortByTheGraceEndsItsStreamWithInterruptedAndDone() throws {
         let directory = NSTemporaryDirectory() + "lens-gpt-shutdown-" + UUID().uuidString
         try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true)
         defer { try? FileManager.default.removeItem(atPath: directory) }
-        let (process, port, log) = try start(directory: directory, stageMillis: 120_000, graceMillis: 1_500)
-        defer { if process.isRunning { process.terminate() } }
+        let server = try start(directory: directory, stageMillis: 120_000, graceMillis: 1_500)
+        defer { server.kill() }
+        let (process, port) = (server.process, server.port)
         let client = try followRun(port: port)
 
         let signalled = Date()
@@ -66,16 +47,17 @@ import Testing
         #expect(elapsed < 6, "ended after \(elapsed) s")
         #expect(waitUntil(timeout: 10) { !process.isRunning })
         #expect(process.terminationStatus == 0,
-                "server log: \(String(decoding: log.fileHandleForReading.availableData, as: UTF8.self).suffix(3000))")
+                "server log: \(server.finalLog().suffix(3000))")
     }
 
-    @Test(.enabled(if: FileManager.default.isExecutableFile(atPath: ProcessTests.binary)))
+    @Test(.enabled(if: FileManager.default.isExecutableFile(atPath: ServeProcess.binary)))
     func aRunThatFinishesWithinTheGraceEndsNormally() throws {
         let directory = NSTemporaryDirectory() + "lens-gpt-shutdown-" + UUID().uuidString
         try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true)
         defer { try? FileManager.default.removeItem(atPath: directory) }
-        let (process, port, _) = try start(directory: directory, stageMillis: 2_500, graceMillis: 30_000)
-        defer { if process.isRunning { process.terminate() } }
+        let server = try start(directory: directory, stageMillis: 2_500, graceMillis: 30_000)
+        defer { server.kill() }
+        let (process, port) = (server.process, server.port)
         let client = try followRun(port: port)
         kill(process.processIdentifier, SIGTERM)
         #expect(waitUntil(timeout: 1) { newConnectionRefused(port) }, "the port still accepts after SIGTERM")
@@ -91,31 +73,18 @@ import Testing
     /// With Redis: the stopping gateway's run ends for every gateway's subscribers at the end of
     /// the grace, not when its lease expires; a run of another gateway it followed goes on, and
     /// its stream here ends with `stream-error` so the client reconnects elsewhere.
-    @Test(.enabled(if: RedisServer.available && FileManager.default.isExecutableFile(atPath: ProcessTests.binary)))
+    @Test(.enabled(if: RedisServer.available && FileManager.default.isExecutableFile(atPath: ServeProcess.binary)))
     func withRedisTheStoppingGatewaysRunsEndEverywhereAtOnce() throws {
         let redis = try RedisServer()
         let directory = NSTemporaryDirectory() + "lens-gpt-shutdown-" + UUID().uuidString
         try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true)
         defer { try? FileManager.default.removeItem(atPath: directory) }
         let leaseMillis = 30_000  // an end by lease expiry would come far too late for this test
-        let process = Process()
-        process.executableURL = URL(fileURLWithPath: ProcessTests.binary)
-        process.arguments = ["serve", "--host", "127.0.0.1", "--port", "0", "--loops", "1", "--data-dir", directory, "--web-dir", directory,
-                             "--no-browser", "--store", redis.url, "--lease-ms", String(leaseMillis),
-                             "--synthetic-stage-ms", "120000", "--shutdown-grace-ms", "500"]
-        process.environment = ["PATH": "/nonexistent", "HOME": directory]
-        let log = Pipe()
-        process.standardError = log
-        process.standardOutput = log
-        try process.run()
-        defer { if process.isRunning { kill(process.processIdentifier, SIGKILL) } }
-        var text = ""
-        while !text.contains("listening on") {
-            let chunk = log.fileHandleForReading.availableData
-            if chunk.isEmpty { break }
-            text += String(decoding: chunk, as: UTF8.self)
-        }
-        let port = try #require(text.range(of: "http://127.0.0.1:").flatMap { Int(text[$0.upperBound...].prefix { $0.isNumber }) })
+        let server = try ServeProcess(directory: directory, arguments: [
+            "--no-browser", "--store", redis.url, "--lease-ms", String(leaseMillis),
+            "--synthetic-stage-ms", "120000", "--shutdown-grace-ms", "500"])
+        defer { server.kill() }
+        let (process, port) = (server.process, server.port)
 
         let gate = GateProducer()
         let other = try TestServer(graph: TestGraphs.imageInfo(then: gate)) {
@@ -162,11 +131,11 @@ import Testing
         #expect(waitUntil(timeout: 10) { (try? other.get("/results/\(TestImages.sha256Hex(theirs))").bodyText.contains(#""status":"complete""#)) == true })
     }
 
-    @Test(.enabled(if: FileManager.default.isExecutableFile(atPath: ProcessTests.binary)))
+    @Test(.enabled(if: FileManager.default.isExecutableFile(atPath: ServeProcess.binary)))
     func theGraceIsRangeChecked() throws {
         for value in ["-1", "3600001", "soon"] {
             let process = Process()
-            process.executableURL = URL(fileURLWithPath: ProcessTests.binary)
+            process.executableURL = URL(fileURLWithPath: ServeProcess.binary)
             process.arguments = ["serve", "--port", "0", "--no-browser", "--shutdown-grace-ms", value]
             process.environment = ["PATH": "/nonexistent"]
             let log = Pipe()
