@@ -35,7 +35,7 @@ struct PipelineOptions: ParsableArguments {
     var marketplaceProfile: [String] = []
     @Option(help: "Country (ISO 3166 code) whose marketplaces and eBay site the offers come from (LENS_GPT_COUNTRY, default US).")
     var country: String?
-    @Option(help: "Identification below this confidence (0 to 1) abstains: model-producer names no product and the stages that need one are skipped (LENS_GPT_IDENTIFY_FLOOR, default \(ModelProducerProducer.defaultFloor)).")
+    @Option(help: "Identification below this confidence (0 to 1) abstains: model-producer names no product and the stages that need one are skipped (LENS_GPT_IDENTIFY_FLOOR, default \(IdentificationProducer.defaultFloor)).")
     var identifyFloor: String?
 }
 
@@ -95,7 +95,7 @@ struct PipelineSetup {
         d.stageTimeoutMillis = stageTimeoutMillis
         d.syntheticStageMillis = syntheticStageMillis
         d.identifyFloor = try Setting.fraction(options.identifyFloor, env: "LENS_GPT_IDENTIFY_FLOOR",
-                                               default: ModelProducerProducer.defaultFloor)
+                                               default: IdentificationProducer.defaultFloor)
         d.lens = lens?.runner
         d.visualSearch = visual.providers
         d.refineBelow = visual.refineBelow

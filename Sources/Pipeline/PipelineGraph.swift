@@ -1,5 +1,5 @@
 /// The stages of a run and what each depends on, declared in one place (see
-/// `Producers/StageTree.swift`). Independent branches run in parallel.
+/// `Producers/Stages/StageTree.swift`). Independent branches run in parallel.
 public struct PipelineGraph: Sendable {
     public struct Node: Sendable {
         public let producer: any Producer

@@ -45,7 +45,7 @@ struct IdentifyCommandTests {
         #expect(answer["producer"] == "Champion")
         #expect(answer["model"] == "Reverse Weave")
         #expect(answer["method"] == "heuristic")
-        #expect((answer["confidence"]?.doubleValue ?? 0) >= ModelProducerProducer.defaultFloor)
+        #expect((answer["confidence"]?.doubleValue ?? 0) >= IdentificationProducer.defaultFloor)
         #expect(answer == TitleIdentification.identify(titles))
     }
 

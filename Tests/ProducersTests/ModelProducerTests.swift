@@ -29,7 +29,7 @@ final class ScriptedChat: ChatService {
     func nodes(_ chat: (any ChatService)?) -> [PipelineGraph.Node] {
         [.init(FixedProducer(stage: "image-info", output: imageInfo)),
          .init(FixedProducer(stage: "lens-matches", output: matches)),
-         .init(ModelProducerProducer(chat: chat), dependsOn: ["image-info"], optionallyAfter: ["lens-matches"])]
+         .init(IdentificationProducer(chat: chat), dependsOn: ["image-info"], optionallyAfter: ["lens-matches"])]
     }
 
     @Test func withoutAnLLMTheTitlesDecide() throws {
@@ -89,14 +89,14 @@ final class ScriptedChat: ChatService {
                 lensMatch("Motorola RAZR V3 flip phone", "https://x.example/4", position: 4),
                 lensMatch("Nokia 2660 flip phone", "https://x.example/5", position: 5),
             ])),
-            .init(ModelProducerProducer(chat: nil), dependsOn: ["image-info"], optionallyAfter: ["lens-matches"]),
+            .init(IdentificationProducer(chat: nil), dependsOn: ["image-info"], optionallyAfter: ["lens-matches"]),
         ] + Self.dependants())
         let result = try #require(payloads(stream, "model-producer").first)
         #expect(result["producer"] == .null)
         #expect(result["model"] == .null)
         #expect(result["method"] == "heuristic")
         let confidence = try #require(result["confidence"]?.doubleValue)
-        #expect(confidence < ModelProducerProducer.defaultFloor)
+        #expect(confidence < IdentificationProducer.defaultFloor)
         #expect((result["candidates"]?.arrayValue?.count ?? 0) >= 2)
         #expect(result["candidates"]?[0]?["producer"]?.stringValue != nil)
         #expect(result["evidence"] == ["visual-matches"])
@@ -111,7 +111,7 @@ final class ScriptedChat: ChatService {
         let strict = try runGraph([
             .init(FixedProducer(stage: "image-info", output: imageInfo)),
             .init(FixedProducer(stage: "lens-matches", output: matches)),
-            .init(ModelProducerProducer(chat: nil, floor: 0.99), dependsOn: ["image-info"], optionallyAfter: ["lens-matches"]),
+            .init(IdentificationProducer(chat: nil, floor: 0.99), dependsOn: ["image-info"], optionallyAfter: ["lens-matches"]),
         ] + Self.dependants())
         let result = try #require(payloads(strict, "model-producer").first)
         #expect(result["producer"] == .null)
@@ -133,7 +133,7 @@ final class ScriptedChat: ChatService {
         let stream = try runGraph([
             .init(FixedProducer(stage: "image-info", output: imageInfo)),
             .init(FailingProducer(stage: "lens-matches")),
-            .init(ModelProducerProducer(chat: chat), dependsOn: ["image-info"], optionallyAfter: ["lens-matches"]),
+            .init(IdentificationProducer(chat: chat), dependsOn: ["image-info"], optionallyAfter: ["lens-matches"]),
         ] + Self.dependants(), imagePath: photo)
         let result = try #require(payloads(stream, "model-producer").first)
         #expect(result["producer"] == "Sony")
@@ -152,7 +152,7 @@ final class ScriptedChat: ChatService {
         defer { try? FileManager.default.removeItem(atPath: photo) }
         let stream = try runGraph([
             .init(FixedProducer(stage: "image-info", output: imageInfo)),
-            .init(ModelProducerProducer(chat: chat), dependsOn: ["image-info"]),
+            .init(IdentificationProducer(chat: chat), dependsOn: ["image-info"]),
         ] + Self.dependants(), imagePath: photo)
         let result = try #require(payloads(stream, "model-producer").first)
         #expect(result["producer"] == .null)
@@ -165,11 +165,11 @@ final class ScriptedChat: ChatService {
         let stream = try runGraph([
             .init(FixedProducer(stage: "image-info", output: imageInfo)),
             .init(FailingProducer(stage: "lens-matches")),
-            .init(ModelProducerProducer(chat: nil), dependsOn: ["image-info"], optionallyAfter: ["lens-matches"]),
+            .init(IdentificationProducer(chat: nil), dependsOn: ["image-info"], optionallyAfter: ["lens-matches"]),
         ] + Self.dependants())
         let result = try #require(payloads(stream, "model-producer").first)
         #expect(result == ["producer": nil, "model": nil, "confidence": 0, "method": "none", "candidates": [], "evidence": [],
-                           "floor": .double(ModelProducerProducer.defaultFloor)])
+                           "floor": .double(IdentificationProducer.defaultFloor)])
         let skip = try #require(payloads(stream, "progress").first { $0["stage"] == "producer-url" })
         #expect(skip["message"] == "no visual matches and no vision model to identify the photo")
     }

@@ -85,7 +85,7 @@ struct RealTitleSetTests {
     }
 
     @Test func everyTitleSetGetsItsRightIdentityOrAbstains() throws {
-        let floor = ModelProducerProducer.defaultFloor
+        let floor = IdentificationProducer.defaultFloor
         var rows: [String] = []
         var wrongAboveFloor: [String] = []
         var missed: [String] = []

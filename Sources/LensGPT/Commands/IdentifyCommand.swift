@@ -19,7 +19,7 @@ struct IdentifyCommand: ParsableCommand {
     @Option(help: "File of titles, one per line, optionally TAB and the domain (default: stdin).")
     var titles: String?
 
-    @Option(help: "Confidence below which identification abstains, 0 to 1 (LENS_GPT_IDENTIFY_FLOOR, default \(ModelProducerProducer.defaultFloor)).")
+    @Option(help: "Confidence below which identification abstains, 0 to 1 (LENS_GPT_IDENTIFY_FLOOR, default \(IdentificationProducer.defaultFloor)).")
     var identifyFloor: String?
 
     /// More input than any list of visual matches or listings; a longer file is refused, not cut.
@@ -28,7 +28,7 @@ struct IdentifyCommand: ParsableCommand {
     func run() throws {
         let floor: Double
         do {
-            floor = try Setting.fraction(identifyFloor, env: "LENS_GPT_IDENTIFY_FLOOR", default: ModelProducerProducer.defaultFloor)
+            floor = try Setting.fraction(identifyFloor, env: "LENS_GPT_IDENTIFY_FLOOR", default: IdentificationProducer.defaultFloor)
         } catch {
             fail("invalid_setting", "\(error)")
         }

@@ -9,7 +9,7 @@ import Pipeline
 /// consensus of their titles (`TitleConsensus`, `heuristic`), and — when there are no matches
 /// (visual search failed, was blocked or found nothing) — the photo alone through a vision model
 /// (`llm-photo`). Every method's confidence meets the same floor.
-public struct ModelProducerProducer: Producer {
+public struct IdentificationProducer: Producer {
     public let stage = "model-producer"
     let chat: (any ChatService)?
     let floor: Double
@@ -22,7 +22,7 @@ public struct ModelProducerProducer: Producer {
     /// generic searches and the real Lens pages of non-products 0.3 or less.
     public static let defaultFloor = 0.4
 
-    public init(chat: (any ChatService)?, floor: Double = ModelProducerProducer.defaultFloor, photoEvidence: PhotoEvidence? = nil) {
+    public init(chat: (any ChatService)?, floor: Double = IdentificationProducer.defaultFloor, photoEvidence: PhotoEvidence? = nil) {
         self.chat = chat
         self.floor = floor
         self.photoEvidence = photoEvidence
@@ -161,7 +161,7 @@ public struct ModelProducerProducer: Producer {
                 + PromptData.quoted(lines.joined(separator: "\n"), maxCharacters: 6_000)
         }
         let answer = try chat.complete(system: system, user: user, image: attachment, schemaName: "product_identification",
-                                       schema: ModelProducerProducer.schema)
+                                       schema: IdentificationProducer.schema)
         guard let producer = answer["producer"]?.stringValue?.trimmedSpaces, !producer.isEmpty,
               let model = answer["model"]?.stringValue?.trimmedSpaces, !model.isEmpty
         else { return [] }  // the model does not know: the titles may still agree

@@ -27,7 +27,7 @@ public struct StageDependencies: Sendable {
     public var thumbnails: (any ThumbnailStore)?
     public var stageTimeoutMillis = 60_000
     /// Identification below this confidence abstains (`model-producer` reports no identity).
-    public var identifyFloor = ModelProducerProducer.defaultFloor
+    public var identifyFloor = IdentificationProducer.defaultFloor
     /// > 0 adds the `tick` stage (capacity tests and benchmarks only).
     public var syntheticStageMillis = 0
     /// Non-nil adds `barcodes` and `photo-text` (reading the photo itself) within these limits.
@@ -74,7 +74,7 @@ public enum StageTree {
         let evidence = photo.isEmpty ? nil
             : PhotoEvidence(webSearch: d.webSearch, marketplaceSearches: d.marketplaceSearches, pages: d.pages,
                             barcodeLookup: d.barcodeLookup)
-        nodes.append(.init(ModelProducerProducer(chat: d.chat, floor: d.identifyFloor, photoEvidence: evidence), dependsOn: ["image-info"],
+        nodes.append(.init(IdentificationProducer(chat: d.chat, floor: d.identifyFloor, photoEvidence: evidence), dependsOn: ["image-info"],
                            optionallyAfter: matches + photo, timeoutMillis: limit))
         guard let pages = d.pages else { return try PipelineGraph(nodes) }
         nodes.append(.init(ProducerURLProducer(webSearch: d.webSearch, chat: d.chat),

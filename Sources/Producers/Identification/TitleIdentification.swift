@@ -17,7 +17,7 @@ public enum TitleIdentification {
 
     /// `{"producer", "model", "confidence", "method", "candidates", "evidence"}`; producer and
     /// model are null when no candidate reaches `floor` (then `floor` is given too).
-    public static func identify(_ titles: [TitleConsensus.Title], floor: Double = ModelProducerProducer.defaultFloor) -> JSONValue {
+    public static func identify(_ titles: [TitleConsensus.Title], floor: Double = IdentificationProducer.defaultFloor) -> JSONValue {
         var decision = IdentityDecision(floor: floor)
         if !titles.isEmpty { decision.consulted("visual-matches") }
         decision.consider(TitleConsensus().candidates(titles).map {
