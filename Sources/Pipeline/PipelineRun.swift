@@ -131,6 +131,7 @@ final class PipelineRun: Sendable {
         case .failure(let error):
             var payload: JSONObject = ["stage": .string(node.stage), "code": .string(error.code),
                                        "message": .string(error.message), "retryable": .bool(error.retryable)]
+            for (key, value) in error.fields.entries where payload[key] == nil { payload[key] = value }
             if !error.artifacts.isEmpty { payload["artifacts"] = .array(error.artifacts.map(JSONValue.string)) }
             if let wait = error.retryAfterSeconds { payload["retry_after_seconds"] = .int(wait) }
             stream.append(name: "stage-error", payload: .object(payload))

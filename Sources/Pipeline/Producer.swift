@@ -17,6 +17,9 @@ public struct StageError: Error, Sendable, Equatable, CustomStringConvertible {
     public var artifacts: [String]
     /// How long the service asked to be left alone (an API's `Retry-After`), in seconds.
     public var retryAfterSeconds: Int? = nil
+    /// More fields of the event, for what only this stage knows (the visual-search providers it
+    /// tried); the common keys above are never overwritten by them.
+    public var fields: JSONObject = [:]
 
     public init(code: String, message: String, retryable: Bool = false, artifacts: [String] = []) {
         self.code = code

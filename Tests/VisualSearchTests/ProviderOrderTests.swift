@@ -58,6 +58,24 @@ import Testing
         #expect(stream.status == .failed || stream.status == .partial)
     }
 
+    /// The stage's failure lists the providers asked, each with its own code, so a client names
+    /// only those (a single configured provider is the only one named).
+    @Test func theStageFailureListsTheProvidersTriedAndOnlyThose() throws {
+        let first = ScriptedProvider("google-lens", .failure(failure("google-lens", "lens_no_matches")))
+        let second = ScriptedProvider("serpapi", .failure(failure("serpapi", "lens_api_timeout")))
+        let both = payloads(try runLensStage([first, second]), "stage-error").last
+        let tried = both?["tried"]?.arrayValue ?? []
+        #expect(tried.map { $0["provider"]?.stringValue } == ["google-lens", "serpapi"], "\(String(describing: both))")
+        #expect(tried.map { $0["code"]?.stringValue } == ["lens_no_matches", "lens_api_timeout"])
+        #expect(tried.allSatisfy { $0["message"]?.stringValue != nil && $0["retryable"]?.boolValue != nil })
+        #expect(both?["stage"] == "lens-matches" && both?["code"] == "lens_api_timeout")
+
+        let alone = ScriptedProvider("google-lens", .failure(failure("google-lens", "lens_no_matches")))
+        let one = payloads(try runLensStage([alone]), "stage-error")
+        #expect(one.count == 1)
+        #expect(one.last?["tried"]?.arrayValue?.compactMap { $0["provider"]?.stringValue } == ["google-lens"], "\(one)")
+    }
+
     @Test func theLocaleReachesTheProvider() throws {
         let only = ScriptedProvider("first", .success(VisualSearchResult(matches: lampMatches)))
         _ = try runLensStage([only], locale: RunLocale(country: "DE", language: "de"))

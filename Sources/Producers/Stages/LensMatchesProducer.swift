@@ -72,6 +72,12 @@ public struct LensMatchesProducer: Producer {
                 + failures.map { "\($0.provider) \($0.code)" }.joined(separator: ", ") + ")"
         var error = StageError(code: last.code, message: message, retryable: failures.contains { $0.retryable }, artifacts: last.artifacts)
         error.retryAfterSeconds = last.retryAfterSeconds
+        // Which providers were asked and how each ended, so a client names only those (the
+        // configured ones) and words each failure itself instead of parsing `message`.
+        error.fields["tried"] = .array(failures.map { failure in
+            .object(["provider": .string(failure.provider), "code": .string(failure.code),
+                     "message": .string(failure.message), "retryable": .bool(failure.retryable)])
+        })
         throw error
     }
 
