@@ -1,4 +1,3 @@
-import Glibc
 import HTTP
 
 /// The demo's ECB replica: the European Central Bank's daily reference-rate document
@@ -13,14 +12,9 @@ extension DemoWorld {
     /// Where lens-gpt fetches the demo's rates (`--rates-url`).
     public var exchangeRatesURL: String { baseURL + DemoWorld.ecbPath }
 
-    /// Today's date (UTC), as the ECB dates its document.
-    static func today() -> String {
-        var t = time(nil)
-        var parts = tm()
-        gmtime_r(&t, &parts)
-        func two(_ n: Int32) -> String { n < 10 ? "0\(n)" : "\(n)" }
-        return "\(parts.tm_year + 1900)-\(two(parts.tm_mon + 1))-\(two(parts.tm_mday))"
-    }
+    /// The date the demo's rates are for: they are fixed, so their document says so with one
+    /// fixed date, as a real ECB document dates its own rates (not the day it is read).
+    public static let demoRatesDate = "2026-03-05"
 
     static func ecbResponse() -> HTTPResponse {
         var xml = """
@@ -31,7 +25,7 @@ extension DemoWorld {
         \t\t<gesmes:name>European Central Bank (demo replica)</gesmes:name>
         \t</gesmes:Sender>
         \t<Cube>
-        \t\t<Cube time='\(today())'>
+        \t\t<Cube time='\(demoRatesDate)'>
 
         """
         for (currency, rate) in demoRatesPerEuro { xml += "\t\t\t<Cube currency='\(currency)' rate='\(rate)'/>\n" }

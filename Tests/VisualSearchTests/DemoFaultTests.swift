@@ -110,10 +110,11 @@ struct DemoFaultTests {
         #expect(events["done"]?.first?["status"] == "complete")
         #expect(demo.world.lensStartQueries.dropFirst(before).contains { $0.contains("hl=de") && $0.contains("gl=de") },
                 "\(demo.world.lensStartQueries)")
-        // The estimate is in Germany's currency, converted with the ECB replica's rates of today.
+        // The estimate is in Germany's currency, converted with the ECB replica's rates, dated
+        // the day those fixed rates are for (not the day they were read).
         let estimate = try #require(events["estimated-price"]?.first)
         #expect(estimate["currency"] == "EUR")
-        #expect(estimate["exchange_rates"]?["date"]?.stringValue?.count == 10)
+        #expect(estimate["exchange_rates"]?["date"]?.stringValue == DemoWorld.demoRatesDate)
 
         // The hosted provider (Lens blocked now) gets hl/country; here from Accept-Language.
         demo.world.faults.set(.lensBlocked, true)
