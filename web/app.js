@@ -2,7 +2,8 @@
 // event stream of the result, and the recent results on this device.
 import { el, showHostsThroughServer } from "./dom.js";
 import { bytes, clock } from "./format.js";
-import { forgetRecents, isResultID, loadRecents, rememberResult } from "./recents.js";
+import { setUpCountryPicker } from "./country.js";
+import { forgetRecents, isResultID, loadRecents, photoThumbnail, rememberResult } from "./recents.js";
 import { ResultView } from "./result-view.js";
 
 const ACCEPTED_TYPES = ["image/png", "image/jpeg", "image/webp"];
@@ -19,6 +20,12 @@ const $ = (selector) => document.querySelector(selector);
 const view = new ResultView($("#result"));
 const refusal = $("#refusal");
 let current = null;  // the stream being shown: {id, source, seen, finished}
+let lastUpload = null;  // the photo sent last from this page, to send again for another country
+
+// A new country applies to the photo on screen at once, when this page still has it.
+setUpCountryPicker($("#country"), () => {
+  if (lastUpload && current?.id === lastUpload.id) submit(lastUpload.file, lastUpload.name, lastUpload.previewURL);
+});
 
 // --- Intake -----------------------------------------------------------------------------------
 
@@ -81,6 +88,9 @@ async function submit(file, name, previewURL) {
   $("#intake-status").textContent = `Uploading “${name}”…`;
   const body = new FormData();
   body.append("file", file, file.name || "photo");
+  // The result is for this country (the server's default when the page has none to offer).
+  const country = $("#country").value;
+  if (country) body.append("country", country);
   let response;
   try {
     response = await fetch("/classify", { method: "POST", body, headers: { Accept: "application/json" } });
@@ -98,7 +108,11 @@ async function submit(file, name, previewURL) {
   rememberResult(reply.id, { name, time: Date.now(), status: "running", events: reply.events_url });
   renderRecents();
   history.replaceState(null, "", `#result=${reply.id}`);
-  show(reply.id, reply.events_url, name, previewURL ?? URL.createObjectURL(file));
+  const preview = previewURL ?? URL.createObjectURL(file);
+  lastUpload = { file, name, previewURL: preview, id: reply.id };
+  show(reply.id, reply.events_url, name, preview);
+  // A small copy of the photo on this device, so reopening the result later shows it.
+  photoThumbnail(file).then((thumb) => { if (thumb) rememberResult(reply.id, { thumb }); });
   $("#result-title").focus({ preventScroll: false });
 }
 
@@ -253,7 +267,8 @@ function openFromHash() {
   if (!isResultID(id) || current?.id === id) return;
   const entry = loadRecents().find((recent) => recent.id === id);
   const stored = sameOriginPath(entry?.events);
-  show(id, stored?.startsWith(`/results/${id}/events`) ? stored : `/results/${id}/events`, entry?.name ?? `Result ${id.slice(0, 12)}…`, null);
+  const thumb = typeof entry?.thumb === "string" && entry.thumb.startsWith("data:image/") ? entry.thumb : null;
+  show(id, stored?.startsWith(`/results/${id}/events`) ? stored : `/results/${id}/events`, entry?.name ?? null, thumb);
 }
 
 window.addEventListener("hashchange", openFromHash);

@@ -3,6 +3,7 @@
 import { el, externalLink, facts, remoteImage } from "./dom.js";
 import { availability, condition, money, percent } from "./format.js";
 import { priceChart } from "./chart.js";
+import { barcodesBody, photoTextBody } from "./photo-cards.js";
 
 /// Card titles, in the order cards take on the page.
 export const CARD_TITLES = {
@@ -10,8 +11,17 @@ export const CARD_TITLES = {
   "producer-url": "Maker's page",
   "retail-price-details": "Retail price",
   "estimated-price": "Second-hand value",
-  "second-hand-offers": "Second-hand offers",
+  "second-hand-offers": "Offers and sales",
   "lens-matches": "Visual matches",
+  barcodes: "Barcode",
+  "photo-text": "Printed text",
+};
+
+/// The results a card also reads (`context`): when one of these arrives, the card is drawn again.
+export const CARD_READS = {
+  barcodes: ["model-producer"],
+  "second-hand-offers": ["estimated-price"],
+  "estimated-price": ["second-hand-offers", "retail-price-details"],
 };
 
 const text = (value) => (typeof value === "string" || typeof value === "number" ? String(value) : "");
@@ -78,30 +88,78 @@ export function retailBody(data) {
   );
 }
 
-export function offersBody(list) {
-  const offers = Array.isArray(list) ? list : [];
-  const count = el("p", { class: "muted", "data-field": "offer-count", "data-count": offers.length },
-    offers.length === 1 ? "1 offer found." : `${offers.length} offers found.`);
-  if (offers.length === 0) return el("div", {}, count);
-  const rows = offers.map((offer) => el("tr", { "data-field": "offer" },
+/// "4 offers for sale · 2 sales": offers and sales are counted apart (a sale is a price paid, not an offer).
+export function offerCountWords(offers, sales) {
+  const parts = [offers === 1 ? "1 offer for sale" : `${offers} offers for sale`];
+  if (sales > 0) parts.push(sales === 1 ? "1 recent sale" : `${sales} recent sales`);
+  return parts.join(" · ");
+}
+
+/// The links the estimate rests on (its `comparables`), to mark those rows.
+function estimateLinks(estimate) {
+  const used = Array.isArray(estimate?.comparables) ? estimate.comparables : [];
+  return new Set(used.map((c) => c?.link).filter((link) => typeof link === "string"));
+}
+
+/// "+ $8.50 shipping", "free shipping", or the marketplace's own words; "" when unknown.
+function shippingWords(shipping, currency) {
+  if (shipping === undefined || shipping === null || shipping === "") return "";
+  const amount = Number(shipping);
+  if (!Number.isFinite(amount)) return text(shipping);
+  return amount === 0 ? "free shipping" : `+ ${money(shipping, currency)} shipping`;
+}
+
+/// A date as "6 Mar 2026" (an ISO date from the marketplace; as given when it is not one).
+function shortDate(iso) {
+  const match = typeof iso === "string" && /^(\d{4})-(\d{2})-(\d{2})/.exec(iso);
+  if (!match) return text(iso);
+  const date = new Date(Date.UTC(Number(match[1]), Number(match[2]) - 1, Number(match[3])));
+  return new Intl.DateTimeFormat(undefined, { day: "numeric", month: "short", year: "numeric", timeZone: "UTC" }).format(date);
+}
+
+function listingRow(offer, used, sale) {
+  const shipping = shippingWords(offer.shipping, offer.currency);
+  return el("tr", { "data-field": sale ? "sale" : "offer", "data-used": used.has(offer.link) ? "true" : null },
     el("td", { class: "thumb" }, el("span", { class: "tile" }, remoteImage(offer.thumbnail, { alt: "", width: 40, height: 40 }))),
     el("th", { scope: "row", class: "offer-title" }, text(offer.title),
-      offer.partial_match === true ? el("span", { class: "muted small block", "data-field": "partial-match" }, "Looser match: not priced") : null),
+      sale ? el("span", { class: "sold-mark", "data-field": "sold-mark" }, offer.sold_date ? `Sold ${shortDate(offer.sold_date)}` : "Sold") : null,
+      offer.partial_match === true ? el("span", { class: "muted small block", "data-field": "partial-match" }, "Looser match: not priced") : null,
+      used.has(offer.link) ? el("span", { class: "muted small block", "data-field": "in-estimate" }, "Used in the estimate") : null),
     el("td", { class: "condition" }, condition(offer.condition),
       offer.wear && offer.wear !== condition(offer.condition) ? el("span", { class: "muted small block" }, text(offer.wear)) : null),
-    el("td", { class: "num" }, money(offer.price, offer.currency)),
-    el("td", {}, externalLink(offer.link, `${text(offer.domain) || domainOf(offer.link) || "Open"} ↗`, { class: "offer-link" })),
-  ));
+    el("td", { class: "num" }, money(offer.price, offer.currency),
+      shipping ? el("span", { class: "muted small block", "data-field": "shipping" }, shipping) : null),
+    el("td", {}, sale
+      ? externalLink(offer.link, `the sale on ${text(offer.domain) || domainOf(offer.link) || "the marketplace"}`, { class: "sale-link small" })
+      : externalLink(offer.link, `${text(offer.domain) || domainOf(offer.link) || "Open"} ↗`, { class: "offer-link" })),
+  );
+}
+
+function listingTable(caption, rows, priceHeading, linkHeading) {
+  return el("div", { class: "table-wrap" },
+    el("table", { class: "offers" },
+      el("caption", { class: "table-caption" }, caption),
+      el("thead", {}, el("tr", {},
+        el("th", { scope: "col" }, el("span", { class: "visually-hidden" }, "Photo")),
+        el("th", { scope: "col" }, "Listing"), el("th", { scope: "col" }, "Condition"),
+        el("th", { scope: "col", class: "num" }, priceHeading), el("th", { scope: "col" }, linkHeading))),
+      el("tbody", {}, rows)));
+}
+
+/// Offers for sale and sales apart: a sale (`sold: true`) is what someone paid, with its date,
+/// never a link to buy. Once the estimate has arrived, the listings it rests on are marked.
+export function offersBody(list, context = {}) {
+  const all = Array.isArray(list) ? list.filter((item) => item && typeof item === "object") : [];
+  const offers = all.filter((item) => item.sold !== true);
+  const sales = all.filter((item) => item.sold === true);
+  const used = estimateLinks(context["estimated-price"]);
+  const count = el("p", { class: "muted", "data-field": "offer-count", "data-count": offers.length, "data-sales": sales.length },
+    `${offerCountWords(offers.length, sales.length)}.`);
+  if (all.length === 0) return el("div", {}, count);
   return el("div", {},
     count,
-    el("div", { class: "table-wrap" },
-      el("table", { class: "offers" },
-        el("caption", { class: "visually-hidden" }, "Second-hand offers"),
-        el("thead", {}, el("tr", {},
-          el("th", { scope: "col" }, el("span", { class: "visually-hidden" }, "Photo")),
-          el("th", { scope: "col" }, "Offer"), el("th", { scope: "col" }, "Condition"),
-          el("th", { scope: "col", class: "num" }, "Price"), el("th", { scope: "col" }, "Link"))),
-        el("tbody", {}, rows))),
+    offers.length ? listingTable("For sale now", offers.map((offer) => listingRow(offer, used, false)), "Price", "Shop") : null,
+    sales.length ? listingTable("Sold recently", sales.map((sale) => listingRow(sale, used, true)), "Sold for", "Record") : null,
   );
 }
 
@@ -117,11 +175,11 @@ export function estimateBody(data, context) {
       el("span", { class: "range-mark", style: `left: ${Math.min(100, Math.max(0, position)).toFixed(1)}%` })),
     el("p", { class: "range-labels" },
       el("span", {}, money(data.min_range, data.currency)),
-      el("span", { class: "visually-hidden" }, " to "),
+      el("span", { class: "visually-hidden" }, " and "),
       el("span", {}, money(data.max_range, data.currency))),
   );
-  const basis = data.basis === "retail" ? "Derived from the retail price."
-    : Number.isFinite(Number(data.sample_size)) ? `From ${data.sample_size} comparable offer${Number(data.sample_size) === 1 ? "" : "s"}.` : "";
+  const basis = data.basis === "retail" ? "Derived from the retail price: too few listings of the product itself."
+    : data.basis === "comparables" ? restsOn(data) : "";
   // What the estimate rests on: the product's own sell-through and how many listings were left out.
   const sell = data.sell_through && typeof data.sell_through === "object" ? data.sell_through : null;
   const leftOut = data.rejected && typeof data.rejected === "object"
@@ -138,17 +196,36 @@ export function estimateBody(data, context) {
     el("p", { class: "muted small" }, "Likely between"),
     range,
     meter("Certainty", Number(data.certainty), "certainty"),
-    basis ? el("p", { class: "muted small" }, basis) : null,
+    basis ? el("p", { class: "muted small", "data-field": "estimate-used" }, basis) : null,
     rests ? el("p", { class: "muted small", "data-field": "estimate-basis" }, rests) : null,
     chart ? el("figure", { class: "chart" }, chart,
       el("figcaption", { class: "muted small" }, "Dots: offers in ", text(data.currency),
         "; band: estimated range; line: estimate.",
         usedRates.length > 0 ? el("span", { class: "block", "data-field": "conversion" },
           `Converted to ${text(data.currency)} at the server's rates: `,
-          usedRates.map((code) => `1 ${code} = ${Number(rates[code]).toFixed(4)} ${text(data.currency)}`).join("; "), ".") : null,
+          usedRates.map((code) => `1 ${code} = ${Number(rates[code]).toFixed(4)} ${text(data.currency)}`).join("; "),
+          typeof data.exchange_rates?.date === "string" ? ` (reference rates of ${shortDate(data.exchange_rates.date)})` : "", ".") : null,
         other > 0 ? ` ${other} offer${other === 1 ? "" : "s"} in currencies without a rate not plotted.` : "")) : null,
   );
 }
+
+/// Which listings the estimate used: "From 2 sales and 2 offers for sale (asking prices count less)."
+function restsOn(data) {
+  const sold = Number(data.sold_sample_size);
+  const active = Number(data.active_sample_size);
+  if (!Number.isFinite(sold) || !Number.isFinite(active)) {
+    const n = Number(data.sample_size);
+    return Number.isFinite(n) ? `From ${n} comparable listing${n === 1 ? "" : "s"}.` : "";
+  }
+  const parts = [];
+  if (sold > 0) parts.push(sold === 1 ? "1 sale" : `${sold} sales`);
+  if (active > 0) parts.push(active === 1 ? "1 offer for sale" : `${active} offers for sale`);
+  const sources = Array.isArray(data.sold_sources) ? data.sold_sources.map((source) => SOLD_SOURCE_WORDS[source] ?? String(source)) : [];
+  return `From ${parts.join(" and ") || "no listings"}${sold > 0 && active > 0 ? " (asking prices count less than sales)" : ""}`
+    + (sold > 0 && sources.length ? `; sales from ${sources.join(" and ")}` : "") + ".";
+}
+
+const SOLD_SOURCE_WORDS = { "sold-listings-pages": "the marketplaces' sold-listings pages", "ebay-api": "eBay's API" };
 
 export function matchesBody(list) {
   const matches = Array.isArray(list) ? list : [];
@@ -189,6 +266,8 @@ export const CARD_RENDERERS = {
   "estimated-price": estimateBody,
   "second-hand-offers": offersBody,
   "lens-matches": matchesBody,
+  barcodes: barcodesBody,
+  "photo-text": photoTextBody,
 };
 
 /// A labelled bar for a 0…1 value, read out as a percentage.

@@ -40,3 +40,19 @@ function save(list) {
     // Private mode or quota: recents are a convenience, the page works without them.
   }
 }
+
+/// A JPEG data URL of the photo at most 96 px on its longer side, or null when it cannot be drawn.
+export async function photoThumbnail(file) {
+  try {
+    const bitmap = await createImageBitmap(file);
+    const scale = Math.min(1, 96 / Math.max(bitmap.width, bitmap.height));
+    const canvas = document.createElement("canvas");
+    canvas.width = Math.max(1, Math.round(bitmap.width * scale));
+    canvas.height = Math.max(1, Math.round(bitmap.height * scale));
+    canvas.getContext("2d").drawImage(bitmap, 0, 0, canvas.width, canvas.height);
+    bitmap.close();
+    return canvas.toDataURL("image/jpeg", 0.8);
+  } catch {
+    return null;  // an image this browser cannot decode: the result shows the product's picture instead
+  }
+}

@@ -1,7 +1,7 @@
 import DemoWorld
 import Foundation
 import JSON
-import Outbound
+@testable import Outbound
 import Testing
 
 /// The demo page in real headless Chromium, driven by our WebDriver client, uses the page
@@ -56,7 +56,7 @@ struct DemoPageTests {
         let shown = try browser.waitFor("the cards' images to load", timeout: 30) {
             let shown = try page.execute(PageBrowser.readCards)
             let images = shown["images"]?.arrayValue ?? []
-            return images.allSatisfy({ $0["done"] == true }) ? shown : nil
+            return images.allSatisfy({ $0["done"] == true }) ? shown : JSONValue?.none
         }
         expectCatalogValues(shown, entry, gateway: server.baseURL)
         let images = shown["images"]?.arrayValue ?? []
@@ -79,6 +79,16 @@ struct DemoPageTests {
         _ = try browser.waitFor("the cards' animations to end") {
             try page.execute("return document.getAnimations().length === 0") == true ? true : nil
         }
+        // Full length: the viewport is made as tall as the page before the shot (headless
+        // Chromium keeps its window within the screen, so through the DevTools protocol).
+        let height = try page.execute("return Math.ceil(document.documentElement.scrollHeight)").intValue ?? 1960
+        _ = try page.client.command("POST", "/session/\(page.id)/goog/cdp/execute", [
+            "cmd": "Emulation.setDeviceMetricsOverride",
+            "params": ["width": 1200, "height": .int(height), "deviceScaleFactor": 1, "mobile": false],
+        ])
+        _ = try browser.waitFor("the window to be as tall as the page") {
+            try page.execute("return window.innerHeight >= document.documentElement.scrollHeight - 1") == true ? true : nil
+        }
         try FileManager.default.createDirectory(at: DemoPageTests.artifacts, withIntermediateDirectories: true)
         let screenshot = try page.screenshot()
         #expect(screenshot.starts(with: [0x89, 0x50, 0x4E, 0x47]))
@@ -96,6 +106,22 @@ struct DemoPageTests {
         let replayed = try browser.waitForResult(cards: 6, timeout: 30)
         expectCatalogValues(replayed, entry, gateway: server.baseURL)
         #expect(try page.execute("return document.querySelectorAll('#recent-list .recent').length") == 1)
+        // Reopened here, the result shows the photo (a small copy kept on this device).
+        #expect(try page.execute("return document.querySelector('#preview').getAttribute('src')").stringValue?.hasPrefix("data:image/") == true)
+
+        // Opened from a shared link on a device that never saw the photo: titled with the
+        // product once it is known, with the product's picture, not "Result 61e5…".
+        _ = try page.execute("localStorage.clear(); return true")
+        try page.navigate(to: server.baseURL + "/?shared#result=\(id)")
+        _ = try browser.waitForResult(cards: 6, timeout: 30)
+        let head = try browser.waitFor("the shared result's picture") {
+            let head = try page.execute("""
+                const p = document.querySelector('#preview');
+                return { title: document.querySelector('#result-title').textContent, shown: !p.hidden && p.complete && p.naturalWidth > 0 };
+                """)
+            return head["shown"] == true ? head : JSONValue?.none
+        }
+        #expect(head["title"]?.stringValue?.lowercased() == "\(entry.brand) \(entry.name)".lowercased(), "\(head)")
     }
 
     /// What the cards say, compared with the catalog the demo world serves.
@@ -125,11 +151,42 @@ struct DemoPageTests {
                 sourceLocation: sourceLocation)
         #expect(shown["material"]?.stringValue == entry.maker.facts.material, sourceLocation: sourceLocation)
 
+        // Offers for sale and sales apart: a sale is marked "Sold" with its date, counted as a
+        // sale, and its link is a record of the sale, not a shop link styled like an offer.
         let expected = entry.expectedOffers(withSearch: true)
+        let forSale = expected.filter { $0.kind != .sold }
+        let sold = expected.filter { $0.kind == .sold }
+        #expect(!sold.isEmpty, "the sample has sales", sourceLocation: sourceLocation)
         let offerLinks = shown["offerLinks"]?.arrayValue?.compactMap(\.stringValue) ?? []
-        #expect(offerLinks.count == expected.count, sourceLocation: sourceLocation)
-        #expect(Set(offerLinks) == Set(expected.map { viaGateway($0.url) }), sourceLocation: sourceLocation)
-        #expect(shown["offerCount"]?.intValue == expected.count, sourceLocation: sourceLocation)
+        #expect(offerLinks.count == forSale.count, sourceLocation: sourceLocation)
+        #expect(Set(offerLinks) == Set(forSale.map { viaGateway($0.url) }), sourceLocation: sourceLocation)
+        #expect(shown["offerCount"]?.intValue == forSale.count, sourceLocation: sourceLocation)
+        #expect(shown["saleCount"]?.intValue == sold.count, sourceLocation: sourceLocation)
+        #expect(shown["countText"]?.stringValue?.contains("\(forSale.count) offers for sale") == true
+                && shown["countText"]?.stringValue?.contains("\(sold.count) recent sales") == true, "\(String(describing: shown["countText"]))",
+                sourceLocation: sourceLocation)
+        let saleLinks = shown["saleLinks"]?.arrayValue?.compactMap(\.stringValue) ?? []
+        #expect(Set(saleLinks) == Set(sold.map { viaGateway($0.url) }), "\(saleLinks)", sourceLocation: sourceLocation)
+        #expect(shown["saleLinkClasses"]?.arrayValue?.allSatisfy { $0.stringValue?.contains("offer-link") == false } == true,
+                sourceLocation: sourceLocation)
+        let marks = shown["soldMarks"]?.arrayValue?.compactMap(\.stringValue) ?? []
+        let years = Set(sold.compactMap { $0.soldDate?.prefix(4) }.map(String.init))
+        #expect(marks.count == sold.count && marks.allSatisfy { mark in mark.hasPrefix("Sold ") && years.contains { mark.contains($0) } },
+                "\(marks)", sourceLocation: sourceLocation)
+        #expect(shown["soldMarksOnOffers"]?.intValue == 0, sourceLocation: sourceLocation)
+        // What the estimate rests on: the listings it used are marked, and its card says how many sales and offers.
+        #expect((shown["inEstimate"]?.intValue ?? 0) > 0, sourceLocation: sourceLocation)
+        #expect(shown["estimateUsed"]?.stringValue?.contains("sales") == true, "\(String(describing: shown["estimateUsed"]))",
+                sourceLocation: sourceLocation)
+        #expect(shown["rangeWords"]?.stringValue?.contains(" and ") == true, "\(String(describing: shown["rangeWords"]))",
+                sourceLocation: sourceLocation)
+        // The photo readers' cards are in words: no generic card, no JSON anywhere on a card.
+        #expect(shown["genericCards"]?.arrayValue?.isEmpty == true, "\(String(describing: shown["genericCards"]))", sourceLocation: sourceLocation)
+        for (card, text) in shown["cardTexts"]?.objectValue?.entries ?? [] {
+            let words = text.stringValue ?? ""
+            #expect(!words.contains("{\"") && !words.contains("\":") && !words.contains("[{"), "JSON on the \(card) card: \(words)",
+                    sourceLocation: sourceLocation)
+        }
 
         let low = shown["estimateMin"]?.stringValue.flatMap(Double.init)
         let high = shown["estimateMax"]?.stringValue.flatMap(Double.init)

@@ -33,6 +33,19 @@ struct StageErrorPageTests {
             #expect(steps[stage] == "skipped", "\(stage): \(String(describing: steps[stage]))")
         }
         run.expectPageMatchesSnapshot()
+        // In words: the providers the server says it tried (and no other), no "try again" for
+        // "no matches", the codes only inside the details, a status line that says what was found.
+        let tried = Set(run.snapshotErrors().last { $0["stage"] == "lens-matches" && $0["fallback"] == nil }?["tried"]?
+            .arrayValue?.compactMap { $0["provider"]?.stringValue } ?? [])
+        #expect(!tried.isEmpty, "\(run.snapshotErrors())")
+        let card = try run.visualSearchCard()
+        for (provider, words) in PageRun.providerWords {
+            #expect(tried.contains(provider) || !card.text.lowercased().contains(words.lowercased()), "names \(provider): \(card.text)")
+        }
+        #expect(!card.text.contains("again"), "\(card.text)")
+        #expect(!card.text.contains("lens_no_matches") && card.details.contains("lens_no_matches"), "\(card)")
+        let statusText = run.shown["statusText"]?.stringValue ?? ""
+        #expect(!statusText.contains("missing") && statusText.contains("not identified"), "\(statusText)")
         let rail = try run.browser.session.execute("""
             return { height: document.querySelector('#rail').getBoundingClientRect().height,
                      phone: window.matchMedia('(max-width: 34rem)').matches,
@@ -43,6 +56,20 @@ struct StageErrorPageTests {
         let done = run.snapshot["events"]?.arrayValue?.last { $0["event"] == "done" }
         let stages = done?["data"]?["stages"]?.objectValue?.count ?? -1
         #expect(rail["steps"]?.intValue == stages && (rail["height"]?.doubleValue ?? 999) <= 80, "the rail on a phone: \(rail)")
+    }
+
+    /// With Google Lens the only visual-search provider, an unknown photo's card names it alone.
+    @Test(.timeLimit(.minutes(3)))
+    func anUnknownPhotosCardNamesOnlyTheConfiguredProvider() throws {
+        let run = try PageRun(upload: .unknown, arguments: ["--visual-providers", "google-lens"])
+        defer { run.stop() }
+        let card = try run.visualSearchCard()
+        #expect(card.text.contains("Google Lens found no visual matches"), "\(card.text)")
+        for word in ["serpapi", "hosted lens", "ebay"] {
+            #expect(!(card.text + card.details).lowercased().contains(word), "names \(word): \(card)")
+        }
+        #expect(!card.text.contains("again"), "\(card.text)")
+        run.expectPageMatchesSnapshot()
     }
 
     @Test(.timeLimit(.minutes(3)))
@@ -57,11 +84,11 @@ struct StageErrorPageTests {
         #expect(run.shown["status"] == "complete")
         // A card for every result the run sent (the five, the visual matches and the photo
         // readers'); the photo's facts go in the header, not a card.
-        let results = (run.snapshot["result"]?.objectValue?.keys ?? []).filter { $0 != "image-info" }
+        let results = run.resultsWithCards()
         #expect(results.count >= 6 && Set(run.arrivedCards()) == Set(results), "\(run.arrivedCards()) vs \(results)")
         // A fallback is a note on its card; the card and its step are not failed.
         let note = run.notes().first { $0["stage"] == "model-producer" }
-        #expect(note?["code"] == "llm_failed" && note?["text"]?.stringValue?.hasPrefix("Fell back") == true, "\(run.notes())")
+        #expect(note?["code"] == "llm_failed" && note?["text"]?.stringValue?.hasPrefix("Used another source") == true, "\(run.notes())")
         #expect(run.steps()["model-producer"] == "finished")
         run.expectPageMatchesSnapshot()
     }
@@ -173,6 +200,35 @@ final class PageRun {
         server.stop()
     }
 
+    /// How the page names each visual-search provider.
+    static let providerWords = ["google-lens": "Google Lens", "serpapi": "SerpApi", "ebay-image": "eBay's image search"]
+
+    /// The visual-search card's words outside its details, and inside them.
+    func visualSearchCard() throws -> (text: String, details: String) {
+        let card = try browser.session.execute("""
+            const card = document.querySelector('#cards .card[data-card="lens-matches"]');
+            if (!card) return null;
+            const details = [...card.querySelectorAll('details.error-details')].map((d) => d.textContent).join(' ');
+            const copy = card.cloneNode(true);
+            copy.querySelectorAll('details.error-details').forEach((d) => d.remove());
+            return { text: copy.textContent, details };
+            """)
+        return (card["text"]?.stringValue ?? "", card["details"]?.stringValue ?? "")
+    }
+
+    /// The result events that get a card: all but image-info (the line under the title) and a
+    /// photo reader that found nothing (no barcode, no printed text), whose card is left out.
+    func resultsWithCards() -> [String] {
+        (snapshot["result"]?.objectValue?.entries ?? []).filter { name, payload in
+            switch name {
+            case "image-info": return false
+            case "barcodes": return !(payload.arrayValue ?? []).isEmpty
+            case "photo-text": return (payload["lines"]?.arrayValue ?? []).contains { !($0.stringValue ?? "").trimmingCharacters(in: .whitespaces).isEmpty }
+            default: return true
+            }
+        }.map(\.key)
+    }
+
     func snapshotErrors() -> [JSONValue] {
         (snapshot["events"]?.arrayValue ?? []).filter { $0["event"] == "stage-error" }.compactMap { $0["data"] }
     }
@@ -196,7 +252,8 @@ final class PageRun {
         (try? browser.session.execute("""
             return [...document.querySelectorAll('#cards .stage-error')].map((n) => {
               const card = n.closest('.card');
-              return { stage: card.dataset.card, code: n.dataset.code, text: n.textContent, cardFailed: card.classList.contains('failed') };
+              return { stage: card.dataset.card, code: n.dataset.code, codes: (n.dataset.codes ?? '').split(' '), text: n.textContent,
+                       cardFailed: card.classList.contains('failed'), unneeded: card.classList.contains('unneeded') };
             });
             """))?.arrayValue ?? []
     }
@@ -210,22 +267,30 @@ final class PageRun {
         #expect(shown["retryShown"] == false, sourceLocation: sourceLocation)
         #expect(shown["status"] == snapshot["status"], sourceLocation: sourceLocation)
 
-        // Every result that arrived has its card (image-info is the line under the title).
-        let results = snapshot["result"]?.objectValue?.keys ?? []
-        #expect(!results.isEmpty, "\(snapshot)", sourceLocation: sourceLocation)
+        // Every result that arrived has its card (image-info is the line under the title; a
+        // photo reader that found nothing has none).
+        let results = resultsWithCards()
+        let resultNames = snapshot["result"]?.objectValue?.keys ?? []
+        #expect(resultNames.count > 0, "\(snapshot)", sourceLocation: sourceLocation)
         let arrived = Set(arrivedCards())
-        for name in results where name != "image-info" {
+        for name in results {
             #expect(arrived.contains(name), "no card for \(name); cards: \(arrived)", sourceLocation: sourceLocation)
         }
-        // Every stage-error is on its stage's card; a failure also on the card's frame and the rail.
+        for name in ["barcodes", "photo-text"] where snapshot["result"]?[name] != nil && !results.contains(name) {
+            #expect(!arrived.contains(name), "a card for an empty \(name)", sourceLocation: sourceLocation)
+        }
+        // Every stage-error is on its stage's card (a provider's fallback inside the stage's own
+        // failure, which lists every provider tried); a failure also on the card's frame and the
+        // rail, unless another source made the stage unnecessary (then the card is neutral).
         let notes = notes()
         let steps = steps()
         for error in snapshotErrors() {
             let stage = error["stage"]?.stringValue ?? ""
-            let note = notes.first { $0["stage"]?.stringValue == stage && $0["code"] == error["code"] }
+            let code = error["code"]?.stringValue ?? ""
+            let note = notes.first { $0["stage"]?.stringValue == stage && ($0["codes"]?.arrayValue ?? []).contains(.string(code)) }
             #expect(note != nil, "no note for \(error); notes: \(notes)", sourceLocation: sourceLocation)
             if error["fallback"] == nil {
-                #expect(note?["cardFailed"] == true, "\(stage)'s card is not marked failed", sourceLocation: sourceLocation)
+                #expect(note?["cardFailed"] == true || note?["unneeded"] == true, "\(stage)'s card is not marked failed", sourceLocation: sourceLocation)
                 #expect(steps[stage] == "failed", "\(stage) on the rail: \(String(describing: steps[stage]))", sourceLocation: sourceLocation)
             }
         }
