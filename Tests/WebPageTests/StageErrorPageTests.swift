@@ -72,6 +72,29 @@ struct StageErrorPageTests {
         run.expectPageMatchesSnapshot()
     }
 
+    /// Every visual-search provider down, but the flask's barcode names it: the failed visual
+    /// search was not needed, so its card and step are neutral and the status says what was found.
+    @Test(.timeLimit(.minutes(3)))
+    func aVisualSearchTheBarcodeMadeUnnecessaryIsNeutral() throws {
+        let run = try PageRun(upload: .sample("vacuum-flask"), arguments: ["--demo-faults", "lens-blocked,lens-api-down"])
+        defer { run.stop() }
+        let entry = try #require(ShopCatalog.entry("vacuum-flask"))
+        #expect(run.snapshotErrors().contains { $0["stage"] == "lens-matches" && $0["fallback"] == nil }, "\(run.snapshotErrors())")
+        #expect(run.snapshot["result"]?["model-producer"]?["producer"]?.stringValue == entry.brand)
+        let state = try run.browser.session.execute("""
+            const card = document.querySelector('#cards .card[data-card="lens-matches"]');
+            const step = document.querySelector('#rail .step[data-stage="lens-matches"]');
+            return { failed: card.classList.contains('failed'), unneeded: card.classList.contains('unneeded'),
+                     stepUnneeded: step.classList.contains('unneeded'),
+                     text: card.textContent };
+            """)
+        #expect(state["failed"] == false && state["unneeded"] == true && state["stepUnneeded"] == true, "\(state)")
+        #expect(state["text"]?.stringValue?.contains("Not needed") == true && state["text"]?.stringValue?.contains("barcode") == true, "\(state)")
+        let statusText = run.shown["statusText"]?.stringValue ?? ""
+        #expect(statusText.contains(entry.brand) && !statusText.contains("missing") && !statusText.contains("Visual"), "\(statusText)")
+        run.expectPageMatchesSnapshot()
+    }
+
     @Test(.timeLimit(.minutes(3)))
     func anLLMFallbackStillShowsEveryCard() throws {
         // An LLM endpoint on a port nothing listens on: every chat call fails at once.
