@@ -42,6 +42,40 @@ struct PageDetailsTests {
         }
     }
 
+    /// No sample photo carries printed text, so the page's own renderer is given a reading as the
+    /// server words it: lines of words, the unsure ones faded, long texts folded, never JSON;
+    /// nothing read gives no card.
+    @Test(.timeLimit(.minutes(2)))
+    func printedTextReadsAsLinesWithUnsureWordsFaded() throws {
+        let server = try DemoServer()
+        defer { server.stop() }
+        let browser = try PageBrowser(directory: server.directory, width: 1200, height: 1600)
+        defer { browser.stop() }
+        let page = browser.session
+        try page.navigate(to: server.baseURL + "/")
+        let shown = try page.executeAsync("""
+            const done = arguments[arguments.length - 1];
+            import('/photo-cards.js').then(({ photoTextBody }) => {
+              const lines = ['BERGFROST', 'Summit 750 ml', 'keeps hot 24 h', 'steel', 'made in', 'Norway', 'dishwasher safe'];
+              const words = lines.flatMap((line, index) => line.split(' ').map((text) => ({ text, line: index, confidence: text === '24' ? 31 : 93 })));
+              const body = photoTextBody({ text: lines.join('\\n'), lines, words, language: 'eng', truncated: true, truncated_by: 'time' });
+              const empty = photoTextBody({ text: '', lines: [], words: [], language: 'eng', truncated: false, truncated_by: null });
+              document.body.append(body);
+              done({ lines: [...body.querySelectorAll('[data-field=text-line]')].map((l) => l.textContent),
+                     folded: [...body.querySelectorAll('details [data-field=text-line]')].length,
+                     unsure: [...body.querySelectorAll('.unsure')].map((w) => w.textContent),
+                     text: body.textContent, empty: empty === null });
+            }, (error) => done({ error: String(error) }));
+            """)
+        let lines = shown["lines"]?.arrayValue?.compactMap(\.stringValue) ?? []
+        #expect(lines.first == "BERGFROST" && lines.count == 7 && lines[2] == "keeps hot 24 h", "\(shown)")
+        #expect(shown["folded"] == 1, "\(shown)")
+        #expect(shown["unsure"]?.arrayValue?.compactMap(\.stringValue) == ["24"], "\(shown)")
+        let text = shown["text"]?.stringValue ?? ""
+        #expect(text.contains("time limit") && !text.contains("{\"") && !text.contains("\":"), "\(text)")
+        #expect(shown["empty"] == true)
+    }
+
     /// Without a choice the page uses the browser's country; a pick is sent with the upload,
     /// shown on the result, applied to the photo on screen, and remembered after a reload.
     @Test(.timeLimit(.minutes(4)))
