@@ -16,17 +16,7 @@ import Pipeline
         let url = shelf.publish(id: "slow-photo", path: fifo.path, format: "png")
         let path = String(url.dropFirst("http://127.0.0.1".count))
 
-        let photo = try server.client()
-        try photo.send("GET \(path) HTTP/1.1\r\nHost: t\r\n\r\n")
-        // The gateway is now in read() on the FIFO, waiting for bytes that have not come.
-        #expect(fifo.waitForReader())
-        try expectHealthzAnswers(server)
-
-        let bytes = TestImages.png(width: 2, height: 2)
-        fifo.release(writing: bytes)
-        let response = try photo.readResponse(timeout: 10)
-        #expect(response.status == 200)
-        #expect(response.body == bytes)
+        try expectHealthzAnswersWhileReading(path, from: fifo, on: server, bytes: TestImages.png(width: 2, height: 2))
     }
 
     @Test func aThumbnailReadThatBlocksDoesNotStallHealthz() throws {
@@ -42,14 +32,19 @@ import Pipeline
         let fifo = try SlowFile(in: directory + "/" + id, name: "0.png")
         defer { fifo.release() }
 
-        let thumbnail = try server.client()
-        try thumbnail.send("GET \(Thumbnail.path(resultID: id, index: 0)) HTTP/1.1\r\nHost: t\r\n\r\n")
+        try expectHealthzAnswersWhileReading(Thumbnail.path(resultID: id, index: 0), from: fifo, on: server,
+                                             bytes: TestImages.png(width: 3, height: 1))
+    }
+
+    /// Asks for `path`, whose file is `fifo`; while the gateway waits in read() on it for bytes
+    /// that have not come, /healthz answers; then `bytes` arrive and are served whole.
+    private func expectHealthzAnswersWhileReading(_ path: String, from fifo: SlowFile, on server: TestServer, bytes: [UInt8]) throws {
+        let reader = try server.client()
+        try reader.send("GET \(path) HTTP/1.1\r\nHost: t\r\n\r\n")
         #expect(fifo.waitForReader())
         try expectHealthzAnswers(server)
-
-        let bytes = TestImages.png(width: 3, height: 1)
         fifo.release(writing: bytes)
-        let response = try thumbnail.readResponse(timeout: 10)
+        let response = try reader.readResponse(timeout: 10)
         #expect(response.status == 200)
         #expect(response.body == bytes)
     }
