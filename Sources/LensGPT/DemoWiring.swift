@@ -1,9 +1,9 @@
-import SystemSupport
 import DemoWorld
 import Glibc
 import HTTP
 import Outbound
 import Producers
+import SystemSupport
 
 /// The one place production code meets the offline demo world (`serve --demo`, `classify --demo`,
 /// `demo-world`): what the pipeline and the gateway take from it, and nothing else. Every other

@@ -1,5 +1,4 @@
 import ArgumentParser
-import SystemSupport
 import Gateway
 import Glibc
 import HTTP
@@ -8,6 +7,7 @@ import Outbound
 import Pipeline
 import Producers
 import Secrets
+import SystemSupport
 import TLS
 
 /// `lens-gpt serve`: runs the gateway until SIGTERM or SIGINT.
