@@ -48,38 +48,42 @@ let package = Package(
                        providers: [.apt(["libhiredis-dev"])]),
 
         .target(name: "JSON"),
+        // The few system helpers every layer shares (bounded file read, clocks, threads, signal mask,
+        // CR/LF filter, SHA-256/HMAC): one copy each, below every layer.
+        .target(name: "SystemSupport", dependencies: ["COpenSSL"]),
         // The one registry of secrets, scrubbed wherever text leaves the process; below every layer that emits text.
         .target(name: "Secrets", dependencies: ["JSON"]),
         // TLS is a byte transform under EventLoop's streams: it implements EventLoop's
         // `StreamTransform`, so EventLoop knows nothing of TLS.
-        .target(name: "EventLoop", dependencies: ["CEpoll"]),
-        .target(name: "TLS", dependencies: ["COpenSSL", "EventLoop"]),
-        .target(name: "HTTP", dependencies: ["EventLoop", "JSON"]),
+        .target(name: "EventLoop", dependencies: ["CEpoll", "SystemSupport"]),
+        .target(name: "TLS", dependencies: ["COpenSSL", "EventLoop", "SystemSupport"]),
+        .target(name: "HTTP", dependencies: ["EventLoop", "JSON", "SystemSupport"]),
         .target(name: "Imaging"),
         .target(name: "Extraction", dependencies: ["JSON", "CLibXML2", "CZlib"]),
-        .target(name: "PhotoReading", dependencies: ["JSON", "CZBar", "CZXingShim", "CLeptonica", "CTesseract", "CPNG", "CWebP", "CJpeg"]),
-        .target(name: "Pipeline", dependencies: ["JSON", "Secrets", "CSQLite", "CHiredis"]),
+        .target(name: "PhotoReading", dependencies: ["JSON", "SystemSupport", "CZBar", "CZXingShim", "CLeptonica", "CTesseract", "CPNG", "CWebP", "CJpeg"]),
+        .target(name: "Pipeline", dependencies: ["JSON", "Secrets", "SystemSupport", "CSQLite", "CHiredis"]),
         // CEpoll: accept4 for close-on-exec sockets. Its module then owns <sys/socket.h>, so the
         // files that use SOCK_* constants import it too.
-        .target(name: "Outbound", dependencies: ["CCurl", "CEpoll", "JSON", "Secrets"], exclude: ["README.md"]),
-        .target(name: "DemoWorld", dependencies: ["HTTP", "EventLoop", "JSON", "Outbound"], resources: DemoWorldAssets.embedded),
+        .target(name: "Outbound", dependencies: ["CCurl", "CEpoll", "JSON", "Secrets", "SystemSupport"], exclude: ["README.md"]),
+        .target(name: "DemoWorld", dependencies: ["HTTP", "EventLoop", "JSON", "Outbound", "SystemSupport"], resources: DemoWorldAssets.embedded),
         // For test targets only: the OpenAI-compatible server that checks request shapes and plays faults.
         .target(name: "LLMTestSupport", dependencies: ["DemoWorld", "HTTP", "JSON"]),
         // The default Lens and search profiles are JSON files compiled into the binary (no bundle to ship beside them).
-        .target(name: "Producers", dependencies: ["Pipeline", "Imaging", "JSON", "Secrets", "Outbound", "Extraction", "PhotoReading", "CPSL"],
+        .target(name: "Producers", dependencies: ["Pipeline", "Imaging", "JSON", "Secrets", "Outbound", "Extraction", "PhotoReading", "SystemSupport", "CPSL"],
                 resources: ["google-lens.json", "ebay.json", "ebay-sold.json", "kleinanzeigen.json", "mercari.json", "depop.json", "vinted.json",
                             "duckduckgo.json", "duckduckgo-lite.json", "bing.json", "brave.json", "startpage.json"].map { .embedInCode("Resources/\($0)") }),
-        .target(name: "Gateway", dependencies: ["EventLoop", "HTTP", "Pipeline", "Imaging", "JSON", "Secrets", "TLS", "CEpoll"]),
+        .target(name: "Gateway", dependencies: ["EventLoop", "HTTP", "Pipeline", "Imaging", "JSON", "Secrets", "SystemSupport", "TLS", "CEpoll"]),
         .target(name: "LensGPT", dependencies: [
-            "Gateway", "HTTP", "Pipeline", "Producers", "JSON", "Secrets", "CEpoll", "TLS", "Extraction", "Outbound", "DemoWorld", "Imaging", "PhotoReading",
+            "Gateway", "HTTP", "Pipeline", "Producers", "JSON", "Secrets", "TLS", "Extraction", "Outbound", "DemoWorld", "Imaging", "PhotoReading", "SystemSupport",
             .product(name: "ArgumentParser", package: "swift-argument-parser"),
             .product(name: "Logging", package: "swift-log"),
         ]),
         .executableTarget(name: "lens-gpt", dependencies: ["LensGPT"]),
 
         .testTarget(name: "JSONTests", dependencies: ["JSON"]),
+        .testTarget(name: "SystemSupportTests", dependencies: ["SystemSupport"]),
         .testTarget(name: "SecretsTests", dependencies: ["Secrets", "JSON"]),
-        .testTarget(name: "HTTPTests", dependencies: ["HTTP"]),
+        .testTarget(name: "HTTPTests", dependencies: ["HTTP", "SystemSupport"]),
         .testTarget(name: "ImagingTests", dependencies: ["Imaging"]),
         .testTarget(name: "PhotoReadingTests", dependencies: ["PhotoReading", "JSON", "CLeptonica", "CPNG", "CWebP", "CJpeg"]),
         .testTarget(name: "TLSTests", dependencies: ["TLS", "COpenSSL"]),

@@ -70,12 +70,6 @@ static inline ssize_t cepoll_writev(int fd, const struct iovec *iov, int count) 
 
 static inline int cepoll_sock_stream(void) { return SOCK_STREAM | SOCK_NONBLOCK | SOCK_CLOEXEC; }
 
-static inline int cepoll_block_signal(int sig) {
-    sigset_t set;
-    sigemptyset(&set);
-    sigaddset(&set, sig);
-    return pthread_sigmask(SIG_BLOCK, &set, NULL);
-}
 // Names the calling thread (shows in top -H and gdb).
 // Declared here rather than through _GNU_SOURCE, which would change the system headers this
 // module shares with the others.

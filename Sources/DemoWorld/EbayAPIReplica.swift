@@ -3,6 +3,7 @@ import HTTP
 import JSON
 import Outbound
 import Synchronization
+import SystemSupport
 
 /// What the eBay API replica was asked, so tests can check the request's shape.
 public struct EbayAPIRequest: Sendable, Equatable {
@@ -215,9 +216,5 @@ public final class EbayAPIReplica: Sendable {
         return .json(status, ["errors": [.object(error)]])
     }
 
-    static func millis() -> Int {
-        var now = timespec()
-        clock_gettime(CLOCK_MONOTONIC, &now)
-        return now.tv_sec * 1_000 + now.tv_nsec / 1_000_000
-    }
+    static func millis() -> Int { Int(MonotonicClock.nowMillis()) }
 }

@@ -1,6 +1,7 @@
 import CEpoll
 import Glibc
 import Synchronization
+import SystemSupport
 
 /// Something that owns a file descriptor registered with a loop.
 public protocol EventHandler: AnyObject {

@@ -1,6 +1,7 @@
 import CEpoll
 import Glibc
 import Synchronization
+import SystemSupport
 
 /// One loop per core, each on its own thread. Connections are spread over the loops by the
 /// kernel (one SO_REUSEPORT listener per loop).
@@ -16,7 +17,17 @@ public final class EventLoopGroup: Sendable {
     /// `execute`): registrations are confined to the loop's thread once it runs.
     public func start() throws {
         for loop in loops {
-            let thread = try ThreadStarter.spawn(name: "loop-\(loop.index)") { loop.run() }
+            // Loop threads are long-lived OS threads of their own, not Dispatch or Swift concurrency workers.
+            let name = "loop-\(loop.index)"
+            let thread: pthread_t
+            do {
+                thread = try SystemThread.start {
+                    name.withCString { cepoll_set_thread_name($0) }
+                    loop.run()
+                }
+            } catch {
+                throw SystemError("pthread_create", errno: error.code)
+            }
             threads.withLock { $0.append(thread) }
         }
     }
@@ -30,33 +41,5 @@ public final class EventLoopGroup: Sendable {
             return all
         }
         for thread in joined { pthread_join(thread, nil) }
-    }
-}
-
-/// Starts a detached-from-Swift pthread running a closure; used for loop threads, which must
-/// be long-lived OS threads rather than Dispatch or Swift concurrency workers.
-enum ThreadStarter {
-    final class Box {
-        let body: () -> Void
-        init(_ body: @escaping () -> Void) { self.body = body }
-    }
-
-    static func spawn(name: String, _ body: @escaping @Sendable () -> Void) throws -> pthread_t {
-        let box = Unmanaged.passRetained(Box {
-            name.withCString { cepoll_set_thread_name($0) }
-            body()
-        }).toOpaque()
-        var thread = pthread_t()
-        let result = pthread_create(&thread, nil, { raw in
-            guard let raw else { return nil }
-            let box = Unmanaged<Box>.fromOpaque(raw).takeRetainedValue()
-            box.body()
-            return nil
-        }, box)
-        guard result == 0 else {
-            Unmanaged<Box>.fromOpaque(box).release()
-            throw SystemError("pthread_create", errno: result)
-        }
-        return thread
     }
 }

@@ -1,5 +1,6 @@
 import CEpoll
 import Glibc
+import SystemSupport
 
 /// What a stream tells its owner (the HTTP connection). Every call is on the loop thread.
 public protocol StreamDelegate: AnyObject {

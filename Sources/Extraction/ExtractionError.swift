@@ -16,7 +16,7 @@ public struct ExtractionError: Error, Sendable, Equatable, CustomStringConvertib
         self.message = message
     }
 
-    static func tooLarge(_ limit: Int) -> ExtractionError {
+    public static func tooLarge(_ limit: Int) -> ExtractionError {
         ExtractionError(.inputTooLarge, "input is larger than the \(ExtractionLimits.describe(bytes: limit)) limit")
     }
 }

@@ -1,6 +1,7 @@
 import Glibc
 import HTTP
 import EventLoop
+import SystemSupport
 
 /// Who may call the API: CORS origins, the optional API token, and the per-client upload rate.
 struct AccessPolicy {

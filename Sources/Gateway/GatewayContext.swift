@@ -1,3 +1,4 @@
+import Dispatch
 import Glibc
 import HTTP
 import Pipeline
@@ -31,6 +32,10 @@ public final class GatewayContext: Sendable {
     let thumbnails: (any ThumbnailStore)?
     /// SSE responses not yet ended: shutdown lets them write their last events before it stops.
     let openStreams = StreamCount()
+    /// Where requests' file reads run (photos, thumbnails, `web/` files, readiness's disk and
+    /// procfs checks): never on a loop thread, where a slow disk would stall every connection
+    /// of that loop. Serial: a stalled read delays other reads, not the loop.
+    let files = DispatchQueue(label: "lens-gpt.gateway.files")
 
     init(settings: GatewaySettings, hub: any ResultService, store: ResultStore?, metrics: Metrics, uploadDirectory: String,
          readinessChecks: [@Sendable () -> (name: String, state: String, ok: Bool)],
@@ -60,8 +65,9 @@ public final class GatewayContext: Sendable {
         return ("/results/\(id)/events?token=\(token)", "/results/\(id)?token=\(token)")
     }
 
+    /// Removes an upload's file, on the file queue (handlers call this on their loop).
     func removeFile(_ path: String) {
-        unlink(path)
+        files.async { _ = unlink(path) }
     }
 }
 

@@ -36,7 +36,8 @@ struct GatewayRouter: Sendable {
         }
         if path.utf8.starts(with: "/photos/".utf8), let photos = gateway.photos {
             guard isRead else { return respond(writer, methodNotAllowed("GET, HEAD")) }
-            return DeferredResponse(writer: writer, start: { photos.answer(head, $0) }, build: { $0 })
+            return DeferredResponse(writer: writer, start: { answer in gateway.files.async { photos.answer(head, answer) } },
+                                    build: { $0 })
         }
         switch path {
         case "/healthz":
@@ -44,8 +45,10 @@ struct GatewayRouter: Sendable {
             return respond(writer, .text(.ok, "ok\n"))
         case "/readyz":
             guard isRead else { return respond(writer, methodNotAllowed("GET, HEAD")) }
-            return DeferredResponse(writer: writer, start: { gateway.hub.checkStore(completion: $0) },
-                                    build: { readiness($0) })
+            // The disk and network checks read the file system: off the loop, like the store's.
+            return DeferredResponse(writer: writer, start: { answer in
+                gateway.hub.checkStore { store in gateway.files.async { answer(readiness(store)) } }
+            }, build: { $0 })
         case "/favicon.ico":
             // Browsers ask for it whatever the page says; the page's icon is web/favicon.svg.
             guard isRead else { return respond(writer, methodNotAllowed("GET, HEAD")) }
@@ -63,7 +66,7 @@ struct GatewayRouter: Sendable {
         default:
             guard isRead else { return respond(writer, methodNotAllowed("GET, HEAD")) }
             if let extra = gateway.extraResponder?(head) { return respond(writer, extra) }
-            return respond(writer, gateway.staticFiles.response(for: head))
+            return fromDisk(writer) { gateway.staticFiles.response(for: head) }
         }
     }
 
@@ -77,7 +80,8 @@ struct GatewayRouter: Sendable {
         if parts.count == 3 {
             // Not behind the result token: these are the public web's own images as Lens showed
             // them, never the uploaded photo, and an <img> cannot carry the token.
-            return respond(writer, thumbnail(id: id, index: parts[2]))
+            let index = parts[2]
+            return fromDisk(writer) { thumbnail(id: id, index: index) }
         }
         if let refusal = access.refuseResult(id: id, head) { return respond(writer, refusal) }
         let lastID = head.headers["Last-Event-ID"].flatMap { Int($0.trimmingCharacters) }
@@ -129,6 +133,11 @@ struct GatewayRouter: Sendable {
         var response = HTTPResponse.error(.methodNotAllowed, code: "method_not_allowed", message: "allowed: \(allow)")
         response.headers.add("Allow", allow)
         return response
+    }
+
+    /// A response that reads files: made on the gateway's file queue, sent from the loop.
+    private func fromDisk(_ writer: HTTPResponseWriter, _ make: @escaping @Sendable () -> HTTPResponse) -> HTTPRequestHandler {
+        DeferredResponse(writer: writer, start: { answer in gateway.files.async { answer(make()) } }, build: { $0 })
     }
 
     private func respond(_ writer: HTTPResponseWriter, _ response: HTTPResponse) -> HTTPRequestHandler {

@@ -1,5 +1,5 @@
 import Pipeline
-import TLS
+import SystemSupport
 
 /// The result id of an image: the lowercase hex SHA-256 of its bytes.
 public enum ImageDigest {

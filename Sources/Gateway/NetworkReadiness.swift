@@ -50,22 +50,6 @@ public struct NetworkReadiness: Sendable {
     }
 }
 
-/// Small text files from procfs and sysfs (their size reads as 0, so read to the end).
-enum TextFile {
-    static func read(_ path: String, limit: Int = 1 << 20) -> String? {
-        guard let file = fopen(path, "re") else { return nil }
-        defer { fclose(file) }
-        var bytes: [UInt8] = []
-        var buffer = [UInt8](repeating: 0, count: 4096)
-        while bytes.count < limit {
-            let n = buffer.withUnsafeMutableBytes { fread($0.baseAddress, 1, $0.count, file) }
-            if n <= 0 { break }
-            bytes.append(contentsOf: buffer[0..<n])
-        }
-        return String(decoding: bytes, as: UTF8.self)
-    }
-}
-
 extension String {
     fileprivate var trimmedLine: String {
         String(self.filter { $0 != "\n" && $0 != " " })

@@ -3,6 +3,7 @@ import HTTP
 import Pipeline
 import Synchronization
 import Secrets
+import SystemSupport
 
 /// The photos hosted visual-search APIs may fetch: those APIs take an image URL, not bytes.
 /// A photo is on the shelf only while a provider's search for it lasts, and only through a
@@ -107,8 +108,8 @@ public final class PhotoShelf: Sendable {
         if last, let shared = store.withLock({ $0 }) { shared.removePhoto(id: id) }
     }
 
-    /// The answer to `GET /photos/…`: at once for a photo on this gateway's shelf, else from
-    /// the shared store's photo thread.
+    /// The answer to `GET /photos/…`, called on the gateway's file queue (it reads the photo's
+    /// file): at once for a photo on this gateway's shelf, else from the shared store's photo thread.
     func answer(_ head: HTTPRequestHead, _ completion: @escaping @Sendable (HTTPResponse) -> Void) {
         let name = head.path.dropFirst("/photos/".count)
         let id = String(name.prefix { $0 != "." })
@@ -165,18 +166,5 @@ public final class PhotoShelf: Sendable {
         (0..<32).map { _ in UInt8.random(in: 0...255) }.map { String($0, radix: 16) }.joined()
     }
 
-    static func read(_ path: String, limit: Int) -> [UInt8]? {
-        let fd = open(path, O_RDONLY | O_CLOEXEC)
-        guard fd >= 0 else { return nil }
-        defer { close(fd) }
-        var out: [UInt8] = []
-        var buffer = [UInt8](repeating: 0, count: 65_536)
-        while out.count <= limit {
-            let n = buffer.withUnsafeMutableBytes { Glibc.read(fd, $0.baseAddress, $0.count) }
-            if n < 0 { return nil }
-            if n == 0 { return out }
-            out.append(contentsOf: buffer[..<n])
-        }
-        return nil
-    }
+    static func read(_ path: String, limit: Int) -> [UInt8]? { try? BoundedFile.read(path, limit: limit).get() }
 }

@@ -2,6 +2,7 @@ import EventLoop
 import HTTP
 import Pipeline
 import Synchronization
+import SystemSupport
 
 /// Streams one result to one client as SSE: replays from `afterID`, then follows live events
 /// until `done`. The hub only says "something new"; the subscription reads the shared log on

@@ -1,4 +1,4 @@
-import TLS
+import SystemSupport
 
 /// Signed, short-lived access to one result, for `EventSource` (which cannot send headers):
 /// `<expiry>.<hex HMAC-SHA256(secret, "<id>.<expiry>")>` in the `token` query parameter.

@@ -2,6 +2,7 @@ import EventLoop
 import HTTP
 import Pipeline
 import Synchronization
+import SystemSupport
 
 /// The subscribers of each result on one loop. A result wakes each loop that has subscribers
 /// once per burst of events, and the loop pumps all of its subscribers in one go: one hop, one

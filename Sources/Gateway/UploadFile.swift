@@ -1,7 +1,7 @@
 import Dispatch
 import Glibc
 import Synchronization
-import TLS
+import SystemSupport
 
 /// An upload's temp file, hashed and written on a serial background queue: the loop thread
 /// only reads the socket and scans the body, and reads the next bytes while the last ones are

@@ -1,4 +1,5 @@
 import EventLoop
+import SystemSupport
 
 /// One client connection: bytes in → parser → handler; responses out in order. Requests are
 /// handled one at a time; pipelined requests wait in `pending` until the response before them

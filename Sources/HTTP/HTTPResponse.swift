@@ -1,4 +1,5 @@
 import JSON
+import SystemSupport
 
 /// A complete response with a body in memory (everything but streams).
 public struct HTTPResponse: Sendable {

@@ -1,4 +1,5 @@
 import EventLoop
+import SystemSupport
 
 /// How a handler answers its request: one complete response, or a stream (SSE). Confined to
 /// the connection's loop thread; a handler on another thread hops over with `loop.execute`.

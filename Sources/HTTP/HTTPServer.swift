@@ -1,6 +1,7 @@
 import EventLoop
 import Glibc
 import Synchronization
+import SystemSupport
 
 /// The server could not start (a busy port).
 public struct HTTPServerStartError: Error, Sendable, CustomStringConvertible {

@@ -1,3 +1,5 @@
+import SystemSupport
+
 /// Server-sent event encoding (WHATWG HTML, "server-sent events"): the one place frames are made.
 ///
 /// `id` and `event` go through `SingleLine`; `data` is split on line breaks into several `data:`

@@ -1,4 +1,5 @@
 import Glibc
+import SystemSupport
 
 /// Files from one directory (the demo page): content types, ETag/304, and no way out of the
 /// directory whatever the path says.
@@ -46,17 +47,10 @@ public struct StaticFiles: Sendable {
         let ext = path.split(separator: ".").last.map { String($0).lowercased() } ?? ""
         headers.add("Content-Type", StaticFiles.contentTypes[ext] ?? "application/octet-stream")
         headers.add("X-Content-Type-Options", "nosniff")
-        // Read straight into uninitialised storage: no zero fill of what read() overwrites.
-        var filled = 0
-        let body = [UInt8](unsafeUninitializedCapacity: size) { buffer, count in
-            while filled < size, let base = buffer.baseAddress {
-                let n = read(fd, base + filled, size - filled)
-                if n <= 0 { break }
-                filled += n
-            }
-            count = filled
+        // A file that grew or shrank since fstat is refused rather than served half old, half new.
+        guard case .success(let body) = BoundedFile.read(descriptor: fd, limit: size), body.count == size else {
+            return .error(.internalServerError, code: "read_failed", message: "file changed while read")
         }
-        guard filled == size else { return .error(.internalServerError, code: "read_failed", message: "file changed while read") }
         return HTTPResponse(status: .ok, headers: headers, body: body)
     }
 

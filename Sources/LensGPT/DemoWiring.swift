@@ -1,9 +1,9 @@
-import CEpoll
 import DemoWorld
 import Glibc
 import HTTP
 import Outbound
 import Producers
+import SystemSupport
 
 /// The one place production code meets the offline demo world (`serve --demo`, `classify --demo`,
 /// `demo-world`): what the pipeline and the gateway take from it, and nothing else. Every other
@@ -85,8 +85,7 @@ struct DemoWiring: Sendable {
 
     /// `lens-gpt demo-world`: serves the world alone until SIGTERM or SIGINT.
     static func serveAlone(host: String, port: Int) throws {
-        for signal in [SIGTERM, SIGINT] { _ = cepoll_block_signal(signal) }
-        Glibc.signal(SIGPIPE, SIG_IGN)
+        SignalMask.block([SIGTERM, SIGINT])
         let world = try DemoWorld(host: host, port: port)
         print("demo world on \(world.baseURL)")
         for variant in LensVariant.allCases {
@@ -95,12 +94,7 @@ struct DemoWiring: Sendable {
         print("  sample photos: \(world.baseURL)/demo/samples.json")
         print("  eBay Browse API replica: \(world.ebayAPIURL) (EBAY_CLIENT_ID=\(EbayAPIReplica.clientID) EBAY_CLIENT_SECRET=\(EbayAPIReplica.clientSecret))")
         fflush(nil)  // the URLs must reach a pipe before we block
-        var set = sigset_t()
-        sigemptyset(&set)
-        sigaddset(&set, SIGTERM)
-        sigaddset(&set, SIGINT)
-        var received: Int32 = 0
-        sigwait(&set, &received)
+        _ = SignalMask.wait(for: [SIGTERM, SIGINT])
         world.shutdown()
     }
 }

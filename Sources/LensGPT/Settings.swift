@@ -1,5 +1,6 @@
 import Glibc
 import Secrets
+import SystemSupport
 
 /// A setting's value from its flag, else its `LENS_GPT_*` variable, else its default.
 struct SettingError: Error, CustomStringConvertible {
@@ -43,21 +44,11 @@ enum Setting {
 
     /// The file's text without its trailing line break.
     static func secretFile(_ path: String, setting: String) throws -> String {
-        let fd = open(path, O_RDONLY | O_CLOEXEC)
-        guard fd >= 0 else {
-            throw SettingError(description: "\(setting): cannot read \(path): \(String(cString: strerror(errno)))")
-        }
-        defer { close(fd) }
-        var bytes: [UInt8] = []
-        var buffer = [UInt8](repeating: 0, count: 4096)
-        while true {
-            let n = buffer.withUnsafeMutableBytes { read(fd, $0.baseAddress, $0.count) }
-            if n < 0 { throw SettingError(description: "\(setting): cannot read \(path): \(String(cString: strerror(errno)))") }
-            if n == 0 { break }
-            bytes += buffer[..<n]
-            guard bytes.count <= maxSecretFileBytes else {
-                throw SettingError(description: "\(setting): \(path) is larger than \(maxSecretFileBytes) bytes")
-            }
+        var bytes: [UInt8]
+        switch BoundedFile.read(path, limit: maxSecretFileBytes) {
+        case .success(let read): bytes = read
+        case .failure(.tooLarge): throw SettingError(description: "\(setting): \(path) is larger than \(maxSecretFileBytes) bytes")
+        case .failure(let failure): throw SettingError(description: "\(setting): cannot read \(path): \(failure)")
         }
         while let last = bytes.last, last == 0x0A || last == 0x0D || last == 0x20 || last == 0x09 { bytes.removeLast() }
         guard let text = String(validating: bytes, as: UTF8.self), !text.isEmpty else {

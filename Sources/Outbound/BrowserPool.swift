@@ -170,7 +170,8 @@ public final class BrowserPool: Sendable {
     public var waiting: Int { waiters.load(ordering: .relaxed) }
 
     /// Runs `body` with a session of its own. If `body` throws, the session is recycled.
-    public func withSession<T>(waitMillis: Int? = nil, _ body: (WebDriverSession) throws -> T) throws -> T {
+    /// (The pool's tests' shorthand for `acquire` and `release`; production code leases.)
+    func withSession<T>(waitMillis: Int? = nil, _ body: (WebDriverSession) throws -> T) throws -> T {
         let lease = try acquire(waitMillis: waitMillis)
         do {
             let value = try body(lease.session)

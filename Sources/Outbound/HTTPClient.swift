@@ -2,6 +2,7 @@ import CCurl
 import JSON
 import Synchronization
 import Secrets
+import SystemSupport
 
 /// Limits of outbound HTTP; each request may narrow them.
 public struct HTTPClientConfiguration: Sendable {
@@ -103,7 +104,7 @@ public final class HTTPClient: Sendable {
         var list: UnsafeMutablePointer<curl_slist>? = nil
         // An empty Expect stops libcurl from waiting for 100-continue on larger bodies.
         for (name, value) in request.headers + [("Expect", "")] {
-            let clean = value.filter { $0 != "\r" && $0 != "\n" }
+            let clean = SingleLine.clean(value)
             let line = clean.isEmpty ? "\(name):" : "\(name): \(clean)"
             list = curl_slist_append(list, line)
         }

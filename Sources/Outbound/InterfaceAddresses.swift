@@ -1,5 +1,6 @@
 import Glibc
 import Synchronization
+import SystemSupport
 
 /// This host's own interface addresses (getifaddrs), re-read at most every few seconds: the
 /// address check runs for every outbound connection, and interfaces change rarely.
@@ -19,7 +20,7 @@ public final class InterfaceAddresses: Sendable {
     }
 
     public func current() -> [IPAddress] {
-        let now = InterfaceAddresses.nowMillis()
+        let now = MonotonicClock.nowMillis()
         // Compared by addition: another thread may have stored a later reading than this `now`.
         if let fresh = cache.withLock({ $0.valid && now < $0.readAtMillis &+ refreshMillis ? $0.addresses : nil }) {
             return fresh
@@ -44,11 +45,5 @@ public final class InterfaceAddresses: Sendable {
             }
         }
         return addresses
-    }
-
-    private static func nowMillis() -> UInt64 {
-        var ts = timespec()
-        clock_gettime(CLOCK_MONOTONIC, &ts)
-        return UInt64(ts.tv_sec) * 1000 + UInt64(ts.tv_nsec) / 1_000_000
     }
 }

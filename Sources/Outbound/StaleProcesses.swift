@@ -1,4 +1,5 @@
 import Glibc
+import SystemSupport
 
 /// Cleans up helper groups a previous lens-gpt left behind (see `TiedProcess`): normally the
 /// lifeline already took them down, but a watchdog can itself be killed.
@@ -53,17 +54,6 @@ public enum StaleProcesses {
 
     static func read(_ path: String) -> String? { readBytes(path).map { String(decoding: $0, as: UTF8.self) } }
 
-    static func readBytes(_ path: String) -> [UInt8]? {
-        let fd = open(path, O_RDONLY | O_CLOEXEC)
-        guard fd >= 0 else { return nil }
-        defer { close(fd) }
-        var out: [UInt8] = []
-        var buffer = [UInt8](repeating: 0, count: 8_192)
-        while out.count < 1 << 20 {
-            let n = Glibc.read(fd, &buffer, buffer.count)
-            if n <= 0 { break }
-            out += buffer[0..<n]
-        }
-        return out
-    }
+    /// procfs files: a process's environment and command line, at most 1 MiB.
+    static func readBytes(_ path: String) -> [UInt8]? { try? BoundedFile.read(path, limit: 1 << 20).get() }
 }

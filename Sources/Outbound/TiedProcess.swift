@@ -1,5 +1,6 @@
 import CEpoll
 import Glibc
+import SystemSupport
 
 /// A helper program (chromedriver, Xvfb) that cannot outlive lens-gpt, however lens-gpt ends.
 ///
@@ -159,9 +160,5 @@ public struct TiedProcess: Sendable {
         return true
     }
 
-    static func nowMillis() -> Int {
-        var now = timespec()
-        clock_gettime(CLOCK_MONOTONIC, &now)
-        return now.tv_sec * 1_000 + now.tv_nsec / 1_000_000
-    }
+    static func nowMillis() -> Int { Int(MonotonicClock.nowMillis()) }
 }

@@ -38,7 +38,8 @@ public struct WebDriverSession: Sendable {
         try client.command("GET", base + "/title").stringValue ?? ""
     }
 
-    public func findElements(css selector: String) throws(WebDriverError) -> [WebDriverElement] {
+    /// Every match (the client's tests; production code asks for one element or runs a script).
+    func findElements(css selector: String) throws(WebDriverError) -> [WebDriverElement] {
         let value = try client.command("POST", base + "/elements", ["using": "css selector", "value": .string(selector)])
         return (value.arrayValue ?? []).compactMap { $0[WebDriverElement.key]?.stringValue.map(WebDriverElement.init) }
     }

@@ -1,5 +1,7 @@
+import SystemSupport
+
 /// Why a photo could not be read, with a code a client can act on.
-public struct PhotoReadingError: Error, Sendable, Equatable, CustomStringConvertible {
+public struct PhotoReadingError: CodedError {
     /// `unreadable_image`, `too_many_pixels`, `photo_busy`, `photo_too_costly`, `text_reader_unavailable`.
     public let code: String
     public let message: String
@@ -8,8 +10,6 @@ public struct PhotoReadingError: Error, Sendable, Equatable, CustomStringConvert
         self.code = code
         self.message = message
     }
-
-    public var description: String { "\(code): \(message)" }
 
     /// The same photo may be read a moment later (the memory budget was busy).
     public var retryable: Bool { code == "photo_busy" }

@@ -1,5 +1,6 @@
 import Glibc
 import JSON
+import SystemSupport
 
 /// Which Tesseract language data is installed, and which to use for a request's language.
 /// Request languages come as BCP 47 tags (`de`, `de-DE`, `pt-BR`); Tesseract names its data by
@@ -56,15 +57,7 @@ public enum TesseractLanguages {
 
     /// ISO 639-1 → ISO 639-2/T from `/usr/share/iso-codes/json/iso_639-2.json` (empty when absent).
     static let alpha3: [String: String] = {
-        guard let file = fopen("/usr/share/iso-codes/json/iso_639-2.json", "re") else { return [:] }
-        defer { fclose(file) }
-        var bytes: [UInt8] = []
-        var chunk = [UInt8](repeating: 0, count: 65_536)
-        while bytes.count < 4_000_000 {
-            let n = fread(&chunk, 1, chunk.count, file)
-            if n <= 0 { break }
-            bytes += chunk[0..<n]
-        }
+        guard let bytes = try? BoundedFile.read("/usr/share/iso-codes/json/iso_639-2.json", limit: 4_000_000).get() else { return [:] }
         guard let list = (try? JSONParser.parse(String(decoding: bytes, as: UTF8.self)))?["639-2"]?.arrayValue else { return [:] }
         var map: [String: String] = [:]
         for entry in list {

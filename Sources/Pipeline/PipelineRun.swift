@@ -1,6 +1,7 @@
 import Dispatch
 import JSON
 import Synchronization
+import SystemSupport
 
 /// How a run ended, for metrics and logs.
 public struct RunSummary: Sendable {
@@ -38,7 +39,7 @@ final class PipelineRun: Sendable {
     private let image: UploadedImage
     let stream: ResultStream
     private let pool: WorkerPool
-    private let startedAt = PipelineClock.nanos()
+    private let startedAt = MonotonicClock.nowNanos()
     private let state = Mutex(State())
     private let onFinish: @Sendable (RunSummary, JSONValue) -> Void
 
@@ -58,7 +59,7 @@ final class PipelineRun: Sendable {
         scheduleReady()
     }
 
-    private var elapsedMillis: Int { Int((PipelineClock.nanos() - startedAt) / 1_000_000) }
+    private var elapsedMillis: Int { Int((MonotonicClock.nowNanos() - startedAt) / 1_000_000) }
 
     private func progress(_ stage: String, _ state: String, duration: Int? = nil, skip: SkipDependants? = nil) {
         var payload: JSONObject = ["stage": .string(stage), "state": .string(state), "elapsed_ms": .int(elapsedMillis)]
@@ -85,7 +86,7 @@ final class PipelineRun: Sendable {
             let inputs = state.withLock { s in
                 StageInputs(s.outputs.filter { node.dependsOn.contains($0.key) || node.optionallyAfter.contains($0.key) })
             }
-            let stageStart = PipelineClock.nanos()
+            let stageStart = MonotonicClock.nowNanos()
             let deadline = stageStart + UInt64(node.timeoutMillis) * 1_000_000
             let context = StageContext(image: image, stage: node.stage, deadlineNanos: deadline, stream: stream)
             DispatchQueue.global().asyncAfter(deadline: .now() + .milliseconds(node.timeoutMillis)) { [self] in
@@ -107,7 +108,7 @@ final class PipelineRun: Sendable {
     }
 
     private func complete(_ node: PipelineGraph.Node, startedAt stageStart: UInt64, result: Result<any Sendable, StageError>) {
-        let duration = Int((PipelineClock.nanos() - stageStart) / 1_000_000)
+        let duration = Int((MonotonicClock.nowNanos() - stageStart) / 1_000_000)
         // Only the first completion counts: a timed-out stage's late result is dropped.
         let won = state.withLock { s -> Bool in
             guard s.stages[node.stage] == .running else { return false }

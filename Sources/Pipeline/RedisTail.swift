@@ -1,6 +1,7 @@
 import Dispatch
 import JSON
 import Synchronization
+import SystemSupport
 
 /// This gateway's one reader of the running results it serves: a single thread with its own
 /// Redis connection waits in `XREAD BLOCK` on every followed result's stream at once and feeds
@@ -82,7 +83,7 @@ final class RedisTail: Sendable {
     }
 
     private func run() {
-        var lastInterruptCheck = PipelineClock.nanos()
+        var lastInterruptCheck = MonotonicClock.nowNanos()
         while running.load(ordering: .relaxed) {
             let current = follows.withLock { Array($0) }
             if current.isEmpty {
@@ -103,8 +104,8 @@ final class RedisTail: Sendable {
                 deliver(reply, current)
                 // Every half lease, and at least once a second: a lost stream is noticed in
                 // about a second whatever the lease.
-                if PipelineClock.nanos() - lastInterruptCheck >= UInt64(min(leaseMillis / 2, 1_000)) * 1_000_000 {
-                    lastInterruptCheck = PipelineClock.nanos()
+                if MonotonicClock.nowNanos() - lastInterruptCheck >= UInt64(min(leaseMillis / 2, 1_000)) * 1_000_000 {
+                    lastInterruptCheck = MonotonicClock.nowNanos()
                     try endExpiredRuns()
                 }
             } catch {

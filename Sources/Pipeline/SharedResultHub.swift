@@ -2,6 +2,7 @@ import Dispatch
 import Glibc
 import JSON
 import Synchronization
+import SystemSupport
 
 /// Results kept in Redis and shared by every gateway that points at it (`--store redis://…`).
 ///
@@ -204,9 +205,9 @@ public final class SharedResultHub: ResultService {
                          RedisScripts.leaseKey(id), String(run), String(event.id), event.name, event.envelope,
                          finalStatus == nil ? "0" : "1", finalStatus?.rawValue ?? "", String(settings.retentionSeconds * 1000),
                          owned.token]
-        let deadline = PipelineClock.nanos() + UInt64(settings.leaseMillis) * 1_000_000
+        let deadline = MonotonicClock.nowNanos() + UInt64(settings.leaseMillis) * 1_000_000
         var lastError = ""
-        while PipelineClock.nanos() < deadline {
+        while MonotonicClock.nowNanos() < deadline {
             do {
                 let reply = try writer.command(arguments)
                 if reply.integer == 1 { return true }

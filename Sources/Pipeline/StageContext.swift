@@ -1,4 +1,5 @@
 import JSON
+import SystemSupport
 
 /// What a running producer can see and do: the image, its deadline, and emitting events.
 public final class StageContext: Sendable {
@@ -22,7 +23,7 @@ public final class StageContext: Sendable {
 
     /// Milliseconds left before the stage's time limit (0 when past it).
     public var remainingMillis: Int {
-        let now = PipelineClock.nanos()
+        let now = MonotonicClock.nowNanos()
         return now >= deadlineNanos ? 0 : Int((deadlineNanos - now) / 1_000_000)
     }
 }

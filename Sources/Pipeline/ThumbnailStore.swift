@@ -1,5 +1,6 @@
 import Foundation
 import Synchronization
+import SystemSupport
 
 /// One small image kept for a result (a visual match's thumbnail), served by the gateway at
 /// `/results/{id}/thumbnails/{n}` so that events carry that URL instead of inline data.
@@ -69,8 +70,8 @@ public final class FileThumbnailStore: ThumbnailStore {
         guard FileThumbnailStore.isSafe(resultID), index >= 0 else { return nil }
         for (type, ext) in Thumbnail.types {
             let path = "\(directory)/\(resultID)/\(index).\(ext)"
-            if let data = FileManager.default.contents(atPath: path), data.count <= maxBytes {
-                return Thumbnail(contentType: type, bytes: [UInt8](data))
+            if case .success(let bytes) = BoundedFile.read(path, limit: maxBytes) {
+                return Thumbnail(contentType: type, bytes: bytes)
             }
         }
         return nil

@@ -4,29 +4,11 @@ import Glibc
 import Darwin
 #endif
 
-/// The few file operations certificate handling needs, on plain POSIX calls (no Foundation in
+/// The few file writes certificate handling needs, on plain POSIX calls (no Foundation in
 /// this target). Failures come back as the `strerror` text, for the caller to put in a `TLSError`.
 enum FileIO {
     /// Certificate and key files are small; anything bigger is a wrong path (or /dev/zero).
     static let maximumReadSize = 1 << 20
-
-    static func readAll(_ path: String) -> Result<[UInt8], Failure> {
-        let fd = open(path, O_RDONLY | O_CLOEXEC)
-        guard fd >= 0 else { return .failure(.errno(errno)) }
-        defer { close(fd) }
-        var bytes: [UInt8] = []
-        var chunk = [UInt8](repeating: 0, count: 16 * 1024)
-        while true {
-            let count = chunk.withUnsafeMutableBytes { read(fd, $0.baseAddress, $0.count) }
-            if count < 0 {
-                if errno == EINTR { continue }
-                return .failure(.errno(errno))
-            }
-            if count == 0 { return .success(bytes) }
-            bytes.append(contentsOf: chunk[0..<count])
-            if bytes.count > maximumReadSize { return .failure(.tooLarge(maximumReadSize)) }
-        }
-    }
 
     /// Writes `bytes` to `path` (created or truncated) and sets its mode to exactly `mode`, also
     /// when the file already existed with a wider one.
@@ -65,12 +47,10 @@ enum FileIO {
 
     enum Failure: Error, CustomStringConvertible {
         case errno(Int32)
-        case tooLarge(Int)
 
         var description: String {
             switch self {
             case .errno(let code): return String(cString: strerror(code))
-            case .tooLarge(let limit): return "file is larger than \(limit) bytes"
             }
         }
     }

@@ -1,4 +1,5 @@
 import COpenSSL
+import SystemSupport
 
 /// A configured server `SSL_CTX`: certificate chain and key, TLS 1.2 and 1.3 only, OpenSSL's
 /// default (secure) ciphers and groups, ALPN selection, session tickets on, renegotiation off.
@@ -58,7 +59,7 @@ public final class TLSContext: @unchecked Sendable {
     }
 
     private static func read(_ path: String, as code: String) throws(TLSError) -> [UInt8] {
-        switch FileIO.readAll(path) {
+        switch BoundedFile.read(path, limit: FileIO.maximumReadSize) {
         case .success(let bytes): return bytes
         case .failure(let failure): throw TLSError(code: code, message: "cannot read \(path): \(failure)")
         }

@@ -1,8 +1,9 @@
 import COpenSSL
+import SystemSupport
 
 /// A TLS failure as a value: `code` is stable and meant for logs, metrics and decisions;
 /// `message` is for people and carries OpenSSL's own reason where there is one.
-public struct TLSError: Error, Sendable, Equatable, CustomStringConvertible {
+public struct TLSError: CodedError {
     /// One of the `TLSError.Code` constants.
     public let code: String
     public let message: String
@@ -11,8 +12,6 @@ public struct TLSError: Error, Sendable, Equatable, CustomStringConvertible {
         self.code = code
         self.message = message
     }
-
-    public var description: String { "\(code): \(message)" }
 
     /// The codes this module produces.
     public enum Code {

@@ -30,7 +30,7 @@ final class TestServer {
     /// `redis`: a Redis to share with other servers (a restart, a second gateway); the `.redis`
     /// transport starts its own otherwise.
     init(transport: Transport = .plaintext, graph: PipelineGraph? = nil, store: ResultStore? = nil, redis shared: RedisServer? = nil,
-         photos: PhotoShelf? = nil, _ configure: (inout GatewaySettings) -> Void = { _ in }) throws {
+         photos: PhotoShelf? = nil, thumbnails: (any ThumbnailStore)? = nil, _ configure: (inout GatewaySettings) -> Void = { _ in }) throws {
         self.transport = transport
         redis = transport == .redis ? try (shared ?? RedisServer()) : nil
         directory = NSTemporaryDirectory() + "lens-gpt-test-" + UUID().uuidString
@@ -49,7 +49,7 @@ final class TestServer {
         }
         if let redis { settings.storeURL = redis.url }
         configure(&settings)
-        gateway = try Gateway(settings: settings, graph: graph ?? StageTree.graph(), store: store, photos: photos)
+        gateway = try Gateway(settings: settings, graph: graph ?? StageTree.graph(), store: store, photos: photos, thumbnails: thumbnails)
     }
 
     private var stopped = false

@@ -1,4 +1,5 @@
 import HTTP
+import SystemSupport
 import Testing
 
 /// The one SSE encoder (WHATWG HTML "server-sent events") and the one CR/LF sanitiser.

@@ -1,7 +1,7 @@
 import Dispatch
 import HTTP
 import JSON
-import Outbound
+@testable import Outbound
 import Synchronization
 import Glibc
 import Testing

@@ -1,6 +1,6 @@
 import Foundation
 import JSON
-import Outbound
+@testable import Outbound
 import Testing
 
 extension RealBrowser {

@@ -2,6 +2,7 @@ import ArgumentParser
 import Glibc
 import JSON
 import Producers
+import SystemSupport
 
 /// `lens-gpt estimate --producer P --model M`: the `estimated-price` payload from what
 /// `lens-gpt search` printed, read on stdin, so a valuation can be checked on saved pages
@@ -37,14 +38,11 @@ struct EstimateCommand: ParsableCommand {
             fail("invalid_settings", "\(error)")
         }
         guard (1...(1 << 30)).contains(maxInputBytes) else { fail("invalid_settings", "--max-input must be 1 byte to 1GiB") }
-        var input: [UInt8] = []
-        var buffer = [UInt8](repeating: 0, count: 65_536)
-        while true {
-            let count = buffer.withUnsafeMutableBytes { Glibc.read(0, $0.baseAddress, $0.count) }
-            if count < 0 && errno == EINTR { continue }
-            guard count > 0 else { break }
-            input += buffer[0..<count]
-            if input.count > maxInputBytes { fail("invalid_input", "stdin is larger than --max-input (\(maxInputBytes) bytes)") }
+        let input: [UInt8]
+        switch BoundedFile.read(descriptor: 0, limit: maxInputBytes) {
+        case .success(let bytes): input = bytes
+        case .failure(.tooLarge): fail("invalid_input", "stdin is larger than --max-input (\(maxInputBytes) bytes)")
+        case .failure(let failure): fail("invalid_input", "cannot read stdin: \(failure)")
         }
         let document: JSONValue
         do {

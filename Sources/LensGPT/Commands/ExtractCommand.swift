@@ -7,6 +7,7 @@ import Glibc
 #elseif canImport(Darwin)
 import Darwin
 #endif
+import SystemSupport
 
 /// `lens-gpt extract FILE... [--url URL]`: one JSON line per file with the page's product.
 /// FILE is HTML, optionally gzip-compressed, or `-` for stdin. A file that cannot be read
@@ -31,7 +32,7 @@ struct ExtractCommand: ParsableCommand {
         let limits = ExtractionLimits()
         for file in files {
             do {
-                let bytes = try InputFile.read(file, maxBytes: limits.maxInputBytes)
+                let bytes = try InputFile.read(file, maxBytes: limits.maxInputBytes, tooLarge: ExtractionError.tooLarge(limits.maxInputBytes))
                 if structuredData {
                     let document = try HTMLDocument(html: try HTMLInput.decode(bytes, limits: limits))
                     var line: JSONObject = ["file": .string(file)]
@@ -90,23 +91,15 @@ enum InputFile {
         let message: String
     }
 
-    static func read(_ path: String, maxBytes: Int) throws -> [UInt8] {
-        let descriptor = path == "-" ? 0 : open(path, O_RDONLY | O_CLOEXEC)
-        guard descriptor >= 0 else { throw Error(message: "cannot open: \(String(cString: strerror(errno)))") }
-        defer { if path != "-" { close(descriptor) } }
-        var bytes: [UInt8] = []
-        var chunk = [UInt8](repeating: 0, count: 1 << 16)
-        while bytes.count <= maxBytes {
-            let count = chunk.withUnsafeMutableBytes { Glibc.read(descriptor, $0.baseAddress, $0.count) }
-            if count < 0 {
-                if errno == EINTR { continue }
-                throw Error(message: "cannot read: \(String(cString: strerror(errno)))")
-            }
-            if count == 0 { break }
-            bytes.append(contentsOf: chunk[0..<count])
+    /// `tooLarge`: the caller's own error for a file past `maxBytes` (its code and wording).
+    static func read(_ path: String, maxBytes: Int, tooLarge: @autoclosure () -> Swift.Error) throws -> [UInt8] {
+        let result = path == "-" ? BoundedFile.read(descriptor: 0, limit: maxBytes) : BoundedFile.read(path, limit: maxBytes)
+        switch result {
+        case .success(let bytes): return bytes
+        case .failure(.tooLarge): throw tooLarge()
+        case .failure(.open(let code)): throw Error(message: "cannot open: \(String(cString: strerror(code)))")
+        case .failure(.read(let code)): throw Error(message: "cannot read: \(String(cString: strerror(code)))")
         }
-        // More than the limit: hand over limit + 1 bytes and let the size check report it.
-        return Array(bytes.prefix(maxBytes + 1))
     }
 
     static func writeToStandardError(_ text: String) {

@@ -4,6 +4,7 @@ import Imaging
 import JSON
 import Pipeline
 import Producers
+import SystemSupport
 
 /// `lens-gpt lens IMAGE`: one visual search, matches as a JSON array on stdout.
 struct LensCommand: ParsableCommand {
@@ -65,15 +66,6 @@ struct LensCommand: ParsableCommand {
         Glibc.exit(1)
     }
 
-    static func readFile(_ path: String) -> [UInt8]? {
-        guard let file = fopen(path, "rbe") else { return nil }
-        defer { fclose(file) }
-        var out: [UInt8] = []
-        var buffer = [UInt8](repeating: 0, count: 65_536)
-        while true {
-            let n = fread(&buffer, 1, buffer.count, file)
-            if n > 0 { out.append(contentsOf: buffer[0..<n]) }
-            if n < buffer.count { return ferror(file) == 0 ? out : nil }
-        }
-    }
+    /// A photo or text file named on the command line, read whole (no limit: the caller chose it).
+    static func readFile(_ path: String) -> [UInt8]? { try? BoundedFile.read(path, limit: .max).get() }
 }

@@ -30,10 +30,8 @@ struct ReadCommand: ParsableCommand {
         let limits = try photo.limits(maxPixels: maxPixels) ?? PhotoReadingLimits()
         let byteLimit = try Setting.bytes(maxBytes, env: "LENS_GPT_MAX_UPLOAD", default: 20 << 20)
         do {
-            let bytes = try InputFile.read(image, maxBytes: byteLimit)
-            guard bytes.count <= byteLimit else {
-                throw PhotoReadingError(code: "too_large", message: "the file is larger than \(byteLimit) bytes")
-            }
+            let bytes = try InputFile.read(image, maxBytes: byteLimit,
+                                           tooLarge: PhotoReadingError(code: "too_large", message: "the file is larger than \(byteLimit) bytes"))
             let (barcodes, text) = try PhotoReader(limits: limits).read(bytes, language: language ?? photo.language)
             let out: JSONValue = [
                 "barcodes": .array(barcodes.map(\.json)),

@@ -1,5 +1,4 @@
 import ArgumentParser
-import CEpoll
 import Gateway
 import Glibc
 import HTTP
@@ -8,6 +7,7 @@ import Outbound
 import Pipeline
 import Producers
 import Secrets
+import SystemSupport
 import TLS
 
 /// `lens-gpt serve`: runs the gateway until SIGTERM or SIGINT.
@@ -142,10 +142,12 @@ struct ServeCommand: ParsableCommand {
         return s
     }
 
+    /// Stop (TERM, INT) and reload the certificate (HUP), taken by `run`'s thread with `sigwait`.
+    static let signals = [SIGTERM, SIGINT, SIGHUP]
+
     func run() throws {
         // Signals are taken synchronously by this thread; every thread started later inherits the mask.
-        for signal in [SIGTERM, SIGINT, SIGHUP] { _ = cepoll_block_signal(signal) }
-        Glibc.signal(SIGPIPE, SIG_IGN)
+        SignalMask.block(ServeCommand.signals)
 
         let levelText = Setting.string(logLevel, env: "LENS_GPT_LOG_LEVEL", default: "info")
         guard let level = Logger.Level(rawValue: levelText) else {
@@ -259,12 +261,9 @@ struct ServeCommand: ParsableCommand {
             }
         }
 
-        var set = sigset_t()
-        sigemptyset(&set)
-        for signal in [SIGTERM, SIGINT, SIGHUP] { sigaddset(&set, signal) }
-        var received: Int32 = 0
+        var received: Int32
         while true {
-            sigwait(&set, &received)
+            received = SignalMask.wait(for: ServeCommand.signals)
             guard received == SIGHUP else { break }
             // Certificate renewals: new connections get the new files, open ones are untouched.
             do {

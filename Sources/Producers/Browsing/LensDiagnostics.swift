@@ -1,6 +1,7 @@
 import Glibc
 import Synchronization
 import Secrets
+import SystemSupport
 
 /// What a failed Lens search leaves for the operator: its screenshot and page source, each a
 /// file named by an id (`diag-<result id prefix>-<ms>.png` / `.html`) in one directory. Files are
@@ -38,10 +39,8 @@ public struct LensDiagnostics: Sendable {
     /// artifact larger than the whole budget saves nothing).
     public func save(name: String, screenshot: [UInt8]?, pageSource: String?) -> [String] {
         guard maxFiles > 0, maxBytes > 0 else { return [] }
-        var now = timespec()
-        clock_gettime(CLOCK_REALTIME, &now)
         let safeName = String(name.utf8.prefix(16).map { LensDiagnostics.isIDByte($0) ? Character(UnicodeScalar($0)) : "_" })
-        let stem = "diag-\(safeName)-\(now.tv_sec * 1_000 + now.tv_nsec / 1_000_000)"
+        let stem = "diag-\(safeName)-\(WallClock.nowMillis())"
         var items: [(String, [UInt8])] = []
         if let screenshot { items.append((stem + ".png", screenshot)) }
         // A page may echo what was sent to it (cookies, a key in a URL): scrubbed like every text that leaves.

@@ -1,5 +1,6 @@
 import Glibc
 import JSON
+import SystemSupport
 
 /// How to drive one visual-search site, as data: where to start, how to pass a consent wall,
 /// how to upload, when results are complete, how to read them, and what a bot check looks
@@ -147,18 +148,5 @@ public struct LensProfile: Sendable {
         return copy
     }
 
-    static func readFile(_ path: String, limit: Int) -> [UInt8]? {
-        let fd = open(path, O_RDONLY | O_CLOEXEC)
-        guard fd >= 0 else { return nil }
-        defer { close(fd) }
-        var out: [UInt8] = []
-        var buffer = [UInt8](repeating: 0, count: 65_536)
-        while out.count <= limit {
-            let n = buffer.withUnsafeMutableBytes { read(fd, $0.baseAddress, $0.count) }
-            if n < 0 { return nil }
-            if n == 0 { return out }
-            out.append(contentsOf: buffer[0..<n])
-        }
-        return nil
-    }
+    static func readFile(_ path: String, limit: Int) -> [UInt8]? { try? BoundedFile.read(path, limit: limit).get() }
 }

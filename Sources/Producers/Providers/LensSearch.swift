@@ -1,6 +1,7 @@
 import Glibc
 import JSON
 import Outbound
+import SystemSupport
 
 /// One visual search in one browser session, following a `LensProfile` on the shared
 /// `BrowserEngine`: open the start page, pass a consent wall, upload the photo, wait until the
@@ -116,9 +117,5 @@ struct LensImage {
 
 /// Monotonic milliseconds.
 enum Clock {
-    static func millis() -> Int {
-        var now = timespec()
-        clock_gettime(CLOCK_MONOTONIC, &now)
-        return now.tv_sec * 1_000 + now.tv_nsec / 1_000_000
-    }
+    static func millis() -> Int { Int(MonotonicClock.nowMillis()) }
 }

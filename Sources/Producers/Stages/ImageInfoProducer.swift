@@ -2,6 +2,7 @@ import Glibc
 import Imaging
 import JSON
 import Pipeline
+import SystemSupport
 
 /// `image-info`: format, pixel size, byte count and SHA-256 of the uploaded photo, read from
 /// the stored file itself (not from what the client declared).
@@ -40,21 +41,9 @@ public struct ImageInfoProducer: Producer {
     }
 
     private func readHead(_ path: String, count: Int) throws -> [UInt8] {
-        let fd = open(path, O_RDONLY | O_CLOEXEC)
-        guard fd >= 0 else {
+        guard case .success(let head) = BoundedFile.readPrefix(path, count: count) else {
             throw StageError(code: "image_missing", message: "the uploaded image is no longer on disk")
         }
-        defer { close(fd) }
-        var buffer = [UInt8](repeating: 0, count: count)
-        var filled = 0
-        while filled < count {
-            let n = buffer.withUnsafeMutableBytes { raw -> Int in
-                guard let base = raw.baseAddress else { return -1 }
-                return read(fd, base + filled, count - filled)
-            }
-            if n <= 0 { break }
-            filled += n
-        }
-        return Array(buffer[0..<filled])
+        return head
     }
 }

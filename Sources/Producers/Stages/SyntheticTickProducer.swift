@@ -1,6 +1,7 @@
 import Glibc
 import JSON
 import Pipeline
+import SystemSupport
 
 /// `tick`: a stage that keeps a result running for a while, emitting one event per interval
 /// stamped with the wall clock at the moment it is put. Off unless asked for
@@ -23,10 +24,8 @@ public struct SyntheticTickProducer: Producer {
             usleep(UInt32(intervalMillis) * 1_000)  // the stage's whole purpose is to pace itself
             elapsed += intervalMillis
             sent += 1
-            var now = timespec()
-            clock_gettime(CLOCK_REALTIME, &now)
             // Nanoseconds: fan-out delays are measured in fractions of a millisecond.
-            context.emit(stage, ["n": .int(sent), "unix_ns": .int(Int(now.tv_sec) * 1_000_000_000 + Int(now.tv_nsec))])
+            context.emit(stage, ["n": .int(sent), "unix_ns": .int(Int(WallClock.nowNanos()))])
         }
         return sent
     }

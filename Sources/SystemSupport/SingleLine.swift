@@ -10,6 +10,11 @@ public enum SingleLine {
         for byte in text.utf8 where !isBreak(byte) { out.append(byte) }
     }
 
+    /// `text` without CR, LF or NUL (a header value handed to a C library as one line).
+    public static func clean(_ text: String) -> String {
+        isClean(text) ? text : String(decoding: text.utf8.filter { !isBreak($0) }, as: UTF8.self)
+    }
+
     /// Whether `text` is already one line.
     public static func isClean(_ text: String) -> Bool { !text.utf8.contains(where: isBreak) }
 
