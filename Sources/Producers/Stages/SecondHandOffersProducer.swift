@@ -9,8 +9,8 @@ import Synchronization
 /// price, currency, condition and title; lots, broken items, copies and other models are
 /// dropped and the same listing reached twice is kept once. Pages are read a few at a time,
 /// each within its own time cap, so a page that never answers costs its cap and no more.
-public struct SecondHandOffersProducer: Producer {
-    public let stage = "second-hand-offers"
+public struct SecondHandOffersProducer: KeyedProducer {
+    public static let key = StageKey<Report>("second-hand-offers")
     let pages: any PageSource
     let searches: [any SearchService]
     /// The marketplace searches for a run's country (its locale); nil: `searches` for every run.
@@ -44,9 +44,9 @@ public struct SecondHandOffersProducer: Producer {
         self.limits = limits
     }
 
-    public func produce(_ inputs: StageInputs, _ context: StageContext) throws -> any Sendable {
-        let matches = inputs.optional("lens-matches", as: [LensMatch].self) ?? []  // none when identified from the photo
-        let identity = try inputs.get("model-producer", as: ProductIdentity.self)
+    public func run(_ inputs: StageInputs, _ context: StageContext) throws -> Report {
+        let matches = inputs.optional(LensMatchesProducer.key) ?? []  // none when identified from the photo
+        let identity = try inputs.get(IdentificationProducer.key)
         // The request's country (field, query, Accept-Language or the default) picks the marketplaces.
         let markets = searchesForCountry?(context.image.locale.country) ?? searches
         let report = collect(matches: matches, identity: identity, searches: markets, timeoutMillis: context.remainingMillis)
