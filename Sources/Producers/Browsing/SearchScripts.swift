@@ -79,7 +79,7 @@ enum SearchScripts {
         }
         var items = [];
         try { items = document.querySelectorAll(p.item); } catch (x) {}
-        // A looser-match boundary (eBay's "Results matching fewer words"): an element of
+        // A looser-match boundary ("Results matching fewer words"): an element of
         // `partial_after` that follows the first item, or whose text says so wherever it is; every
         // item after one is a partial match.
         var bounds = [];

@@ -8,14 +8,17 @@ import Synchronization
 /// own rate limit remembered so that calls inside its wait fail at once instead of hammering it.
 final class WebAPICall: Sendable {
     let provider: String
+    /// The API's base URL without a trailing slash (`https://api.example.com`); paths are put after it.
+    let base: String
     let http: HTTPClient
     /// Wall-clock second (epoch) before which the service said not to call again; 0: none.
     private let quietUntil = Atomic<Int>(0)
     /// This process's own limit on requests to the service (nil: none).
     private let pace: RequestPace?
 
-    init(provider: String, http: HTTPClient, pace: RequestPace? = nil) {
+    init(provider: String, base: String = "", http: HTTPClient, pace: RequestPace? = nil) {
         self.provider = provider
+        self.base = WebAPICall.trimmed(base)
         self.http = http
         self.pace = pace
     }

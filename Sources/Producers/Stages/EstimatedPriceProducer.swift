@@ -38,7 +38,7 @@ public struct EstimatedPriceProducer: KeyedProducer {
         var payload = built
         if estimate.basis == "comparables" {
             // Where the sales came from: marketplaces' sold-listings pages read in the browser, or
-            // an API named by its provider (eBay's Browse API lists no sold items).
+            // an API named by its provider.
             let soldFrom = Set(offers.filter { $0.sold && !$0.partialMatch }.map { $0.provider ?? "sold-listings-pages" })
             if !soldFrom.isEmpty { payload["sold_sources"] = .array(soldFrom.sorted().map(JSONValue.string)) }
         }

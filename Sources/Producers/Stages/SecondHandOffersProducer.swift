@@ -237,7 +237,7 @@ public struct SecondHandOffersProducer: KeyedProducer {
         var condition = wear.map(lead.marketplace.condition(of:)) ?? "unknown"
         if condition == "unknown", let structured = page.record.condition { condition = structured.rawValue }
         if condition == "for_parts" { return nil }
-        // A listing page that says it sold (Mercari's SoldOut) is a sale, not a current offer.
+        // A listing page that says it sold (a `SoldOut` mark) is a sale, not a current offer.
         let soldOut = page.record.availability == "SoldOut"
         return SecondHandOffer(price: price, currency: currency, link: lead.link, title: title, wear: wear ?? "",
                                condition: condition, domain: LensLinks.domain(lead.link) ?? "",
@@ -259,7 +259,7 @@ struct ListingPage: Sendable {
             ?? ListingPage.labelledValue(document, marketplace.conditionLabels)
     }
 
-    /// A value an element names by its label in `data-testid` (Mercari: `<span data-testid="商品の状態">`).
+    /// A value an element names by its label in `data-testid` (`<span data-testid="商品の状態">`).
     static func labelledValue(_ document: HTMLDocument, _ labels: [String]) -> String? {
         let wanted = Set(labels.map { $0.lowercased() })
         for (index, node) in document.nodes.enumerated() where node.kind == .element {
@@ -310,7 +310,7 @@ final class ReadBoard: Sendable {
 /// The same listing reached twice (a tracking parameter, a slugged URL, a search's copy) is
 /// one offer: listings are the same when their marketplace and item number are.
 enum OfferMerge {
-    /// `ebay|123456789012`, or the link without query and `www.` when it names no number.
+    /// `label|123456789012` (the site's registrable name and the item number), or the link without query and `www.` when it names no number.
     static func key(_ link: String) -> String {
         guard let parts = URLParts(link) else { return link }
         let host = DomainName.host(of: link) ?? parts.host
