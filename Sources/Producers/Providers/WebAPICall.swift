@@ -99,10 +99,10 @@ final class WebAPICall: Sendable {
     }
 
     /// Seconds to wait: `Retry-After` (seconds), else `X-RateLimit-Reset` read as an epoch second
-    /// when it is one (UPCitemdb, Brave) or as seconds from now when it is small.
+    /// when it is one (some providers send it so) or as seconds from now when it is small.
     static func retryAfter(_ response: HTTPClientResponse, now: Int) -> Int? {
         if let seconds = response.header("Retry-After").flatMap({ RetryAfter.seconds($0, now: now) }) { return seconds }
-        // Brave sends a list ("1, 1419704"): the first window to reset is the one to wait for.
+        // A list ("1, 1419704", one per rate window): the first window to reset is the one to wait for.
         guard let text = response.header("X-RateLimit-Reset")?.split(separator: ",").first,
               let value = Int(text.trimmingCharacters(in: " ")), value >= 0 else { return nil }
         return value > 1_000_000_000 ? max(0, value - now) : value
