@@ -50,6 +50,9 @@ import Testing
         } catch {
             #expect(String(describing: error).contains("marketplace.conditions.mint must be one of"))
         }
+        #expect(throws: SearchProfile.Invalid.self, "an API site ID is a string") {
+            try parse(#"{"name": "x", "marketplace": {"display_name": "X", "registrable_names": ["x"], "listing_paths": ["/i/"], "api_site_ids": {"US": 1}}}"#)
+        }
         #expect(throws: SearchProfile.Invalid.self, "a marketplace needs listing paths") {
             try parse(#"{"name": "x", "marketplace": {"display_name": "X", "registrable_names": ["x"]}}"#)
         }

@@ -23,6 +23,8 @@ public struct Marketplace: Sendable {
     public let titleWords: [String]
     /// Phrases the site adds to titles that name nothing (lower-case words).
     public let titlePhrases: [String]
+    /// Country (ISO 3166 alpha-2, upper case) → the site's ID in its official API, where it has one.
+    public let apiSiteIDs: [String: String]
 
     /// The normalised condition of a listing's wear text.
     public func condition(of wear: String) -> String {
@@ -60,6 +62,13 @@ public struct Marketplace: Sendable {
             }
             conditions[words(wording)] = grade
         }
+        var siteIDs: [String: String] = [:]
+        for (country, value) in read.value(["marketplace", "api_site_ids"])?.objectValue?.entries ?? [] {
+            guard let id = value.stringValue, !id.isEmpty else {
+                throw SearchProfile.Invalid(description: "\(origin): marketplace.api_site_ids.\(country) must be a non-empty string")
+            }
+            siteIDs[country.uppercased()] = id
+        }
         let labels = try read.strings("marketplace", "registrable_names")
         let listingOnly = try read.strings("marketplace", "listing_only_names")
         let paths = try read.strings("marketplace", "listing_paths")
@@ -69,6 +78,7 @@ public struct Marketplace: Sendable {
         return Marketplace(
             id: try read.string("name"), name: try read.string("marketplace", "display_name"), labels: labels, listingOnlyLabels: listingOnly,
             listingPaths: paths.map { $0.lowercased() }, conditionWords: conditions, conditionLabels: try read.strings("marketplace", "condition_labels"),
-            titleWords: try read.strings("marketplace", "title_words"), titlePhrases: try read.strings("marketplace", "title_phrases"))
+            titleWords: try read.strings("marketplace", "title_words"), titlePhrases: try read.strings("marketplace", "title_phrases"),
+            apiSiteIDs: siteIDs)
     }
 }
