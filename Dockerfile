@@ -14,6 +14,7 @@ WORKDIR /src
 # targets have no sources does not load). Package.resolved is not in the repository (versions
 # come from the manifest), so a clean clone has none to copy.
 COPY Package.swift ./
+COPY Plugins ./Plugins
 COPY Tests ./Tests
 COPY Sources ./Sources
 RUN swift build -c release --product lens-gpt --static-swift-stdlib \

@@ -68,10 +68,11 @@ let package = Package(
         .target(name: "DemoWorld", dependencies: ["HTTP", "EventLoop", "JSON", "Outbound", "SystemSupport"], resources: DemoWorldAssets.embedded),
         // For test targets only: the OpenAI-compatible server that checks request shapes and plays faults.
         .target(name: "LLMTestSupport", dependencies: ["DemoWorld", "HTTP", "JSON"]),
-        // The default Lens and search profiles are JSON files compiled into the binary (no bundle to ship beside them).
+        // The default Lens profile and every file in Resources/profiles (search sites, marketplaces) are compiled
+        // into the binary (no bundle to ship beside them); the ProfileIndex plugin lists the folder for the code.
+        .plugin(name: "ProfileIndex", capability: .buildTool()),
         .target(name: "Producers", dependencies: ["Pipeline", "Imaging", "JSON", "Secrets", "Outbound", "Extraction", "PhotoReading", "SystemSupport", "CPSL"],
-                resources: ["google-lens.json", "ebay.json", "ebay-sold.json", "kleinanzeigen.json", "mercari.json", "depop.json", "vinted.json",
-                            "duckduckgo.json", "duckduckgo-lite.json", "bing.json", "brave.json", "startpage.json"].map { .embedInCode("Resources/\($0)") }),
+                resources: [.embedInCode("Resources/google-lens.json"), .embedInCode("Resources/profiles")], plugins: ["ProfileIndex"]),
         .target(name: "Gateway", dependencies: ["EventLoop", "HTTP", "Pipeline", "Imaging", "JSON", "Secrets", "SystemSupport", "TLS", "CEpoll"]),
         .target(name: "LensGPT", dependencies: [
             "Gateway", "HTTP", "Pipeline", "Producers", "JSON", "Secrets", "TLS", "Extraction", "Outbound", "DemoWorld", "Imaging", "PhotoReading", "SystemSupport",

@@ -29,9 +29,9 @@ struct PipelineOptions: ParsableArguments {
     var ratesUrl: String?
     @Option(help: "A file in the ECB's eurofxref-daily.xml shape to use instead of fetching (LENS_GPT_RATES_FILE).")
     var ratesFile: String?
-    @Option(help: "Web search profile for finding maker pages, a shipped name (duckduckgo, duckduckgo-lite, bing, brave; startpage is off by default: only its bot check is covered by a saved real page), an API (brave-api, google-cse) or a file; repeat to try several in order, the APIs first (LENS_GPT_WEB_SEARCH_PROFILE, comma-separated; default: the APIs whose keys are set, then duckduckgo, duckduckgo-lite, bing, brave).")
+    @Option(help: "Web search profile for finding maker pages, a shipped name (\(SearchProfiles.helpList(.web))), an API (brave-api, google-cse) or a file; repeat to try several in order, the APIs first (LENS_GPT_WEB_SEARCH_PROFILE, comma-separated; default: the APIs whose keys are set, then \(SearchProfiles.defaultWebOrder.joined(separator: ", "))).")
     var webSearchProfile: [String] = []
-    @Option(help: "Marketplace search profile, a shipped name (ebay, ebay-sold, kleinanzeigen, mercari, depop; vinted is off by default: no saved real page covers it), ebay-api (eBay's Browse API, needs EBAY_CLIENT_ID and EBAY_CLIENT_SECRET) or a file; repeatable (LENS_GPT_MARKETPLACE_PROFILE, comma-separated; default: the shipped set for --country, after ebay-api when eBay's keys are set).")
+    @Option(help: "Marketplace search profile, a shipped name (\(SearchProfiles.helpList(.marketplace))), ebay-api (eBay's Browse API, needs EBAY_CLIENT_ID and EBAY_CLIENT_SECRET) or a file; repeatable (LENS_GPT_MARKETPLACE_PROFILE, comma-separated; default: the shipped set for --country, after ebay-api when eBay's keys are set).")
     var marketplaceProfile: [String] = []
     @Option(help: "Country (ISO 3166 code) whose marketplaces and eBay site the offers come from (LENS_GPT_COUNTRY, default US).")
     var country: String?

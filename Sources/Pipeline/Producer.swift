@@ -38,14 +38,14 @@ public struct StageInputs: Sendable {
     public init(_ outputs: [String: any Sendable]) { self.outputs = outputs }
 
     /// The output of an optional dependency, or nil when it did not finish.
-    public func optional<T>(_ stage: String, as type: T.Type = T.self) -> T? {
-        outputs[stage] as? T
+    public func optional<T>(_ key: StageKey<T>) -> T? {
+        outputs[key.name] as? T
     }
 
-    /// The output of `stage`, which must be one of the producer's dependencies.
-    public func get<T>(_ stage: String, as type: T.Type = T.self) throws -> T {
-        guard let value = outputs[stage] as? T else {
-            throw StageError(code: "internal", message: "stage \(stage) gave no \(T.self)")
+    /// The output of the stage `key` names, which must be one of the producer's dependencies.
+    public func get<T>(_ key: StageKey<T>) throws -> T {
+        guard let value = outputs[key.name] as? T else {
+            throw StageError(code: "internal", message: "stage \(key.name) gave no \(T.self)")
         }
         return value
     }
@@ -76,7 +76,8 @@ public struct UploadedImage: Sendable, Equatable {
 /// What a stage returns when it ran and reported its result but has nothing the stages that
 /// need it could work with (identification abstaining below its confidence floor). The stage
 /// counts as finished; every stage that requires it is `skipped` with this code and message.
-public struct SkipDependants: Sendable, Equatable {
+/// A `KeyedProducer` throws it (a plain `Producer` may return it).
+public struct SkipDependants: Error, Sendable, Equatable {
     public var code: String
     public var message: String
 

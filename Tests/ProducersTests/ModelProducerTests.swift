@@ -27,8 +27,8 @@ final class ScriptedChat: ChatService {
     ]
 
     func nodes(_ chat: (any ChatService)?) -> [PipelineGraph.Node] {
-        [.init(FixedProducer(stage: "image-info", output: imageInfo)),
-         .init(FixedProducer(stage: "lens-matches", output: matches)),
+        [.init(FixedProducer(ImageInfoProducer.key, imageInfo)),
+         .init(FixedProducer(LensMatchesProducer.key, matches)),
          .init(IdentificationProducer(chat: chat), dependsOn: ["image-info"], optionallyAfter: ["lens-matches"])]
     }
 
@@ -81,8 +81,8 @@ final class ScriptedChat: ChatService {
 
     @Test func matchesThatAgreeOnNothingGiveNoIdentityAndSkipWhatNeedsOne() throws {
         let stream = try runGraph([
-            .init(FixedProducer(stage: "image-info", output: imageInfo)),
-            .init(FixedProducer(stage: "lens-matches", output: [
+            .init(FixedProducer(ImageInfoProducer.key, imageInfo)),
+            .init(FixedProducer(LensMatchesProducer.key, [
                 lensMatch("Samsung Galaxy S21 Ultra 5G 256GB", "https://x.example/1", position: 1),
                 lensMatch("Apple iPhone 12 Pro Max 128GB", "https://x.example/2", position: 2),
                 lensMatch("Google Pixel 7a Unlocked", "https://x.example/3", position: 3),
@@ -109,8 +109,8 @@ final class ScriptedChat: ChatService {
 
     @Test func aHigherFloorTurnsTheSameAnswerIntoAnAbstention() throws {
         let strict = try runGraph([
-            .init(FixedProducer(stage: "image-info", output: imageInfo)),
-            .init(FixedProducer(stage: "lens-matches", output: matches)),
+            .init(FixedProducer(ImageInfoProducer.key, imageInfo)),
+            .init(FixedProducer(LensMatchesProducer.key, matches)),
             .init(IdentificationProducer(chat: nil, floor: 0.99), dependsOn: ["image-info"], optionallyAfter: ["lens-matches"]),
         ] + Self.dependants())
         let result = try #require(payloads(strict, "model-producer").first)
@@ -131,7 +131,7 @@ final class ScriptedChat: ChatService {
         let photo = try Self.photo()
         defer { try? FileManager.default.removeItem(atPath: photo) }
         let stream = try runGraph([
-            .init(FixedProducer(stage: "image-info", output: imageInfo)),
+            .init(FixedProducer(ImageInfoProducer.key, imageInfo)),
             .init(FailingProducer(stage: "lens-matches")),
             .init(IdentificationProducer(chat: chat), dependsOn: ["image-info"], optionallyAfter: ["lens-matches"]),
         ] + Self.dependants(), imagePath: photo)
@@ -151,7 +151,7 @@ final class ScriptedChat: ChatService {
         let photo = try Self.photo()
         defer { try? FileManager.default.removeItem(atPath: photo) }
         let stream = try runGraph([
-            .init(FixedProducer(stage: "image-info", output: imageInfo)),
+            .init(FixedProducer(ImageInfoProducer.key, imageInfo)),
             .init(IdentificationProducer(chat: chat), dependsOn: ["image-info"]),
         ] + Self.dependants(), imagePath: photo)
         let result = try #require(payloads(stream, "model-producer").first)
@@ -163,7 +163,7 @@ final class ScriptedChat: ChatService {
 
     @Test func withNothingToGoOnItSaysSo() throws {
         let stream = try runGraph([
-            .init(FixedProducer(stage: "image-info", output: imageInfo)),
+            .init(FixedProducer(ImageInfoProducer.key, imageInfo)),
             .init(FailingProducer(stage: "lens-matches")),
             .init(IdentificationProducer(chat: nil), dependsOn: ["image-info"], optionallyAfter: ["lens-matches"]),
         ] + Self.dependants())
@@ -185,8 +185,8 @@ final class ScriptedChat: ChatService {
         let offers = [offer("100.00", "EUR", "good"), offer("120.00", "EUR", "very_good"), offer("110.00", "EUR", "used"),
                       offer("105.00", "EUR", "good")]
         let stream = try runGraph([
-            .init(FixedProducer(stage: "second-hand-offers", output: offers)),
-            .init(FixedProducer(stage: "retail-price-details", output: RetailDetails(producerURL: "https://m.example", price: "300.00", currency: "EUR", method: "structured-data"))),
+            .init(FixedProducer(SecondHandOffersProducer.key, .init(offers: offers, failures: []))),
+            .init(FixedProducer(RetailDetailsProducer.key, RetailDetails(producerURL: "https://m.example", price: "300.00", currency: "EUR", method: "structured-data"))),
             .init(EstimatedPriceProducer(), dependsOn: ["second-hand-offers"], optionallyAfter: ["retail-price-details"]),
         ])
         let estimate = try #require(payloads(stream, "estimated-price").first)
@@ -200,7 +200,7 @@ final class ScriptedChat: ChatService {
 
     @Test func withoutRetailDetailsTheEstimateStillComes() throws {
         let stream = try runGraph([
-            .init(FixedProducer(stage: "second-hand-offers", output: [offer("50.00", "USD", "good"), offer("55.00", "USD", "good"), offer("60.00", "USD", "like_new")])),
+            .init(FixedProducer(SecondHandOffersProducer.key, .init(offers: [offer("50.00", "USD", "good"), offer("55.00", "USD", "good"), offer("60.00", "USD", "like_new")], failures: []))),
             .init(FailingProducer(stage: "retail-price-details")),
             .init(EstimatedPriceProducer(), dependsOn: ["second-hand-offers"], optionallyAfter: ["retail-price-details"]),
         ])
@@ -224,7 +224,7 @@ final class ScriptedChat: ChatService {
         }
         let report = SecondHandOffersProducer.Report(offers: sold + [offer("58.00", "USD", "good"), partial], failures: [], tally: tally)
         let stream = try runGraph([
-            .init(FixedProducer(stage: "second-hand-offers", output: report)),
+            .init(FixedProducer(SecondHandOffersProducer.key, report)),
             .init(EstimatedPriceProducer(), dependsOn: ["second-hand-offers"]),
         ])
         let estimate = try #require(payloads(stream, "estimated-price").first)
@@ -240,8 +240,8 @@ final class ScriptedChat: ChatService {
 
     @Test func fewOffersFallBackToRetail() throws {
         let stream = try runGraph([
-            .init(FixedProducer(stage: "second-hand-offers", output: [SecondHandOffer]())),
-            .init(FixedProducer(stage: "retail-price-details", output: RetailDetails(producerURL: "https://m.example", price: "129.00", currency: "USD", method: "structured-data"))),
+            .init(FixedProducer(SecondHandOffersProducer.key, .init(offers: [], failures: []))),
+            .init(FixedProducer(RetailDetailsProducer.key, RetailDetails(producerURL: "https://m.example", price: "129.00", currency: "USD", method: "structured-data"))),
             .init(EstimatedPriceProducer(), dependsOn: ["second-hand-offers"], optionallyAfter: ["retail-price-details"]),
         ])
         let estimate = try #require(payloads(stream, "estimated-price").first)

@@ -14,7 +14,7 @@ import Testing
 
     func estimate(_ offers: [SecondHandOffer]) throws -> JSONValue {
         let stream = try runGraph([
-            .init(FixedProducer(stage: "second-hand-offers", output: offers)),
+            .init(FixedProducer(SecondHandOffersProducer.key, .init(offers: offers, failures: []))),
             .init(EstimatedPriceProducer(), dependsOn: ["second-hand-offers"]),
         ])
         return try #require(payloads(stream, "estimated-price").first)

@@ -7,6 +7,16 @@ import JSON
 struct FixedProducer<Output: Sendable>: Producer {
     let stage: String
     let output: Output
+
+    init(stage: String, output: Output) {
+        self.stage = stage
+        self.output = output
+    }
+
+    /// Stands in for the stage `key` names, with the output its dependants read.
+    init(_ key: StageKey<Output>, _ output: Output) {
+        self.init(stage: key.name, output: output)
+    }
     func produce(_ inputs: StageInputs, _ context: StageContext) throws -> any Sendable { output }
 }
 

@@ -220,6 +220,9 @@ import Testing
         #expect(EbayBrowseAPI.marketplace(forCountry: "UK") == "EBAY_GB")
         #expect(EbayBrowseAPI.marketplace(forCountry: "DE") == "EBAY_DE")
         #expect(EbayBrowseAPI.marketplace(forCountry: "JP") == nil)
+        // The IDs are the marketplace file's data.
+        #expect(EbayBrowseAPI.marketplace(forCountry: "tw") == "EBAY_TW")
+        #expect(MarketplaceCatalog.named("ebay")?.apiSiteIDs.count == 19)
     }
 
     /// Every field lens-gpt reads of a documented `ItemSummary` (eBay's Browse API reference).

@@ -27,7 +27,7 @@ import Testing
     @Test func theWebSearchFindsTheMakerPageLensDidNotShow() throws {
         let browser = try ShopBrowser.get()
         let entry = try #require(ShopCatalog.entries.first { !$0.maker.inLensMatches })
-        let search = BrowserSearch(pool: browser.pool, profile: try SearchProfile.webSearch()
+        let search = BrowserSearch(pool: browser.pool, profile: try SearchProfiles.named("duckduckgo")
             .searching(at: ShopCatalog.webSearchURLTemplate))
         let hits = try search.search(ShopWorld.identity(entry).query, timeoutMillis: 30_000)
         #expect(hits.contains { $0.link == entry.maker.url }, "redirect links are unwrapped: \(hits.map(\.link))")
@@ -41,7 +41,7 @@ import Testing
     @Test func theEbaySearchAddsItsListingsAndTheHangingOneIsSkipped() throws {
         let browser = try ShopBrowser.get()
         let entry = try #require(ShopCatalog.entry("headphones"))
-        let search = BrowserSearch(pool: browser.pool, profile: try SearchProfile.ebaySearch()
+        let search = BrowserSearch(pool: browser.pool, profile: try SearchProfiles.named("ebay")
             .searching(at: ShopCatalog.ebaySearchURLTemplate))
         let hits = try search.search(ShopWorld.identity(entry).query, timeoutMillis: 30_000)
         #expect(hits.contains { $0.link == ShopCatalog.hangingListingURL })
@@ -87,15 +87,15 @@ import Testing
             let stage = error as? StageError
             return stage?.code == "marketplace_blocked" && stage?.artifacts.count == 2
         }
-        let web = BrowserSearch(pool: browser.pool, profile: try SearchProfile.webSearch().searching(at: ShopCatalog.webSearchBotCheckURLTemplate))
+        let web = BrowserSearch(pool: browser.pool, profile: try SearchProfiles.named("duckduckgo").searching(at: ShopCatalog.webSearchBotCheckURLTemplate))
         let outcome = try web.run(url: web.profile.url(for: "Everlast PowerCore challenge bag"), timeoutMillis: 30_000)
         #expect(outcome.state == .blocked)
         // A query with "challenge" in it on a real results page is not a bot check.
-        let fine = try web.run(url: SearchProfile.webSearch().searching(at: ShopCatalog.webSearchURLTemplate)
+        let fine = try web.run(url: SearchProfiles.named("duckduckgo").searching(at: ShopCatalog.webSearchURLTemplate)
             .url(for: "\(entry.brand) \(entry.name) challenge"), timeoutMillis: 30_000)
         #expect(fine.state == .results)
         #expect(!fine.hits.contains { $0.link.contains("y.js") || $0.title.hasPrefix("Sale:") }, "the ad is not a result")
-        let none = try web.run(url: SearchProfile.webSearch().searching(at: ShopCatalog.webSearchURLTemplate).url(for: "zzz qqq"),
+        let none = try web.run(url: SearchProfiles.named("duckduckgo").searching(at: ShopCatalog.webSearchURLTemplate).url(for: "zzz qqq"),
                                timeoutMillis: 30_000)
         #expect(none.state == .empty, "the no-results wrapper is empty, not one result")
     }

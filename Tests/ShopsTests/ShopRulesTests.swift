@@ -101,10 +101,10 @@ import Testing
     }
 
     @Test func theShippedSearchProfilesParseAndBuildQueries() throws {
-        let ebay = try SearchProfile.ebaySearch()
+        let ebay = try SearchProfiles.named("ebay")
         #expect(ebay.url(for: "Nordlys Arc Desk Lamp") == "https://www.ebay.com/sch/i.html?_nkw=Nordlys+Arc+Desk+Lamp")
         #expect(ebay.searching(at: "http://www.ebay.example/sch/i.html?_nkw={query}").url(for: "a&b") == "http://www.ebay.example/sch/i.html?_nkw=a%26b")
-        let web = try SearchProfile.webSearch()
+        let web = try SearchProfiles.named("duckduckgo")
         #expect(web.urlTemplate.contains("duckduckgo"))
         #expect(throws: SearchProfile.Invalid.self) { try SearchProfile.parse(Array(#"{"url": "https://x.example/"}"#.utf8), origin: "test") }
     }

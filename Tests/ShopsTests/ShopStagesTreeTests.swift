@@ -11,9 +11,15 @@ import Testing
 /// the same time.
 @Suite struct ShopStagesTreeTests {
     /// A stage that hands out a fixed output (the Lens and identification stages' results).
-    struct FixedStage: Producer {
+    struct FixedStage<Output: Sendable>: Producer {
         let stage: String
-        let output: any Sendable
+        let output: Output
+
+        init(_ key: StageKey<Output>, _ output: Output) {
+            stage = key.name
+            self.output = output
+        }
+
         func produce(_ inputs: StageInputs, _ context: StageContext) throws -> any Sendable { output }
     }
 
@@ -71,8 +77,8 @@ import Testing
         let entry = try #require(ShopCatalog.entry("desk-lamp"))
         let source = RendezvousSource(inner: try ShopWorld.pages(), makerURL: entry.maker.url)
         let graph = try PipelineGraph([
-            .init(FixedStage(stage: "lens-matches", output: try ShopWorld.lensMatches(entry.productID))),
-            .init(FixedStage(stage: "model-producer", output: ShopWorld.identity(entry)), dependsOn: ["lens-matches"]),
+            .init(FixedStage(LensMatchesProducer.key, try ShopWorld.lensMatches(entry.productID))),
+            .init(FixedStage(IdentificationProducer.key, ShopWorld.identity(entry)), dependsOn: ["lens-matches"]),
             .init(ProducerURLProducer(webSearch: nil, chat: nil), dependsOn: ["lens-matches", "model-producer"], timeoutMillis: 10_000),
             .init(RetailDetailsProducer(pages: source, renderer: nil, chat: nil), dependsOn: ["producer-url"], timeoutMillis: 45_000),
             .init(SecondHandOffersProducer(pages: source, searches: []), dependsOn: ["lens-matches", "model-producer"],

@@ -8,6 +8,16 @@ import Synchronization
 struct FixedStage<Output: Sendable>: Producer {
     let stage: String
     let output: Output
+
+    init(stage: String, output: Output) {
+        self.stage = stage
+        self.output = output
+    }
+
+    /// Stands in for the stage `key` names, with the output its dependants read.
+    init(_ key: StageKey<Output>, _ output: Output) {
+        self.init(stage: key.name, output: output)
+    }
     func produce(_ inputs: StageInputs, _ context: StageContext) throws -> any Sendable { output }
 }
 
@@ -55,7 +65,7 @@ func runLensStage(_ providers: [any VisualSearch], locale: RunLocale = .fallback
     FileManager.default.createFile(atPath: photo, contents: Data([0x89, 0x50, 0x4E, 0x47]))
     let info = ImageInfoProducer.Output(sha256: "x", format: .png, width: 1, height: 1, bytes: 4)
     let nodes: [PipelineGraph.Node] = [
-        .init(FixedStage(stage: "image-info", output: info)),
+        .init(FixedStage(ImageInfoProducer.key, info)),
         .init(LensMatchesProducer(providers: providers, refineBelow: refineBelow), dependsOn: ["image-info"], timeoutMillis: 20_000),
     ]
     let hub = ResultHub(graph: try PipelineGraph(nodes), pool: WorkerPool(workers: 2, queueLimit: 8),

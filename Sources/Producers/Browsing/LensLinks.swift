@@ -6,7 +6,7 @@ public enum LensLinks {
     static let trackingNames: Set<String> = [
         "gclid", "gclsrc", "dclid", "gbraid", "wbraid", "fbclid", "msclkid", "yclid", "igshid", "mc_cid", "mc_eid",
         "srsltid", "ved", "usg", "sa", "ei", "oq", "gs_lcp", "sclient", "_ga", "_gl", "ref_src", "spm", "scm",
-        // Marketplaces' own click tracking (eBay's item links carry these).
+        // Marketplaces' own click tracking (item links carry these).
         "_trkparms", "_trksid", "_from", "hash", "mkevt", "mkcid", "mkrid", "campid", "toolid", "customid",
     ]
 

@@ -26,9 +26,9 @@ public struct SearchListing: Sendable, Equatable {
     public var thumbnail: String?
     /// The marketplace's own id of the item, where an API gives it.
     public var itemID: String? = nil
-    /// Where the listing came from when not a results page read in the browser (`ebay-api`).
+    /// Where the listing came from when not a results page read in the browser (an API provider's name).
     public var provider: String? = nil
-    /// The site shows it as a looser match (eBay's "Results matching fewer words"): never the product for sure.
+    /// The site shows it as a looser match ("Results matching fewer words"): never the product for sure.
     public var partialMatch: Bool
 
     public init(_ hit: SearchHit) {

@@ -3,7 +3,7 @@ import JSON
 /// How to run one search site in the browser, as data: the results URL for a query (per
 /// country where the site has one per country), its consent step, what a bot check and an empty
 /// result look like, when the results are complete and how to read each result. Shipped
-/// profiles are JSON files in `Resources/` (see `SearchProfiles`); a file can replace any.
+/// profiles are JSON files in `Resources/profiles` (see `SearchProfiles`); a file can replace any.
 public struct SearchProfile: Sendable {
     /// A marketplace search gives listings (`second-hand-offers`); a web search gives pages
     /// (`producer-url`).
@@ -33,6 +33,9 @@ public struct SearchProfile: Sendable {
     /// The query the search canary checks the profile with (`canary_query`; one every shipped site answers).
     public var canaryQuery = SearchProfile.defaultCanaryQuery
     public static let defaultCanaryQuery = "nintendo switch"
+    /// Where it runs among the shipped profiles of its kind that run by default (lower first; `order`).
+    public var order = SearchProfile.defaultOrder
+    public static let defaultOrder = 100
 
     public struct Invalid: Error, CustomStringConvertible {
         public let description: String
@@ -147,6 +150,7 @@ public struct SearchProfile: Sendable {
             checkedAgainst: checked, enabledByDefault: enabled, signals: signals, extractOptions: .object(options),
             extractScript: script, titleNoise: try read.strings("extract", "title_noise"))
         profile.canaryQuery = try read.string("canary_query", default: SearchProfile.defaultCanaryQuery)
+        profile.order = try read.int("order", default: SearchProfile.defaultOrder)
         return profile
     }
 

@@ -57,7 +57,8 @@ enum SearchScripts {
           return norm(last.replace(/[-_]+/g, ' '));
         }
         function value(item, spec) { var f = find(item, spec); return f ? f.value : ''; }
-        function decodeBing(v) {
+        // `a1` then the link in base64url (a search engine's click-through redirect).
+        function decodeA1Base64(v) {
           if (v.indexOf('a1') !== 0) return '';
           var b = v.slice(2).replace(/-/g, '+').replace(/_/g, '/');
           while (b.length % 4) b += '=';
@@ -72,14 +73,14 @@ enum SearchScripts {
             if (host !== rule.host && host.slice(-(rule.host.length + 1)) !== '.' + rule.host) continue;
             if (rule.path && u.pathname.indexOf(rule.path) !== 0) continue;
             var v = u.searchParams.get(rule.param) || '';
-            if (rule.decode === 'bing-base64') v = decodeBing(v);
+            if (rule.decode === 'a1-base64url') v = decodeA1Base64(v);
             if (/^https?:\\/\\//.test(v)) return v;
           }
           return u.href;
         }
         var items = [];
         try { items = document.querySelectorAll(p.item); } catch (x) {}
-        // A looser-match boundary (eBay's "Results matching fewer words"): an element of
+        // A looser-match boundary ("Results matching fewer words"): an element of
         // `partial_after` that follows the first item, or whose text says so wherever it is; every
         // item after one is a partial match.
         var bounds = [];

@@ -1,7 +1,7 @@
 import CPSL
 
 /// Hosts reduced to what tells sites apart: the registrable name without its public suffix
-/// (`www.ebay.co.uk` → `ebay`, `shopee.com.my` → `shopee`, `shop.nordlys.example` → `nordlys`),
+/// (`www.shop.co.uk` → `shop`, `shopee.com.my` → `shopee`, `shop.nordlys.example` → `nordlys`),
 /// so data lists name a site once for every country it runs in. Public suffixes come from the
 /// Public Suffix List through libpsl (the newest of its built-in list and Debian's
 /// `publicsuffix` file), not from a table of our own.

@@ -49,8 +49,7 @@ public struct PhotoEvidence: Sendable {
 
         /// From `model-producer`'s optional inputs `barcodes` and `photo-text`.
         public init(_ inputs: StageInputs) {
-            self.init(barcodes: inputs.optional("barcodes", as: [Barcode].self) ?? [],
-                      text: inputs.optional("photo-text", as: PhotoText.self))
+            self.init(barcodes: inputs.optional(BarcodesProducer.key) ?? [], text: inputs.optional(PhotoTextProducer.key))
         }
     }
 

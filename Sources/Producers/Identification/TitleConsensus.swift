@@ -296,7 +296,7 @@ extension TitleConsensus {
         }
     }
 
-    /// eBay's "(For: 2006 Volkswagen Beetle)" says which car a part fits, not what the part is.
+    /// A listing's "(For: 2006 Volkswagen Beetle)" says which car a part fits, not what the part is.
     static func withoutFitment(_ text: String) -> String {
         guard let open = text.firstRange(of: "(For:") ?? text.firstRange(of: "(for:") else { return text }
         let rest = text[open.upperBound...]
@@ -305,7 +305,7 @@ extension TitleConsensus {
     }
 
     /// Drops a last segment after " | ", " - ", " – ", " — " or " · " that names a site: the match's own
-    /// site, a marketplace, or a domain ("… | eBay", "… - Amazon.com", "… | Maison Boutique").
+    /// site, a marketplace, or a domain ("… | Marketplace", "… - Amazon.com", "… | Maison Boutique").
     static func withoutTrailingSite(_ text: String, site: String?) -> String {
         var best: Range<String.Index>?
         for separator in [" | ", " - ", " – ", " — ", " · "] {

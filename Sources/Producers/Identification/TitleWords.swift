@@ -15,10 +15,9 @@ enum TitleWords {
     ]
 
     /// Marketplace, condition, packaging, gender and size words, in the languages listings use.
-    static let noise: Set<String> = [
-        // sites and selling
-        "ebay", "amazon", "vinted", "depop", "poshmark", "grailed", "mercari", "etsy", "kleinanzeigen", "vestiaire",
-        "collective", "walmart", "aliexpress", "temu", "shein", "rakuten", "com", "www", "uk", "usa", "eur", "eu", "us",
+    static let noise: Set<String> = MarketplaceCatalog.titleWords.union([
+        // sites (the marketplaces' own names are in their files) and selling
+        "amazon", "etsy", "vestiaire", "collective", "walmart", "aliexpress", "temu", "shein", "rakuten", "com", "www", "uk", "usa", "eur", "eu", "us",
         "sale", "buy", "buying", "online", "shop", "store", "official", "free", "shipping", "fast", "delivery", "ship",
         "ships", "price", "prices", "review", "reviews", "best", "deal", "deals", "offer", "listing", "angebot",
         "kaufen", "verkaufen", "versand", "gratis", "kostenlos", "livraison", "gratuite", "spedizione", "envío",
@@ -45,7 +44,7 @@ enum TitleWords {
         "small", "medium", "large", "extra", "petite", "tall", "plus", "one", "big", "huge", "tiny", "groß", "gross",
         "große", "grosse", "großes", "grosses", "großer", "grosser", "klein", "kleine", "kleines", "kleiner", "grand",
         "grande", "petit", "petite", "piccolo", "grande", "pequeño",
-    ]
+    ])
 
     /// Colour words: noise in a model, but a brand may start with one (Pink Floyd, Black Sabbath).
     static let colours: Set<String> = [
@@ -108,17 +107,16 @@ enum TitleWords {
     /// Phrases that marketplaces add to titles (screen-reader text, badges) and that name nothing.
     static let interfacePhrases: [[String]] = [
         ["opens", "in", "a", "new", "window", "or", "tab"], ["new", "listing"], ["neues", "angebot"],
-        ["nouvelle", "annonce"], ["nuova", "inserzione"], ["shop", "on", "ebay"], ["in", "neuem", "fenster", "oder", "tab", "öffnen"],
+        ["nouvelle", "annonce"], ["nuova", "inserzione"], ["in", "neuem", "fenster", "oder", "tab", "öffnen"],
         ["wird", "in", "neuem", "fenster", "oder", "tab", "geöffnet"], ["新しいウィンドウまたはタブに表示されます"],
         ["s'ouvre", "dans", "une", "nouvelle", "fenêtre", "ou", "un", "nouvel", "onglet"],
-    ]
+    ] + MarketplaceCatalog.titlePhrases
 
-    /// Sites whose name ends a title ("… | eBay", "… - Amazon.com"), besides the match's own source.
-    static let siteWords: Set<String> = [
-        "ebay", "amazon", "etsy", "walmart", "vinted", "depop", "poshmark", "grailed", "mercari", "kleinanzeigen",
-        "aliexpress", "temu", "rakuten", "otto", "zalando", "target", "bestbuy", "youtube", "facebook", "instagram",
-        "pinterest", "reddit", "wikipedia", "linkedin", "tiktok",
-    ]
+    /// Sites whose name ends a title ("… | Marketplace", "… - Amazon.com"), besides the match's own source.
+    static let siteWords: Set<String> = MarketplaceCatalog.titleWords.union([
+        "amazon", "etsy", "walmart", "aliexpress", "temu", "rakuten", "otto", "zalando", "target", "bestbuy", "youtube",
+        "facebook", "instagram", "pinterest", "reddit", "wikipedia", "linkedin", "tiktok",
+    ])
 
     static func isAllDigits(_ word: String) -> Bool { !word.isEmpty && word.allSatisfy(\.isNumber) }
 

@@ -7,19 +7,18 @@ public struct BraveSearchAPI: WebSearchAPI {
     public static let defaultURL = "https://api.search.brave.com"
     /// The API's largest `count`.
     public static let maxCount = 20
-    public let base: String
     let key: String
     let count: Int
     let call: WebAPICall
 
     public init(base: String = BraveSearchAPI.defaultURL, key: String, count: Int = 10, http: HTTPClient = HTTPClient()) {
-        self.base = WebAPICall.trimmed(base)
         self.key = key
         self.count = min(max(1, count), BraveSearchAPI.maxCount)
-        call = WebAPICall(provider: "brave-api", http: http)
+        call = WebAPICall(provider: "brave-api", base: base, http: http)
     }
 
-    public var name: String { "brave-api" }
+    public var name: String { call.provider }
+    public var base: String { call.base }
 
     public func results(_ query: String, timeoutMillis: Int) throws(WebAPIFailure) -> [SearchHit] {
         let url = "\(base)/res/v1/web/search?q=\(WebAPICall.encode(query))&count=\(count)"

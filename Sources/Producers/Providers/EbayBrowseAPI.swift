@@ -286,12 +286,13 @@ public final class EbayBrowseAPI: Sendable {
 
     // MARK: - Marketplaces
 
-    /// eBay's marketplace for a country (ISO 3166 alpha-2), nil where eBay runs none.
+    /// The API's marketplace ID for a country (ISO 3166 alpha-2), nil where it has none: the
+    /// `api_site_ids` of the marketplace file `siteFile` names (`Resources/profiles`).
     public static func marketplace(forCountry country: String) -> String? {
         let code = country.uppercased() == "UK" ? "GB" : country.uppercased()
-        return marketplaces.contains(code) ? "EBAY_" + code : nil
+        return MarketplaceCatalog.named(siteFile)?.apiSiteIDs[code]
     }
 
-    static let marketplaces: Set<String> = ["US", "DE", "GB", "FR", "IT", "ES", "CA", "AU", "AT", "CH", "IE", "NL", "BE", "PL",
-                                             "HK", "SG", "MY", "PH", "TW"]
+    /// The marketplace file whose site IDs the API takes.
+    static let siteFile = "ebay"
 }

@@ -79,7 +79,7 @@ public struct EbayItemSummary: Sendable, Equatable {
     /// The condition as eBay's pages' words read it.
     private var wordedCondition: String? {
         guard let conditionText, !conditionText.isEmpty else { return nil }
-        let words = MarketplaceCatalog.all.first { $0.name == "eBay" }?.condition(of: conditionText) ?? ConditionWords.normalize(conditionText)
+        let words = MarketplaceCatalog.named("ebay")?.condition(of: conditionText) ?? ConditionWords.normalize(conditionText)
         return words == "unknown" ? nil : words
     }
 

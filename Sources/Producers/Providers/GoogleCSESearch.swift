@@ -8,21 +8,20 @@ public struct GoogleCSESearch: WebSearchAPI {
     public static let defaultURL = "https://www.googleapis.com"
     /// The API's largest `num`.
     public static let maxCount = 10
-    public let base: String
     let key: String
     let engineID: String
     let count: Int
     let call: WebAPICall
 
     public init(base: String = GoogleCSESearch.defaultURL, key: String, engineID: String, count: Int = 10, http: HTTPClient = HTTPClient()) {
-        self.base = WebAPICall.trimmed(base)
         self.key = key
         self.engineID = engineID
         self.count = min(max(1, count), GoogleCSESearch.maxCount)
-        call = WebAPICall(provider: "google-cse", http: http)
+        call = WebAPICall(provider: "google-cse", base: base, http: http)
     }
 
-    public var name: String { "google-cse" }
+    public var name: String { call.provider }
+    public var base: String { call.base }
 
     public func results(_ query: String, timeoutMillis: Int) throws(WebAPIFailure) -> [SearchHit] {
         let rest = "cx=\(WebAPICall.encode(engineID))&q=\(WebAPICall.encode(query))&num=\(count)"

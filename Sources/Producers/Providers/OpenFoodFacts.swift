@@ -9,18 +9,17 @@ public struct OpenFoodFacts: BarcodeDatabase {
     public static let readsPerMinute = 100
     /// One pace for the whole process, however many clients it makes.
     static let pace = RequestPace(perMinute: readsPerMinute)
-    public let base: String
     let userAgent: String
     let call: WebAPICall
 
     /// `userAgent`: "lens-gpt/<version> (<contact>)".
     public init(base: String = OpenFoodFacts.defaultURL, userAgent: String, http: HTTPClient = HTTPClient()) {
-        self.base = WebAPICall.trimmed(base)
         self.userAgent = userAgent
-        call = WebAPICall(provider: "openfoodfacts", http: http, pace: OpenFoodFacts.pace)
+        call = WebAPICall(provider: "openfoodfacts", base: base, http: http, pace: OpenFoodFacts.pace)
     }
 
-    public var name: String { "openfoodfacts" }
+    public var name: String { call.provider }
+    public var base: String { call.base }
     public func covers(_ gtin: String) -> Bool { true }
 
     static let fields = "code,product_name,product_name_en,generic_name,brands,categories,image_url,quantity"

@@ -6,17 +6,16 @@ import PhotoReading
 /// `GET {base}/api/books?bibkeys=ISBN:…&format=json&jscmd=data`, no key; `{}` when unknown.
 public struct OpenLibrary: BarcodeDatabase {
     public static let defaultURL = "https://openlibrary.org"
-    public let base: String
     let userAgent: String
     let call: WebAPICall
 
     public init(base: String = OpenLibrary.defaultURL, userAgent: String, http: HTTPClient = HTTPClient()) {
-        self.base = WebAPICall.trimmed(base)
         self.userAgent = userAgent
-        call = WebAPICall(provider: "openlibrary", http: http)
+        call = WebAPICall(provider: "openlibrary", base: base, http: http)
     }
 
-    public var name: String { "openlibrary" }
+    public var name: String { call.provider }
+    public var base: String { call.base }
 
     public func covers(_ gtin: String) -> Bool { gtin.hasPrefix("0") && GTIN.isISBN(String(gtin.dropFirst())) }
 

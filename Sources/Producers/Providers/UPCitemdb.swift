@@ -7,17 +7,16 @@ import Outbound
 /// is made until the reset.
 public struct UPCitemdb: BarcodeDatabase {
     public static let defaultURL = "https://api.upcitemdb.com"
-    public let base: String
     let userKey: String?
     let call: WebAPICall
 
     public init(base: String = UPCitemdb.defaultURL, userKey: String?, http: HTTPClient = HTTPClient()) {
-        self.base = WebAPICall.trimmed(base)
         self.userKey = userKey
-        call = WebAPICall(provider: "upcitemdb", http: http)
+        call = WebAPICall(provider: "upcitemdb", base: base, http: http)
     }
 
-    public var name: String { "upcitemdb" }
+    public var name: String { call.provider }
+    public var base: String { call.base }
     public func covers(_ gtin: String) -> Bool { true }
 
     public func lookup(_ gtin: String, timeoutMillis: Int) throws(WebAPIFailure) -> [BarcodeProduct] {

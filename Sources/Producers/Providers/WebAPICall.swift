@@ -8,14 +8,17 @@ import Synchronization
 /// own rate limit remembered so that calls inside its wait fail at once instead of hammering it.
 final class WebAPICall: Sendable {
     let provider: String
+    /// The API's base URL without a trailing slash (`https://api.example.com`); paths are put after it.
+    let base: String
     let http: HTTPClient
     /// Wall-clock second (epoch) before which the service said not to call again; 0: none.
     private let quietUntil = Atomic<Int>(0)
     /// This process's own limit on requests to the service (nil: none).
     private let pace: RequestPace?
 
-    init(provider: String, http: HTTPClient, pace: RequestPace? = nil) {
+    init(provider: String, base: String = "", http: HTTPClient, pace: RequestPace? = nil) {
         self.provider = provider
+        self.base = WebAPICall.trimmed(base)
         self.http = http
         self.pace = pace
     }
@@ -96,10 +99,10 @@ final class WebAPICall: Sendable {
     }
 
     /// Seconds to wait: `Retry-After` (seconds), else `X-RateLimit-Reset` read as an epoch second
-    /// when it is one (UPCitemdb, Brave) or as seconds from now when it is small.
+    /// when it is one (some providers send it so) or as seconds from now when it is small.
     static func retryAfter(_ response: HTTPClientResponse, now: Int) -> Int? {
         if let seconds = response.header("Retry-After").flatMap({ RetryAfter.seconds($0, now: now) }) { return seconds }
-        // Brave sends a list ("1, 1419704"): the first window to reset is the one to wait for.
+        // A list ("1, 1419704", one per rate window): the first window to reset is the one to wait for.
         guard let text = response.header("X-RateLimit-Reset")?.split(separator: ",").first,
               let value = Int(text.trimmingCharacters(in: " ")), value >= 0 else { return nil }
         return value > 1_000_000_000 ? max(0, value - now) : value

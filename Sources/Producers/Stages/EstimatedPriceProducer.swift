@@ -3,8 +3,8 @@ import Pipeline
 
 /// `estimated-price`: what the item is likely worth second-hand, from the offers (comparables)
 /// and, when there are too few, from the retail price. Deterministic: no LLM.
-public struct EstimatedPriceProducer: Producer {
-    public let stage = "estimated-price"
+public struct EstimatedPriceProducer: KeyedProducer {
+    public static let key = StageKey<PriceEstimator.Estimate>("estimated-price")
     let estimator: PriceEstimator
     /// ECB rates: with them the estimate is in the currency of the run's country.
     let exchangeRates: ExchangeRateSource?
@@ -14,11 +14,11 @@ public struct EstimatedPriceProducer: Producer {
         self.exchangeRates = exchangeRates
     }
 
-    public func produce(_ inputs: StageInputs, _ context: StageContext) throws -> any Sendable {
-        // The stage's report (offers and the tally of what was left out), or bare offers.
-        let report = inputs.optional("second-hand-offers", as: SecondHandOffersProducer.Report.self)
-        let offers = report?.offers ?? inputs.optional("second-hand-offers", as: [SecondHandOffer].self) ?? []
-        let retail = inputs.optional("retail-price-details", as: RetailDetails.self)
+    public func run(_ inputs: StageInputs, _ context: StageContext) throws -> PriceEstimator.Estimate {
+        // The offers stage's report: the offers and the tally of what was left out.
+        let report = inputs.optional(SecondHandOffersProducer.key)
+        let offers = report?.offers ?? []
+        let retail = inputs.optional(RetailDetailsProducer.key)
         let retailPrice = retail.flatMap { details -> (amount: Double, currency: String)? in
             guard let text = details.price, let amount = Double(text), let currency = details.currency else { return nil }
             return (amount, currency)
@@ -38,7 +38,7 @@ public struct EstimatedPriceProducer: Producer {
         var payload = built
         if estimate.basis == "comparables" {
             // Where the sales came from: marketplaces' sold-listings pages read in the browser, or
-            // an API named by its provider (eBay's Browse API lists no sold items).
+            // an API named by its provider.
             let soldFrom = Set(offers.filter { $0.sold && !$0.partialMatch }.map { $0.provider ?? "sold-listings-pages" })
             if !soldFrom.isEmpty { payload["sold_sources"] = .array(soldFrom.sorted().map(JSONValue.string)) }
         }

@@ -9,8 +9,8 @@ import Pipeline
 /// consensus of their titles (`TitleConsensus`, `heuristic`), and — when there are no matches
 /// (visual search failed, was blocked or found nothing) — the photo alone through a vision model
 /// (`llm-photo`). Every method's confidence meets the same floor.
-public struct IdentificationProducer: Producer {
-    public let stage = "model-producer"
+public struct IdentificationProducer: KeyedProducer {
+    public static let key = StageKey<ProductIdentity>("model-producer")
     let chat: (any ChatService)?
     let floor: Double
     let consensus = TitleConsensus()
@@ -39,10 +39,10 @@ public struct IdentificationProducer: Producer {
         "additionalProperties": false,
     ]
 
-    public func produce(_ inputs: StageInputs, _ context: StageContext) throws -> any Sendable {
-        let info = try inputs.get("image-info", as: ImageInfoProducer.Output.self)
+    public func run(_ inputs: StageInputs, _ context: StageContext) throws -> ProductIdentity {
+        let info = try inputs.get(ImageInfoProducer.key)
         // Optional: visual search may have failed or not be configured; the photo may still tell.
-        let matches = inputs.optional("lens-matches", as: [LensMatch].self) ?? []
+        let matches = inputs.optional(LensMatchesProducer.key) ?? []
         // The photo's own barcode and printed text, when they were read: a GTIN that a page found
         // by it confirms names the product; a brand and model number in the text name it less surely.
         let reading = PhotoEvidence.Reading(inputs)
@@ -77,7 +77,7 @@ public struct IdentificationProducer: Producer {
         context.emit(stage, decision.payload(noEvidenceMethod: "none", extra: extra))
         guard let answer = decision.answer else {
             let named = photo?.gtin.map { "no page found by the photo's GTIN \($0) names the product; " } ?? ""
-            return SkipDependants(code: "unidentified", message: named + decision.abstentionMessage)
+            throw SkipDependants(code: "unidentified", message: named + decision.abstentionMessage)
         }
         return ProductIdentity(producer: answer.producer, model: answer.model, confidence: answer.confidence, method: answer.method)
     }

@@ -6,8 +6,8 @@ import SystemSupport
 
 /// `image-info`: format, pixel size, byte count and SHA-256 of the uploaded photo, read from
 /// the stored file itself (not from what the client declared).
-public struct ImageInfoProducer: Producer {
-    public let stage = "image-info"
+public struct ImageInfoProducer: KeyedProducer {
+    public static let key = StageKey<Output>("image-info")
 
     public init() {}
 
@@ -20,7 +20,7 @@ public struct ImageInfoProducer: Producer {
         public let bytes: Int
     }
 
-    public func produce(_ inputs: StageInputs, _ context: StageContext) throws -> any Sendable {
+    public func run(_ inputs: StageInputs, _ context: StageContext) throws -> Output {
         let head = try readHead(context.image.path, count: ImageHeader.sniffLength)
         guard let header = ImageHeader.parse(head) else {
             throw StageError(code: "unsupported_image", message: "the upload is not a readable PNG, JPEG or WebP image")

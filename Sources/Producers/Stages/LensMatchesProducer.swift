@@ -8,8 +8,8 @@ import Pipeline
 /// them, are streamed as `exact-matches` and `knowledge`. When the matches do not agree on an
 /// identity and the provider can take a text query, a second search refined by the best
 /// candidate is made and its new matches merged.
-public struct LensMatchesProducer: Producer {
-    public let stage = "lens-matches"
+public struct LensMatchesProducer: KeyedProducer {
+    public static let key = StageKey<[LensMatch]>("lens-matches")
     let providers: [any VisualSearch]
     /// Below this title-consensus confidence the identity counts as weak (a refined search follows).
     let refineBelow: Double
@@ -29,8 +29,8 @@ public struct LensMatchesProducer: Producer {
         self.init(providers: [BrowserLensSearch(runner: runner)], thumbnails: thumbnails)
     }
 
-    public func produce(_ inputs: StageInputs, _ context: StageContext) throws -> any Sendable {
-        let info = try inputs.get("image-info", as: ImageInfoProducer.Output.self)
+    public func run(_ inputs: StageInputs, _ context: StageContext) throws -> [LensMatch] {
+        let info = try inputs.get(ImageInfoProducer.key)
         guard let bytes = LensProfile.readFile(context.image.path, limit: max(info.bytes, 1) + 1) else {
             throw StageError(code: "image_missing", message: "the uploaded image is no longer on disk")
         }

@@ -4,8 +4,8 @@ import Pipeline
 
 /// `photo-text`: printed text on the product (labels, model numbers, brand names) read with
 /// Tesseract, in the request's language where its data is installed.
-public struct PhotoTextProducer: Producer {
-    public let stage = "photo-text"
+public struct PhotoTextProducer: KeyedProducer {
+    public static let key = StageKey<PhotoText>("photo-text")
     let reader: TextReader
     /// The language to read with when the request names none (a BCP 47 tag or Tesseract code).
     let language: String?
@@ -19,7 +19,7 @@ public struct PhotoTextProducer: Producer {
         self.copies = copies
     }
 
-    public func produce(_ inputs: StageInputs, _ context: StageContext) throws -> any Sendable {
+    public func run(_ inputs: StageInputs, _ context: StageContext) throws -> PhotoText {
         let bytes = try PhotoFile.read(inputs, context)
         let text: PhotoText
         do {

@@ -4,8 +4,8 @@ import Pipeline
 /// `producer-url`: the maker's own product page. First among the Lens matches (a site whose
 /// name is the brand's, not a marketplace), else among the results of a web search run in the
 /// browser; the LLM only breaks ties between equally good candidates.
-public struct ProducerURLProducer: Producer {
-    public let stage = "producer-url"
+public struct ProducerURLProducer: KeyedProducer {
+    public static let key = StageKey<MakerPage>("producer-url")
     let webSearch: (any SearchService)?
     let chat: (any StructuredChat)?
 
@@ -16,9 +16,9 @@ public struct ProducerURLProducer: Producer {
         self.chat = chat
     }
 
-    public func produce(_ inputs: StageInputs, _ context: StageContext) throws -> any Sendable {
-        let matches = inputs.optional("lens-matches", as: [LensMatch].self) ?? []  // none when identified from the photo
-        let identity = try inputs.get("model-producer", as: ProductIdentity.self)
+    public func run(_ inputs: StageInputs, _ context: StageContext) throws -> MakerPage {
+        let matches = inputs.optional(LensMatchesProducer.key) ?? []  // none when identified from the photo
+        let identity = try inputs.get(IdentificationProducer.key)
         let page = try find(candidates: matches.map { Candidate(title: $0.title, link: $0.link) }, identity: identity,
                             timeoutMillis: context.remainingMillis)
         context.emit(stage, page.json)

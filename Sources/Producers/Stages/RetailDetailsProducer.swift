@@ -7,8 +7,8 @@ import Pipeline
 /// price only after its scripts ran, or that turns the fetch away, is read as the browser
 /// renders it; only when structured data gives no name or price does an LLM read the visible
 /// text (and without an LLM, the visible page stands).
-public struct RetailDetailsProducer: Producer {
-    public let stage = "retail-price-details"
+public struct RetailDetailsProducer: KeyedProducer {
+    public static let key = StageKey<RetailDetails>("retail-price-details")
     let pages: any PageSource
     let renderer: (any PageRenderer)?
     let chat: (any StructuredChat)?
@@ -21,8 +21,8 @@ public struct RetailDetailsProducer: Producer {
         self.chat = chat
     }
 
-    public func produce(_ inputs: StageInputs, _ context: StageContext) throws -> any Sendable {
-        let maker = try inputs.get("producer-url", as: MakerPage.self)
+    public func run(_ inputs: StageInputs, _ context: StageContext) throws -> RetailDetails {
+        let maker = try inputs.get(ProducerURLProducer.key)
         let details = try details(for: maker, timeoutMillis: context.remainingMillis)
         context.emit(stage, details.json)
         return details

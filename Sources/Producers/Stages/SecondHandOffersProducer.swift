@@ -9,8 +9,8 @@ import Synchronization
 /// price, currency, condition and title; lots, broken items, copies and other models are
 /// dropped and the same listing reached twice is kept once. Pages are read a few at a time,
 /// each within its own time cap, so a page that never answers costs its cap and no more.
-public struct SecondHandOffersProducer: Producer {
-    public let stage = "second-hand-offers"
+public struct SecondHandOffersProducer: KeyedProducer {
+    public static let key = StageKey<Report>("second-hand-offers")
     let pages: any PageSource
     let searches: [any SearchService]
     /// The marketplace searches for a run's country (its locale); nil: `searches` for every run.
@@ -44,9 +44,9 @@ public struct SecondHandOffersProducer: Producer {
         self.limits = limits
     }
 
-    public func produce(_ inputs: StageInputs, _ context: StageContext) throws -> any Sendable {
-        let matches = inputs.optional("lens-matches", as: [LensMatch].self) ?? []  // none when identified from the photo
-        let identity = try inputs.get("model-producer", as: ProductIdentity.self)
+    public func run(_ inputs: StageInputs, _ context: StageContext) throws -> Report {
+        let matches = inputs.optional(LensMatchesProducer.key) ?? []  // none when identified from the photo
+        let identity = try inputs.get(IdentificationProducer.key)
         // The request's country (field, query, Accept-Language or the default) picks the marketplaces.
         let markets = searchesForCountry?(context.image.locale.country) ?? searches
         let report = collect(matches: matches, identity: identity, searches: markets, timeoutMillis: context.remainingMillis)
@@ -237,7 +237,7 @@ public struct SecondHandOffersProducer: Producer {
         var condition = wear.map(lead.marketplace.condition(of:)) ?? "unknown"
         if condition == "unknown", let structured = page.record.condition { condition = structured.rawValue }
         if condition == "for_parts" { return nil }
-        // A listing page that says it sold (Mercari's SoldOut) is a sale, not a current offer.
+        // A listing page that says it sold (a `SoldOut` mark) is a sale, not a current offer.
         let soldOut = page.record.availability == "SoldOut"
         return SecondHandOffer(price: price, currency: currency, link: lead.link, title: title, wear: wear ?? "",
                                condition: condition, domain: LensLinks.domain(lead.link) ?? "",
@@ -259,7 +259,7 @@ struct ListingPage: Sendable {
             ?? ListingPage.labelledValue(document, marketplace.conditionLabels)
     }
 
-    /// A value an element names by its label in `data-testid` (Mercari: `<span data-testid="商品の状態">`).
+    /// A value an element names by its label in `data-testid` (`<span data-testid="商品の状態">`).
     static func labelledValue(_ document: HTMLDocument, _ labels: [String]) -> String? {
         let wanted = Set(labels.map { $0.lowercased() })
         for (index, node) in document.nodes.enumerated() where node.kind == .element {
@@ -310,7 +310,7 @@ final class ReadBoard: Sendable {
 /// The same listing reached twice (a tracking parameter, a slugged URL, a search's copy) is
 /// one offer: listings are the same when their marketplace and item number are.
 enum OfferMerge {
-    /// `ebay|123456789012`, or the link without query and `www.` when it names no number.
+    /// `label|123456789012` (the site's registrable name and the item number), or the link without query and `www.` when it names no number.
     static func key(_ link: String) -> String {
         guard let parts = URLParts(link) else { return link }
         let host = DomainName.host(of: link) ?? parts.host

@@ -102,9 +102,9 @@ public struct SecondHandOffer: Sendable, Equatable {
     public var sold: Bool
     /// ISO date of the sale where shown.
     public var soldDate: String?
-    /// Where the offer came from when not a page read (`ebay-api`).
+    /// Where the offer came from when not a page read (an API provider's name).
     public var provider: String? = nil
-    /// The site showed it as a looser match (eBay's "Results matching fewer words"): shown, never priced as the product.
+    /// The site showed it as a looser match ("Results matching fewer words"): shown, never priced as the product.
     public var partialMatch: Bool
 
     public init(price: String, currency: String?, link: String, title: String, wear: String, condition: String,

@@ -51,7 +51,7 @@ public struct SearchHit: Sendable, Equatable {
     public var shippingText: String?
     /// The sold mark as shown, e.g. "Sold  Mar 6, 2026" (nil: not sold).
     public var soldText: String?
-    /// The site shows it as a looser match (after eBay's "Results matching fewer words").
+    /// The site shows it as a looser match (after "Results matching fewer words").
     public var partialMatch: Bool
     /// Read by the fallback reader (the profile's item selector found nothing): less precise.
     public var degraded = false

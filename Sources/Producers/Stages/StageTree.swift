@@ -49,7 +49,7 @@ public enum StageTree {
         let limit = d.stageTimeoutMillis
         var nodes: [PipelineGraph.Node] = [.init(ImageInfoProducer(), timeoutMillis: limit)]
         if d.syntheticStageMillis > 0 {
-            nodes.append(.init(SyntheticTickProducer(durationMillis: d.syntheticStageMillis), dependsOn: ["image-info"],
+            nodes.append(.init(SyntheticTickProducer(durationMillis: d.syntheticStageMillis), dependsOn: [ImageInfoProducer.key.name],
                                timeoutMillis: d.syntheticStageMillis + 5_000))
         }
         // Reading the photo itself runs beside the visual search and needs nothing else.
@@ -57,36 +57,36 @@ public enum StageTree {
         if let limits = d.photoReading {
             // One decode per photo for both readers; a copy left unclaimed is dropped after the stage limit.
             let copies = PhotoCopies(limits: limits, keepMillis: limit)
-            nodes.append(.init(BarcodesProducer(limits: limits, copies: copies), dependsOn: ["image-info"], timeoutMillis: limit))
-            nodes.append(.init(PhotoTextProducer(limits: limits, language: d.photoTextLanguage, copies: copies), dependsOn: ["image-info"],
+            nodes.append(.init(BarcodesProducer(limits: limits, copies: copies), dependsOn: [ImageInfoProducer.key.name], timeoutMillis: limit))
+            nodes.append(.init(PhotoTextProducer(limits: limits, language: d.photoTextLanguage, copies: copies), dependsOn: [ImageInfoProducer.key.name],
                                timeoutMillis: limit))
-            photo = ["barcodes", "photo-text"]
+            photo = [BarcodesProducer.key.name, PhotoTextProducer.key.name]
         }
         let providers = d.visualSearch.isEmpty ? (d.lens.map { [BrowserLensSearch(runner: $0)] } ?? []) : d.visualSearch
         if !providers.isEmpty {
-            nodes.append(.init(LensMatchesProducer(providers: providers, refineBelow: d.refineBelow, thumbnails: d.thumbnails), dependsOn: ["image-info"],
+            nodes.append(.init(LensMatchesProducer(providers: providers, refineBelow: d.refineBelow, thumbnails: d.thumbnails), dependsOn: [ImageInfoProducer.key.name],
                                timeoutMillis: limit))
         }
         // Identification weighs the visual matches, the photo's own barcode and text, and the
         // photo through a vision model; it needs one of them. What follows uses the matches if present.
         guard !providers.isEmpty || d.chat != nil || !photo.isEmpty else { return try PipelineGraph(nodes) }
-        let matches = providers.isEmpty ? [] : ["lens-matches"]
+        let matches = providers.isEmpty ? [] : [LensMatchesProducer.key.name]
         let evidence = photo.isEmpty ? nil
             : PhotoEvidence(webSearch: d.webSearch, marketplaceSearches: d.marketplaceSearches, pages: d.pages,
                             barcodeLookup: d.barcodeLookup)
-        nodes.append(.init(IdentificationProducer(chat: d.chat, floor: d.identifyFloor, photoEvidence: evidence), dependsOn: ["image-info"],
+        nodes.append(.init(IdentificationProducer(chat: d.chat, floor: d.identifyFloor, photoEvidence: evidence), dependsOn: [ImageInfoProducer.key.name],
                            optionallyAfter: matches + photo, timeoutMillis: limit))
         guard let pages = d.pages else { return try PipelineGraph(nodes) }
         nodes.append(.init(ProducerURLProducer(webSearch: d.webSearch, chat: d.chat),
-                           dependsOn: ["model-producer"], optionallyAfter: matches, timeoutMillis: limit))
+                           dependsOn: [IdentificationProducer.key.name], optionallyAfter: matches, timeoutMillis: limit))
         nodes.append(.init(RetailDetailsProducer(pages: pages, renderer: d.renderer, chat: d.chat),
-                           dependsOn: ["producer-url"], timeoutMillis: limit))
+                           dependsOn: [ProducerURLProducer.key.name], timeoutMillis: limit))
         nodes.append(.init(SecondHandOffersProducer(pages: pages, searches: d.marketplaceSearches,
                                                     searchesForCountry: d.marketplaceSearchesForCountry),
-                           dependsOn: ["model-producer"], optionallyAfter: matches, timeoutMillis: limit))
+                           dependsOn: [IdentificationProducer.key.name], optionallyAfter: matches, timeoutMillis: limit))
         // The estimate needs an identity; it does best with both, and can do with either.
-        nodes.append(.init(EstimatedPriceProducer(estimator: d.estimator, exchangeRates: d.exchangeRates), dependsOn: ["model-producer"],
-                           optionallyAfter: ["retail-price-details", "second-hand-offers"], timeoutMillis: limit))
+        nodes.append(.init(EstimatedPriceProducer(estimator: d.estimator, exchangeRates: d.exchangeRates), dependsOn: [IdentificationProducer.key.name],
+                           optionallyAfter: [RetailDetailsProducer.key.name, SecondHandOffersProducer.key.name], timeoutMillis: limit))
         return try PipelineGraph(nodes)
     }
 

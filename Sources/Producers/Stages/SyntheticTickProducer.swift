@@ -7,8 +7,8 @@ import SystemSupport
 /// stamped with the wall clock at the moment it is put. Off unless asked for
 /// (`--synthetic-stage-ms`): it exists to measure how many live streams the gateway holds and
 /// how quickly an event reaches every subscriber.
-public struct SyntheticTickProducer: Producer {
-    public let stage = "tick"
+public struct SyntheticTickProducer: KeyedProducer {
+    public static let key = StageKey<Int>("tick")
     let durationMillis: Int
     let intervalMillis: Int
 
@@ -17,7 +17,7 @@ public struct SyntheticTickProducer: Producer {
         self.intervalMillis = max(10, intervalMillis)
     }
 
-    public func produce(_ inputs: StageInputs, _ context: StageContext) throws -> any Sendable {
+    public func run(_ inputs: StageInputs, _ context: StageContext) throws -> Int {
         var sent = 0
         var elapsed = 0
         while elapsed < durationMillis && context.remainingMillis > intervalMillis {

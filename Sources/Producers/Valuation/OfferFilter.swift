@@ -8,7 +8,7 @@ enum OfferRejection: String, Sendable, Equatable {
     case otherProduct = "other_product"
     /// The product in another pack size or count ("4 Count Box" for a 12-count box).
     case otherQuantity = "other_quantity"
-    /// Shown by the site as a looser match (eBay's "Results matching fewer words").
+    /// Shown by the site as a looser match ("Results matching fewer words").
     case partialMatch = "partial_match"
 }
 
