@@ -1,9 +1,10 @@
 // swift-tools-version:6.0
 import PackageDescription
 
-// The DemoWorld's page templates and scripts, compiled into the binary like the Lens profile.
+// The DemoWorld's page templates, scripts and catalog, compiled into the binary like the Lens profile.
 enum DemoWorldAssets {
-    static let embedded: [Resource] = ["lens-start.html", "lens-results.html", "lens-consent.html", "lens-sorry.html", "lens-page.js"]
+    static let embedded: [Resource] = ["lens-start.html", "lens-results.html", "lens-consent.html", "lens-sorry.html", "lens-page.js",
+                                       "demo-catalog.json"]
         .map { .embedInCode("Resources/\($0)") }
 }
 
