@@ -64,8 +64,6 @@ let package = Package(
         // files that use SOCK_* constants import it too.
         .target(name: "Outbound", dependencies: ["CCurl", "CEpoll", "JSON", "Secrets"], exclude: ["README.md"]),
         .target(name: "DemoWorld", dependencies: ["HTTP", "EventLoop", "JSON", "Outbound"], resources: DemoWorldAssets.embedded),
-        // For test targets only: the OpenAI-compatible server that checks request shapes and plays faults.
-        .target(name: "LLMTestSupport", dependencies: ["DemoWorld", "HTTP", "JSON"]),
         // The default Lens and search profiles are JSON files compiled into the binary (no bundle to ship beside them).
         .target(name: "Producers", dependencies: ["Pipeline", "Imaging", "JSON", "Secrets", "Outbound", "Extraction", "PhotoReading", "CPSL"],
                 resources: ["google-lens.json", "ebay.json", "ebay-sold.json", "kleinanzeigen.json", "mercari.json", "depop.json", "vinted.json",
@@ -78,28 +76,35 @@ let package = Package(
         ]),
         .executableTarget(name: "lens-gpt", dependencies: ["LensGPT"]),
 
+        // For test targets only: the helpers they share (peer corpora, the built lens-gpt and other child processes,
+        // polling with a deadline, loopback servers and sockets, the demo pipeline, the OpenAI-compatible server that
+        // checks request shapes and plays faults). Never linked into lens-gpt.
+        .target(name: "TestSupport", dependencies: ["LensGPT", "Gateway", "DemoWorld", "Outbound", "Pipeline", "HTTP", "JSON",
+                                                    .product(name: "ArgumentParser", package: "swift-argument-parser")],
+                path: "Tests/TestSupport"),
+
         .testTarget(name: "JSONTests", dependencies: ["JSON"]),
         .testTarget(name: "SecretsTests", dependencies: ["Secrets", "JSON"]),
-        .testTarget(name: "HTTPTests", dependencies: ["HTTP"]),
+        .testTarget(name: "HTTPTests", dependencies: ["TestSupport", "HTTP"]),
         .testTarget(name: "ImagingTests", dependencies: ["Imaging"]),
-        .testTarget(name: "PhotoReadingTests", dependencies: ["PhotoReading", "JSON", "CLeptonica", "CPNG", "CWebP", "CJpeg"]),
-        .testTarget(name: "TLSTests", dependencies: ["TLS", "COpenSSL"]),
+        .testTarget(name: "PhotoReadingTests", dependencies: ["TestSupport", "PhotoReading", "JSON", "CLeptonica", "CPNG", "CWebP", "CJpeg"]),
+        .testTarget(name: "TLSTests", dependencies: ["TestSupport", "TLS", "COpenSSL"]),
         .testTarget(name: "PipelineTests", dependencies: ["Pipeline", "JSON"]),
-        .testTarget(name: "ProducersTests", dependencies: ["Producers", "Pipeline", "JSON", "Extraction"]),
-        .testTarget(name: "GatewayTests", dependencies: ["Gateway", "HTTP", "Secrets", "EventLoop", "Pipeline", "Producers", "JSON", "TLS", "COpenSSL"]),
-        .testTarget(name: "ExtractionTests", dependencies: ["Extraction", "JSON"],
+        .testTarget(name: "ProducersTests", dependencies: ["TestSupport", "Producers", "Pipeline", "JSON", "Extraction"]),
+        .testTarget(name: "GatewayTests", dependencies: ["TestSupport", "Gateway", "HTTP", "Secrets", "EventLoop", "Pipeline", "Producers", "JSON", "TLS", "COpenSSL"]),
+        .testTarget(name: "ExtractionTests", dependencies: ["TestSupport", "Extraction", "JSON"],
                     exclude: ["Fixtures"]),
-        .testTarget(name: "OutboundTests", dependencies: ["Outbound", "HTTP", "Secrets", "JSON", "DemoWorld", "LLMTestSupport"]),
-        .testTarget(name: "ShopsTests", dependencies: ["Producers", "DemoWorld", "Outbound", "Extraction", "Pipeline", "HTTP", "JSON", "PhotoReading"]),
-        .testTarget(name: "EndToEndTests", dependencies: ["LensGPT", "Gateway", "DemoWorld", "LLMTestSupport", "Outbound", "Producers", "Pipeline", "HTTP", "JSON", "PhotoReading",
+        .testTarget(name: "OutboundTests", dependencies: ["TestSupport", "Outbound", "HTTP", "Secrets", "JSON", "DemoWorld"]),
+        .testTarget(name: "ShopsTests", dependencies: ["TestSupport", "Producers", "DemoWorld", "Outbound", "Extraction", "Pipeline", "HTTP", "JSON", "PhotoReading"]),
+        .testTarget(name: "EndToEndTests", dependencies: ["TestSupport", "LensGPT", "Gateway", "DemoWorld", "Outbound", "Producers", "Pipeline", "HTTP", "JSON", "PhotoReading",
                                                          .product(name: "ArgumentParser", package: "swift-argument-parser")]),
-        .testTarget(name: "LensTests", dependencies: ["Producers", "Outbound", "DemoWorld", "Gateway", "HTTP", "Pipeline", "JSON"]),
+        .testTarget(name: "LensTests", dependencies: ["TestSupport", "Producers", "Outbound", "DemoWorld", "Gateway", "HTTP", "Pipeline", "JSON"]),
         // The shipped profiles on real saved pages (../shared/peer-data/real-pages) in real headless Chromium.
-        .testTarget(name: "RealPagesTests", dependencies: ["Producers", "Outbound", "HTTP", "Extraction", "JSON", "Pipeline"]),
-        .testTarget(name: "VisualSearchTests", dependencies: ["LensGPT", "Gateway", "Secrets", "DemoWorld", "LLMTestSupport", "Outbound", "Producers", "Pipeline", "HTTP", "JSON",
+        .testTarget(name: "RealPagesTests", dependencies: ["TestSupport", "Producers", "Outbound", "HTTP", "Extraction", "JSON", "Pipeline"]),
+        .testTarget(name: "VisualSearchTests", dependencies: ["TestSupport", "LensGPT", "Gateway", "Secrets", "DemoWorld", "Outbound", "Producers", "Pipeline", "HTTP", "JSON",
                                                              .product(name: "ArgumentParser", package: "swift-argument-parser")]),
         // Drives the built `lens-gpt serve --demo` (a child process) with headless Chromium.
-        .testTarget(name: "WebPageTests", dependencies: ["DemoWorld", "Outbound", "JSON"]),
+        .testTarget(name: "WebPageTests", dependencies: ["TestSupport", "DemoWorld", "Outbound", "JSON"]),
     ],
     swiftLanguageModes: [.v6],
     cxxLanguageStandard: .cxx17

@@ -1,7 +1,7 @@
 import DemoWorld
 import Foundation
 import JSON
-import LLMTestSupport
+import TestSupport
 import Testing
 
 /// The five results on the demo world: every catalog photo gets all five results with the
@@ -75,7 +75,7 @@ struct FiveResultsTests {
     @Test func withTheLLMTestServer() throws {
         let llm = try LLMTestServer()
         defer { llm.shutdown() }
-        let pipeline = try DemoPipeline(llm: llm)
+        let pipeline = try DemoPipeline(llmBaseURL: llm.baseURL)
         defer { pipeline.stop() }
         for id in ["desk-lamp", "canvas-backpack"] {
             let entry = try #require(ShopCatalog.entry(id))
@@ -95,7 +95,7 @@ struct FiveResultsTests {
     @Test func llmFaultsFallBackToTheHeuristic() throws {
         let llm = try LLMTestServer()
         defer { llm.shutdown() }
-        let pipeline = try DemoPipeline(llm: llm)
+        let pipeline = try DemoPipeline(llmBaseURL: llm.baseURL)
         defer { pipeline.stop() }
         let entry = try #require(ShopCatalog.entry("trail-shoe"))
         // 500 on every attempt: an error event, then the heuristic answer.

@@ -1,0 +1,14 @@
+import Pipeline
+
+/// A stage that returns a fixed output (standing in for an earlier stage).
+package struct FixedStage<Output: Sendable>: Producer {
+    package let stage: String
+    package let output: Output
+
+    package init(stage: String, output: Output) {
+        self.stage = stage
+        self.output = output
+    }
+
+    package func produce(_ inputs: StageInputs, _ context: StageContext) throws -> any Sendable { output }
+}
