@@ -75,7 +75,7 @@ struct FiveResultsTests {
     @Test func withTheLLMTestServer() throws {
         let llm = try LLMTestServer()
         defer { llm.shutdown() }
-        let pipeline = try DemoPipeline(llmBaseURL: llm.baseURL)
+        let pipeline = try DemoPipeline(llm: llm)
         defer { pipeline.stop() }
         for id in ["desk-lamp", "canvas-backpack"] {
             let entry = try #require(ShopCatalog.entry(id))
@@ -95,7 +95,7 @@ struct FiveResultsTests {
     @Test func llmFaultsFallBackToTheHeuristic() throws {
         let llm = try LLMTestServer()
         defer { llm.shutdown() }
-        let pipeline = try DemoPipeline(llmBaseURL: llm.baseURL)
+        let pipeline = try DemoPipeline(llm: llm)
         defer { pipeline.stop() }
         let entry = try #require(ShopCatalog.entry("trail-shoe"))
         // 500 on every attempt: an error event, then the heuristic answer.

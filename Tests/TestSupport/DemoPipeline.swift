@@ -19,12 +19,12 @@ package final class DemoPipeline {
     /// The barcode databases' and web-search APIs' replicas (`--demo-apis`), when asked for.
     private let demoAPIs: DemoAPIWiring?
 
-    /// `llmBaseURL`: an OpenAI-compatible server (the tests' request-checking one or the demo's);
+    /// `llm`: the tests' request-checking model server; `llmBaseURL`: any other OpenAI-compatible one (the demo's);
     /// `lens`: which Lens replica to search; `faults`: as `--demo-faults` names them; `apis`:
     /// eBay's API replica as `--demo-apis` uses it; `demoAPIs`: the barcode databases' and
     /// web-search APIs' replicas too; `servesPhotos`: the gateway answers the signed photo URLs
     /// hosted Lens APIs fetch; `canaryMillis`: the Lens canary runs at that interval.
-    package init(llmBaseURL: String? = nil, lens: LensVariant = .normal, hangingListing: Bool = false,
+    package init(llm: LLMTestServer? = nil, llmBaseURL: String? = nil, lens: LensVariant = .normal, hangingListing: Bool = false,
                  stageTimeoutMillis: Int = 30_000, faults: Set<DemoFault> = [], apis: Bool = false, demoAPIs: Bool = false,
                  servesPhotos: Bool = false, canaryMillis: Int? = nil, arguments: [String] = []) throws
     {
@@ -38,7 +38,9 @@ package final class DemoPipeline {
             args += ["--canary-image", path, "--canary-interval", String(canaryMillis)]
         }
         let options = try PipelineOptions.parse(args)
-        let chat = llmBaseURL.map { ChatConfiguration(apiKey: "test-key", baseURL: $0, model: "gpt-4o", timeoutMillis: 10_000) }
+        let chat = (llm?.baseURL ?? llmBaseURL).map {
+            ChatConfiguration(apiKey: "test-key", baseURL: $0, model: "gpt-4o", timeoutMillis: 10_000)
+        }
         self.demoAPIs = demoAPIs ? try DemoAPIWiring.start() : nil
         setup = try PipelineSetup.make(options, dataDirectory: directory + "/data", stageTimeoutMillis: stageTimeoutMillis,
                                        demo: DemoWiring(world: world, lens: lens, apis: apis), chat: chat, servesPhotos: servesPhotos,
