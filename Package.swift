@@ -1,9 +1,10 @@
 // swift-tools-version:6.0
 import PackageDescription
 
-// The DemoWorld's page templates and scripts, compiled into the binary like the Lens profile.
+// The DemoWorld's page templates, scripts and catalog, compiled into the binary like the Lens profile.
 enum DemoWorldAssets {
-    static let embedded: [Resource] = ["lens-start.html", "lens-results.html", "lens-consent.html", "lens-sorry.html", "lens-page.js"]
+    static let embedded: [Resource] = ["lens-start.html", "lens-results.html", "lens-consent.html", "lens-sorry.html", "lens-page.js",
+                                       "demo-catalog.json"]
         .map { .embedInCode("Resources/\($0)") }
 }
 
@@ -66,8 +67,6 @@ let package = Package(
         // files that use SOCK_* constants import it too.
         .target(name: "Outbound", dependencies: ["CCurl", "CEpoll", "JSON", "Secrets", "SystemSupport"], exclude: ["README.md"]),
         .target(name: "DemoWorld", dependencies: ["HTTP", "EventLoop", "JSON", "Outbound", "SystemSupport"], resources: DemoWorldAssets.embedded),
-        // For test targets only: the OpenAI-compatible server that checks request shapes and plays faults.
-        .target(name: "LLMTestSupport", dependencies: ["DemoWorld", "HTTP", "JSON"]),
         // The default Lens profile and every file in Resources/profiles (search sites, marketplaces) are compiled
         // into the binary (no bundle to ship beside them); the ProfileIndex plugin lists the folder for the code.
         .plugin(name: "ProfileIndex", capability: .buildTool()),
@@ -81,29 +80,36 @@ let package = Package(
         ]),
         .executableTarget(name: "lens-gpt", dependencies: ["LensGPT"]),
 
+        // For test targets only: the helpers they share (peer corpora, the built lens-gpt and other child processes,
+        // polling with a deadline, loopback servers and sockets, the demo pipeline, the OpenAI-compatible server that
+        // checks request shapes and plays faults). Never linked into lens-gpt.
+        .target(name: "TestSupport", dependencies: ["LensGPT", "Gateway", "DemoWorld", "Outbound", "Pipeline", "HTTP", "JSON",
+                                                    .product(name: "ArgumentParser", package: "swift-argument-parser")],
+                path: "Tests/TestSupport"),
+
         .testTarget(name: "JSONTests", dependencies: ["JSON"]),
         .testTarget(name: "SystemSupportTests", dependencies: ["SystemSupport"]),
         .testTarget(name: "SecretsTests", dependencies: ["Secrets", "JSON"]),
-        .testTarget(name: "HTTPTests", dependencies: ["HTTP", "SystemSupport"]),
+        .testTarget(name: "HTTPTests", dependencies: ["TestSupport", "HTTP", "SystemSupport"]),
         .testTarget(name: "ImagingTests", dependencies: ["Imaging"]),
-        .testTarget(name: "PhotoReadingTests", dependencies: ["PhotoReading", "JSON", "CLeptonica", "CPNG", "CWebP", "CJpeg"]),
-        .testTarget(name: "TLSTests", dependencies: ["TLS", "COpenSSL"]),
+        .testTarget(name: "PhotoReadingTests", dependencies: ["TestSupport", "PhotoReading", "JSON", "CLeptonica", "CPNG", "CWebP", "CJpeg"]),
+        .testTarget(name: "TLSTests", dependencies: ["TestSupport", "TLS", "COpenSSL"]),
         .testTarget(name: "PipelineTests", dependencies: ["Pipeline", "JSON"]),
-        .testTarget(name: "ProducersTests", dependencies: ["Producers", "Pipeline", "JSON", "Extraction"]),
-        .testTarget(name: "GatewayTests", dependencies: ["Gateway", "HTTP", "Secrets", "EventLoop", "Pipeline", "Producers", "JSON", "TLS", "COpenSSL"]),
-        .testTarget(name: "ExtractionTests", dependencies: ["Extraction", "JSON"],
+        .testTarget(name: "ProducersTests", dependencies: ["TestSupport", "Producers", "Pipeline", "JSON", "Extraction"]),
+        .testTarget(name: "GatewayTests", dependencies: ["TestSupport", "Gateway", "HTTP", "Secrets", "EventLoop", "Pipeline", "Producers", "JSON", "TLS", "COpenSSL"]),
+        .testTarget(name: "ExtractionTests", dependencies: ["TestSupport", "Extraction", "JSON"],
                     exclude: ["Fixtures"]),
-        .testTarget(name: "OutboundTests", dependencies: ["Outbound", "HTTP", "Secrets", "JSON", "DemoWorld", "LLMTestSupport"]),
-        .testTarget(name: "ShopsTests", dependencies: ["Producers", "DemoWorld", "Outbound", "Extraction", "Pipeline", "HTTP", "JSON", "PhotoReading"]),
-        .testTarget(name: "EndToEndTests", dependencies: ["LensGPT", "Gateway", "DemoWorld", "LLMTestSupport", "Outbound", "Producers", "Pipeline", "HTTP", "JSON", "PhotoReading",
+        .testTarget(name: "OutboundTests", dependencies: ["TestSupport", "Outbound", "HTTP", "Secrets", "JSON", "DemoWorld"]),
+        .testTarget(name: "ShopsTests", dependencies: ["TestSupport", "Producers", "DemoWorld", "Outbound", "Extraction", "Pipeline", "HTTP", "JSON", "PhotoReading"]),
+        .testTarget(name: "EndToEndTests", dependencies: ["TestSupport", "LensGPT", "Gateway", "DemoWorld", "Outbound", "Producers", "Pipeline", "HTTP", "JSON", "PhotoReading",
                                                          .product(name: "ArgumentParser", package: "swift-argument-parser")]),
-        .testTarget(name: "LensTests", dependencies: ["Producers", "Outbound", "DemoWorld", "Gateway", "HTTP", "Pipeline", "JSON"]),
+        .testTarget(name: "LensTests", dependencies: ["TestSupport", "Producers", "Outbound", "DemoWorld", "Gateway", "HTTP", "Pipeline", "JSON"]),
         // The shipped profiles on real saved pages (../shared/peer-data/real-pages) in real headless Chromium.
-        .testTarget(name: "RealPagesTests", dependencies: ["Producers", "Outbound", "HTTP", "Extraction", "JSON", "Pipeline"]),
-        .testTarget(name: "VisualSearchTests", dependencies: ["LensGPT", "Gateway", "Secrets", "DemoWorld", "LLMTestSupport", "Outbound", "Producers", "Pipeline", "HTTP", "JSON",
+        .testTarget(name: "RealPagesTests", dependencies: ["TestSupport", "Producers", "Outbound", "HTTP", "Extraction", "JSON", "Pipeline"]),
+        .testTarget(name: "VisualSearchTests", dependencies: ["TestSupport", "LensGPT", "Gateway", "Secrets", "DemoWorld", "Outbound", "Producers", "Pipeline", "HTTP", "JSON",
                                                              .product(name: "ArgumentParser", package: "swift-argument-parser")]),
         // Drives the built `lens-gpt serve --demo` (a child process) with headless Chromium.
-        .testTarget(name: "WebPageTests", dependencies: ["DemoWorld", "Outbound", "JSON"]),
+        .testTarget(name: "WebPageTests", dependencies: ["TestSupport", "DemoWorld", "Outbound", "JSON"]),
     ],
     swiftLanguageModes: [.v6],
     cxxLanguageStandard: .cxx17

@@ -6,33 +6,27 @@ import Synchronization
 /// catalog (`DemoLLMReplies`), so `serve --demo` can run every LLM step — including naming a
 /// sample photo from the photo alone — offline. Runs on its own port, or mounted in another
 /// server through `handler()`. Requests are read as a model server would, not checked strictly;
-/// the tests' request-checking server with faults is `LLMTestSupport.LLMTestServer`.
+/// the tests' request-checking server with faults is `LLMTestServer` (target TestSupport).
 public final class DemoLLMServer: Sendable {
     public static let path = OpenAIChatShape.path
 
-    private let server: HTTPServer
-    private let host: String
+    private let listener: ChatModelListener
     private let endpoint: DemoLLMEndpoint
 
     /// Starts serving on `host:port` (port 0: a free one); `model` is the name replies carry
     /// when a request names none.
     public init(host: String = "127.0.0.1", port: Int = 0, model: String = "gpt-4o") throws {
-        var configuration = HTTPServerConfiguration()
-        configuration.host = host
-        configuration.port = port
-        configuration.loopCount = 1
         let endpoint = DemoLLMEndpoint(model: model)
         self.endpoint = endpoint
-        self.host = host
-        server = try HTTPServer(configuration: configuration) { _, _ in endpoint.handler() }
+        listener = try ChatModelListener(host: host, port: port) { endpoint.handler() }
     }
 
-    public var port: Int { server.port }
+    public var port: Int { listener.port }
     /// What `OPENAI_BASE_URL` (or the chat configuration's base URL) should be.
-    public var baseURL: String { "http://\(host == "0.0.0.0" ? "127.0.0.1" : host):\(port)/v1" }
+    public var baseURL: String { listener.baseURL }
     public var requestCount: Int { endpoint.state.withLock { $0.requests } }
 
-    public func shutdown() { server.shutdown() }
+    public func shutdown() { listener.shutdown() }
 
     /// The demo's `llm-down` switch: while down, every request gets a 503 as from an overloaded server.
     public func setDown(_ down: Bool) { endpoint.state.withLock { $0.down = down } }
@@ -65,14 +59,7 @@ final class DemoLLMEndpoint: Sendable {
     }
 
     func respond(_ head: HTTPRequestHead, body: [UInt8]) -> HTTPResponse {
-        guard head.path == OpenAIChatShape.path else {
-            return OpenAIChatShape.error(.notFound, "no route \(head.path)", type: "invalid_request_error", code: "not_found")
-        }
-        guard head.method == "POST" else {
-            var response = OpenAIChatShape.error(.methodNotAllowed, "use POST", type: "invalid_request_error", code: "method_not_allowed")
-            response.headers.set("Allow", "POST")
-            return response
-        }
+        if let misrouted = OpenAIChatShape.misrouted(head) { return misrouted }
         let (number, down) = state.withLock { s -> (Int, Bool) in
             s.requests += 1
             return (s.requests, s.down)

@@ -1,3 +1,5 @@
+import JSON
+
 /// One visual match the replica shows for a product, and what a correct reader makes of it.
 public struct LensMatchSpec: Sendable {
     public let title: String
@@ -38,7 +40,7 @@ public struct LensProduct: Sendable {
     public let matches: [LensMatchSpec]
 }
 
-/// The small catalog the offline Lens replica searches. Photos are drawn in code, so nothing
+/// The small catalog the offline Lens replica searches (`demo-catalog.json`). Photos are drawn from shapes, so nothing
 /// binary ships with the source.
 public enum LensCatalog {
     public static let products: [LensProduct] = drawings.map { drawing in
@@ -50,104 +52,85 @@ public enum LensCatalog {
 
     public static func product(_ id: String) -> LensProduct? { products.first { $0.id == id } }
 
-    struct Drawing {
-        let id: String
-        let name: String
-        let brand: String
+    /// A product as `demo-catalog.json` has it: names, price and how its sample photo is drawn.
+    struct Drawing: Sendable {
+        let id: String, name: String, brand: String
         /// Base price in US cents; other shops derive theirs from it.
         let usd: Int
-        let draw: @Sendable () -> Canvas
+        /// The photo: canvas size, gradient and shapes (`rect`, `ellipse`, `ring` in fractions of
+        /// the canvas; `ean13` in pixels, printing the maker's GTIN).
+        let photo: JSONValue
+        /// The maker page's GTIN (what an `ean13` shape prints).
+        let gtin: String
+
+        init(_ product: JSONValue) {
+            id = DemoCatalogFile.string(product["id"])
+            name = DemoCatalogFile.string(product["name"])
+            brand = DemoCatalogFile.string(product["brand"])
+            usd = product["usd_cents"]?.intValue ?? 0
+            photo = product["photo"] ?? .null
+            gtin = DemoCatalogFile.string(product["maker"]?["gtin"])
+        }
+
+        var hasBarcode: Bool { photo["shapes"]?.arrayValue?.contains { $0["ean13"] != nil } == true }
+
+        func draw() -> Canvas {
+            var c = Canvas(width: photo["width"]?.intValue ?? 128, height: photo["height"]?.intValue ?? 128,
+                           top: DemoCatalogFile.colour(photo["top"]), bottom: DemoCatalogFile.colour(photo["bottom"]))
+            for shape in photo["shapes"]?.arrayValue ?? [] {
+                let colour = DemoCatalogFile.colour(shape["colour"])
+                func numbers(_ key: String) -> [Double]? {
+                    let n = shape[key]?.arrayValue?.compactMap(\.doubleValue) ?? []
+                    return n.count == 4 ? n : nil
+                }
+                if let n = numbers("rect") {
+                    c.rect(n[0], n[1], n[2], n[3], colour)
+                } else if let n = numbers("ellipse") {
+                    c.ellipse(n[0], n[1], n[2], n[3], colour)
+                } else if let n = numbers("ring") {
+                    c.ring(n[0], n[1], n[2], n[3], colour, upperOnly: shape["upper_only"]?.boolValue ?? false)
+                } else if let n = numbers("ean13")?.map({ Int($0) }) {
+                    EAN13Bars.draw(gtin, on: &c, x: n[0], y: n[1], module: n[2], height: n[3])
+                }
+            }
+            return c
+        }
     }
 
-    static let drawings: [Drawing] = [
-        Drawing(id: "desk-lamp", name: "Arc Desk Lamp", brand: "Nordlys", usd: 12_900) {
-            var c = Canvas(width: 128, height: 128, top: (24, 32, 64), bottom: (12, 16, 36))
-            c.ellipse(0.30, 0.22, 0.20, 0.12, (250, 204, 40))
-            c.rect(0.44, 0.22, 0.50, 0.80, (200, 200, 210))
-            c.ellipse(0.47, 0.86, 0.26, 0.06, (220, 220, 230))
-            return c
-        },
-        Drawing(id: "trail-shoe", name: "Trail Running Shoe", brand: "Kestrel", usd: 14_000) {
-            var c = Canvas(width: 128, height: 128, top: (236, 236, 236), bottom: (200, 200, 200))
-            c.ellipse(0.52, 0.62, 0.40, 0.18, (210, 40, 40))
-            c.rect(0.20, 0.44, 0.52, 0.66, (210, 40, 40))
-            c.rect(0.10, 0.74, 0.94, 0.80, (250, 250, 250))
-            return c
-        },
-        Drawing(id: "ceramic-mug", name: "Ceramic Mug 350 ml", brand: "Fjordware", usd: 2_400) {
-            var c = Canvas(width: 128, height: 128, top: (150, 210, 200), bottom: (110, 180, 170))
-            c.ring(0.72, 0.52, 0.10, 0.16, (245, 245, 240))
-            c.rect(0.26, 0.28, 0.68, 0.82, (245, 245, 240))
-            return c
-        },
-        Drawing(id: "headphones", name: "Orbit Wireless Headphones", brand: "Sonique", usd: 19_900) {
-            var c = Canvas(width: 128, height: 128, top: (255, 255, 255), bottom: (235, 235, 235))
-            c.ring(0.50, 0.55, 0.30, 0.37, (30, 30, 34), upperOnly: true)
-            c.ellipse(0.18, 0.64, 0.09, 0.16, (30, 30, 34))
-            c.ellipse(0.82, 0.64, 0.09, 0.16, (30, 30, 34))
-            return c
-        },
-        Drawing(id: "canvas-backpack", name: "Canvas Backpack 22 L", brand: "Tidewater", usd: 8_900) {
-            var c = Canvas(width: 128, height: 128, top: (232, 220, 196), bottom: (214, 200, 170))
-            c.rect(0.14, 0.10, 0.30, 0.94, (92, 104, 56))
-            c.rect(0.14, 0.60, 0.86, 0.94, (92, 104, 56))
-            c.rect(0.55, 0.10, 0.86, 0.36, (60, 70, 36))
-            return c
-        },
-        Drawing(id: "chronograph", name: "Meridian Chronograph 40 mm", brand: "Halden", usd: 34_500) {
-            var c = Canvas(width: 128, height: 128, top: (40, 40, 44), bottom: (20, 20, 22))
-            c.rect(0.40, 0.0, 0.60, 1.0, (120, 72, 40))
-            c.ellipse(0.50, 0.50, 0.30, 0.30, (214, 214, 222))
-            c.ellipse(0.50, 0.50, 0.22, 0.22, (250, 250, 252))
-            return c
-        },
-        // A boxed product photographed with its barcode: the GTIN alone identifies it.
-        Drawing(id: "vacuum-flask", name: "Summit Vacuum Flask 750 ml", brand: "Bergfrost", usd: 3_900) {
-            var c = Canvas(width: 320, height: 240, top: (70, 84, 96), bottom: (44, 52, 60))
-            c.rect(0.08, 0.10, 0.92, 0.92, (214, 96, 48))  // the box
-            c.rect(0.14, 0.16, 0.86, 0.34, (246, 240, 226))  // its label
-            c.rect(0.18, 0.21, 0.60, 0.29, (40, 60, 90))
-            EAN13Bars.draw(ShopCatalog.barcodeSampleGTIN, on: &c, x: 47, y: 100, module: 2, height: 100)
-            return c
-        },
-    ]
+    static let drawings: [Drawing] = DemoCatalogFile.products.map(Drawing.init)
 
     /// `nordlys-arc-desk-lamp` from a title.
     static func slug(_ text: String) -> String {
         text.lowercased().split(whereSeparator: { !$0.isLetter && !$0.isNumber }).joined(separator: "-")
     }
 
-    /// Seven shops with the price formats Lens cards show (symbol before or after, decimal
-    /// comma, ISO code, zero-decimal yen, none at all).
+    /// The shops of `demo-catalog.json` with the price formats Lens cards show (symbol before or
+    /// after, decimal comma, ISO code, zero-decimal yen, none at all), then the product's own shops.
     static func matches(id: String, name: String, brand: String, usd: Int) -> [LensMatchSpec] {
-        let slug = LensCatalog.slug(brand + " " + name)
-        let eur = usd * 92 / 100
-        let gbp = usd * 79 / 100
-        let used = usd * 55 / 100
-        let yen = usd * 150 / 100 / 100 * 100
-        return [
-            LensMatchSpec(title: "\(brand) \(name)", link: "http://www.nordicliving.example/products/\(slug)",
-                          source: "Nordic Living", priceText: "$\(dollars(usd))", price: decimal(usd), currency: "USD",
-                          priceOutsideLink: true, viaRedirect: true),
-            LensMatchSpec(title: "\(name) – \(brand) | Maison Boutique", link: "http://maison-boutique.example/fr/produit/\(slug)?couleur=standard",
-                          source: "Maison Boutique", priceText: "\(euros(eur)) €", price: decimal(eur), currency: "EUR",
-                          priceOutsideLink: false, viaRedirect: true),
-            LensMatchSpec(title: "\(brand) \(name) - Free UK delivery", link: "http://www.brithome.example/p/\(id)?variant=2",
-                          source: "Brit Home", priceText: "£\(dollars(gbp))", price: decimal(gbp), currency: "GBP",
-                          priceOutsideLink: true, viaRedirect: false),
-            LensMatchSpec(title: "Used \(brand) \(name), good condition", link: "http://www.resellr.example/item/7731-\(slug)",
-                          source: "Resellr", priceText: "USD \(dollars(used))", price: decimal(used), currency: "USD",
-                          priceOutsideLink: false, viaRedirect: false),
-            LensMatchSpec(title: "\(brand) \(name) review: worth it?", link: "http://designjournal.example/reviews/\(slug)",
-                          source: "Design Journal", priceText: nil, price: nil, currency: nil,
-                          priceOutsideLink: false, viaRedirect: true),
-            LensMatchSpec(title: "\(brand) \(name) kaufen", link: "http://www.kaufhaus.example/de/\(slug).html",
-                          source: "Kaufhaus Online", priceText: "EUR \(euros(eur + 500))", price: decimal(eur + 500), currency: "EUR",
-                          priceOutsideLink: true, viaRedirect: true),
-            LensMatchSpec(title: "\(brand) \(name) (Japan edition)", link: "http://tokyoselect.example/items/\(slug)",
-                          source: "Tokyo Select", priceText: "¥\(grouped(yen, separator: ","))", price: "\(yen)", currency: "JPY",
-                          priceOutsideLink: false, viaRedirect: false),
-        ] + shopMatches(id: id)
+        let values = ["id": id, "name": name, "brand": brand, "slug": slug(brand + " " + name)]
+        return DemoCatalogFile.lensShops.map { shop in
+            let price = shop["price"].flatMap { $0.isNull ? nil : cardPrice($0, usd: usd) }
+            return LensMatchSpec(title: DemoCatalogFile.fill(shop["title"], values), link: DemoCatalogFile.fill(shop["link"], values),
+                                 source: DemoCatalogFile.string(shop["source"]), priceText: price?.text, price: price?.amount,
+                                 currency: price?.currency, priceOutsideLink: shop["price_outside_link"]?.boolValue ?? false,
+                                 viaRedirect: shop["via_redirect"]?.boolValue ?? false)
+        } + shopMatches(id: id)
+    }
+
+    /// A card's price from a shop's price spec: `percent` of the US-cent price (plus `plus_cents`),
+    /// written as `dollars` (1,299.00), `euros` (1.299,00) or whole `yen` (rounded down to 100).
+    static func cardPrice(_ spec: JSONValue, usd: Int) -> (text: String, amount: String, currency: String) {
+        let percent = spec["percent"]?.intValue ?? 100
+        let currency = DemoCatalogFile.string(spec["currency"])
+        func shown(_ amount: String) -> String { DemoCatalogFile.fill(spec["text"], ["amount": amount]) }
+        let cents = usd * percent / 100 + (spec["plus_cents"]?.intValue ?? 0)
+        switch spec["format"]?.stringValue {
+        case "yen":
+            let yen = usd * percent / 100 / 100 * 100
+            return (shown(grouped(yen, separator: ",")), "\(yen)", currency)
+        case "euros": return (shown(euros(cents)), decimal(cents), currency)
+        default: return (shown(dollars(cents)), decimal(cents), currency)
+        }
     }
 
     /// The maker's own page (for most products) and some marketplace listings, from the shop

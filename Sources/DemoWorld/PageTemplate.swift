@@ -12,17 +12,12 @@ enum PageTemplate {
 }
 
 enum Escape {
+    private static let htmlEntities: [Character: String] = ["&": "&amp;", "<": "&lt;", ">": "&gt;", "\"": "&quot;", "'": "&#39;"]
+
     static func html(_ text: String) -> String {
         var out = ""
         for c in text {
-            switch c {
-            case "&": out += "&amp;"
-            case "<": out += "&lt;"
-            case ">": out += "&gt;"
-            case "\"": out += "&quot;"
-            case "'": out += "&#39;"
-            default: out.append(c)
-            }
+            if let entity = htmlEntities[c] { out += entity } else { out.append(c) }
         }
         return out
     }
@@ -43,7 +38,6 @@ enum Escape {
         return out
     }
 
-
     /// `name=value&...` pairs, decoded.
     static func form<S: StringProtocol>(_ text: S?) -> [(String, String)] {
         guard let text else { return [] }
@@ -60,23 +54,19 @@ enum Escape {
         json.replacing("<", with: "\\u003c")
     }
 
+    private static let scriptEscapes: [Unicode.Scalar: String] = ["\"": "\\\"", "\\": "\\\\", "<": "\\u003c", "\n": "\\n", "\r": "\\r"]
+
     /// JSON string literal for embedding in a `<script>` (also breaks `</script>`).
     static func scriptString(_ text: String) -> String {
         var out = "\""
         for scalar in text.unicodeScalars {
-            switch scalar {
-            case "\"": out += "\\\""
-            case "\\": out += "\\\\"
-            case "<": out += "\\u003c"
-            case "\n": out += "\\n"
-            case "\r": out += "\\r"
-            default:
-                if scalar.value < 0x20 || scalar.value == 0x2028 || scalar.value == 0x2029 {
-                    let hex = String(scalar.value, radix: 16)
-                    out += "\\u" + String(repeating: "0", count: 4 - hex.count) + hex
-                } else {
-                    out.unicodeScalars.append(scalar)
-                }
+            if let escaped = scriptEscapes[scalar] {
+                out += escaped
+            } else if scalar.value < 0x20 || scalar.value == 0x2028 || scalar.value == 0x2029 {
+                let hex = String(scalar.value, radix: 16)
+                out += "\\u" + String(repeating: "0", count: 4 - hex.count) + hex
+            } else {
+                out.unicodeScalars.append(scalar)
             }
         }
         return out + "\""

@@ -1,3 +1,5 @@
+import JSON
+
 /// How a maker page carries its product facts: one style per catalog product, so the retail
 /// stage meets every reader of the `Extraction` target and both of its fallbacks.
 public enum MakerPageStyle: String, Sendable, CaseIterable {
@@ -116,8 +118,8 @@ public enum ShopCatalog {
     /// Its title in a product's search results (it is the product, so only its silence keeps it out).
     public static func hangingListingTitle(_ entry: ShopEntry) -> String { "\(entry.brand) \(entry.name), barely used" }
 
-    /// The EAN-13 printed on the `vacuum-flask` sample photo; its maker page states it.
-    public static let barcodeSampleGTIN = "4260315700040"
+    /// The EAN-13 printed on the barcode sample's photo (`vacuum-flask`); its maker page states it.
+    public static let barcodeSampleGTIN = LensCatalog.drawings.first(where: \.hasBarcode)?.gtin ?? ""
 
     /// A query every search replica answers with results (active and sold eBay listings, web
     /// results): what the search canaries ask in the demo.
@@ -139,70 +141,24 @@ public enum ShopCatalog {
     public static let webSearchBotCheckURLTemplate = "http://html.duckduckgo.example/html/?q={query}&_demo=bot-check"
 
     static func entry(_ drawing: LensCatalog.Drawing) -> ShopEntry {
-        let maker = makers[drawing.id] ?? fallbackMaker(drawing)
+        let product = DemoCatalogFile.products.first { $0["id"]?.stringValue == drawing.id }
+        let maker = product?["maker"].map { makerSite($0) } ?? fallbackMaker(drawing)
+        let other = product?["other_model"]?.stringValue ?? "Mini \(drawing.name)"
         return ShopEntry(productID: drawing.id, brand: drawing.brand, name: drawing.name, maker: maker,
-                         listings: listings(drawing), otherModelName: otherModels[drawing.id] ?? "Mini \(drawing.name)")
+                         listings: listings(drawing, otherModel: other), otherModelName: other)
     }
 
-    /// The same maker's different product, for the "other model" listing.
-    static let otherModels: [String: String] = [
-        "desk-lamp": "Arc Floor Lamp", "trail-shoe": "Road Running Shoe", "ceramic-mug": "Ceramic Mug 500 ml",
-        "headphones": "Orbit Wireless Earbuds", "canvas-backpack": "Canvas Backpack 30 L",
-        "chronograph": "Meridian Chronograph 42 mm", "vacuum-flask": "Summit Vacuum Flask 1 l",
-    ]
-
-    static let makers: [String: MakerSite] = [
-        "desk-lamp": MakerSite(
-            host: "www.nordlys.example", path: "/products/arc-desk-lamp", style: .jsonLDGraph, inLensMatches: true,
-            facts: RetailFacts(name: "Arc Desk Lamp", price: "129.00", currency: "USD",
-                               description: "A slim arc of brushed aluminium with a warm, dimmable LED head.",
-                               material: "Aluminium", specs: [("Colour temperature", "2700 K"), ("Height", "48 cm")],
-                               sku: "NL-ARC-01", gtin: "4006381333931"),
-            brandName: "Nordlys"),
-        "trail-shoe": MakerSite(
-            host: "kestrel.example", path: "/shop/trail-running-shoe", style: .microdata, inLensMatches: true,
-            facts: RetailFacts(name: "Trail Running Shoe", price: "140.00", currency: "USD",
-                               description: "Grippy lugs and a rock plate for long days on technical trails.",
-                               material: "Recycled mesh", specs: [("Drop", "6 mm"), ("Weight", "290 g")],
-                               sku: "KS-TRAIL-2", gtin: "0885909950805"),
-            brandName: "Kestrel"),
-        "ceramic-mug": MakerSite(
-            host: "www.fjordware.example", path: "/mug-350", style: .openGraph, inLensMatches: true,
-            facts: RetailFacts(name: "Ceramic Mug 350 ml", price: "22.00", currency: "EUR",
-                               description: "A thick-walled stoneware mug glazed by hand in seafoam green.",
-                               material: "Stoneware", specs: [("Capacity", "350 ml"), ("Dishwasher safe", "Yes")],
-                               sku: "FW-MUG-350", gtin: "7350053850019"),
-            brandName: "Fjordware"),
-        "headphones": MakerSite(
-            host: "www.sonique.example", path: "/p/orbit-wireless-headphones", style: .appState, inLensMatches: false,
-            facts: RetailFacts(name: "Orbit Wireless Headphones", price: "199.00", currency: "USD",
-                               description: "Closed-back wireless headphones with 40 hours of battery and active noise cancelling.",
-                               material: "Protein leather", specs: [("Battery life", "40 h"), ("Bluetooth", "5.3")],
-                               sku: "SQ-ORBIT", gtin: "0194252056356"),
-            brandName: "Sonique"),
-        "canvas-backpack": MakerSite(
-            host: "tidewater.example", path: "/bags/canvas-backpack-22l", style: .none, inLensMatches: true,
-            facts: RetailFacts(name: "Canvas Backpack 22 L", price: "89.00", currency: "USD",
-                               description: "Waxed canvas daypack with a padded laptop sleeve and leather trims.",
-                               material: "Waxed cotton canvas", specs: [("Volume", "22 L"), ("Laptop sleeve", "15 in")],
-                               sku: "TW-CB22", gtin: "5060312345672"),
-            brandName: "Tidewater"),
-        "chronograph": MakerSite(
-            host: "www.halden.example", path: "/watches/meridian-chronograph-40mm", style: .scriptRendered, inLensMatches: true,
-            facts: RetailFacts(name: "Meridian Chronograph 40 mm", price: "345.00", currency: "USD",
-                               description: "A quartz chronograph with a sapphire crystal and a tan leather strap.",
-                               material: "Stainless steel", specs: [("Case diameter", "40 mm"), ("Water resistance", "100 m")],
-                               sku: "HD-MER-40", gtin: "7612345678906"),
-            brandName: "Halden"),
-        // The barcode sample: with Lens blocked, its maker page is found by searching its GTIN.
-        "vacuum-flask": MakerSite(
-            host: "www.bergfrost.example", path: "/products/summit-vacuum-flask", style: .jsonLDGraph, inLensMatches: true,
-            facts: RetailFacts(name: "Summit Vacuum Flask 750 ml", price: "39.00", currency: "EUR",
-                               description: "Double-walled steel flask that keeps drinks hot for 24 hours.",
-                               material: "Stainless steel", specs: [("Capacity", "750 ml"), ("Keeps hot", "24 h")],
-                               sku: "BF-SUMMIT-750", gtin: barcodeSampleGTIN),
-            brandName: "Bergfrost"),
-    ]
+    /// A product's `maker` in `demo-catalog.json`: its shop and what the page states.
+    static func makerSite(_ maker: JSONValue) -> MakerSite {
+        let string = { (key: String) in DemoCatalogFile.string(maker[key]) }
+        let specs = (maker["specs"]?.arrayValue ?? []).map { (name: DemoCatalogFile.string($0[0]), value: DemoCatalogFile.string($0[1])) }
+        return MakerSite(host: string("host"), path: string("path"), style: MakerPageStyle(rawValue: string("style")) ?? .jsonLDGraph,
+                         inLensMatches: maker["in_lens_matches"]?.boolValue ?? true,
+                         facts: RetailFacts(name: string("name"), price: string("price"), currency: string("currency"),
+                                            description: string("description"), material: string("material"), specs: specs,
+                                            sku: string("sku"), gtin: string("gtin")),
+                         brandName: string("brand_name"))
+    }
 
     /// A product added to the drawings without a maker entry still gets a plain JSON-LD shop.
     static func fallbackMaker(_ drawing: LensCatalog.Drawing) -> MakerSite {
@@ -214,26 +170,20 @@ public enum ShopCatalog {
                          brandName: drawing.brand)
     }
 
-    static func sold(_ listing: ListingSpec, on date: String) -> ListingSpec {
-        var copy = listing
-        copy.soldDate = date
-        return copy
-    }
-
-    /// Ten listings per product on three marketplaces (two of them sold on eBay), in USD and EUR: four real offers
-    /// (one of them reachable under two URLs) and one each of what the offers stage must drop.
-    static func listings(_ drawing: LensCatalog.Drawing) -> [ListingSpec] {
+    /// The listings of `demo-catalog.json` for one product: ten on three marketplaces (two of them sold on eBay), in USD
+    /// and EUR; four real offers (one of them reachable under two URLs) and one each of what the offers stage must drop.
+    static func listings(_ drawing: LensCatalog.Drawing, otherModel: String) -> [ListingSpec] {
         guard let index = LensCatalog.drawings.firstIndex(where: { $0.id == drawing.id }) else { return [] }
         let base = 1_000_000_000 + (index + 1) * 1_000  // item numbers: 10000010xx for the first product, ...
-        let full = "\(drawing.brand) \(drawing.name)"
-        let other = otherModels[drawing.id] ?? "Mini \(drawing.name)"
-        let usd = drawing.usd
-        let eur = usd * 92 / 100
-        func whole(_ cents: Int) -> String { "\(max(1, (cents + 50) / 100)).00" }
-        func listing(_ market: DemoMarketplace, _ n: Int, _ title: String, _ price: String, _ currency: String,
-                     _ wear: String, _ condition: String, _ kind: ListingKind, lens: Bool) -> ListingSpec
-        {
-            let id = "\(base + n)"
+        let values = ["full": "\(drawing.brand) \(drawing.name)", "name": drawing.name, "brand": drawing.brand, "other": otherModel]
+        let eur = drawing.usd * 92 / 100
+        return DemoCatalogFile.listings.enumerated().compactMap { n, row in
+            guard let market = DemoMarketplace(rawValue: DemoCatalogFile.string(row["marketplace"])),
+                  let kind = ListingKind(rawValue: DemoCatalogFile.string(row["kind"])) else { return nil }
+            let id = "\(base + n + 1)"
+            let title = DemoCatalogFile.fill(row["title"], values)
+            let currency = DemoCatalogFile.string(row["currency"])
+            let cents = (currency == "EUR" ? eur : drawing.usd) * (row["percent"]?.intValue ?? 100) / 100
             let url: String
             var alternate: String?
             switch market {
@@ -243,25 +193,12 @@ public enum ShopCatalog {
             case .vinted: url = "http://www.vinted.example/items/\(id)-\(LensCatalog.slug(title))"
             case .kleinanzeigen: url = "http://www.kleinanzeigen.example/s-anzeige/\(LensCatalog.slug(title))/\(id)"
             }
-            return ListingSpec(marketplace: market, itemID: id, url: url, alternateURL: alternate, title: title, price: price,
-                               currency: currency, wear: wear, condition: condition, kind: kind, inLensMatches: lens,
+            return ListingSpec(marketplace: market, itemID: id, url: url, alternateURL: alternate, title: title,
+                               price: "\(max(1, (cents + 50) / 100)).00", currency: currency, wear: DemoCatalogFile.string(row["wear"]),
+                               condition: DemoCatalogFile.string(row["condition"]), kind: kind,
+                               inLensMatches: row["in_lens_matches"]?.boolValue ?? false, soldDate: row["sold_on"]?.stringValue,
                                thumbnail: "http://\(market.host)/img/\(drawing.id).png", productID: drawing.id)
         }
-        return [
-            listing(.ebay, 1, "\(full) - works perfectly", whole(usd * 60 / 100), "USD", "Pre-owned", "used", .offer, lens: true),
-            listing(.ebay, 2, "\(full) open box", whole(usd * 80 / 100), "USD", "Open box", "like_new", .offer, lens: false),
-            listing(.ebay, 3, "Lot of 3 \(full)", whole(usd * 150 / 100), "USD", "Pre-owned", "used", .lot, lens: true),
-            listing(.ebay, 4, "\(full) - for parts or not working", whole(usd * 20 / 100), "USD",
-                    "For parts or not working", "for_parts", .forParts, lens: false),
-            listing(.ebay, 5, "\(drawing.name) inspired by \(drawing.brand) (replica)", whole(usd * 25 / 100), "USD",
-                    "New", "new", .replica, lens: false),
-            listing(.vinted, 6, full, whole(eur * 65 / 100), "EUR", "Very good", "very_good", .offer, lens: true),
-            listing(.vinted, 7, "\(drawing.brand) \(other)", whole(eur * 40 / 100), "EUR", "Good", "good", .otherModel, lens: true),
-            listing(.kleinanzeigen, 8, full, whole(eur * 55 / 100), "EUR", "Gebraucht – gut", "good", .offer, lens: true),
-            sold(listing(.ebay, 9, full, whole(usd * 70 / 100), "USD", "Pre-owned", "used", .sold, lens: false), on: "2026-03-06"),
-            sold(listing(.ebay, 10, "\(full) with box", whole(usd * 75 / 100), "USD", "Open box", "like_new", .sold, lens: false),
-                 on: "2026-02-27"),
-        ]
     }
 }
 

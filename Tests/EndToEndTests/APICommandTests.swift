@@ -1,35 +1,15 @@
 import DemoWorld
 import Foundation
 import JSON
+import TestSupport
 import Testing
-
-/// The `lens-gpt` executable beside the test bundle (`swift build --build-tests` builds it).
-private let executable: URL? = {
-    guard let testBinary = try? FileManager.default.destinationOfSymbolicLink(atPath: "/proc/self/exe") else { return nil }
-    let candidate = URL(fileURLWithPath: testBinary).deletingLastPathComponent().appendingPathComponent("lens-gpt")
-    return FileManager.default.isExecutableFile(atPath: candidate.path) ? candidate : nil
-}()
 
 /// `lens-gpt lookup GTIN` and `lens-gpt search brave-api|google-cse --query Q` against the API
 /// replicas: their JSON on stdout, and exit 1 with a JSON error naming the code otherwise.
-@Suite(.enabled(if: executable != nil, "SKIPPED: no lens-gpt built beside the tests"))
+@Suite(.enabled(if: lensGPTBinary != nil, "SKIPPED: no lens-gpt built beside the tests"))
 struct APICommandTests {
-    func run(_ arguments: [String], environment extra: [String: String]) throws -> (status: Int32, out: String, err: String) {
-        let process = Process()
-        process.executableURL = executable
-        process.arguments = arguments
-        var environment = ProcessInfo.processInfo.environment
-        for name in ["UPCITEMDB_USER_KEY", "BRAVE_SEARCH_API_KEY", "GOOGLE_CSE_API_KEY", "GOOGLE_CSE_ID"] { environment[name] = nil }
-        for (name, value) in extra { environment[name] = value }
-        process.environment = environment
-        let out = Pipe(), err = Pipe()
-        process.standardOutput = out
-        process.standardError = err
-        try process.run()
-        let stdout = out.fileHandleForReading.readDataToEndOfFile()
-        let stderr = err.fileHandleForReading.readDataToEndOfFile()
-        process.waitUntilExit()
-        return (process.terminationStatus, String(decoding: stdout, as: UTF8.self), String(decoding: stderr, as: UTF8.self))
+    func run(_ arguments: [String], environment extra: [String: String]) throws -> ProgramOutput {
+        try runLensGPT(arguments, unset: ["UPCITEMDB_USER_KEY", "BRAVE_SEARCH_API_KEY", "GOOGLE_CSE_API_KEY", "GOOGLE_CSE_ID"], set: extra)
     }
 
     func databases(_ replicas: BarcodeDatabaseReplicas) -> [String: String] {

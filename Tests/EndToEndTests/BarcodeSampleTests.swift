@@ -3,6 +3,7 @@ import Foundation
 import JSON
 @testable import LensGPT
 import PhotoReading
+import TestSupport
 import Testing
 
 /// Reading the photo, end to end on the demo world: the sample photo with a barcode is identified by its
@@ -64,10 +65,9 @@ struct BarcodeSampleTests {
                              "chromedriver is not installed: scripts/deps test installs chromium and chromium-driver"))
 struct BarcodeSampleAPITests {
     @Test func barcodeDatabaseAndWebSearchAPIWithLensBlocked() throws {
-        let apis = try DemoAPIWiring.start()
-        defer { apis.shutdown() }
-        let pipeline = try DemoPipeline(lens: .botCheck, demoAPIs: apis.endpoints)
+        let pipeline = try DemoPipeline(lens: .botCheck, demoAPIs: true)
         defer { pipeline.stop() }
+        let databases = try #require(pipeline.barcodeDatabases), webSearchAPIs = try #require(pipeline.webSearchAPIs)
         let entry = try #require(ShopCatalog.entry("vacuum-flask"))
         let events = try pipeline.classify("vacuum-flask")
         let identity = events["model-producer"]?.first
@@ -79,8 +79,8 @@ struct BarcodeSampleAPITests {
         #expect(events["retail-price-details"]?.first?["price"]?.stringValue == entry.maker.facts.price)
         #expect(events["estimated-price"]?.first?["price"] != nil)
         // The databases were asked, then the web-search API for the maker page (it answered first).
-        #expect(apis.barcodeDatabases.requests.map(\.provider).starts(with: ["openfoodfacts", "upcitemdb"]))
-        #expect(apis.webSearchAPIs.requests.first?.provider == "brave-api")
-        #expect(apis.webSearchAPIs.requests.first?.parameter("q")?.contains(entry.brand) == true)
+        #expect(databases.requests.map(\.provider).starts(with: ["openfoodfacts", "upcitemdb"]))
+        #expect(webSearchAPIs.requests.first?.provider == "brave-api")
+        #expect(webSearchAPIs.requests.first?.parameter("q")?.contains(entry.brand) == true)
     }
 }

@@ -3,6 +3,7 @@ import Gateway
 import JSON
 @testable import LensGPT
 import Outbound
+import TestSupport
 import Testing
 
 /// The WebDriver endpoint is down when lens-gpt starts: `/readyz` says so, and uploads get a
@@ -12,34 +13,20 @@ import Testing
         let directory = NSTemporaryDirectory() + "lens-gpt-nobrowser-" + UUID().uuidString
         try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true)
         defer { try? FileManager.default.removeItem(atPath: directory) }
-        // A port nothing listens on: bind one, learn its number, close it.
-        let probe = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
-        var address = sockaddr_in(sin_family: sa_family_t(AF_INET), sin_port: 0, sin_addr: in_addr(s_addr: inet_addr("127.0.0.1")), sin_zero: (0, 0, 0, 0, 0, 0, 0, 0))
-        var length = socklen_t(MemoryLayout<sockaddr_in>.size)
-        _ = withUnsafeMutablePointer(to: &address) { $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { bind(probe, $0, length) } }
-        _ = withUnsafeMutablePointer(to: &address) { $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { getsockname(probe, $0, &length) } }
-        let deadPort = Int(UInt16(bigEndian: address.sin_port))
-        close(probe)
+        let deadPort = try closedPort()
 
         let options = try PipelineOptions.parse(["--webdriver-url", "http://127.0.0.1:\(deadPort)", "--browser-wait-ms", "2000"])
         let setup = try PipelineSetup.make(options, dataDirectory: directory, stageTimeoutMillis: 20_000)
         defer { setup.lens?.pool.shutdown() }
-        var settings = GatewaySettings()
-        settings.http.host = "127.0.0.1"
-        settings.http.port = 0
-        settings.dataDirectory = directory + "/data"
-        settings.webDirectory = directory
-        let gateway = try Gateway(settings: settings, graph: setup.graph, readinessChecks: setup.readinessChecks)
+        let gateway = try Gateway(settings: .loopback(directory: directory), graph: setup.graph, readinessChecks: setup.readinessChecks)
         defer { gateway.shutdown(graceMillis: 0) }
         setup.lens?.pool.warmUp()
 
         let http = HTTPClient()
         var ready: HTTPClientResponse?
-        let deadline = Date().addingTimeInterval(15)
-        while Date() < deadline {
+        _ = try waitUntil(timeout: 15, every: 0.02) {
             ready = try http.get("http://127.0.0.1:\(gateway.port)/readyz")
-            if ready?.text.contains("unavailable") == true { break }
-            usleep(20_000)  // poll interval; bounded by the deadline
+            return ready?.text.contains("unavailable") == true
         }
         #expect(ready?.status == 503)
         #expect(ready?.text.contains(#""browser":{"state":"unavailable"}"#) == true, "\(ready?.text ?? "")")

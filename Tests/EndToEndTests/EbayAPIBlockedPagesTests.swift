@@ -2,6 +2,7 @@ import DemoWorld
 @testable import LensGPT
 import Foundation
 import JSON
+import TestSupport
 import Testing
 
 /// `serve --demo --demo-apis --demo-faults ebay-blocked,lens-blocked`: Google Lens and eBay's
@@ -52,7 +53,7 @@ struct EbayAPIBlockedPagesTests {
     @Test func withoutABrowserTheAPIStillBringsOffers() throws {
         let pipeline = try DemoPipeline(apis: true, arguments: ["--no-browser"])
         defer { pipeline.stop() }
-        #expect(pipeline.setup.lens == nil)
+        #expect(!pipeline.searchesLens)
         for product in LensCatalog.products.prefix(2) {
             let entry = try #require(ShopCatalog.entry(product.id))
             let events = try pipeline.classify(product.id)

@@ -1,7 +1,7 @@
 import DemoWorld
 import Foundation
 import JSON
-import LLMTestSupport
+import TestSupport
 import Testing
 
 /// The five results on the demo world: every catalog photo gets all five results with the

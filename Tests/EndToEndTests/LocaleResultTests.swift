@@ -1,6 +1,7 @@
 import DemoWorld
 import Foundation
 import JSON
+import TestSupport
 import Testing
 
 /// One result per image and locale: the same demo photo asked for from the US and from Germany

@@ -1,6 +1,7 @@
 import DemoWorld
 import Foundation
 import JSON
+import TestSupport
 import Testing
 
 /// Identification when visual search gives nothing: Lens answers with its bot check, and the

@@ -1,4 +1,5 @@
 @testable import Extraction
+import TestSupport
 import JSON
 import Testing
 

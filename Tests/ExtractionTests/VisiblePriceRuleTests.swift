@@ -1,4 +1,5 @@
 @testable import Extraction
+import TestSupport
 import Testing
 
 /// One page of our own per rule the visible-price reader applies; each fails without its rule.

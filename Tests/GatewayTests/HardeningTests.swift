@@ -2,6 +2,7 @@ import Foundation
 import Gateway
 import Glibc
 import HTTP
+import TestSupport
 import Testing
 
 /// The attacks of a hostile review, each on loopback against a real gateway.

@@ -1,5 +1,6 @@
 import Foundation
 import Glibc
+import TestSupport
 import Testing
 
 /// The photo-URL key is a secret: read from a file or the environment, refused at startup when

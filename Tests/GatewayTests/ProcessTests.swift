@@ -1,5 +1,6 @@
 import Foundation
 import Glibc
+import TestSupport
 import Testing
 
 /// The real `lens-gpt serve` binary in a child process: limits that only a whole process has.

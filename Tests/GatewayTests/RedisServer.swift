@@ -1,5 +1,6 @@
 import Foundation
 import Glibc
+import TestSupport
 
 /// A real `redis-server` (Debian's) for one test: its own free loopback port and temp
 /// directory, append-only persistence so that a restart keeps what was written.

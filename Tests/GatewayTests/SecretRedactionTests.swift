@@ -5,6 +5,7 @@ import JSON
 import Pipeline
 import Producers
 import Secrets
+import TestSupport
 import Testing
 
 /// Secrets never leave the gateway: a stage error that quotes a key, a monitor whose text
@@ -63,13 +64,7 @@ import Testing
         let directory = NSTemporaryDirectory() + "lens-gpt-test-" + UUID().uuidString
         try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true)
         defer { try? FileManager.default.removeItem(atPath: directory) }
-        var settings = GatewaySettings()
-        settings.http.host = "127.0.0.1"
-        settings.http.port = 0
-        settings.http.loopCount = 1
-        settings.dataDirectory = directory + "/data"
-        settings.webDirectory = directory
-        let gateway = try Gateway(settings: settings, graph: try PipelineGraph([]), monitors: [LeakyMonitor(secret: secret)])
+        let gateway = try Gateway(settings: .loopback(directory: directory), graph: try PipelineGraph([]), monitors: [LeakyMonitor(secret: secret)])
         defer { gateway.shutdown(graceMillis: 0) }
         let client = try TestClient(port: gateway.port)
         try client.send("GET /readyz HTTP/1.1\r\nHost: t\r\n\r\n")

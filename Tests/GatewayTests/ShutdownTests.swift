@@ -1,5 +1,6 @@
 import Foundation
 import Glibc
+import TestSupport
 import Testing
 
 /// SIGTERM to the real `lens-gpt serve` binary with a run in progress: the port closes at once,

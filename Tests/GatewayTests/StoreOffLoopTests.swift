@@ -2,6 +2,7 @@ import Dispatch
 import Foundation
 import Glibc
 import Synchronization
+import TestSupport
 import Testing
 @testable import Gateway
 import Pipeline
@@ -99,9 +100,8 @@ final class BlockingStore: ResultStore {
     private func pass() {
         guard gate.withLock({ $0 }) else { return }
         entered.add(1, ordering: .relaxed)
-        let deadline = Date().addingTimeInterval(30)
         // The store's own thread waits here: polling a test flag, bounded by the deadline.
-        while gate.withLock({ $0 }) && Date() < deadline { usleep(1_000) }
+        waitUntil(timeout: 30, every: 0.001) { !gate.withLock { $0 } }
         entered.subtract(1, ordering: .relaxed)
     }
 

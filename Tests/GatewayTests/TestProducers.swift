@@ -48,14 +48,4 @@ enum TestGraphs {
     }
 }
 
-/// Waits for a condition with a deadline (no sleeps as synchronisation).
-func waitUntil(timeout: Double = 10, _ condition: () -> Bool) -> Bool {
-    let deadline = TestClient.now() + timeout
-    while TestClient.now() < deadline {
-        if condition() { return true }
-        usleep(2_000)  // poll interval, not a synchronisation delay: the deadline bounds the wait
-    }
-    return condition()
-}
-
 import Glibc

@@ -4,6 +4,7 @@ import HTTP
 import Pipeline
 import Producers
 import TLS
+import TestSupport
 import Testing
 
 /// How a test reaches the server: every gateway test runs over plaintext and TLS, and once
@@ -35,11 +36,8 @@ final class TestServer {
         redis = transport == .redis ? try (shared ?? RedisServer()) : nil
         directory = NSTemporaryDirectory() + "lens-gpt-test-" + UUID().uuidString
         try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true)
-        var settings = GatewaySettings()
-        settings.http.host = "127.0.0.1"
-        settings.http.port = 0
+        var settings = GatewaySettings.loopback(directory: directory)
         settings.http.loopCount = 2
-        settings.dataDirectory = directory + "/data"
         settings.webDirectory = directory + "/web"
         try FileManager.default.createDirectory(atPath: settings.webDirectory, withIntermediateDirectories: true)
         try Data("<!doctype html><title>lens-gpt</title>\n".utf8).write(to: URL(fileURLWithPath: settings.webDirectory + "/index.html"))

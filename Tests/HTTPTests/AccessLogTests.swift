@@ -1,5 +1,6 @@
 import Glibc
 import HTTP
+import TestSupport
 import Testing
 
 /// The request log is written in batches by each loop: nothing per request, everything by the
@@ -69,17 +70,8 @@ import Testing
 
     /// Sends `count` keep-alive requests on one connection, reading each response.
     static func request(port: Int, count: Int, tag: String) throws {
-        let fd = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
-        #expect(fd >= 0)
+        let fd = try connectLoopback(port: port)
         defer { close(fd) }
-        var address = sockaddr_in()
-        address.sin_family = sa_family_t(AF_INET)
-        address.sin_port = in_port_t(UInt16(port).bigEndian)
-        address.sin_addr.s_addr = inet_addr("127.0.0.1")
-        let connected = withUnsafePointer(to: &address) {
-            $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { connect(fd, $0, socklen_t(MemoryLayout<sockaddr_in>.size)) }
-        }
-        try #require(connected == 0)
         var buffer = [UInt8](repeating: 0, count: 4096)
         for i in 0..<count {
             let request = Array("GET /\(tag)/\(i) HTTP/1.1\r\nHost: test\r\n\r\n".utf8)
@@ -111,10 +103,7 @@ import Testing
     @Test func theFlushTimerWritesWaitingLines() throws {
         let logged = try LoggedServer(bufferBytes: 1 << 20, flushMillis: 50)
         try AccessLogTests.request(port: logged.server.port, count: 3, tag: "t")
-        let deadline = monotonicMillis() + 5_000
-        while logged.lines().filter({ !$0.isEmpty }).count < 3 && monotonicMillis() < deadline {
-            usleep(10_000)  // polling the file for the timer's write, bounded by the deadline
-        }
+        waitUntil(timeout: 5, every: 0.01) { logged.lines().filter { !$0.isEmpty }.count >= 3 }  // the timer's write
         #expect(logged.lines().filter { !$0.isEmpty }.map { String($0.prefix(8)) } == ["GET /t/0", "GET /t/1", "GET /t/2"])
         logged.server.shutdown()
     }
@@ -141,12 +130,6 @@ import Testing
             #expect(ordered == (0..<300).map { "/\(tag)/\($0)"[...] })
         }
     }
-}
-
-func monotonicMillis() -> Int {
-    var now = timespec()
-    clock_gettime(CLOCK_MONOTONIC, &now)
-    return now.tv_sec * 1_000 + now.tv_nsec / 1_000_000
 }
 
 /// A joinable pthread for a blocking client (tests only).

@@ -1,3 +1,4 @@
+import TestSupport
 import Foundation
 import HTTP
 import Testing
@@ -40,7 +41,7 @@ import Testing
         var total = 0
     }
 
-    @Test(.enabled(if: PeerData.exists(dir)))
+    @Test(.enabled(if: PeerData.has(dir)))
     func corpus() throws {
         let cases = try LLHTTPCorpus.load(PeerData.root.appendingPathComponent(Self.dir))
             .filter { $0.type == "request" }

@@ -172,7 +172,7 @@ enum LLHTTPCorpus {
             case UInt8(ascii: "f"): out.append(0x0C); k += 2
             case UInt8(ascii: "x"):
                 var j = k + 2, v = 0
-                while j < s.count, j < k + 4, let d = hex(s[j]) { v = v * 16 + d; j += 1 }
+                while j < s.count, j < k + 4, let d = hexDigit(s[j]) { v = v * 16 + d; j += 1 }
                 if j == k + 2 { out.append(c); k += 1 } else { appendScalar(v, &out); k = j }
             case UInt8(ascii: "0") ... UInt8(ascii: "7"):
                 var j = k + 1, v = 0
@@ -192,14 +192,5 @@ enum LLHTTPCorpus {
     static func appendScalar(_ v: Int, _ out: inout [UInt8]) {
         if v < 0x80 { out.append(UInt8(v)); return }
         out += Array(String(Character(Unicode.Scalar(UInt8(truncatingIfNeeded: v)))).utf8)
-    }
-
-    static func hex(_ b: UInt8) -> Int? {
-        switch b {
-        case 0x30 ... 0x39: return Int(b - 0x30)
-        case 0x41 ... 0x46: return Int(b - 0x37)
-        case 0x61 ... 0x66: return Int(b - 0x57)
-        default: return nil
-        }
     }
 }

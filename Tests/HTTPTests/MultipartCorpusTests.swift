@@ -1,3 +1,4 @@
+import TestSupport
 import Foundation
 import HTTP
 import Testing
@@ -71,7 +72,7 @@ import Testing
 
     // MARK: busboy
 
-    @Test(.enabled(if: PeerData.exists("multipart/busboy/multipart_cases.json")))
+    @Test(.enabled(if: PeerData.has("multipart/busboy/multipart_cases.json")))
     func busboy() throws {
         let cases = try #require(try Self.json("multipart/busboy/multipart_cases.json") as? [[String: Any]])
         var tally = Tally()
@@ -136,7 +137,7 @@ import Testing
 
     // MARK: python-multipart
 
-    @Test(.enabled(if: PeerData.exists("multipart/python-multipart/cases.json")))
+    @Test(.enabled(if: PeerData.has("multipart/python-multipart/cases.json")))
     func pythonMultipart() throws {
         let cases = try #require(try Self.json("multipart/python-multipart/cases.json") as? [[String: Any]])
         var tally = Tally()
@@ -169,7 +170,7 @@ import Testing
 
     // MARK: formidable
 
-    @Test(.enabled(if: PeerData.exists("multipart/formidable/MANIFEST.json")))
+    @Test(.enabled(if: PeerData.has("multipart/formidable/MANIFEST.json")))
     func formidable() throws {
         let manifest = try #require(try Self.json("multipart/formidable/MANIFEST.json") as? [String: Any])
         let cases = manifest["cases"] as? [[String: Any]] ?? []

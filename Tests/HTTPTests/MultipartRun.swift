@@ -71,7 +71,7 @@ enum MultipartRun {
             var i = 0
             let d = part.data
             while i < d.count {
-                if d[i] == 0x3D, i + 2 < d.count, let h = hex(d[i + 1]), let l = hex(d[i + 2]) {
+                if d[i] == 0x3D, i + 2 < d.count, let h = hexDigit(d[i + 1]), let l = hexDigit(d[i + 2]) {
                     out.append(UInt8(h * 16 + l))
                     i += 3
                 } else if d[i] == 0x3D, i + 2 < d.count, d[i + 1] == 0x0D, d[i + 2] == 0x0A {
@@ -84,15 +84,6 @@ enum MultipartRun {
             return out
         }
         return part.data
-    }
-
-    static func hex(_ b: UInt8) -> Int? {
-        switch b {
-        case 0x30 ... 0x39: return Int(b - 0x30)
-        case 0x41 ... 0x46: return Int(b - 0x37)
-        case 0x61 ... 0x66: return Int(b - 0x57)
-        default: return nil
-        }
     }
 }
 

@@ -4,6 +4,7 @@ import HTTP
 import JSON
 import Outbound
 import Synchronization
+import TestSupport
 import Testing
 
 /// What a page sees of the browser `lens-gpt lens` drives, headless and headed on
@@ -37,27 +38,21 @@ struct BrowserFingerprintTests {
             """
 
         init() throws {
-            var configuration = HTTPServerConfiguration()
-            configuration.host = "127.0.0.1"
-            configuration.port = 0
-            configuration.loopCount = 1
             let seen = seen
-            server = try HTTPServer(configuration: configuration) { _, _ in
-                BufferedRequestHandler { head, body, writer in
-                    if head.method == "POST" && head.path == "/report" {
-                        let report = try? JSONParser.parse(String(decoding: body, as: UTF8.self))
-                        seen.value.withLock { $0.report = report }
-                        writer.send(.text(.ok, "thanks\n"))
-                        return
-                    }
-                    if head.path == "/" {
-                        var headers: [String: String] = [:]
-                        for name in ["User-Agent", "sec-ch-ua", "Accept-Language"] { headers[name] = head.headers.values(name).first }
-                        seen.value.withLock { $0.headers = headers }
-                    }
-                    writer.send(HTTPResponse(status: .ok, headers: HTTPHeaders([("Content-Type", "text/html; charset=utf-8")]),
-                                             body: Array(ReportingPage.page.utf8)))
+            server = try HTTPServer.loopback { head, body, writer in
+                if head.method == "POST" && head.path == "/report" {
+                    let report = try? JSONParser.parse(String(decoding: body, as: UTF8.self))
+                    seen.value.withLock { $0.report = report }
+                    writer.send(.text(.ok, "thanks\n"))
+                    return
                 }
+                if head.path == "/" {
+                    var headers: [String: String] = [:]
+                    for name in ["User-Agent", "sec-ch-ua", "Accept-Language"] { headers[name] = head.headers.values(name).first }
+                    seen.value.withLock { $0.headers = headers }
+                }
+                writer.send(HTTPResponse(status: .ok, headers: HTTPHeaders([("Content-Type", "text/html; charset=utf-8")]),
+                                         body: Array(ReportingPage.page.utf8)))
             }
         }
 
@@ -102,8 +97,7 @@ struct BrowserFingerprintTests {
         process.standardOutput = FileHandle.nullDevice
         try process.run()
         let stderr = String(decoding: err.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
-        let deadline = Date().addingTimeInterval(30)
-        while process.isRunning && Date() < deadline { usleep(20_000) }  // stderr closed: exiting now
+        waitUntil(timeout: 30, every: 0.02) { !process.isRunning }  // stderr closed: exiting now
         return (page.headers, page.report, stderr)
     }
 

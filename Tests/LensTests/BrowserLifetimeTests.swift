@@ -1,16 +1,8 @@
 import Foundation
 import Glibc
 import Outbound
+import TestSupport
 import Testing
-
-/// The built `lens-gpt` beside the test bundle, or `LENS_GPT_TEST_BINARY` (to show an older
-/// build failing the same test).
-let lensGPTBinary: String? = {
-    if let named = ProcessInfo.processInfo.environment["LENS_GPT_TEST_BINARY"] { return named }
-    guard let test = try? FileManager.default.destinationOfSymbolicLink(atPath: "/proc/self/exe") else { return nil }
-    let path = URL(fileURLWithPath: test).deletingLastPathComponent().appendingPathComponent("lens-gpt").path
-    return FileManager.default.isExecutableFile(atPath: path) ? path : nil
-}()
 
 /// Browser processes live no longer than the lens-gpt that started them, however it ends.
 @Suite(.serialized, .enabled(if: lensGPTBinary != nil && ChromeDriverProcess.find() != nil,
@@ -40,26 +32,16 @@ struct BrowserLifetimeTests {
 
         var log: String { (try? String(contentsOfFile: logPath, encoding: .utf8)) ?? "" }
 
-        /// Polls `condition` until it holds or `seconds` pass.
-        static func poll(_ seconds: Double, _ condition: () -> Bool) -> Bool {
-            let deadline = Date().addingTimeInterval(seconds)
-            while Date() < deadline {
-                if condition() { return true }
-                usleep(50_000)  // between looks at the condition; the deadline bounds the wait
-            }
-            return condition()
-        }
-
         /// Waits until the server listens and its browser pool is ready.
         func waitReady() throws {
-            let listening = Server.poll(60) {
+            let listening = waitUntil(timeout: 60, every: 0.05) {
                 guard let range = log.range(of: "listening on http://127.0.0.1:") else { return false }
                 port = Int(log[range.upperBound...].prefix { $0.isNumber }) ?? 0
                 return port > 0
             }
             try #require(listening, "serve did not start: \(log.suffix(3000))")
             let http = HTTPClient()
-            let ready = Server.poll(90) {
+            let ready = waitUntil(timeout: 90, every: 0.05) {
                 let answer = try? http.send(HTTPClientRequest(url: "http://127.0.0.1:\(port)/readyz", timeoutMillis: 2_000))
                 return answer?.status == 200 && answer?.text.contains("\"ready\"") == true
             }
@@ -68,7 +50,7 @@ struct BrowserLifetimeTests {
 
         func stop() {
             if process.isRunning { kill(process.processIdentifier, SIGKILL) }
-            _ = Server.poll(10) { !process.isRunning }
+            _ = waitUntil(timeout: 10, every: 0.05) { !process.isRunning }
             try? FileManager.default.removeItem(atPath: directory)
         }
     }
@@ -89,7 +71,7 @@ struct BrowserLifetimeTests {
         if flags.contains("--xvfb") { #expect(tree.contains { $0.command == "Xvfb" }, "\(tree)") }
 
         kill(server.process.processIdentifier, SIGKILL)
-        let gone = Server.poll(10) { !tree.contains(where: ProcessTree.isRunning) }
+        let gone = waitUntil(timeout: 10, every: 0.05) { !tree.contains(where: ProcessTree.isRunning) }
         let left = tree.filter(ProcessTree.isRunning)
         #expect(gone, "\(left.count) of \(tree.count) processes outlived serve by 10 s: \(left)")
         for member in left { kill(member.pid, SIGKILL) }  // do not leak them into later tests
@@ -120,8 +102,7 @@ struct BrowserLifetimeTests {
         try "\(getpid())\n".write(toFile: directory + "/4343.pid", atomically: true, encoding: .utf8)
 
         #expect(StaleProcesses.clean(pidDirectory: directory) == 1)
-        let deadline = Date().addingTimeInterval(5)
-        while stale.isRunning && Date() < deadline { usleep(20_000) }  // waiting for the kill to land
+        waitUntil(timeout: 5, every: 0.02) { !stale.isRunning }  // waiting for the kill to land
         #expect(!stale.isRunning)
         #expect(other.isRunning)
         #expect(!FileManager.default.fileExists(atPath: directory + "/4242.pid"))

@@ -4,6 +4,7 @@ import JSON
 @testable import Outbound
 import Synchronization
 import Glibc
+import TestSupport
 import Testing
 
 /// A WebDriver endpoint that creates numbered sessions and answers every command, so the
@@ -21,25 +22,19 @@ final class FakeWebDriver: Sendable {
     var url: String { "http://127.0.0.1:\(server.port)" }
 
     init() throws {
-        var configuration = HTTPServerConfiguration()
-        configuration.host = "127.0.0.1"
-        configuration.port = 0
-        configuration.loopCount = 1
         let counts = counts
-        server = try HTTPServer(configuration: configuration) { _, _ in
-            BufferedRequestHandler { head, _, writer in
-                let parts = head.path.split(separator: "/")
-                if head.method == "POST" && head.path == "/session" {
-                    let n = counts.created.add(1, ordering: .relaxed).newValue
-                    writer.send(.json(.ok, ["value": ["sessionId": .string("s\(n)"), "capabilities": [:]]]))
-                } else if parts.count >= 2, counts.dead.withLock({ $0.contains(String(parts[1])) }) {
-                    writer.send(.json(.notFound, ["value": ["error": "invalid session id", "message": "crashed"]]))
-                } else if head.method == "DELETE" && parts.count == 2 {
-                    counts.deleted.add(1, ordering: .relaxed)
-                    writer.send(.json(.ok, ["value": .null]))
-                } else {
-                    writer.send(.json(.ok, ["value": "about:blank"]))
-                }
+        server = try HTTPServer.loopback { head, _, writer in
+            let parts = head.path.split(separator: "/")
+            if head.method == "POST" && head.path == "/session" {
+                let n = counts.created.add(1, ordering: .relaxed).newValue
+                writer.send(.json(.ok, ["value": ["sessionId": .string("s\(n)"), "capabilities": [:]]]))
+            } else if parts.count >= 2, counts.dead.withLock({ $0.contains(String(parts[1])) }) {
+                writer.send(.json(.notFound, ["value": ["error": "invalid session id", "message": "crashed"]]))
+            } else if head.method == "DELETE" && parts.count == 2 {
+                counts.deleted.add(1, ordering: .relaxed)
+                writer.send(.json(.ok, ["value": .null]))
+            } else {
+                writer.send(.json(.ok, ["value": "about:blank"]))
             }
         }
     }

@@ -4,6 +4,7 @@ import Gateway
 import Outbound
 import Pipeline
 import Producers
+import TestSupport
 
 /// One demo world and one chromedriver (with real headless Chromium) for all real-browser
 /// tests, started on first use and stopped when the test process exits.
@@ -70,13 +71,9 @@ final class BrowserWorld: Sendable {
 
     /// A gateway on a free port whose tree has the Lens stage.
     func gateway(runner: LensRunner) throws -> Gateway {
-        var settings = GatewaySettings()
-        settings.http.host = "127.0.0.1"
-        settings.http.port = 0
-        settings.http.loopCount = 1
+        var settings = GatewaySettings.loopback(directory: directory)
         settings.workers = 8
         settings.dataDirectory = directory + "/gateway-" + UUID().uuidString
-        settings.webDirectory = directory
         let pool = runner.pool
         return try Gateway(settings: settings, graph: StageTree.graph(stageTimeoutMillis: 60_000, lens: runner),
                            readinessChecks: [{ ("browser", pool.browserState.rawValue, pool.browserState == .ready) }],

@@ -1,37 +1,18 @@
 import DemoWorld
 import Foundation
 import JSON
+import TestSupport
 import Testing
-
-/// The `lens-gpt` executable beside the test bundle (`swift build --build-tests` builds it).
-private let executable: URL? = {
-    guard let testBinary = try? FileManager.default.destinationOfSymbolicLink(atPath: "/proc/self/exe") else { return nil }
-    let candidate = URL(fileURLWithPath: testBinary).deletingLastPathComponent().appendingPathComponent("lens-gpt")
-    return FileManager.default.isExecutableFile(atPath: candidate.path) ? candidate : nil
-}()
 
 extension RealBrowser {
 /// `lens-gpt lens IMAGE --lens-url URL`: matches on stdout and exit 0, or a JSON error on stderr.
-@Suite(.enabled(if: executable != nil, "lens-gpt is not built next to the tests (run scripts/test)"))
+@Suite(.enabled(if: lensGPTBinary != nil, "lens-gpt is not built next to the tests (run scripts/test)"))
 struct LensCommandTests {
     let world: BrowserWorld
 
     init() throws { world = try BrowserWorld.get() }
 
-    func run(_ arguments: [String]) throws -> (status: Int32, out: String, err: String) {
-        let process = Process()
-        process.executableURL = executable
-        process.arguments = arguments
-        let out = Pipe()
-        let err = Pipe()
-        process.standardOutput = out
-        process.standardError = err
-        try process.run()
-        let stdout = out.fileHandleForReading.readDataToEndOfFile()
-        let stderr = err.fileHandleForReading.readDataToEndOfFile()
-        process.waitUntilExit()
-        return (process.terminationStatus, String(decoding: stdout, as: UTF8.self), String(decoding: stderr, as: UTF8.self))
-    }
+    func run(_ arguments: [String]) throws -> ProgramOutput { try runLensGPT(arguments) }
 
     @Test func printsTheMatchesAsAJSONArray() throws {
         let lamp = try #require(LensCatalog.product("desk-lamp"))

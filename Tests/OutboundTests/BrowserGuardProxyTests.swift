@@ -2,21 +2,16 @@ import Glibc
 import HTTP
 import Outbound
 import Synchronization
+import TestSupport
 import Testing
 
 /// The browser's guard proxy on its own (the real-browser test is `BrowserGuardTests`): plain
 /// http and CONNECT, as libcurl sends them through a proxy.
 @Suite struct BrowserGuardProxyTests {
     static func site() throws -> HTTPServer {
-        var configuration = HTTPServerConfiguration()
-        configuration.host = "127.0.0.1"
-        configuration.port = 0
-        configuration.loopCount = 1
-        return try HTTPServer(configuration: configuration) { _, _ in
-            BufferedRequestHandler { head, body, writer in
-                let connection = head.headers.values("Connection").joined(separator: ",")
-                writer.send(.text(.ok, "inner \(head.method) \(head.target) connection=\(connection) body=\(body.count)"))
-            }
+        return try HTTPServer.loopback { head, body, writer in
+            let connection = head.headers.values("Connection").joined(separator: ",")
+            writer.send(.text(.ok, "inner \(head.method) \(head.target) connection=\(connection) body=\(body.count)"))
         }
     }
 
@@ -77,16 +72,10 @@ import Testing
         let server: HTTPServer
 
         init() throws {
-            var configuration = HTTPServerConfiguration()
-            configuration.host = "127.0.0.1"
-            configuration.port = 0
-            configuration.loopCount = 1
             let seen = seen
-            server = try HTTPServer(configuration: configuration) { _, _ in
-                BufferedRequestHandler { head, _, writer in
-                    seen.lines.withLock { $0.append("\(head.method) \(head.target) host=\(head.headers["Host"] ?? "-")") }
-                    writer.send(.text(.ok, "upstream"))
-                }
+            server = try HTTPServer.loopback { head, _, writer in
+                seen.lines.withLock { $0.append("\(head.method) \(head.target) host=\(head.headers["Host"] ?? "-")") }
+                writer.send(.text(.ok, "upstream"))
             }
         }
         var requests: [String] { seen.lines.withLock { $0 } }

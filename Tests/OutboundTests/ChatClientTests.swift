@@ -1,8 +1,8 @@
 import DemoWorld
 import HTTP
 import JSON
-import LLMTestSupport
 import Outbound
+import TestSupport
 import Testing
 
 /// The chat client against the loopback OpenAI-compatible test server.

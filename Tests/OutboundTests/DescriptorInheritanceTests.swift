@@ -2,6 +2,7 @@ import Foundation
 import Glibc
 import HTTP
 import Outbound
+import TestSupport
 import Testing
 
 /// Children lens-gpt starts (chromedriver and its shell, Xvfb) inherit none of its listening
@@ -67,14 +68,4 @@ import Testing
         let restarted = try DescriptorInheritanceTests.server(port: port)
         restarted.shutdown()
     }
-}
-
-/// Polls `condition` until it holds or `timeout` seconds pass.
-func waitUntil(timeout: Double, _ condition: () -> Bool) -> Bool {
-    let deadline = Date().addingTimeInterval(timeout)
-    while Date() < deadline {
-        if condition() { return true }
-        usleep(10_000)
-    }
-    return condition()
 }

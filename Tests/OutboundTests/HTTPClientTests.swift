@@ -1,6 +1,7 @@
 import HTTP
 import JSON
 import Outbound
+import TestSupport
 import Testing
 
 /// A loopback server whose routes exercise the client's limits.
@@ -9,27 +10,21 @@ final class EchoServer {
     var base: String { "http://127.0.0.1:\(server.port)" }
 
     init() throws {
-        var configuration = HTTPServerConfiguration()
-        configuration.host = "127.0.0.1"
-        configuration.port = 0
-        configuration.loopCount = 1
-        server = try HTTPServer(configuration: configuration) { head, writer in
-            BufferedRequestHandler(maxBodyBytes: 1 << 20) { head, body, writer in
-                switch head.path {
-                case "/json":
-                    writer.send(.json(.ok, ["method": .string(head.method), "body": .string(String(decoding: body, as: UTF8.self)),
-                                            "type": .optional(head.headers["Content-Type"])]))
-                case "/big":
-                    writer.send(HTTPResponse(status: .ok, body: [UInt8](repeating: 0x61, count: 100_000)))
-                case "/loop":
-                    writer.send(HTTPResponse(status: HTTPStatus(302, "Found"), headers: HTTPHeaders([("Location", "/loop")])))
-                case "/hop":
-                    writer.send(HTTPResponse(status: HTTPStatus(302, "Found"), headers: HTTPHeaders([("Location", "/json")])))
-                case "/silent":
-                    break  // never answers: the client's time limit has to end it
-                default:
-                    writer.send(.error(.notFound, code: "not_found", message: "no"))
-                }
+        server = try HTTPServer.loopback(maxBodyBytes: 1 << 20) { head, body, writer in
+            switch head.path {
+            case "/json":
+                writer.send(.json(.ok, ["method": .string(head.method), "body": .string(String(decoding: body, as: UTF8.self)),
+                                        "type": .optional(head.headers["Content-Type"])]))
+            case "/big":
+                writer.send(HTTPResponse(status: .ok, body: [UInt8](repeating: 0x61, count: 100_000)))
+            case "/loop":
+                writer.send(HTTPResponse(status: HTTPStatus(302, "Found"), headers: HTTPHeaders([("Location", "/loop")])))
+            case "/hop":
+                writer.send(HTTPResponse(status: HTTPStatus(302, "Found"), headers: HTTPHeaders([("Location", "/json")])))
+            case "/silent":
+                break  // never answers: the client's time limit has to end it
+            default:
+                writer.send(.error(.notFound, code: "not_found", message: "no"))
             }
         }
     }

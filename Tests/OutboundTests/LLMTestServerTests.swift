@@ -1,11 +1,11 @@
 import DemoWorld
 import HTTP
 import JSON
-import LLMTestSupport
 import Outbound
+import TestSupport
 import Testing
 
-/// The tests' OpenAI-compatible server (LLMTestSupport) on its own: reply shape, the demo model's answers, request checks, faults, mounting.
+/// The tests' OpenAI-compatible server (TestSupport) on its own: reply shape, the demo model's answers, request checks, faults, mounting.
 @Suite struct LLMTestServerTests {
     static func request(schemaName: String, schema: JSONValue, text: String, image: Bool = false) -> [UInt8] {
         let content: JSONValue = image
@@ -88,13 +88,9 @@ import Testing
     @Test func mountsInsideAnotherServerWithEveryFault() throws {
         let llm = try LLMTestServer()
         defer { llm.shutdown() }
-        var configuration = HTTPServerConfiguration()
-        configuration.host = "127.0.0.1"
-        configuration.port = 0
-        configuration.loopCount = 1
-        let host = try HTTPServer(configuration: configuration) { head, _ in
+        let host = try HTTPServer.loopback(routing: { head, _ in
             head.path.hasPrefix("/v1/") ? llm.handler() : BufferedRequestHandler { _, _, writer in writer.send(.text(.notFound, "no")) }
-        }
+        })
         defer { host.shutdown() }
         let client = ChatClient(configuration: ChatConfiguration(baseURL: "http://127.0.0.1:\(host.port)/v1", timeoutMillis: 5_000,
                                                                  maxRetries: 0))

@@ -1,5 +1,6 @@
 import HTTP
 import Synchronization
+import TestSupport
 
 /// Loopback pages for the fetcher: normal, huge, missing, silent, redirecting; and a proxy that
 /// answers absolute-form requests for `*.example` hosts by their Host.
@@ -19,19 +20,13 @@ final class PageServer: Sendable {
     static let bigBytes = 10 * 1024 * 1024
 
     init() throws {
-        var configuration = HTTPServerConfiguration()
-        configuration.host = "127.0.0.1"
-        configuration.port = 0
-        configuration.loopCount = 1
         let counter = counter
         let portBox = Mutex(0)
-        server = try HTTPServer(configuration: configuration) { _, _ in
-            BufferedRequestHandler { head, _, writer in
-                counter.value.add(1, ordering: .relaxed)
-                if let response = PageServer.route(head, ownPort: portBox.withLock { $0 }) {
-                    writer.send(response)
-                }  // nil: never answer
-            }
+        server = try HTTPServer.loopback { head, _, writer in
+            counter.value.add(1, ordering: .relaxed)
+            if let response = PageServer.route(head, ownPort: portBox.withLock { $0 }) {
+                writer.send(response)
+            }  // nil: never answer
         }
         portBox.withLock { $0 = server.port }
     }

@@ -1,6 +1,7 @@
 import HTTP
 import JSON
 import Outbound
+import TestSupport
 import Testing
 
 /// A fake WebDriver endpoint that answers every command with one canned reply.
@@ -9,13 +10,7 @@ final class CannedWebDriver {
     var url: String { "http://127.0.0.1:\(server.port)" }
 
     init(status: HTTPStatus, body: JSONValue) throws {
-        var configuration = HTTPServerConfiguration()
-        configuration.host = "127.0.0.1"
-        configuration.port = 0
-        configuration.loopCount = 1
-        server = try HTTPServer(configuration: configuration) { _, _ in
-            BufferedRequestHandler { _, _, writer in writer.send(.json(status, body)) }
-        }
+        server = try HTTPServer.loopback { _, _, writer in writer.send(.json(status, body))        }
     }
 
     deinit { server.shutdown() }

@@ -1,3 +1,4 @@
+import TestSupport
 import Foundation
 import JSON
 @testable import PhotoReading
@@ -7,7 +8,7 @@ import Testing
 /// we decode to the expected GTIN, beside Debian's `zbarimg` on the same files and the figure
 /// zxing-cpp's own test suite requires of itself. Goal: every image zbarimg decodes, and no
 /// wrong value ever.
-@Suite("Barcode corpus", .enabled(if: PeerData.has("barcodes/MANIFEST.json")))
+@Suite("Barcode corpus", .enabled(if: PeerData.available("barcodes/MANIFEST.json")))
 struct BarcodeCorpusTests {
     static let zbarimg = ["/usr/bin/zbarimg"].first { FileManager.default.isExecutableFile(atPath: $0) }
 

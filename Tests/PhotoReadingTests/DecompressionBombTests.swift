@@ -1,3 +1,4 @@
+import TestSupport
 import CLeptonica
 import Dispatch
 import Foundation
@@ -9,11 +10,11 @@ import Testing
 /// Small files that decode to 100 megapixels, read by `lens-gpt read` in a child process whose
 /// peak memory GNU time measures: decoded at the readers' size (PNG by rows) or refused before
 /// decoding (a lossless WebP's decoder holds the whole image), never decoded whole.
-@Suite("Decompression bombs", .enabled(if: lensGPT != nil, "lens-gpt is not built next to the tests"),
+@Suite("Decompression bombs", .enabled(if: lensGPTBinary != nil, "lens-gpt is not built next to the tests"),
        .enabled(if: FileManager.default.isExecutableFile(atPath: "/usr/bin/time"), "GNU time is not installed (scripts/deps test)"))
 struct DecompressionBombTests {
     @Test func hundredMegapixelPNGIsReadByRowsWithinBoundedMemory() throws {
-        guard PeerData.has("barcodes/zbar-examples/ean-13.png"), let lensGPT else { return }
+        guard PeerData.available("barcodes/zbar-examples/ean-13.png"), let lensGPT = lensGPTBinary else { return }
         // 24-bit colour, as the reported bomb: Leptonica decoded it as 400 MB of 32-bit pixels
         // plus libpng's rows, then a grey copy.
         let path = try PhotoFixtures.blownUp(try PeerData.bytes("barcodes/zbar-examples/ean-13.png"), toPixels: 100_000_000,
@@ -28,7 +29,7 @@ struct DecompressionBombTests {
     }
 
     @Test func hundredMegapixelLosslessWebPIsRefusedBeforeDecoding() throws {
-        guard let lensGPT else { return }
+        guard let lensGPT = lensGPTBinary else { return }
         let side = 10_000
         let webp = try PhotoFixtures.webp(width: side, height: side, level: 255, lossless: true)
         let path = NSTemporaryDirectory() + "lens-gpt-bomb-\(UUID().uuidString).webp"
@@ -47,7 +48,7 @@ struct DecompressionBombTests {
 struct PhotoDecodingTests {
     @Test(arguments: [true, false])
     func webpIsDecodedScaledAndStillRead(lossless: Bool) throws {
-        guard PeerData.has("barcodes/zbar-examples/ean-13.png") else { return }
+        guard PeerData.available("barcodes/zbar-examples/ean-13.png") else { return }
         let sample = try PhotoFixtures.grey(try PeerData.bytes("barcodes/zbar-examples/ean-13.png"))
         let webp = try PhotoFixtures.webp(width: sample.width, height: sample.height, pixels: sample.pixels, lossless: lossless)
         let target = sample.width * sample.height / 2
@@ -58,7 +59,7 @@ struct PhotoDecodingTests {
     }
 
     @Test func pngIsShrunkByRowsToTheSizeAsked() throws {
-        guard PeerData.has("barcodes/zbar-examples/ean-13.png") else { return }
+        guard PeerData.available("barcodes/zbar-examples/ean-13.png") else { return }
         let original = try PeerData.bytes("barcodes/zbar-examples/ean-13.png")
         let sample = try PhotoFixtures.grey(original)
         // Four times the size each way, in colour; shrunk by rows to twice the size.
@@ -82,7 +83,7 @@ struct PhotoDecodingTests {
     /// The readers were tuned on Leptonica's grey: a PNG read by rows at full size gives the same pixels.
     @Test(arguments: ["barcodes/ean13-1-prewebp/37.png", "barcodes/zbar-examples/ean-13.png"])
     func pngByRowsIsLeptonicasGrey(file: String) throws {
-        guard PeerData.has(file) else { return }
+        guard PeerData.available(file) else { return }
         let bytes = try PeerData.bytes(file)
         let leptonica = try PhotoFixtures.grey(bytes)
         let rows = try PhotoDecoder.decode(bytes, limits: PhotoReadingLimits(), fittingIn: .max, budget: PhotoMemoryBudget()).bytes()
@@ -95,7 +96,7 @@ struct PhotoDecodingTests {
     /// read whole, then scaled.
     @Test(arguments: [0.25, 0.8])
     func interlacedPNGIsShrunk(share: Double) throws {
-        guard PeerData.has("barcodes/zbar-examples/ean-13.png") else { return }
+        guard PeerData.available("barcodes/zbar-examples/ean-13.png") else { return }
         let sample = try PhotoFixtures.grey(try PeerData.bytes("barcodes/zbar-examples/ean-13.png"))
         let (width, height) = (sample.width * 4, sample.height * 4)
         var large = [UInt8](repeating: 0, count: width * height)
@@ -126,7 +127,7 @@ struct PhotoDecodingTests {
     }
 
     @Test func aDecodeWaitsForTheBudgetThenIsRefused() throws {
-        guard PeerData.has("barcodes/zbar-examples/ean-13.png") else { return }
+        guard PeerData.available("barcodes/zbar-examples/ean-13.png") else { return }
         let bytes = try PeerData.bytes("barcodes/zbar-examples/ean-13.png")
         var limits = PhotoReadingLimits()
         limits.memoryBudget = 32 << 20
@@ -212,7 +213,7 @@ struct PhotoDecodingTests {
 struct CMYKJPEGTests {
     @Test(arguments: [true, false])
     func barcodeIsReadFromACMYKJPEG(adobe: Bool) throws {
-        guard PeerData.has("barcodes/zbar-examples/ean-13.png") else { return }
+        guard PeerData.available("barcodes/zbar-examples/ean-13.png") else { return }
         let sample = try PhotoFixtures.grey(try PeerData.bytes("barcodes/zbar-examples/ean-13.png"))
         let jpeg = PhotoFixtures.cmykJPEG(width: sample.width, height: sample.height, pixels: sample.pixels, adobe: adobe)
         #expect(try BarcodeReader().read(jpeg).map(\.value) == ["9789876543217"])
@@ -223,7 +224,7 @@ struct CMYKJPEGTests {
     }
 
     @Test func textIsReadFromACMYKJPEG() throws {
-        guard PeerData.has("ocr/phototest.tif") else { return }
+        guard PeerData.available("ocr/phototest.tif") else { return }
         let sample = try PhotoFixtures.grey(try PeerData.bytes("ocr/phototest.tif"))
         let jpeg = PhotoFixtures.cmykJPEG(width: sample.width, height: sample.height, pixels: sample.pixels, adobe: true)
         let text = try TextReader().read(jpeg)
@@ -235,7 +236,7 @@ struct CMYKJPEGTests {
 @Suite("Photo copies")
 struct PhotoCopiesTests {
     @Test func bothReadersGetTheirCopyFromOneDecode() throws {
-        guard PeerData.has("barcodes/zbar-examples/ean-13.png") else { return }
+        guard PeerData.available("barcodes/zbar-examples/ean-13.png") else { return }
         let bytes = try PeerData.bytes("barcodes/zbar-examples/ean-13.png")
         let sample = try PhotoFixtures.grey(bytes)
         var limits = PhotoReadingLimits()
@@ -258,7 +259,7 @@ struct PhotoCopiesTests {
     }
 
     @Test func theSecondReaderWaitsForTheDecodeUnderWay() throws {
-        guard PeerData.has("barcodes/zbar-examples/ean-13.png") else { return }
+        guard PeerData.available("barcodes/zbar-examples/ean-13.png") else { return }
         let bytes = try PeerData.bytes("barcodes/zbar-examples/ean-13.png")
         let copies = PhotoCopies(limits: PhotoReadingLimits(), keepMillis: 60_000, budget: PhotoMemoryBudget())
         let deadline = ContinuousClock.now + .seconds(30)

@@ -1,3 +1,4 @@
+import TestSupport
 import CLeptonica
 import Foundation
 import Glibc
@@ -6,7 +7,7 @@ import Testing
 
 /// A 40-megapixel photo (ZBar's EAN-13 example blown up to 9508 × 4207) read by `lens-gpt read`
 /// in a child process: the barcode is found and the child's peak memory stays bounded.
-@Suite("Large photo", .enabled(if: lensGPT != nil, "lens-gpt is not built next to the tests"),
+@Suite("Large photo", .enabled(if: lensGPTBinary != nil, "lens-gpt is not built next to the tests"),
        .enabled(if: FileManager.default.isExecutableFile(atPath: "/usr/bin/time"), "GNU time is not installed (scripts/deps test)"))
 struct LargePhotoTests {
     /// Writes the blown-up photo in Leptonica's `format` and returns its path.
@@ -29,7 +30,7 @@ struct LargePhotoTests {
 
     @Test(arguments: [("jpg", Int32(IFF_JFIF_JPEG)), ("png", Int32(IFF_PNG))])
     func fortyMegapixelPhotoIsReadWithinBoundedMemory(suffix: String, format: Int32) throws {
-        guard PeerData.has("barcodes/zbar-examples/ean-13.png"), let lensGPT else { return }
+        guard PeerData.available("barcodes/zbar-examples/ean-13.png"), let lensGPT = lensGPTBinary else { return }
         let path = try LargePhotoTests.fortyMegapixels(format: format, suffix: suffix)
         defer { unlink(path) }
         // GNU time forks the reader from its own small process, so %M is the reader's peak alone

@@ -1,3 +1,4 @@
+import TestSupport
 import CJpeg
 import CLeptonica
 import CPNG

@@ -1,20 +1,14 @@
+import TestSupport
 import Foundation
 import JSON
 import Testing
 
-/// The `lens-gpt` executable beside the test bundle (`swift build --build-tests` builds it).
-let lensGPT: String? = {
-    guard let testBinary = try? FileManager.default.destinationOfSymbolicLink(atPath: "/proc/self/exe") else { return nil }
-    let candidate = URL(fileURLWithPath: testBinary).deletingLastPathComponent().appendingPathComponent("lens-gpt").path
-    return FileManager.default.isExecutableFile(atPath: candidate) ? candidate : nil
-}()
-
 /// `lens-gpt read IMAGE`: one JSON object and exit 0, or a JSON error and exit 1.
-@Suite("lens-gpt read", .enabled(if: lensGPT != nil, "lens-gpt is not built next to the tests"))
+@Suite("lens-gpt read", .enabled(if: lensGPTBinary != nil, "lens-gpt is not built next to the tests"))
 struct ReadCommandTests {
     @Test func readsABarcodePhoto() throws {
-        guard PeerData.has("barcodes/zbar-examples/ean-13.png"), let lensGPT else { return }
-        let run = try runProgram(lensGPT, ["read", PeerData.path("barcodes/zbar-examples/ean-13.png")])
+        guard PeerData.available("barcodes/zbar-examples/ean-13.png") else { return }
+        let run = try runLensGPT(["read", PeerData.path("barcodes/zbar-examples/ean-13.png")])
         #expect(run.status == 0, "\(run.err)")
         let json = try JSONParser.parse(run.out)
         let first = json["barcodes"]?[0]
@@ -27,8 +21,8 @@ struct ReadCommandTests {
     }
 
     @Test func readsPrintedText() throws {
-        guard PeerData.has("ocr/phototest.tif"), let lensGPT else { return }
-        let run = try runProgram(lensGPT, ["read", PeerData.path("ocr/phototest.tif")])
+        guard PeerData.available("ocr/phototest.tif") else { return }
+        let run = try runLensGPT(["read", PeerData.path("ocr/phototest.tif")])
         #expect(run.status == 0, "\(run.err)")
         let json = try JSONParser.parse(run.out)
         #expect(json["barcodes"]?.arrayValue?.isEmpty == true)
@@ -39,23 +33,22 @@ struct ReadCommandTests {
     }
 
     @Test func unreadableImageIsAJSONErrorAndExitOne() throws {
-        guard let lensGPT else { return }
         let path = NSTemporaryDirectory() + "lens-gpt-read-\(UUID().uuidString).png"
         try Data("this is text, not a picture\n".utf8).write(to: URL(fileURLWithPath: path))
         defer { try? FileManager.default.removeItem(atPath: path) }
-        let run = try runProgram(lensGPT, ["read", path])
+        let run = try runLensGPT(["read", path])
         #expect(run.status == 1)
         let json = try JSONParser.parse(run.out)
         #expect(json["error"]?["code"] == "unreadable_image")
         #expect(json["error"]?["message"]?.stringValue?.isEmpty == false)
-        let missing = try runProgram(lensGPT, ["read", path + ".absent"])
+        let missing = try runLensGPT(["read", path + ".absent"])
         #expect(missing.status == 1)
         #expect(try JSONParser.parse(missing.out)["error"]?["code"] == "unreadable_file")
     }
 
     @Test func pixelLimitApplies() throws {
-        guard PeerData.has("barcodes/zbar-examples/ean-13.png"), let lensGPT else { return }
-        let run = try runProgram(lensGPT, ["read", "--max-pixels", "1000", PeerData.path("barcodes/zbar-examples/ean-13.png")])
+        guard PeerData.available("barcodes/zbar-examples/ean-13.png") else { return }
+        let run = try runLensGPT(["read", "--max-pixels", "1000", PeerData.path("barcodes/zbar-examples/ean-13.png")])
         #expect(run.status == 1)
         #expect(try JSONParser.parse(run.out)["error"]?["code"] == "too_many_pixels")
     }

@@ -1,3 +1,4 @@
+import TestSupport
 import Foundation
 import JSON
 import PhotoReading
@@ -6,7 +7,7 @@ import Testing
 
 /// Tesseract's own test images (peer-data `ocr/`) read through our reader: `phototest` must come
 /// out with at least 95% of its words right, in order.
-@Suite("Text corpus", .enabled(if: PeerData.has("ocr/MANIFEST.json")))
+@Suite("Text corpus", .enabled(if: PeerData.available("ocr/MANIFEST.json")))
 struct TextCorpusTests {
     /// Words of `expected` found in `read` in the same order (longest common subsequence), as a share.
     static func wordsRight(_ read: String, expected: String) -> (right: Int, of: Int) {
@@ -34,7 +35,7 @@ struct TextCorpusTests {
     }
 
     @Test func upsideDownPhotoIsReadTurned() throws {
-        guard PeerData.has("ocr/phototest-rotated-180.png") else { return }
+        guard PeerData.available("ocr/phototest-rotated-180.png") else { return }
         let expected = String(decoding: try PeerData.bytes("ocr/phototest.txt"), as: UTF8.self)
         let text = try TextReader().read(try PeerData.bytes("ocr/phototest-rotated-180.png"))
         let (right, of) = TextCorpusTests.wordsRight(text.text, expected: expected)
@@ -86,12 +87,10 @@ struct TextCorpusTests {
         }
         defer {
             load.stop.store(true, ordering: .relaxed)
-            let deadline = Date().addingTimeInterval(10)
-            while load.running.load(ordering: .relaxed) > 0 && Date() < deadline { usleep(1_000) }
+            waitUntil(timeout: 10, every: 0.001) { load.running.load(ordering: .relaxed) == 0 }
         }
         // Every thread spinning before the reading starts.
-        let deadline = Date().addingTimeInterval(10)
-        while load.running.load(ordering: .relaxed) < threads && Date() < deadline { usleep(1_000) }
+        waitUntil(timeout: 10, every: 0.001) { load.running.load(ordering: .relaxed) >= threads }
         return try body()
     }
 

@@ -1,33 +1,14 @@
 import Foundation
 import JSON
+import TestSupport
 import Testing
 @testable import Producers
 
-/// The `lens-gpt` executable beside the test bundle (`swift build --build-tests` builds it).
-private let executable: URL? = {
-    guard let testBinary = try? FileManager.default.destinationOfSymbolicLink(atPath: "/proc/self/exe") else { return nil }
-    let candidate = URL(fileURLWithPath: testBinary).deletingLastPathComponent().appendingPathComponent("lens-gpt")
-    return FileManager.default.isExecutableFile(atPath: candidate.path) ? candidate : nil
-}()
-
 /// `lens-gpt identify [--titles FILE]`: titles (TAB domain) in, one JSON object out.
-@Suite(.enabled(if: executable != nil, "SKIPPED: lens-gpt is not built next to the tests (swift build --build-tests)"))
+@Suite(.enabled(if: lensGPTBinary != nil, "SKIPPED: lens-gpt is not built next to the tests (swift build --build-tests)"))
 struct IdentifyCommandTests {
-    func run(_ arguments: [String], stdin: String? = nil) throws -> (status: Int32, out: String, err: String) {
-        let process = Process()
-        process.executableURL = executable
-        process.arguments = arguments
-        let input = Pipe(), out = Pipe(), err = Pipe()
-        process.standardInput = input
-        process.standardOutput = out
-        process.standardError = err
-        try process.run()
-        input.fileHandleForWriting.write(Data((stdin ?? "").utf8))
-        try input.fileHandleForWriting.close()
-        let stdout = out.fileHandleForReading.readDataToEndOfFile()
-        let stderr = err.fileHandleForReading.readDataToEndOfFile()
-        process.waitUntilExit()
-        return (process.terminationStatus, String(decoding: stdout, as: UTF8.self), String(decoding: stderr, as: UTF8.self))
+    func run(_ arguments: [String], stdin: String? = nil) throws -> ProgramOutput {
+        try runLensGPT(arguments, stdin: stdin ?? "")
     }
 
     @Test func namesTheProductOfARealTitleSetFromAFile() throws {

@@ -2,6 +2,7 @@ import Foundation
 import JSON
 import Pipeline
 import Synchronization
+import TestSupport
 import Testing
 @testable import Producers
 

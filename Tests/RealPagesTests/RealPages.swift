@@ -3,6 +3,7 @@ import HTTP
 import JSON
 import Outbound
 import Synchronization
+import TestSupport
 import Testing
 @testable import Producers
 
@@ -11,19 +12,11 @@ import Testing
 /// would see the live sites. Requests to other hosts go to a dead proxy, so a saved page's
 /// scripts and images fail at once instead of reaching the internet.
 final class RealPages: Sendable {
-    static let packageRoot: URL = URL(fileURLWithPath: #filePath)
-        .deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
+    static let root: URL = PeerData.root.appendingPathComponent("real-pages")
 
-    static let root: URL = {
-        if let path = ProcessInfo.processInfo.environment["LENS_GPT_PEER_DATA"], !path.isEmpty {
-            return URL(fileURLWithPath: path).appendingPathComponent("real-pages")
-        }
-        return packageRoot.appendingPathComponent("../shared/peer-data/real-pages").standardizedFileURL
-    }()
+    static var available: Bool { PeerData.has("real-pages/README.md") }
 
-    static var available: Bool { FileManager.default.fileExists(atPath: root.appendingPathComponent("README.md").path) }
-
-    static let missing: Comment = "SKIPPED: the real-pages corpus is not at \(root.path); set LENS_GPT_PEER_DATA"
+    static let missing = PeerData.missing("real-pages")
 
     static let shared: Result<RealPages, any Error> = {
         let made = Result { try RealPages() }
@@ -49,15 +42,9 @@ final class RealPages: Sendable {
         try FileManager.default.createDirectory(atPath: directory + "/made", withIntermediateDirectories: true)
         self.directory = directory
         let made = URL(fileURLWithPath: directory)
-        var configuration = HTTPServerConfiguration()
-        configuration.host = "127.0.0.1"
-        configuration.port = 0
-        configuration.loopCount = 1
-        server = try HTTPServer(configuration: configuration) { _, _ in
-            BufferedRequestHandler { head, _, writer in
-                // `made/…`: a saved page a test changed (written with `make`), else the saved page itself.
-                writer.send(RealPages.serve(head, root: head.path.hasPrefix("/made/") ? made : root))
-            }
+        server = try HTTPServer.loopback { head, _, writer in
+            // `made/…`: a saved page a test changed (written with `make`), else the saved page itself.
+            writer.send(RealPages.serve(head, root: head.path.hasPrefix("/made/") ? made : root))
         }
         driver = ChromeDriverProcess(executable: path, logPath: directory + "/chromedriver.log")
         _ = try driver.ensureRunning()

@@ -1,40 +1,13 @@
 import Foundation
 import JSON
+import TestSupport
 import Testing
 
-/// The `lens-gpt` executable beside the test bundle (`swift build --build-tests` builds it).
-private let executable: URL? = {
-    guard let testBinary = try? FileManager.default.destinationOfSymbolicLink(atPath: "/proc/self/exe") else { return nil }
-    let candidate = URL(fileURLWithPath: testBinary).deletingLastPathComponent().appendingPathComponent("lens-gpt")
-    return FileManager.default.isExecutableFile(atPath: candidate.path) ? candidate : nil
-}()
-
 /// `lens-gpt search PROFILE --url URL`: its JSON contract and exit codes on saved real pages.
-@Suite(.serialized, .enabled(if: RealPages.available && executable != nil, "SKIPPED: no real-pages corpus or no lens-gpt built beside the tests"))
+@Suite(.serialized, .enabled(if: RealPages.available && lensGPTBinary != nil, "SKIPPED: no real-pages corpus or no lens-gpt built beside the tests"))
 struct SearchCommandTests {
-    func run(_ arguments: [String], input: String? = nil) throws -> (status: Int32, out: String, err: String) {
-        let process = Process()
-        process.executableURL = executable
-        process.arguments = arguments
-        var environment = ProcessInfo.processInfo.environment
-        environment["LENS_GPT_DATA_DIR"] = try RealPages.get().directory + "/cli"
-        process.environment = environment
-        let out = Pipe(), err = Pipe()
-        process.standardOutput = out
-        process.standardError = err
-        let stdin = Pipe()
-        process.standardInput = stdin
-        try process.run()
-        // Written from another thread: a large input must not wait on a full stdout pipe.
-        let feeder = Thread {
-            if let input { stdin.fileHandleForWriting.write(Data(input.utf8)) }
-            try? stdin.fileHandleForWriting.close()
-        }
-        feeder.start()
-        let stdout = out.fileHandleForReading.readDataToEndOfFile()
-        let stderr = err.fileHandleForReading.readDataToEndOfFile()
-        process.waitUntilExit()
-        return (process.terminationStatus, String(decoding: stdout, as: UTF8.self), String(decoding: stderr, as: UTF8.self))
+    func run(_ arguments: [String], input: String? = nil) throws -> ProgramOutput {
+        try runLensGPT(arguments, set: ["LENS_GPT_DATA_DIR": try RealPages.get().directory + "/cli"], stdin: input)
     }
 
     @Test func marketplaceListingsWithEveryKey() throws {

@@ -2,6 +2,7 @@ import Glibc
 import Pipeline
 import Producers
 import Synchronization
+import TestSupport
 
 /// A `PageSource` that reaches the demo world's `.example` sites the way a proxied client
 /// does: one connection per page to the proxy, the request in absolute form, `Connection:
@@ -29,17 +30,10 @@ final class ProxyPageSource: PageSource {
         let rest = url.dropFirst(7)
         let host = rest.prefix { $0 != "/" && $0 != "?" }
         let deadline = now() + timeoutMillis
-        let fd = socket(AF_INET, Int32(SOCK_STREAM.rawValue) | Int32(SOCK_CLOEXEC.rawValue), 0)
-        guard fd >= 0 else { throw StageError(code: "fetch_failed", message: "socket") }
-        defer { close(fd) }
-        var address = sockaddr_in()
-        address.sin_family = sa_family_t(AF_INET)
-        address.sin_port = in_port_t(UInt16(proxyPort).bigEndian)
-        address.sin_addr.s_addr = inet_addr("127.0.0.1")
-        let connected = withUnsafePointer(to: &address) {
-            $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { connect(fd, $0, socklen_t(MemoryLayout<sockaddr_in>.size)) }
+        guard let fd = try? connectLoopback(port: proxyPort, flags: Int32(SOCK_CLOEXEC.rawValue)) else {
+            throw StageError(code: "fetch_failed", message: "cannot reach the proxy")
         }
-        guard connected == 0 else { throw StageError(code: "fetch_failed", message: "cannot reach the proxy") }
+        defer { close(fd) }
         let request = Array("GET \(url) HTTP/1.1\r\nHost: \(host)\r\nUser-Agent: shops-test\r\nConnection: close\r\n\r\n".utf8)
         _ = request.withUnsafeBytes { send(fd, $0.baseAddress, $0.count, Int32(MSG_NOSIGNAL)) }
         var response: [UInt8] = []

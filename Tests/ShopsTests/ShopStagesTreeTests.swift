@@ -3,6 +3,7 @@ import DemoWorld
 import JSON
 import Pipeline
 import Synchronization
+import TestSupport
 import Testing
 @testable import Producers
 
@@ -10,19 +11,6 @@ import Testing
 /// front): their events carry PROTOCOL.md's payloads, and retail details and offers run at
 /// the same time.
 @Suite struct ShopStagesTreeTests {
-    /// A stage that hands out a fixed output (the Lens and identification stages' results).
-    struct FixedStage<Output: Sendable>: Producer {
-        let stage: String
-        let output: Output
-
-        init(_ key: StageKey<Output>, _ output: Output) {
-            stage = key.name
-            self.output = output
-        }
-
-        func produce(_ inputs: StageInputs, _ context: StageContext) throws -> any Sendable { output }
-    }
-
     final class MemoryStore: ResultStore {
         func load(id: String) throws -> (status: ResultStatus, events: [ResultEvent])? { nil }
         func markRunning(id: String) throws {}

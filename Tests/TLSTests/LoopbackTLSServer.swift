@@ -1,5 +1,6 @@
 import Foundation
 @testable import TLS
+import TestSupport
 
 /// A tiny single-threaded server for interop tests: one `poll` loop over a loopback listening
 /// socket (free port), the one connection it accepts, and the output of a client child process.

@@ -1,5 +1,6 @@
 import COpenSSL
 @testable import TLS
+import TestSupport
 
 /// A client SSL_CTX for in-memory tests: which versions and ALPN to offer, which CA to trust.
 final class TestClientContext {

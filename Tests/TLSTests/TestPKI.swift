@@ -1,4 +1,5 @@
 import Foundation
+import TestSupport
 
 /// Certificates made with the `openssl` command line tool, independent of the code under test.
 enum TestPKI {

@@ -3,6 +3,7 @@ import Foundation
 import Outbound
 import Pipeline
 @testable import Producers
+import TestSupport
 import Testing
 
 /// The browser provider alone with real Chromium: consent cookies set before the search get

@@ -1,6 +1,7 @@
 import DemoWorld
 import Foundation
 import JSON
+import TestSupport
 import Testing
 
 /// Surviving Google on the demo world with real Chromium: Lens blocked → the hosted API answers and
@@ -12,7 +13,7 @@ struct DemoFaultTests {
     static let fiveResults = ["model-producer", "producer-url", "retail-price-details", "second-hand-offers", "estimated-price"]
 
     @Test func lensBlockedTheHostedAPIAnswersForEverySamplePhoto() throws {
-        let demo = try DemoVisualWorld(faults: [.lensBlocked])
+        let demo = try DemoPipeline.visual(faults: [.lensBlocked])
         defer { demo.stop() }
         for entry in ShopCatalog.entries {
             let events = try demo.classify(entry.productID)
@@ -44,7 +45,7 @@ struct DemoFaultTests {
     }
 
     @Test func aConsentWallThatStaysFallsBackToo() throws {
-        let demo = try DemoVisualWorld(faults: [.lensConsent])
+        let demo = try DemoPipeline.visual(faults: [.lensConsent])
         defer { demo.stop() }
         let events = try demo.classify("canvas-backpack")
         #expect(events["stage-error"]?.first?["code"] == "lens_consent")
@@ -55,7 +56,7 @@ struct DemoFaultTests {
     }
 
     @Test func everythingDownIsAClearFailureAndAPartialRun() throws {
-        let demo = try DemoVisualWorld(faults: [.lensBlocked, .lensAPIDown])
+        let demo = try DemoPipeline.visual(faults: [.lensBlocked, .lensAPIDown])
         defer { demo.stop() }
         let events = try demo.classify("desk-lamp")
         let errors = events["stage-error"] ?? []
@@ -72,7 +73,7 @@ struct DemoFaultTests {
 
     @Test func theCanaryFlipsReadyzOnALayoutChangeAndBack() throws {
         let interval = 4_000
-        let demo = try DemoVisualWorld(canaryMillis: interval)
+        let demo = try DemoPipeline.visual(canaryMillis: interval)
         defer { demo.stop() }
         func lensState() throws -> JSONValue? {
             try demo.http.get(demo.base + "/readyz").json()["checks"]?["visual-search"]?["providers"]?["google-lens"]
@@ -81,11 +82,11 @@ struct DemoFaultTests {
             try demo.http.get(demo.base + "/readyz").json()["checks"]?["visual-search"]?["providers"]?["serpapi"]
         }
         // The first round runs at once: both providers work (one after the other).
-        #expect(try eventually(within: 40) { try lensState()?["state"] == "ok" && serpapiState()?["state"] == "ok" })
+        #expect(try waitUntil(timeout: 40, every: 0.05) { try lensState()?["state"] == "ok" && serpapiState()?["state"] == "ok" })
         demo.world.faults.set(.lensLayoutChanged, true)
         let flipped = Date()
         // Within one interval (plus the search itself, which reads the changed page).
-        #expect(try eventually(within: Double(interval) / 1000 + 15) { try lensState()?["state"] == "degraded" })
+        #expect(try waitUntil(timeout: Double(interval) / 1000 + 15, every: 0.05) { try lensState()?["state"] == "degraded" })
         let degraded = try #require(try lensState())
         #expect(degraded["code"] == "lens_no_matches")
         #expect(degraded["last_ok"]?.stringValue != nil)
@@ -96,14 +97,14 @@ struct DemoFaultTests {
         demo.world.faults.set(.lensLayoutChanged, false)
         let fixed = Date()
         // A failed search replaces its browser session, so the next round starts a new one first.
-        let recovered = try eventually(within: Double(interval) / 1000 + 40) { try lensState()?["state"] == "ok" }
+        let recovered = try waitUntil(timeout: Double(interval) / 1000 + 40, every: 0.05) { try lensState()?["state"] == "ok" }
         let last = try lensState()
         #expect(recovered, "\(String(describing: last))")
         print("canary: ok again \(Int(Date().timeIntervalSince(fixed) * 1000)) ms after the layout was restored")
     }
 
     @Test func theLocaleReachesLensTheHostedAPIAndTheEstimate() throws {
-        let demo = try DemoVisualWorld(faults: [])
+        let demo = try DemoPipeline.visual(faults: [])
         defer { demo.stop() }
         let before = demo.world.lensStartQueries.count
         let events = try demo.classify("ceramic-mug", fields: [("country", "de"), ("language", "de")])
@@ -123,8 +124,8 @@ struct DemoFaultTests {
         #expect(request.hl == "fr-CH")
         #expect(request.country == "ch")
         // A query parameter, and a refusal for nonsense.
-        _ = try demo.classify("trail-shoe", query: "?country=GB&language=en")
+        _ = try demo.classify("trail-shoe", query: "country=GB&language=en")
         #expect(demo.world.hostedLens.requests.last?.country == "gb")
-        #expect(throws: DemoVisualWorld.Failure.self) { try demo.classify("trail-shoe", fields: [("country", "Germany")]) }
+        #expect(throws: TestFailure.self) { try demo.classify("trail-shoe", fields: [("country", "Germany")]) }
     }
 }

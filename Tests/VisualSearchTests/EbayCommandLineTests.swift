@@ -1,41 +1,25 @@
 import DemoWorld
 import Foundation
 import JSON
+import TestSupport
 import Testing
-
-/// The `lens-gpt` executable beside the test bundle (`swift build --build-tests` builds it).
-private let executable: URL? = {
-    guard let testBinary = try? FileManager.default.destinationOfSymbolicLink(atPath: "/proc/self/exe") else { return nil }
-    let candidate = URL(fileURLWithPath: testBinary).deletingLastPathComponent().appendingPathComponent("lens-gpt")
-    return FileManager.default.isExecutableFile(atPath: candidate.path) ? candidate : nil
-}()
 
 /// `lens-gpt search ebay-api` and `lens-gpt visual-search --provider ebay-image` against the
 /// eBay API replica: JSON on stdout and exit 0, or a JSON error naming its code on stderr and exit 1.
-@Suite(.serialized, .enabled(if: executable != nil, "SKIPPED: no lens-gpt built beside the tests"))
+@Suite(.serialized, .enabled(if: lensGPTBinary != nil, "SKIPPED: no lens-gpt built beside the tests"))
 struct EbayCommandLineTests {
     static let entry = ShopCatalog.entries[0]
 
     func run(_ arguments: [String], world: DemoWorld?, keys: Bool = true) throws -> (status: Int32, out: String, err: JSONValue?) {
-        let process = Process()
-        process.executableURL = executable
-        process.arguments = arguments
-        var environment = ProcessInfo.processInfo.environment
-        for name in ["EBAY_CLIENT_ID", "EBAY_CLIENT_SECRET", "LENS_GPT_EBAY_API_URL", "LENS_GPT_COUNTRY"] { environment[name] = nil }
+        var set: [String: String] = [:]
         if keys {
-            environment["EBAY_CLIENT_ID"] = EbayAPIReplica.clientID
-            environment["EBAY_CLIENT_SECRET"] = EbayAPIReplica.clientSecret
+            set["EBAY_CLIENT_ID"] = EbayAPIReplica.clientID
+            set["EBAY_CLIENT_SECRET"] = EbayAPIReplica.clientSecret
         }
-        if let world { environment["LENS_GPT_EBAY_API_URL"] = world.ebayAPIURL }
-        process.environment = environment
-        let out = Pipe(), err = Pipe()
-        process.standardOutput = out
-        process.standardError = err
-        try process.run()
-        let stdout = out.fileHandleForReading.readDataToEndOfFile()
-        let stderr = err.fileHandleForReading.readDataToEndOfFile()
-        process.waitUntilExit()
-        return (process.terminationStatus, String(decoding: stdout, as: UTF8.self), try? JSONParser.parse(Array(stderr))["error"])
+        if let world { set["LENS_GPT_EBAY_API_URL"] = world.ebayAPIURL }
+        let result = try runLensGPT(arguments, unset: ["EBAY_CLIENT_ID", "EBAY_CLIENT_SECRET", "LENS_GPT_EBAY_API_URL", "LENS_GPT_COUNTRY"],
+                                    set: set)
+        return (result.status, result.out, try? JSONParser.parse(result.err)["error"])
     }
 
     @Test func searchPrintsListingsAsThePageProfilesDo() throws {

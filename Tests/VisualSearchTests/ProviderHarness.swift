@@ -3,23 +3,7 @@ import JSON
 @testable import Pipeline
 @testable import Producers
 import Synchronization
-
-/// A stage that returns a fixed output (standing in for an earlier stage).
-struct FixedStage<Output: Sendable>: Producer {
-    let stage: String
-    let output: Output
-
-    init(stage: String, output: Output) {
-        self.stage = stage
-        self.output = output
-    }
-
-    /// Stands in for the stage `key` names, with the output its dependants read.
-    init(_ key: StageKey<Output>, _ output: Output) {
-        self.init(stage: key.name, output: output)
-    }
-    func produce(_ inputs: StageInputs, _ context: StageContext) throws -> any Sendable { output }
-}
+import TestSupport
 
 /// A provider with a scripted answer per call, recording each query it was given.
 final class ScriptedProvider: VisualSearch {
@@ -68,14 +52,5 @@ func runLensStage(_ providers: [any VisualSearch], locale: RunLocale = .fallback
         .init(FixedStage(ImageInfoProducer.key, info)),
         .init(LensMatchesProducer(providers: providers, refineBelow: refineBelow), dependsOn: ["image-info"], timeoutMillis: 20_000),
     ]
-    let hub = ResultHub(graph: try PipelineGraph(nodes), pool: WorkerPool(workers: 2, queueLimit: 8),
-                        store: try SQLiteResultStore(path: directory + "/results.sqlite"))
-    let stream = try hub.submit(UploadedImage(id: UUID().uuidString, path: photo, bytes: 4, locale: locale)).stream
-    let deadline = Date().addingTimeInterval(20)
-    while !stream.isFinished && Date() < deadline { usleep(2_000) }  // poll interval; bounded by the deadline
-    return stream
-}
-
-func payloads(_ stream: ResultStream, _ name: String) -> [JSONValue] {
-    stream.allEvents.filter { $0.name == name }.compactMap { try? JSONParser.parse($0.envelope)["data"] ?? .null }
+    return try runGraph(nodes, imagePath: photo, bytes: 4, locale: locale)
 }

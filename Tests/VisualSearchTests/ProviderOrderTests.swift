@@ -1,6 +1,7 @@
 import JSON
 import Pipeline
 @testable import Producers
+import TestSupport
 import Testing
 
 /// The seam: providers in order, each with its own time limit, every match naming its

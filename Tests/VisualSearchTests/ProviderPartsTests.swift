@@ -5,6 +5,7 @@ import JSON
 import Outbound
 import Pipeline
 @testable import Producers
+import TestSupport
 import Testing
 
 /// Each provider alone against its replica, the signed photo URL, consent cookies, network
@@ -21,13 +22,7 @@ import Testing
             try FileManager.default.createDirectory(atPath: directory + "/data", withIntermediateDirectories: true)
             world = try DemoWorld()
             shelf = PhotoShelf(publicBaseURL: "http://127.0.0.1", lifetimeSeconds: lifetime)
-            var settings = GatewaySettings()
-            settings.http.host = "127.0.0.1"
-            settings.http.port = 0
-            settings.http.loopCount = 1
-            settings.dataDirectory = directory + "/data"
-            settings.webDirectory = directory
-            gateway = try Gateway(settings: settings, graph: try PipelineGraph([]), photos: shelf)
+            gateway = try Gateway(settings: .loopback(directory: directory), graph: try PipelineGraph([]), photos: shelf)
             shelf.setPublicBaseURL("http://127.0.0.1:\(gateway.port)")
         }
 
@@ -130,7 +125,7 @@ import Testing
         #expect(try HTTPClient().get(String(url.prefix { $0 != "?" })).status == 403)
         #expect(try HTTPClient().get(url.replacingOccurrences(of: query.image.id, with: String(repeating: "cd", count: 32))).status == 403)
         // Expired: 403 (the lifetime is one second; wait until the clock has passed it).
-        #expect(eventually(within: 5) { (try? HTTPClient().get(url).status) == 403 })
+        #expect(waitUntil(timeout: 5, every: 0.05) { (try? HTTPClient().get(url).status) == 403 })
         // Withdrawn, freshly signed: 404.
         rig.shelf.withdraw(id: query.image.id)
         let fresh = rig.shelf.publish(id: query.image.id, path: query.image.path, format: "png")
@@ -200,18 +195,4 @@ import Testing
         #expect(throws: BrowserCookie.Invalid.self) { try BrowserCookie.parseList("SOCS") }
         #expect(throws: BrowserCookie.Invalid.self) { try BrowserCookie.parseList("bad name=x") }
     }
-}
-
-/// A loopback port with nothing listening on it.
-func closedPort() throws -> Int {
-    let fd = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
-    defer { close(fd) }
-    var address = sockaddr_in()
-    address.sin_family = sa_family_t(AF_INET)
-    address.sin_addr.s_addr = inet_addr("127.0.0.1")
-    address.sin_port = 0
-    var length = socklen_t(MemoryLayout<sockaddr_in>.size)
-    _ = withUnsafePointer(to: &address) { $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { bind(fd, $0, length) } }
-    _ = withUnsafeMutablePointer(to: &address) { $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { getsockname(fd, $0, &length) } }
-    return Int(UInt16(bigEndian: address.sin_port))
 }

@@ -8,6 +8,7 @@ import Outbound
 import Producers
 import Secrets
 import Synchronization
+import TestSupport
 import Testing
 
 /// The hosted Lens API's key never leaves the process when the API is down or silent: not in
@@ -29,7 +30,7 @@ import Testing
         let silent = endpoint == .silent ? try SilentListener() : nil
         defer { silent?.close() }
         let port = try silent?.port ?? closedPort()
-        let demo = try DemoVisualWorld(arguments: ["--no-browser", "--visual-providers", "serpapi",
+        let demo = try DemoPipeline.visual(arguments: ["--no-browser", "--visual-providers", "serpapi",
                                                    "--hosted-lens-url", "http://127.0.0.1:\(port)/search.json",
                                                    "--hosted-lens-timeout-ms", "1500"],
                                        canaryMillis: 600_000)
@@ -38,7 +39,7 @@ import Testing
 
         // The canary's first round runs at once and fails: /readyz shows it, without the key.
         var readyz = ""
-        #expect(try eventually(within: 30) {
+        #expect(try waitUntil(timeout: 30, every: 0.05) {
             readyz = try demo.http.get(demo.base + "/readyz").text
             return readyz.contains(expectedCode)
         }, "\(readyz)")
@@ -156,7 +157,7 @@ final class SilentListener {
         let bound = withUnsafePointer(to: &address) { $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { bind(fd, $0, length) } }
         guard fd >= 0, bound == 0, listen(fd, 64) == 0 else {
             if fd >= 0 { _ = Glibc.close(fd) }
-            throw DemoVisualWorld.Failure(description: "cannot listen on loopback")
+            throw TestFailure("cannot listen on loopback")
         }
         _ = withUnsafeMutablePointer(to: &address) { $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { getsockname(fd, $0, &length) } }
         self.fd = fd

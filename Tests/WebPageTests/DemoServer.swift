@@ -1,13 +1,14 @@
 import Foundation
 import Glibc
+import TestSupport
 
 /// The built `lens-gpt serve --demo` in a child process on a free loopback port, with a temporary
 /// data directory and the repository's `web/`: the page exactly as a person runs it.
 final class DemoServer {
     struct Failure: Error, CustomStringConvertible { let description: String }
 
-    static let root = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
-    static let binary = root.appendingPathComponent(".build/debug/lens-gpt").path
+    static let root = PeerData.packageRoot
+    static let binary = lensGPTBinary ?? "/nonexistent/lens-gpt"
 
     let process = Process()
     let directory: String
@@ -37,14 +38,13 @@ final class DemoServer {
         try? log.close()
 
         var found: Int?
-        let deadline = Date().addingTimeInterval(30)
-        while found == nil, Date() < deadline, process.isRunning {
+        let (logPath, process) = (logPath, process)
+        waitUntil(timeout: 30, every: 0.05) {
             let text = (try? String(contentsOfFile: logPath, encoding: .utf8)) ?? ""
             if let range = text.range(of: "listening on http://127.0.0.1:") {
                 found = Int(text[range.upperBound...].prefix { $0.isNumber })
-            } else {
-                Thread.sleep(forTimeInterval: 0.05)  // polling the log file for the line that names the port
             }
+            return found != nil || !process.isRunning
         }
         guard let found else {
             if process.isRunning { process.terminate() }
@@ -60,8 +60,7 @@ final class DemoServer {
     func stop() {
         if process.isRunning {
             kill(process.processIdentifier, SIGTERM)
-            let deadline = Date().addingTimeInterval(15)
-            while process.isRunning, Date() < deadline { Thread.sleep(forTimeInterval: 0.05) }
+            waitUntil(timeout: 15, every: 0.05) { !process.isRunning }
             if process.isRunning { kill(process.processIdentifier, SIGKILL) }
         }
         try? FileManager.default.removeItem(atPath: directory)

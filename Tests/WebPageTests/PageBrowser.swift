@@ -1,6 +1,7 @@
 import Foundation
 import JSON
 import Outbound
+import TestSupport
 
 /// A chromedriver of the test's own and one headless Chromium session, with the page probes the
 /// test needs. Waits poll the DOM until a deadline; nothing waits a fixed time for the page.
@@ -42,12 +43,10 @@ final class PageBrowser {
 
     /// Polls `probe` until it returns a value or `timeout` seconds pass.
     func waitFor<T>(_ what: String, timeout: Double = 15, _ probe: () throws -> T?) throws -> T {
-        let deadline = Date().addingTimeInterval(timeout)
-        while true {
-            if let value = try probe() { return value }
-            guard Date() < deadline else { throw Timeout(description: "timed out waiting for \(what)") }
-            Thread.sleep(forTimeInterval: 0.1)  // the polling interval
+        guard let value = try waitForValue(timeout: timeout, every: 0.1, probe) else {
+            throw Timeout(description: "timed out waiting for \(what)")
         }
+        return value
     }
 
     /// The refusal message when it is on screen (shown, with a size), else nil.

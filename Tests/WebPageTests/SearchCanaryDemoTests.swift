@@ -2,6 +2,7 @@ import DemoWorld
 import Foundation
 import JSON
 import Outbound
+import TestSupport
 import Testing
 
 /// `serve --demo --canary-interval … --demo-faults ebay-layout-changed`: the search canaries turn
@@ -31,7 +32,7 @@ struct SearchCanaryDemoTests {
         }
         // Within one interval of the first round's end (the first round starts at once and
         // includes opening the browser; a loaded machine gets the slack of the deadline).
-        let degraded = try poll(seconds: 90) { try profile("ebay", once: "degraded") }
+        let degraded = try waitForValue(timeout: 90, every: 0.2) { try profile("ebay", once: "degraded") }
         report("ebay canary degraded \(Int(Date().timeIntervalSince(startedAt) * 1000)) ms after the server listened (interval \(SearchCanaryDemoTests.intervalMillis) ms)")
         #expect(degraded?["reason"]?.stringValue == "degraded", "\(String(describing: degraded))")
         #expect((degraded?["results"]?.intValue ?? 0) > 0, "the fallback still read the listings")
@@ -50,7 +51,7 @@ struct SearchCanaryDemoTests {
         let switched = try http.json("POST", world + "?ebay-layout-changed=off")
         #expect(switched.status == 200 && switched.value["faults"] == [], "\(switched)")
         let switchedOffAt = Date()
-        let recovered = try poll(seconds: 90) { try profile("ebay", once: "ok") }
+        let recovered = try waitForValue(timeout: 90, every: 0.2) { try profile("ebay", once: "ok") }
         #expect(recovered != nil && recovered?["reason"]?.stringValue == nil, "\(String(describing: recovered))")
         #expect(recovered?["last_ok"]?.stringValue != nil)
         report("ebay canary back to ok \(Int(Date().timeIntervalSince(switchedOffAt) * 1000)) ms after the fault went off (interval \(SearchCanaryDemoTests.intervalMillis) ms)")
@@ -58,7 +59,7 @@ struct SearchCanaryDemoTests {
         // The web search replica's bot check: its profile turns degraded with the reason `blocked`.
         let blockedSwitch = try http.json("POST", world + "?websearch-blocked=on")
         #expect(blockedSwitch.value["faults"] == ["websearch-blocked"], "\(blockedSwitch)")
-        let blocked = try poll(seconds: 90) { try profile("duckduckgo", once: "degraded") }
+        let blocked = try waitForValue(timeout: 90, every: 0.2) { try profile("duckduckgo", once: "degraded") }
         #expect(blocked?["reason"]?.stringValue == "blocked", "\(String(describing: blocked))")
         #expect(blocked?["last_ok"]?.stringValue != nil, "it worked before the bot check: \(String(describing: blocked))")
         #expect(try profile("ebay")?["state"]?.stringValue == "ok")
@@ -66,16 +67,6 @@ struct SearchCanaryDemoTests {
         // A wrong switch is a clear error and changes nothing.
         let wrong = try http.json("POST", world + "?no-such-fault=on")
         #expect(wrong.status == 400)
-    }
-
-    /// Polls `check` until it gives a value or `seconds` pass.
-    func poll<T>(seconds: Double, _ check: () throws -> T?) throws -> T? {
-        let deadline = Date().addingTimeInterval(seconds)
-        while Date() < deadline {
-            if let value = try check() { return value }
-            Thread.sleep(forTimeInterval: 0.2)  // between looks at /readyz; the deadline bounds the loop
-        }
-        return nil
     }
 
     func report(_ line: String) { print("SEARCH-CANARY | " + line) }

@@ -3,6 +3,7 @@ import Foundation
 import Glibc
 import JSON
 import Outbound
+import TestSupport
 import Testing
 
 /// The page follows a run to `done` whatever `stage-error`s arrive. Real headless
@@ -150,20 +151,6 @@ struct StageErrorPageTests {
         run.expectPageMatchesSnapshot()
     }
 
-    /// A loopback port with nothing listening (bound, read and closed again).
-    func closedPort() throws -> Int {
-        let fd = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
-        defer { close(fd) }
-        var address = sockaddr_in()
-        address.sin_family = sa_family_t(AF_INET)
-        address.sin_addr.s_addr = inet_addr("127.0.0.1")
-        var length = socklen_t(MemoryLayout<sockaddr_in>.size)
-        let bound = withUnsafeMutablePointer(to: &address) {
-            $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { bind(fd, $0, length) == 0 && getsockname(fd, $0, &length) == 0 }
-        }
-        guard bound else { throw DemoServer.Failure(description: "no free port") }
-        return Int(UInt16(bigEndian: address.sin_port))
-    }
 }
 
 /// One upload through the page, followed to `done`, with the server's snapshot beside what the page shows.

@@ -11,25 +11,19 @@ public final class LLMTestServer: Sendable {
     public static let path = OpenAIChatShape.path
 
     let endpoint: LLMEndpoint
-    private let server: HTTPServer
-    private let host: String
+    private let listener: ChatModelListener
 
     /// Starts serving `POST /v1/chat/completions` on `host:port` (port 0: a free one).
     public init(host: String = "127.0.0.1", port: Int = 0, model: String = "gpt-4o") throws {
-        var configuration = HTTPServerConfiguration()
-        configuration.host = host
-        configuration.port = port
-        configuration.loopCount = 1
         let endpoint = LLMEndpoint(model: model)
         self.endpoint = endpoint
-        self.host = host
-        server = try HTTPServer(configuration: configuration) { _, _ in endpoint.handler() }
+        listener = try ChatModelListener(host: host, port: port) { endpoint.handler() }
     }
 
-    public var port: Int { server.port }
-    public var baseURL: String { "http://\(host == "0.0.0.0" ? "127.0.0.1" : host):\(port)/v1" }
+    public var port: Int { listener.port }
+    public var baseURL: String { listener.baseURL }
 
-    public func shutdown() { server.shutdown() }
+    public func shutdown() { listener.shutdown() }
 
     /// Applies to the requests that arrive from now on.
     public func setFault(_ fault: Fault) { endpoint.state.withLock { $0.faults.fault = fault } }
@@ -101,14 +95,7 @@ final class LLMEndpoint: Sendable {
     }
 
     func plan(_ head: HTTPRequestHead, body: [UInt8]) -> Plan {
-        guard head.path == LLMTestServer.path else {
-            return .now(OpenAIChatShape.error(.notFound, "no route \(head.path)", type: "invalid_request_error", code: "not_found"))
-        }
-        guard head.method == "POST" else {
-            var response = OpenAIChatShape.error(.methodNotAllowed, "use POST", type: "invalid_request_error", code: "method_not_allowed")
-            response.headers.set("Allow", "POST")
-            return .now(response)
-        }
+        if let misrouted = OpenAIChatShape.misrouted(head) { return .now(misrouted) }
         let request = try? JSONParser.parse(body)
         let fault = state.withLock { state -> LLMTestServer.Fault in
             state.requestCount += 1

@@ -1,25 +1,23 @@
 import Foundation
 import Glibc
-import Testing
 
 /// The real `lens-gpt serve` binary in a child process on a free loopback port, with no
 /// chromedriver on its PATH. A test that measures the server (its memory, its signals, its
 /// descriptor limit) needs it: the test process also runs every other suite at the same time.
-final class ServeProcess {
-    static let binary = URL(fileURLWithPath: #filePath)
-        .deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
-        .appendingPathComponent(".build/debug/lens-gpt").path
-    static var available: Bool { FileManager.default.isExecutableFile(atPath: binary) }
+package final class ServeProcess {
+    /// The built `lens-gpt` (`lensGPTBinary`), or a path that is not there.
+    package static let binary = lensGPTBinary ?? "/nonexistent/lens-gpt"
+    package static var available: Bool { FileManager.default.isExecutableFile(atPath: binary) }
 
-    let process: Process
-    let port: Int
+    package let process: Process
+    package let port: Int
     /// Standard output and error together.
     private let log: Pipe
     private let output = Output()
 
     /// Starts `lens-gpt serve` with its data and web directories in `directory`, then `arguments`;
     /// under `ulimit -n descriptorLimit` when one is given. Waits until it listens.
-    init(directory: String, arguments: [String] = [], descriptorLimit: Int? = nil) throws {
+    package init(directory: String, arguments: [String] = [], descriptorLimit: Int? = nil) throws {
         let serve = ["serve", "--host", "127.0.0.1", "--port", "0", "--loops", "1",
                      "--data-dir", directory, "--web-dir", directory] + arguments
         process = Process()
@@ -55,26 +53,26 @@ final class ServeProcess {
         }
         guard let port else {
             Glibc.kill(process.processIdentifier, SIGKILL)
-            throw TestClient.Failure(description: "server did not start: \(output.text)")
+            throw TestFailure("server did not start: \(output.text)")
         }
         self.port = port
     }
 
     deinit { kill() }
 
-    var pid: Int32 { process.processIdentifier }
+    package var pid: Int32 { process.processIdentifier }
 
     /// SIGKILL if it still runs (a test's cleanup).
-    func kill() { if process.isRunning { Glibc.kill(process.processIdentifier, SIGKILL) } }
+    package func kill() { if process.isRunning { Glibc.kill(process.processIdentifier, SIGKILL) } }
 
     /// What it printed, to the end of its output once it has exited (waits up to 10 s for that).
-    func finalLog() -> String {
+    package func finalLog() -> String {
         _ = waitUntil(timeout: 10) { output.ended }
         return output.text
     }
 
     /// Its resident memory (VmRSS) in bytes, 0 once it has exited.
-    var residentBytes: Int {
+    package var residentBytes: Int {
         guard let text = try? String(contentsOfFile: "/proc/\(pid)/status", encoding: .utf8),
               let line = text.split(separator: "\n").first(where: { $0.hasPrefix("VmRSS:") }),
               let kib = line.split(separator: " ").dropFirst().first.flatMap({ Int($0) }) else { return 0 }

@@ -1,14 +1,20 @@
 import Foundation
 
 /// Runs a command line tool to completion (for test fixtures), with a deadline.
-enum ProcessRunner {
-    struct Output {
-        let status: Int32
-        let stdout: String
-        let stderr: String
+package enum ProcessRunner {
+    package struct Output {
+        package let status: Int32
+        package let stdout: String
+        package let stderr: String
+
+        package init(status: Int32, stdout: String, stderr: String) {
+            self.status = status
+            self.stdout = stdout
+            self.stderr = stderr
+        }
     }
 
-    static func which(_ tool: String) -> String? {
+    package static func which(_ tool: String) -> String? {
         let paths = (ProcessInfo.processInfo.environment["PATH"] ?? "/usr/bin:/bin").split(separator: ":")
         return paths.map { "\($0)/\(tool)" }.first { FileManager.default.isExecutableFile(atPath: $0) }
     }
@@ -16,7 +22,7 @@ enum ProcessRunner {
     /// Runs `tool` and waits for it, reading its output as it comes so it never blocks on a
     /// full pipe. Throws if it is still running after `timeout` seconds (and kills it).
     @discardableResult
-    static func run(_ tool: String, _ arguments: [String], timeout: Double = 60) throws -> Output {
+    package static func run(_ tool: String, _ arguments: [String], timeout: Double = 60) throws -> Output {
         let running = try RunningProcess(tool, arguments, stdin: [])
         while !running.finished {
             try running.pumpOutput(timeoutMilliseconds: running.remainingMilliseconds(deadline: timeout))
@@ -35,17 +41,17 @@ enum ProcessRunner {
 
 /// A child process whose stdout/stderr are read through `poll`, so a test can serve a socket
 /// and watch the child in one single-threaded loop.
-final class RunningProcess {
+package final class RunningProcess {
     private let process = Process()
     private let outPipe = Pipe()
     private let errPipe = Pipe()
     private var out: [UInt8] = []
     private var err: [UInt8] = []
-    private(set) var outOpen = true
-    private(set) var errOpen = true
+    package private(set) var outOpen = true
+    package private(set) var errOpen = true
     private let started = Date()
 
-    init(_ tool: String, _ arguments: [String], stdin: [UInt8]) throws {
+    package init(_ tool: String, _ arguments: [String], stdin: [UInt8]) throws {
         guard let path = tool.hasPrefix("/") ? tool : ProcessRunner.which(tool) else {
             throw TestFailure("\(tool) not found")
         }
@@ -61,17 +67,17 @@ final class RunningProcess {
         try inPipe.fileHandleForWriting.close()
     }
 
-    var elapsed: Double { Date().timeIntervalSince(started) }
-    var finished: Bool { !outOpen && !errOpen }
-    var stdoutFD: Int32 { outPipe.fileHandleForReading.fileDescriptor }
-    var stderrFD: Int32 { errPipe.fileHandleForReading.fileDescriptor }
+    package var elapsed: Double { Date().timeIntervalSince(started) }
+    package var finished: Bool { !outOpen && !errOpen }
+    package var stdoutFD: Int32 { outPipe.fileHandleForReading.fileDescriptor }
+    package var stderrFD: Int32 { errPipe.fileHandleForReading.fileDescriptor }
 
-    func remainingMilliseconds(deadline: Double) -> Int32 {
+    package func remainingMilliseconds(deadline: Double) -> Int32 {
         Int32(max(0, min(1000, (deadline - elapsed) * 1000)))
     }
 
     /// Polls the child's output for up to `timeoutMilliseconds` and reads what is there.
-    func pumpOutput(timeoutMilliseconds: Int32) throws {
+    package func pumpOutput(timeoutMilliseconds: Int32) throws {
         var fds: [pollfd] = []
         if outOpen { fds.append(pollfd(fd: stdoutFD, events: Int16(POLLIN), revents: 0)) }
         if errOpen { fds.append(pollfd(fd: stderrFD, events: Int16(POLLIN), revents: 0)) }
@@ -82,7 +88,7 @@ final class RunningProcess {
     }
 
     /// Reads once from `fd` if it is one of the child's outputs.
-    func readAvailable(fd: Int32) {
+    package func readAvailable(fd: Int32) {
         var buffer = [UInt8](repeating: 0, count: 65536)
         let count = buffer.withUnsafeMutableBytes { read(fd, $0.baseAddress, $0.count) }
         if fd == stdoutFD {
@@ -92,12 +98,12 @@ final class RunningProcess {
         }
     }
 
-    func kill() {
+    package func kill() {
         if process.isRunning { process.terminate() }
     }
 
     /// Call after `finished`: the child closed its outputs, so it is exiting.
-    func waitForExit() -> ProcessRunner.Output {
+    package func waitForExit() -> ProcessRunner.Output {
         process.waitUntilExit()
         return ProcessRunner.Output(status: process.terminationStatus,
                                     stdout: String(decoding: out, as: UTF8.self),

@@ -1,28 +1,4 @@
-import Foundation
 import HTTP
-
-/// Where the peer corpora live: `$LENS_GPT_PEER_DATA`, else `<package root>/../shared/peer-data`.
-/// Read at test time; nothing from them is copied into the project.
-enum PeerData {
-    static let root: URL = {
-        if let env = ProcessInfo.processInfo.environment["LENS_GPT_PEER_DATA"], !env.isEmpty {
-            return URL(fileURLWithPath: env)
-        }
-        let packageRoot = URL(fileURLWithPath: #filePath)
-            .deletingLastPathComponent()  // HTTPTests
-            .deletingLastPathComponent()  // Tests
-            .deletingLastPathComponent()  // package root
-        return packageRoot.deletingLastPathComponent().appendingPathComponent("shared/peer-data")
-    }()
-
-    static func exists(_ sub: String) -> Bool {
-        FileManager.default.fileExists(atPath: root.appendingPathComponent(sub).path)
-    }
-
-    static func skipNote(_ sub: String) -> String {
-        "SKIPPED: corpus not found at \(root.appendingPathComponent(sub).path) (set LENS_GPT_PEER_DATA)"
-    }
-}
 
 /// What a request parse produced, in a comparable form (body events merged).
 struct ParsedMessage: Equatable, CustomStringConvertible {
