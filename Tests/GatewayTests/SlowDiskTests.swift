@@ -3,6 +3,7 @@ import Glibc
 import Testing
 @testable import Gateway
 import Pipeline
+import TestSupport
 
 /// No file is read on a loop thread: a photo or thumbnail whose read never ends (a FIFO with no
 /// data, standing in for a stalled disk) leaves `/healthz` answering on the same, only loop.
