@@ -32,11 +32,10 @@ struct EstimateCommand: ParsableCommand {
     func run() throws {
         let maxInputBytes: Int
         do {
-            maxInputBytes = try Setting.bytes(maxInput, env: "LENS_GPT_ESTIMATE_MAX_INPUT", default: 32 << 20)
+            maxInputBytes = try Setting.bytes(maxInput, env: "LENS_GPT_ESTIMATE_MAX_INPUT", default: 32 << 20, in: 1...(1 << 30))
         } catch {
             fail("invalid_settings", "\(error)")
         }
-        guard (1...(1 << 30)).contains(maxInputBytes) else { fail("invalid_settings", "--max-input must be 1 byte to 1GiB") }
         var input: [UInt8] = []
         var buffer = [UInt8](repeating: 0, count: 65_536)
         while true {
