@@ -5,6 +5,7 @@ import Producers
 
 /// Browser and Lens settings shared by `serve` and `lens`.
 struct LensOptions: ParsableArguments {
+    @Flag(help: "Start Debian's Xvfb on a free display and run the local browser headed there (LENS_GPT_XVFB).") var xvfb = false
     @Option(help: "W3C WebDriver URL of a browser sidecar or Selenium Grid (LENS_GPT_WEBDRIVER_URL). Unset: start chromedriver here.") var webdriverUrl: String?
     @Option(help: "chromedriver to start when no WebDriver URL is set (LENS_GPT_CHROMEDRIVER, default: chromedriver on PATH).") var chromedriver: String?
     @Option(help: "Warm browser sessions (LENS_GPT_BROWSER_POOL_SIZE, default 2).") var browserPoolSize: String?
@@ -15,7 +16,6 @@ struct LensOptions: ParsableArguments {
     @Option(help: "Failure screenshots and page sources kept at most, as files (LENS_GPT_DIAGNOSTICS_MAX_FILES, default 200).") var diagnosticsMaxFiles: String?
     @Option(help: "Bytes of failure screenshots and page sources kept at most, e.g. 64MiB (LENS_GPT_DIAGNOSTICS_MAX_BYTES, default 64MiB).") var diagnosticsMaxBytes: String?
     @Option(help: "headed or headless (LENS_GPT_BROWSER_MODE; default headed with a WebDriver URL, whose sidecar has a display; headless for a local chromedriver unless --xvfb).") var browserMode: String?
-    @Flag(help: "Start Debian's Xvfb on a free display and run the local browser headed there (LENS_GPT_XVFB).") var xvfb = false
     @Option(help: "Browser language, a BCP 47 tag such as en-US or de-CH, for navigator.language and Accept-Language (LENS_GPT_LANGUAGE, default en-US).") var language: String?
     @Option(help: "Address the browser's guard proxy listens on (LENS_GPT_BROWSER_GUARD_LISTEN, default 127.0.0.1; a sidecar browser needs one it can reach).") var browserGuardListen: String?
     @Option(help: "Host name the browser uses to reach the guard proxy (LENS_GPT_BROWSER_GUARD_HOST, default: the listen address).") var browserGuardHost: String?
