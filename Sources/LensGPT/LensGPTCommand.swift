@@ -47,7 +47,7 @@ public struct LensGPTCommand: ParsableCommand {
             // Help and the version are answers, not refusals.
             if status == .success { exit(withError: error) }
             let subcommand = given.first { !$0.hasPrefix("-") }.flatMap(subcommandNamed)
-            CommandOutput.refuse(scrubbed(message(for: error)), help: helpHint(subcommand))
+            CommandOutput.refuse(scrubbed(refusal(error)), help: helpHint(subcommand))
         }
         do {
             try command.run()
@@ -72,6 +72,14 @@ public struct LensGPTCommand: ParsableCommand {
     }
 
     private static func scrubbed(_ text: String) -> String { SecretScrubber.shared.scrub(text) }
+
+    /// ArgumentParser's message, with the option's own help when it names one ("Missing value for
+    /// '--shutdown-grace-ms'" then says what the value is: `-1` reads as an option, not a value).
+    private static func refusal(_ error: Error) -> String {
+        let help = fullMessage(for: error).split(separator: "\n").first { $0.hasPrefix("Help:") }
+        let optionHelp = help.map { $0.dropFirst("Help:".count).split(separator: " ", omittingEmptySubsequences: true).joined(separator: " ") }
+        return message(for: error) + (optionHelp.map { " (\($0))" } ?? "")
+    }
 
     private static func subcommandNamed(_ name: String) -> ParsableCommand.Type? {
         for subcommand in configuration.subcommands where subcommand.configuration.commandName == name { return subcommand }
