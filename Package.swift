@@ -45,8 +45,9 @@ let package = Package(
         .systemLibrary(name: "CTesseract", path: "Sources/CTesseract", pkgConfig: "tesseract",
                        providers: [.apt(["libtesseract-dev", "tesseract-ocr-eng"])]),
         // The Redis client Redis itself ships (Debian: libhiredis-dev), for the shared result store.
-        .systemLibrary(name: "CHiredis", path: "Sources/CHiredis", pkgConfig: "hiredis",
-                       providers: [.apt(["libhiredis-dev"])]),
+        // No pkgConfig: hiredis's .pc adds -D_FILE_OFFSET_BITS=64, a flag SwiftPM refuses with a warning;
+        // the header is found under /usr/include as <hiredis/hiredis.h> and the module map links the library.
+        .systemLibrary(name: "CHiredis", path: "Sources/CHiredis", providers: [.apt(["libhiredis-dev"])]),
 
         .target(name: "JSON"),
         // The few system helpers every layer shares (bounded file read, clocks, threads, signal mask,

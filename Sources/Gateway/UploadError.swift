@@ -1,7 +1,8 @@
 import HTTP
 
-/// Why an upload was refused, with the status and code the client gets.
-enum UploadError: Error {
+/// Why an upload was refused, with the status and code the client gets. Public so that the
+/// command line refuses the same file with the same code and words (`classify`, `read`).
+public enum UploadError: Error {
     case tooLarge(limit: Int)
     case tooManyPixels(width: Int, height: Int, limit: Int)
     case unsupportedType
@@ -12,7 +13,7 @@ enum UploadError: Error {
     /// A `country` or `language` that is not a two-letter country or a language tag.
     case badLocale(String)
 
-    var response: HTTPResponse {
+    public var response: HTTPResponse {
         switch self {
         case .tooLarge(let limit):
             return .error(.contentTooLarge, code: "upload_too_large",
@@ -22,9 +23,9 @@ enum UploadError: Error {
                           message: "the image is \(width) × \(height) pixels, more than the limit of \(limit) pixels")
         case .unsupportedType:
             return .error(.unsupportedMediaType, code: "unsupported_media_type",
-                          message: "the upload is not a PNG, JPEG or WebP image (checked by its bytes)")
+                          message: "the file is not a PNG, JPEG or WebP image (checked by its bytes)")
         case .empty:
-            return .error(.badRequest, code: "empty_file", message: "the uploaded file is empty")
+            return .error(.badRequest, code: "empty_file", message: "the file is empty")
         case .noFile:
             return .error(.badRequest, code: "no_file",
                           message: "no image found: send multipart/form-data with the image in field \"file\", or the raw image bytes")

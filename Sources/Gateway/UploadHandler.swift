@@ -213,14 +213,14 @@ final class UploadHandler: HTTPRequestHandler {
                 countryGiven = true
             }
         }
-        if let text = localeFields["language"] ?? GatewayRouter.queryValue(head.query, "language").map { PercentDecoding.decode($0, plusAsSpace: true) ?? $0 } {
+        if let text = localeFields["language"] ?? GatewayRouter.queryValue(head.query, "language").map({ PercentDecoding.decode($0, plusAsSpace: true) ?? $0 }) {
             guard let language = RunLocale.language(text) else {
                 throw .badLocale("language must be a language tag such as en, de or pt-BR, not \"\(text.prefix(40))\"")
             }
             locale.language = language
             if !countryGiven, let region = language.split(separator: "-").dropFirst().first, region.count == 2 { locale.country = String(region) }
         }
-        if let text = localeFields["country"] ?? GatewayRouter.queryValue(head.query, "country").map { PercentDecoding.decode($0, plusAsSpace: true) ?? $0 } {
+        if let text = localeFields["country"] ?? GatewayRouter.queryValue(head.query, "country").map({ PercentDecoding.decode($0, plusAsSpace: true) ?? $0 }) {
             guard let country = RunLocale.country(text) else {
                 throw .badLocale("country must be a two-letter ISO 3166 code such as US or DE, not \"\(text.prefix(40))\"")
             }

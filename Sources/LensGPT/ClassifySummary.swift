@@ -1,3 +1,4 @@
+import Foundation
 import JSON
 import Pipeline
 
@@ -25,21 +26,94 @@ enum ClassifySummary {
             let matches = data.arrayValue ?? []
             return "✓ visual matches: \(matches.count)" + (matches.first.map { ", first: \($0["title"].map(plain) ?? "")" } ?? "")
         case "model-producer":
-            return "✓ it is: \(text("producer")) \(text("model")) (confidence \(text("confidence")), \(text("method")))"
+            return identity(data)
+        case "barcodes":
+            return barcodes(data.arrayValue ?? [])
+        case "photo-text":
+            return photoText(data)
         case "producer-url":
             return "✓ maker's page: \(text("link"))"
         case "retail-price-details":
             return "✓ retail: \(text("price")) \(text("currency")) — \(text("original_name"))"
         case "second-hand-offers":
-            let offers = data.arrayValue ?? []
-            let prices = offers.prefix(5).map { "\($0["price"].map(plain) ?? "") \($0["currency"].map(plain) ?? "")" }
-            return "✓ second-hand offers: \(offers.count)" + (prices.isEmpty ? "" : " (\(prices.joined(separator: ", "))\(offers.count > 5 ? ", …" : ""))")
+            return offers(data.arrayValue ?? [])
         case "estimated-price":
-            return "✓ worth: \(text("price")) \(text("currency")) (\(text("min_range"))–\(text("max_range")), certainty \(text("certainty")))"
+            return estimate(data)
         default:
             // A stage this summary does not know: its payload, shortened.
             return "✓ \(event.name): \(String(data.serialized().prefix(160)))"
         }
+    }
+
+    /// The identity, or for an abstention that nothing was identified and the best candidates.
+    static func identity(_ data: JSONValue) -> String {
+        let confidence = data["confidence"]?.doubleValue.map { String(format: "%.2f", $0) } ?? "?"
+        if let producer = data["producer"]?.stringValue, let model = data["model"]?.stringValue {
+            let method = data["method"].map(plain) ?? "?"
+            let source = data["source"]?.stringValue.map { ", from \($0)" } ?? ""
+            return "✓ it is: \(producer) \(model) (confidence \(confidence), \(method)\(source))"
+        }
+        let candidates = (data["candidates"]?.arrayValue ?? []).prefix(3).compactMap { candidate -> String? in
+            let name = [candidate["producer"]?.stringValue, candidate["model"]?.stringValue].compactMap { $0 }.joined(separator: " ")
+            guard !name.isEmpty else { return nil }
+            return name + (candidate["confidence"]?.doubleValue.map { String(format: " (%.2f)", $0) } ?? "")
+        }
+        var line = "? not identified: no evidence reached the confidence floor"
+            + (data["floor"]?.doubleValue.map { String(format: " %.2f", $0) } ?? "")
+        if let gtin = data["gtin"]?.stringValue { line += "; barcode \(gtin) names no known product" }
+        line += candidates.isEmpty ? "; no candidates" : "; best candidates: " + candidates.joined(separator: ", ")
+        return line
+    }
+
+    static func barcodes(_ codes: [JSONValue]) -> String {
+        guard !codes.isEmpty else { return "· barcodes: none in the photo" }
+        let read = codes.map { code in
+            let symbology = code["symbology"]?.stringValue ?? "barcode"
+            let value = code["value"]?.stringValue ?? "?"
+            let gtin = code["gtin"]?.stringValue.map { $0 == value ? "" : " (GTIN \($0))" } ?? ""
+            return "\(symbology) \(value)\(gtin)"
+        }
+        return "✓ barcode\(codes.count == 1 ? "" : "s"): " + read.joined(separator: ", ")
+    }
+
+    static func photoText(_ data: JSONValue) -> String {
+        let lines = (data["lines"]?.arrayValue ?? []).compactMap(\.stringValue).filter { !$0.allSatisfy(\.isWhitespace) }
+        guard !lines.isEmpty else { return "· printed text: none read" }
+        let shown = lines.prefix(3).map { "\"\($0)\"" }.joined(separator: " / ")
+        let more = lines.count > 3 ? " … (\(lines.count) lines)" : ""
+        let cut = data["truncated"]?.boolValue == true ? ", cut short by \(data["truncated_by"].map(plain) ?? "a limit")" : ""
+        return "✓ printed text: \(shown)\(more)\(cut)"
+    }
+
+    /// Offers for sale and past sales counted apart; a sale is marked with its date.
+    static func offers(_ listings: [JSONValue]) -> String {
+        let sales = listings.filter { $0["sold"]?.boolValue == true }
+        let forSale = listings.filter { $0["sold"]?.boolValue != true }
+        func price(_ listing: JSONValue) -> String {
+            "\(listing["price"].map(plain) ?? "?") \(listing["currency"].map(plain) ?? "")".trimmingCharacters(in: " ")
+        }
+        var line = "✓ second-hand: \(forSale.count) offer\(forSale.count == 1 ? "" : "s") for sale, \(sales.count) sale\(sales.count == 1 ? "" : "s")"
+        let shown = forSale.prefix(5).map(price) + sales.prefix(5).map { "sold \(price($0))" + ($0["sold_date"]?.stringValue.map { " on \($0)" } ?? "") }
+        if !shown.isEmpty { line += " (\(shown.joined(separator: ", "))\(forSale.count > 5 || sales.count > 5 ? ", …" : ""))" }
+        return line
+    }
+
+    /// The estimate and what it rests on: how many sales and offers, or the retail price.
+    static func estimate(_ data: JSONValue) -> String {
+        func text(_ key: String) -> String { data[key].map(plain) ?? "?" }
+        var line = "✓ worth: \(text("price")) \(text("currency")) (\(text("min_range"))–\(text("max_range")), certainty \(text("certainty")))"
+        switch data["basis"]?.stringValue {
+        case "retail":
+            line += "; from the retail price"
+        case "comparables":
+            let comparables = data["comparables"]?.arrayValue ?? []
+            let sales = data["sold_sample_size"]?.intValue ?? comparables.filter { $0["sold"]?.boolValue == true }.count
+            let asking = data["active_sample_size"]?.intValue ?? comparables.filter { $0["sold"]?.boolValue != true }.count
+            line += "; from \(sales) sale\(sales == 1 ? "" : "s") and \(asking) offer\(asking == 1 ? "" : "s")"
+        default:
+            break
+        }
+        return line
     }
 
     /// `{"id", "status", "result": {event: latest payload}, "errors": [stage-error payloads]}`.

@@ -54,12 +54,20 @@ struct DemoWiring: Sendable {
     }
     /// The ECB reference rates as the demo serves them.
     var exchangeRatesURL: String { world.exchangeRatesURL }
-    /// Where the world's search replicas answer (DuckDuckGo, eBay active and sold).
-    static let webSearchURLTemplate = ShopCatalog.webSearchURLTemplate
-    static let ebaySearchURLTemplate = ShopCatalog.ebaySearchURLTemplate
-    static let ebaySoldSearchURLTemplate = ShopCatalog.ebaySoldSearchURLTemplate
+    /// Where the world's search replicas answer, by the shipped profile each stands in for.
+    private static let replicaURLTemplates = [
+        "duckduckgo": ShopCatalog.webSearchURLTemplate,
+        "ebay": ShopCatalog.ebaySearchURLTemplate,
+        "ebay-sold": ShopCatalog.ebaySoldSearchURLTemplate,
+    ]
     /// The query the search canaries ask the replicas (they answer it with results).
     static let canaryQuery = ShopCatalog.canaryQuery
+
+    /// The profiles the world has a replica for, pointed at it; the others are not reachable
+    /// offline and are left out.
+    static func offline(_ profiles: [SearchProfile]) -> [SearchProfile] {
+        profiles.compactMap { profile in replicaURLTemplates[profile.name].map { profile.searching(at: $0) } }
+    }
 
     /// The faults switched on, by name (for the startup log).
     var faultNames: [String] { world.faults.current.map(\.rawValue).sorted() }

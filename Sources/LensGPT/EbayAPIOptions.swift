@@ -12,6 +12,14 @@ struct EbayAPIOptions: ParsableArguments {
     @Option(help: "Items asked of eBay's API per search, 1 to 200 (LENS_GPT_EBAY_API_LIMIT, default 50).")
     var ebayApiLimit: String?
 
+    func timeoutMillis(default value: Int) throws -> Int { try Setting.int(ebayApiTimeoutMs, env: "LENS_GPT_EBAY_API_TIMEOUT_MS", default: value, in: 1...600_000) }
+    func itemLimit(default value: Int) throws -> Int { try Setting.int(ebayApiLimit, env: "LENS_GPT_EBAY_API_LIMIT", default: value, in: 1...200) }
+
+    /// The numbers are checked when the command line is parsed, with or without a keyset.
+    func validate() throws {
+        try Setting.validating { _ = try (timeoutMillis(default: 1), itemLimit(default: 1)) }
+    }
+
     /// The API client every stage shares (one application token per process), or nil when no
     /// keyset is set. `demo`: the demo world's replica and its keyset (`--demo-apis`), unless
     /// the environment names others.
@@ -30,12 +38,8 @@ struct EbayAPIOptions: ParsableArguments {
         guard configuration.baseURL.hasPrefix("https://") || configuration.baseURL.hasPrefix("http://") else {
             throw SettingError(description: "LENS_GPT_EBAY_API_URL (or --ebay-api-url) must be an http(s) URL, not \"\(configuration.baseURL)\"")
         }
-        configuration.timeoutMillis = try Setting.int(ebayApiTimeoutMs, env: "LENS_GPT_EBAY_API_TIMEOUT_MS",
-                                                      default: configuration.timeoutMillis, min: 1)
-        configuration.limit = try Setting.int(ebayApiLimit, env: "LENS_GPT_EBAY_API_LIMIT", default: configuration.limit, min: 1)
-        guard configuration.limit <= 200 else {
-            throw SettingError(description: "LENS_GPT_EBAY_API_LIMIT (or --ebay-api-limit) must be from 1 to 200, not \(configuration.limit)")
-        }
+        configuration.timeoutMillis = try timeoutMillis(default: configuration.timeoutMillis)
+        configuration.limit = try itemLimit(default: configuration.limit)
         return EbayBrowseAPI(configuration: configuration)
     }
 }

@@ -2,10 +2,9 @@ import ArgumentParser
 import PhotoReading
 
 /// Settings of reading the photo itself (`barcodes`, `photo-text`), shared by `serve`,
-/// `classify` and `read`.
+/// `classify` and `read`. Turning the readers off (`--no-photo-reading`) is the pipeline's
+/// option, not `read`'s, whose whole work they are.
 struct PhotoReadingOptions: ParsableArguments {
-    @Flag(help: "Do not read barcodes and text from the photo (LENS_GPT_NO_PHOTO_READING).")
-    var noPhotoReading = false
     @Option(help: "Largest copy of the photo searched for barcodes, in pixels (LENS_GPT_BARCODE_PIXELS, default 12000000).")
     var barcodePixels: String?
     @Option(help: "Largest copy of the photo read for text, in pixels (LENS_GPT_PHOTO_TEXT_PIXELS, default 6000000).")
@@ -25,24 +24,25 @@ struct PhotoReadingOptions: ParsableArguments {
     @Option(help: "Language of the photo text when a request names none: a tag such as de or de-DE, or a Tesseract code (LENS_GPT_PHOTO_TEXT_LANGUAGE, default eng).")
     var photoTextLanguage: String?
 
-    /// The limits, nil when photo reading is off. The pixel limit is the gateway's (`LENS_GPT_MAX_PIXELS`).
-    func limits(maxPixels flag: String? = nil) throws -> PhotoReadingLimits? {
-        if try Setting.bool(noPhotoReading, env: "LENS_GPT_NO_PHOTO_READING") { return nil }
+    /// The limits. The pixel limit is the gateway's (`LENS_GPT_MAX_PIXELS`).
+    func limits(maxPixels flag: String? = nil) throws -> PhotoReadingLimits {
         var l = PhotoReadingLimits()
-        l.maxPixels = try Setting.int(flag, env: "LENS_GPT_MAX_PIXELS", default: l.maxPixels, min: 1)
-        l.barcodePixels = try Setting.int(barcodePixels, env: "LENS_GPT_BARCODE_PIXELS", default: l.barcodePixels, min: 10_000)
-        l.textPixels = try Setting.int(photoTextPixels, env: "LENS_GPT_PHOTO_TEXT_PIXELS", default: l.textPixels, min: 10_000)
-        l.textTimeoutMillis = try Setting.int(photoTextTimeoutMs, env: "LENS_GPT_PHOTO_TEXT_TIMEOUT_MS", default: l.textTimeoutMillis, min: 1)
-        l.maxTextLines = try Setting.int(photoTextMaxLines, env: "LENS_GPT_PHOTO_TEXT_MAX_LINES", default: l.maxTextLines, min: 1)
-        l.maxTextCharacters = try Setting.int(photoTextMaxChars, env: "LENS_GPT_PHOTO_TEXT_MAX_CHARS", default: l.maxTextCharacters, min: 1)
+        l.maxPixels = try Setting.int(flag, env: "LENS_GPT_MAX_PIXELS", default: l.maxPixels, in: 1...1_000_000_000)
+        l.barcodePixels = try Setting.int(barcodePixels, env: "LENS_GPT_BARCODE_PIXELS", default: l.barcodePixels, in: 10_000...1_000_000_000)
+        l.textPixels = try Setting.int(photoTextPixels, env: "LENS_GPT_PHOTO_TEXT_PIXELS", default: l.textPixels, in: 10_000...1_000_000_000)
+        l.textTimeoutMillis = try Setting.int(photoTextTimeoutMs, env: "LENS_GPT_PHOTO_TEXT_TIMEOUT_MS", default: l.textTimeoutMillis, in: 1...600_000)
+        l.maxTextLines = try Setting.int(photoTextMaxLines, env: "LENS_GPT_PHOTO_TEXT_MAX_LINES", default: l.maxTextLines, in: 1...10_000)
+        l.maxTextCharacters = try Setting.int(photoTextMaxChars, env: "LENS_GPT_PHOTO_TEXT_MAX_CHARS", default: l.maxTextCharacters, in: 1...1_000_000)
         l.minWordConfidence = try Setting.int(photoTextMinConfidence, env: "LENS_GPT_PHOTO_TEXT_MIN_CONFIDENCE",
-                                              default: l.minWordConfidence, min: 0)
-        l.memoryBudget = try Setting.bytes(photoMemoryBudget, env: "LENS_GPT_PHOTO_MEMORY_BUDGET", default: l.memoryBudget)
-        guard l.memoryBudget >= 16 << 20 else {
-            throw SettingError(description: "LENS_GPT_PHOTO_MEMORY_BUDGET (or its flag) must be at least 16MiB, not \(l.memoryBudget) bytes")
-        }
-        l.memoryWaitMillis = try Setting.int(photoMemoryWaitMs, env: "LENS_GPT_PHOTO_MEMORY_WAIT_MS", default: l.memoryWaitMillis, min: 0)
+                                              default: l.minWordConfidence, in: 0...100)
+        l.memoryBudget = try Setting.bytes(photoMemoryBudget, env: "LENS_GPT_PHOTO_MEMORY_BUDGET", default: l.memoryBudget, in: (16 << 20)...(64 << 30))
+        l.memoryWaitMillis = try Setting.int(photoMemoryWaitMs, env: "LENS_GPT_PHOTO_MEMORY_WAIT_MS", default: l.memoryWaitMillis, in: 0...600_000)
         return l
+    }
+
+    /// Every number checked when the command line is parsed, before anything starts.
+    func validate() throws {
+        try Setting.validating { _ = try limits() }
     }
 
     var language: String { Setting.string(photoTextLanguage, env: "LENS_GPT_PHOTO_TEXT_LANGUAGE", default: TesseractLanguages.fallback) }

@@ -11,8 +11,10 @@ struct PipelineOptions: ParsableArguments {
     @OptionGroup var photo: PhotoReadingOptions
     @OptionGroup var ebay: EbayAPIOptions
     @OptionGroup var apis: WebAPIOptions
-    @Flag(help: "Run without the Lens step even when a browser could be started (LENS_GPT_NO_BROWSER); runs then give image-info only, or with an LLM also identification from the photo alone.")
+    @Flag(help: "Run without the browser even when one could be started (LENS_GPT_NO_BROWSER): no Google Lens in the browser and no marketplace or web-search result pages. The photo readers (barcodes, printed text), the APIs whose keys are set and identification still run.")
     var noBrowser = false
+    @Flag(help: "Do not read barcodes and text from the photo (LENS_GPT_NO_PHOTO_READING).")
+    var noPhotoReading = false
     @Option(help: "Chat model for the LLM steps (LENS_GPT_MODEL, default gpt-4o). The LLM is used when OPENAI_API_KEY or OPENAI_BASE_URL is set.")
     var model: String?
     @Flag(help: "Let page fetches reach loopback and private addresses (LENS_GPT_ALLOW_PRIVATE_FETCH); for tests and local shops only.")
@@ -37,6 +39,18 @@ struct PipelineOptions: ParsableArguments {
     var country: String?
     @Option(help: "Identification below this confidence (0 to 1) abstains: model-producer names no product and the stages that need one are skipped (LENS_GPT_IDENTIFY_FLOOR, default \(IdentificationProducer.defaultFloor)).")
     var identifyFloor: String?
+
+    // Each number once; `validate` checks them all when the command line is parsed.
+    func floor() throws -> Double { try Setting.fraction(identifyFloor, env: "LENS_GPT_IDENTIFY_FLOOR", default: IdentificationProducer.defaultFloor) }
+    func thumbnailBytes() throws -> Int { try Setting.bytes(maxThumbnail, env: "LENS_GPT_MAX_THUMBNAIL", default: 64 * 1024, in: 1...(16 << 20)) }
+    func fetchTimeoutMillis(default value: Int) throws -> Int { try Setting.int(fetchTimeoutMs, env: "LENS_GPT_FETCH_TIMEOUT_MS", default: value, in: 1...600_000) }
+    func pageBytes(default value: Int) throws -> Int { try Setting.bytes(maxPage, env: "LENS_GPT_MAX_PAGE", default: value, in: 1024...(1 << 30)) }
+
+    func validate() throws {
+        try Setting.validating {
+            _ = try (floor(), thumbnailBytes(), fetchTimeoutMillis(default: 1), pageBytes(default: 1024))
+        }
+    }
 }
 
 /// The stage tree and what it runs on, built from the options.
@@ -90,20 +104,18 @@ struct PipelineSetup {
         let ebay = try options.ebay.client(demo: demoWorld)
         let visual = try VisualSearchSetup.make(options.visual, lens: lens?.runner, demoWorld: demoWorld, servesPhotos: servesPhotos,
                                                 maxUploadBytes: maxUploadBytes, ebay: ebay)
-        var searchCanary: SearchCanary?
         var d = StageDependencies()
         d.stageTimeoutMillis = stageTimeoutMillis
         d.syntheticStageMillis = syntheticStageMillis
-        d.identifyFloor = try Setting.fraction(options.identifyFloor, env: "LENS_GPT_IDENTIFY_FLOOR",
-                                               default: IdentificationProducer.defaultFloor)
+        d.identifyFloor = try options.floor()
         d.lens = lens?.runner
         d.visualSearch = visual.providers
         d.refineBelow = visual.refineBelow
-        d.photoReading = try options.photo.limits()
+        d.photoReading = try Setting.bool(options.noPhotoReading, env: "LENS_GPT_NO_PHOTO_READING") ? nil : try options.photo.limits()
         // The gateway's pixel limit (`serve --max-pixels`) is the photo readers' too.
         if let maxPixels { d.photoReading?.maxPixels = maxPixels }
         d.photoTextLanguage = options.photo.language
-        let maxThumbnail = try Setting.bytes(options.maxThumbnail, env: "LENS_GPT_MAX_THUMBNAIL", default: 64 * 1024)
+        let maxThumbnail = try options.thumbnailBytes()
         if let retentionSeconds {
             d.thumbnails = FileThumbnailStore(directory: dataDirectory + "/thumbnails", maxBytes: maxThumbnail, retentionSeconds: retentionSeconds)
         }
@@ -111,15 +123,37 @@ struct PipelineSetup {
         let chat = ChatClient(configuration: configured ?? .fromEnvironment(model: Setting.string(options.model, env: "LENS_GPT_MODEL")))
         if chat.isEnabled { d.chat = ChatAdapter(client: chat) }
 
+        d.pages = try pages(options, allowPrivate: allowPrivate, demo: demoWorld)
+        (d.estimator, d.exchangeRates) = try prices(options, dataDirectory: dataDirectory, demo: demoWorld)
+
+        // The official APIs: barcode databases for the photo's GTIN, web-search APIs before the result pages.
+        let apis = try WebAPISetup.make(options.apis, demo: demoAPIs, offline: demoWorld != nil)
+        d.barcodeLookup = apis.barcodeLookup
+        if let pool = lens?.pool { d.renderer = BrowserPageRenderer(pool: pool) }
+        let searches = try SearchSetup.make(options, pool: lens?.pool, ebay: ebay, apis: apis, demo: demoWorld, dataDirectory: dataDirectory)
+        d.marketplaceSearches = searches.marketplaces
+        d.marketplaceSearchesForCountry = searches.marketplacesForCountry
+        let webSearches = searches.web
+        if !webSearches.isEmpty { d.webSearch = webSearches.count == 1 ? webSearches[0] : SearchChain(webSearches) }
+        let description = chat.isEnabled ? "LLM \(chat.configuration.model) at \(chat.configuration.baseURL)" : "no LLM (heuristic methods)"
+        return PipelineSetup(lens: lens, visual: visual, browserDisabled: browserDisabled, thumbnails: d.thumbnails, graph: try StageTree.graph(d),
+                             llmDescription: description, searchCanary: searches.canary)
+    }
+
+    /// How pages are fetched: the address rule, the limits, the demo world's proxy.
+    static func pages(_ options: PipelineOptions, allowPrivate: Bool, demo: DemoWiring?) throws -> FetcherPages {
         var policy = FetchPolicy()
         policy.allowPrivate = allowPrivate
-        policy.timeoutMillis = try Setting.int(options.fetchTimeoutMs, env: "LENS_GPT_FETCH_TIMEOUT_MS", default: policy.timeoutMillis, min: 1)
-        policy.maxBytes = try Setting.bytes(options.maxPage, env: "LENS_GPT_MAX_PAGE", default: policy.maxBytes)
-        policy.proxy = demoWorld?.proxyURL
-        d.pages = FetcherPages(policy: policy, http: HTTPClient())
-        d.estimator = PriceEstimator(rates: try rates(Setting.string(options.currencyRates, env: "LENS_GPT_CURRENCY_RATES")))
-        let ratesURL = Setting.string(options.ratesUrl, env: "LENS_GPT_RATES_URL",
-                                      default: demoWorld?.exchangeRatesURL ?? ExchangeRateSource.ecbDailyURL)
+        policy.timeoutMillis = try options.fetchTimeoutMillis(default: policy.timeoutMillis)
+        policy.maxBytes = try options.pageBytes(default: policy.maxBytes)
+        policy.proxy = demo?.proxyURL
+        return FetcherPages(policy: policy, http: HTTPClient())
+    }
+
+    /// The estimator with the operator's fixed rates, and the ECB's reference rates (the demo's offline).
+    static func prices(_ options: PipelineOptions, dataDirectory: String, demo: DemoWiring?) throws -> (PriceEstimator, ExchangeRateSource) {
+        let estimator = PriceEstimator(rates: try rates(Setting.string(options.currencyRates, env: "LENS_GPT_CURRENCY_RATES")))
+        let ratesURL = Setting.string(options.ratesUrl, env: "LENS_GPT_RATES_URL", default: demo?.exchangeRatesURL ?? ExchangeRateSource.ecbDailyURL)
         let source = ExchangeRateSource(url: ratesURL == "off" ? nil : ratesURL, cachePath: dataDirectory + "/exchange-rates.xml",
                                         ratesFile: Setting.string(options.ratesFile, env: "LENS_GPT_RATES_FILE"))
         do {
@@ -127,79 +161,7 @@ struct PipelineSetup {
         } catch {
             throw Failure(description: error.description)
         }
-        d.exchangeRates = source
-
-        // The official APIs: barcode databases for the photo's GTIN, web-search APIs before the result pages.
-        let apis = try WebAPISetup.make(options.apis, demo: demoAPIs, offline: demoWorld != nil)
-        d.barcodeLookup = apis.barcodeLookup
-        let webNames = list(options.webSearchProfile, env: "LENS_GPT_WEB_SEARCH_PROFILE")
-        let pageNames = webNames.filter { !WebAPISetup.webSearchNames.contains($0) }
-        var webSearches = try apis.chosenSearches(webNames)
-        if let pool = lens?.pool {
-            d.renderer = BrowserPageRenderer(pool: pool)
-            // Outside a request (GTIN look-ups, `classify`) the marketplaces are `--country`'s; a
-            // request's own country (its locale) chooses them for its offers.
-            let country = Setting.string(options.country, env: "LENS_GPT_COUNTRY", default: "US").uppercased()
-            // Naming only APIs leaves the result pages out; naming none, they follow the APIs.
-            var webProfiles = !webNames.isEmpty && pageNames.isEmpty ? []
-                : try profiles(pageNames, default: SearchProfiles.defaultWebOrder.map { try SearchProfiles.named($0) })
-            let namedMarkets = list(options.marketplaceProfile, env: "LENS_GPT_MARKETPLACE_PROFILE")
-            let chosenMarkets: [SearchProfile]? = namedMarkets.isEmpty ? nil
-                : try profiles(namedMarkets.filter { $0 != EbayAPISearch.profileName }, default: [])
-            // eBay's API runs when chosen, or by default when its keys are set: before the page reader of the same site.
-            let marketAPI = namedMarkets.isEmpty ? ebay : namedMarkets.contains(EbayAPISearch.profileName) ? ebay : nil
-            if namedMarkets.contains(EbayAPISearch.profileName) && ebay == nil {
-                throw Failure(description: "the marketplace profile ebay-api needs EBAY_CLIENT_ID and EBAY_CLIENT_SECRET")
-            }
-            let offline = demoWorld != nil
-            if offline {
-                // The demo world's replica answers for DuckDuckGo; the other engines are not reachable offline.
-                webProfiles = webProfiles.filter { $0.name == "duckduckgo" }.map { $0.searching(at: DemoWiring.webSearchURLTemplate) }
-            }
-            let diagnostics = dataDirectory + "/diagnostics"
-            let marketsFor: @Sendable (String) -> [any SearchService] = { place in
-                var markets = chosenMarkets ?? ((try? SearchProfiles.marketplaces(forCountry: place)) ?? [])
-                if offline {
-                    // The demo world's replicas answer for eBay (active and sold); the rest are not reachable offline.
-                    markets = markets.compactMap { profile in
-                        switch profile.name {
-                        case "ebay": profile.searching(at: DemoWiring.ebaySearchURLTemplate)
-                        case "ebay-sold": profile.searching(at: DemoWiring.ebaySoldSearchURLTemplate)
-                        default: nil
-                        }
-                    }
-                }
-                let pages: [any SearchService] = markets.map { BrowserSearch(pool: pool, profile: $0, country: place, diagnosticsDirectory: diagnostics) }
-                return (marketAPI.flatMap { EbayAPISearch(api: $0, country: place) }.map { [$0] } ?? []) + pages
-            }
-            _ = try chosenMarkets ?? SearchProfiles.marketplaces(forCountry: country)  // a bad --country fails at start
-            webSearches += webProfiles.map { BrowserSearch(pool: pool, profile: $0, country: country, diagnosticsDirectory: diagnostics) }
-            // The canary is on when an image or an interval is given: each profile then answers one known query per round.
-            if Setting.string(options.visual.canaryInterval, env: "LENS_GPT_CANARY_INTERVAL") != nil
-                || Setting.string(options.visual.canaryImage, env: "LENS_GPT_CANARY_IMAGE") != nil {
-                let interval = try Setting.int(options.visual.canaryInterval, env: "LENS_GPT_CANARY_INTERVAL", default: 300_000, min: 100)
-                let searches = (marketsFor(country) + webSearches).compactMap { $0 as? BrowserSearch }
-                searchCanary = SearchCanary(probes: searches.map {
-                    SearchCanary.Probe(search: $0, query: demoWorld == nil ? $0.profile.canaryQuery : DemoWiring.canaryQuery)
-                }, intervalMillis: interval)
-            }
-            d.marketplaceSearches = marketsFor(country)
-            d.marketplaceSearchesForCountry = marketsFor
-        } else if let ebay {
-            // Without a browser no results page can be searched, but eBay's API needs none.
-            let named = list(options.marketplaceProfile, env: "LENS_GPT_MARKETPLACE_PROFILE")
-            if named.isEmpty || named.contains(EbayAPISearch.profileName) {
-                let marketsFor: @Sendable (String) -> [any SearchService] = { place in
-                    EbayAPISearch(api: ebay, country: place).map { [$0] } ?? []
-                }
-                d.marketplaceSearches = marketsFor(Setting.string(options.country, env: "LENS_GPT_COUNTRY", default: "US").uppercased())
-                d.marketplaceSearchesForCountry = marketsFor
-            }
-        }
-        if !webSearches.isEmpty { d.webSearch = webSearches.count == 1 ? webSearches[0] : SearchChain(webSearches) }
-        let description = chat.isEnabled ? "LLM \(chat.configuration.model) at \(chat.configuration.baseURL)" : "no LLM (heuristic methods)"
-        return PipelineSetup(lens: lens, visual: visual, browserDisabled: browserDisabled, thumbnails: d.thumbnails, graph: try StageTree.graph(d),
-                             llmDescription: description, searchCanary: searchCanary)
+        return (estimator, source)
     }
 
     /// A repeatable flag's values, else its variable's comma-separated list.

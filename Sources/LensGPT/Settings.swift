@@ -1,3 +1,4 @@
+import ArgumentParser
 import Glibc
 import Secrets
 import SystemSupport
@@ -57,12 +58,44 @@ enum Setting {
         return text
     }
 
-    static func int(_ flag: String?, env: String, default value: Int, min: Int = 0) throws -> Int {
+    /// The flag a `LENS_GPT_*` variable goes with: `LENS_GPT_HEADER_TIMEOUT_MS` → `--header-timeout-ms`.
+    static func flagName(forEnvironment env: String) -> String {
+        let prefix = "LENS_GPT_"
+        let name = env.hasPrefix(prefix) ? String(env.dropFirst(prefix.count)) : env
+        return "--" + name.lowercased().map { $0 == "_" ? "-" : $0 }.map(String.init).joined()
+    }
+
+    /// How a refusal names the setting: `--port (LENS_GPT_PORT)`.
+    static func label(env: String, flagName: String?) -> String {
+        "\(flagName ?? Setting.flagName(forEnvironment: env)) (\(env))"
+    }
+
+    /// A whole number within `range`; every numeric setting says its range, so a value that would
+    /// wrap (a port of 99999) or starve the server (0 workers) is refused at start, naming the option.
+    static func int(_ flag: String?, env: String, flagName: String? = nil, default value: Int, in range: ClosedRange<Int>) throws -> Int {
         guard let text = flag ?? environment(env) else { return value }
-        guard let parsed = Int(text), parsed >= min else {
-            throw SettingError(description: "\(env) (or its flag) must be a whole number ≥ \(min), not \"\(text)\"")
+        guard let parsed = Int(text.trimmingCharacters(in: " ")), range.contains(parsed) else {
+            throw SettingError(description: "\(label(env: env, flagName: flagName)) must be a whole number from \(range.lowerBound) to \(range.upperBound), not \"\(text)\"")
         }
         return parsed
+    }
+
+    /// A number ArgumentParser already parsed (`--timeout-ms`), refused outside `range` like the others.
+    static func check(_ value: Int, _ flagName: String, in range: ClosedRange<Int>) throws {
+        guard range.contains(value) else {
+            throw ValidationError("\(flagName) must be a whole number from \(range.lowerBound) to \(range.upperBound), not \(value)")
+        }
+    }
+
+    /// Runs `check` for an options group's `validate()`: a refused setting refuses the command line.
+    static func validating(_ check: () throws -> Void) throws {
+        do {
+            try check()
+        } catch let error as ValidationError {
+            throw error
+        } catch {
+            throw ValidationError("\(error)")
+        }
     }
 
     static func bool(_ flag: Bool, env: String) throws -> Bool {
@@ -76,21 +109,29 @@ enum Setting {
     }
 
     /// A number from 0 to 1 (a share or a confidence).
-    static func fraction(_ flag: String?, env: String, default value: Double) throws -> Double {
+    static func fraction(_ flag: String?, env: String, flagName: String? = nil, default value: Double) throws -> Double {
         guard let text = flag ?? environment(env) else { return value }
         guard let parsed = Double(text.trimmingCharacters(in: " ")), parsed >= 0, parsed <= 1 else {
-            throw SettingError(description: "\(env) (or its flag) must be a number from 0 to 1, not \"\(text)\"")
+            throw SettingError(description: "\(label(env: env, flagName: flagName)) must be a number from 0 to 1, not \"\(text)\"")
         }
         return parsed
     }
 
-    /// A byte size: `20MiB`, `512KiB`, `1GiB`, `20MB` or plain bytes.
-    static func bytes(_ flag: String?, env: String, default value: Int) throws -> Int {
+    /// A byte size within `range`: `20MiB`, `512KiB`, `1GiB`, `20MB` or plain bytes.
+    static func bytes(_ flag: String?, env: String, flagName: String? = nil, default value: Int, in range: ClosedRange<Int>) throws -> Int {
         guard let text = flag ?? environment(env) else { return value }
-        guard let parsed = parseBytes(text) else {
-            throw SettingError(description: "\(env) (or its flag) must be a size such as 20MiB or 1048576, not \"\(text)\"")
+        guard let parsed = parseBytes(text), range.contains(parsed) else {
+            throw SettingError(description: "\(label(env: env, flagName: flagName)) must be a size from \(sizeText(range.lowerBound)) to \(sizeText(range.upperBound)), such as 20MiB or 1048576, not \"\(text)\"")
         }
         return parsed
+    }
+
+    /// `1048576` → `1MiB`; sizes that are no whole number of KiB stay bytes.
+    static func sizeText(_ bytes: Int) -> String {
+        for (unit, size) in [("GiB", 1 << 30), ("MiB", 1 << 20), ("KiB", 1 << 10)] where bytes >= size && bytes % size == 0 {
+            return "\(bytes / size)\(unit)"
+        }
+        return "\(bytes)"
     }
 
     static func parseBytes(_ text: String) -> Int? {

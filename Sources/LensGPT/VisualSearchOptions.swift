@@ -38,6 +38,19 @@ struct VisualSearchOptions: ParsableArguments {
     var canaryImage: String?
     @Option(help: "Milliseconds between canary rounds (LENS_GPT_CANARY_INTERVAL, default 300000); given, it also turns on the search canaries: one known query through every marketplace and web-search profile each round.")
     var canaryInterval: String?
+
+    // Each number once; `validate` checks them all when the command line is parsed.
+    func lensTimeoutMillis() throws -> Int { try Setting.int(lensTimeoutMs, env: "LENS_GPT_LENS_TIMEOUT_MS", default: .max, in: 1...3_600_000) }
+    func photoURLLifetime() throws -> Int { try Setting.int(photoUrlSeconds, env: "LENS_GPT_PHOTO_URL_SECONDS", default: 300, in: 1...86_400) }
+    func hostedLensTimeoutMillis(default value: Int) throws -> Int { try Setting.int(hostedLensTimeoutMs, env: "LENS_GPT_HOSTED_LENS_TIMEOUT_MS", default: value, in: 1...600_000) }
+    func canaryIntervalMillis() throws -> Int { try Setting.int(canaryInterval, env: "LENS_GPT_CANARY_INTERVAL", default: 300_000, in: 100...86_400_000) }
+    func refineThreshold() throws -> Double { try Setting.fraction(refineBelow, env: "LENS_GPT_REFINE_BELOW", default: 0.6) }
+
+    func validate() throws {
+        try Setting.validating {
+            _ = try (lensTimeoutMillis(), photoURLLifetime(), hostedLensTimeoutMillis(default: 1), canaryIntervalMillis(), refineThreshold())
+        }
+    }
 }
 
 /// The providers the options describe, and what serves them.
@@ -64,11 +77,7 @@ struct VisualSearchSetup {
             throw SettingError(description: "LENS_GPT_VISUAL_PROVIDERS (or --visual-providers): unknown provider \"\(name)\"; known: "
                 + knownProviders.joined(separator: ", "))
         }
-        let refine = Setting.string(options.refineBelow, env: "LENS_GPT_REFINE_BELOW", default: "0.6")
-        guard let refineBelow = Double(refine), (0...1).contains(refineBelow) else {
-            throw SettingError(description: "LENS_GPT_REFINE_BELOW (or --refine-below) must be a number from 0 to 1, not \"\(refine)\"")
-        }
-        setup.refineBelow = refineBelow
+        setup.refineBelow = try options.refineThreshold()
         let cookies: [BrowserCookie]
         do {
             let line = try Setting.secret(options.lensCookies, flagName: "--lens-cookies", file: options.lensCookiesFile,
@@ -88,7 +97,7 @@ struct VisualSearchSetup {
                     setup.notes.append("google-lens: no browser")
                     continue
                 }
-                let timeout = try Setting.int(options.lensTimeoutMs, env: "LENS_GPT_LENS_TIMEOUT_MS", default: .max, min: 1)
+                let timeout = try options.lensTimeoutMillis()
                 setup.providers.append(BrowserLensSearch(runner: lens, timeoutMillis: timeout, cookies: cookies,
                                                          proxy: demoWorld == nil ? Setting.string(options.lensProxy, env: "LENS_GPT_LENS_PROXY") : nil))
             case "serpapi":
@@ -109,7 +118,7 @@ struct VisualSearchSetup {
                         + "the hosted Lens API fetches the photo from a URL under this server's public address")
                 }
                 let shelf = PhotoShelf(publicBaseURL: base ?? "http://127.0.0.1",
-                                       lifetimeSeconds: try Setting.int(options.photoUrlSeconds, env: "LENS_GPT_PHOTO_URL_SECONDS", default: 300, min: 1),
+                                       lifetimeSeconds: try options.photoURLLifetime(),
                                        maxBytes: maxUploadBytes, secret: photoSecret)
                 setup.photos = shelf
                 SecretScrubber.shared.register(key, as: SecretSettings.hostedLensKey)  // the demo's key too
@@ -120,8 +129,7 @@ struct VisualSearchSetup {
                 guard ["all", "products", "visual_matches", "exact_matches"].contains(configuration.type) else {
                     throw SettingError(description: "LENS_GPT_HOSTED_LENS_TYPE must be all, products, visual_matches or exact_matches")
                 }
-                configuration.timeoutMillis = try Setting.int(options.hostedLensTimeoutMs, env: "LENS_GPT_HOSTED_LENS_TIMEOUT_MS",
-                                                              default: configuration.timeoutMillis, min: 1)
+                configuration.timeoutMillis = try options.hostedLensTimeoutMillis(default: configuration.timeoutMillis)
                 configuration.proxy = Setting.string(options.hostedLensProxy, env: "LENS_GPT_HOSTED_LENS_PROXY")
                 if let proxy = configuration.proxy { SecretScrubber.shared.register(proxy, as: SecretSettings.hostedLensProxy) }
                 setup.providers.append(HostedLensSearch(configuration: configuration, links: ShelfPhotoLinks(shelf: shelf)))
@@ -136,7 +144,7 @@ struct VisualSearchSetup {
             }
         }
         if let path = Setting.string(options.canaryImage, env: "LENS_GPT_CANARY_IMAGE"), !setup.providers.isEmpty {
-            let interval = try Setting.int(options.canaryInterval, env: "LENS_GPT_CANARY_INTERVAL", default: 300_000, min: 100)
+            let interval = try options.canaryIntervalMillis()
             do {
                 setup.canary = try VisualSearchCanary(providers: setup.providers, imagePath: path, intervalMillis: interval)
             } catch {

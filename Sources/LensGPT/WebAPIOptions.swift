@@ -25,6 +25,16 @@ struct WebAPIOptions: ParsableArguments {
     var barcodeCacheSeconds: String?
     @Option(help: "Milliseconds the barcode databases may take together for one GTIN (LENS_GPT_BARCODE_LOOKUP_TIMEOUT_MS, default 10000).")
     var barcodeLookupTimeoutMs: String?
+
+    func cacheEntries(default value: Int) throws -> Int { try Setting.int(barcodeCacheEntries, env: "LENS_GPT_BARCODE_CACHE_ENTRIES", default: value, in: 0...1_000_000) }
+    func cacheSeconds(default value: Int) throws -> Int { try Setting.int(barcodeCacheSeconds, env: "LENS_GPT_BARCODE_CACHE_SECONDS", default: value, in: 1...2_592_000) }
+    func lookupTimeoutMillis(default value: Int) throws -> Int { try Setting.int(barcodeLookupTimeoutMs, env: "LENS_GPT_BARCODE_LOOKUP_TIMEOUT_MS", default: value, in: 1...120_000) }
+
+    func validate() throws {
+        try Setting.validating {
+            _ = try (cacheEntries(default: 0), cacheSeconds(default: 1), lookupTimeoutMillis(default: 1))
+        }
+    }
 }
 
 /// The demo replicas of these APIs, for `serve --demo --demo-apis` and the tests.
@@ -78,12 +88,9 @@ struct WebAPISetup {
             databases.append(OpenLibrary(base: base, userAgent: userAgent, http: http))
         }
         var limits = BarcodeLookup.Limits()
-        limits.cacheEntries = try Setting.int(options.barcodeCacheEntries, env: "LENS_GPT_BARCODE_CACHE_ENTRIES", default: limits.cacheEntries)
-        limits.cacheSeconds = try Setting.int(options.barcodeCacheSeconds, env: "LENS_GPT_BARCODE_CACHE_SECONDS", default: limits.cacheSeconds, min: 1)
-        guard limits.cacheEntries <= 1_000_000 else { throw SettingError(description: "LENS_GPT_BARCODE_CACHE_ENTRIES must be at most 1000000") }
-        guard limits.cacheSeconds <= 30 * 86_400 else { throw SettingError(description: "LENS_GPT_BARCODE_CACHE_SECONDS must be at most 2592000 (30 days)") }
-        limits.timeoutMillis = try Setting.int(options.barcodeLookupTimeoutMs, env: "LENS_GPT_BARCODE_LOOKUP_TIMEOUT_MS", default: limits.timeoutMillis, min: 1)
-        guard limits.timeoutMillis <= 120_000 else { throw SettingError(description: "LENS_GPT_BARCODE_LOOKUP_TIMEOUT_MS must be at most 120000") }
+        limits.cacheEntries = try options.cacheEntries(default: limits.cacheEntries)
+        limits.cacheSeconds = try options.cacheSeconds(default: limits.cacheSeconds)
+        limits.timeoutMillis = try options.lookupTimeoutMillis(default: limits.timeoutMillis)
         if !databases.isEmpty { setup.barcodeLookup = BarcodeLookup(databases: databases, limits: limits) }
 
         // Keys are secrets: from the environment only (the demo replicas have their own).

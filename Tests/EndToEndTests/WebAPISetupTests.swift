@@ -28,12 +28,23 @@ import Testing
         #expect(some.barcodeLookup?.databases.map(\.name) == ["upcitemdb"], "a URL named explicitly is used even offline")
     }
 
+    /// The refusal's message: numbers out of range are refused when the options are parsed, a bad
+    /// URL when the APIs are made.
+    func refusal(_ arguments: [String]) -> String? {
+        do {
+            _ = try WebAPISetup.make(try WebAPIOptions.parse(arguments))
+            return nil
+        } catch {
+            return WebAPIOptions.message(for: error)
+        }
+    }
+
     @Test func badValuesAreRefused() throws {
-        #expect(throws: SettingError.self) { try WebAPISetup.make(try WebAPIOptions.parse(["--openlibrary-url", "ftp://x"])) }
-        #expect(throws: SettingError.self) { try WebAPISetup.make(try WebAPIOptions.parse(["--barcode-cache-seconds", "0"])) }
-        #expect(throws: SettingError.self) { try WebAPISetup.make(try WebAPIOptions.parse(["--barcode-cache-entries", "2000000"])) }
-        #expect(throws: SettingError.self) { try WebAPISetup.make(try WebAPIOptions.parse(["--barcode-cache-entries=-1"])) }
-        #expect(throws: SettingError.self) { try WebAPISetup.make(try WebAPIOptions.parse(["--barcode-lookup-timeout-ms", "200000"])) }
+        #expect(refusal(["--openlibrary-url", "ftp://x"])?.contains("LENS_GPT_OPENLIBRARY_URL") == true)
+        #expect(refusal(["--barcode-cache-seconds", "0"])?.contains("--barcode-cache-seconds (LENS_GPT_BARCODE_CACHE_SECONDS)") == true)
+        #expect(refusal(["--barcode-cache-entries", "2000000"])?.contains("from 0 to 1000000") == true)
+        #expect(refusal(["--barcode-cache-entries=-1"])?.contains("from 0 to 1000000") == true)
+        #expect(refusal(["--barcode-lookup-timeout-ms", "200000"])?.contains("from 1 to 120000") == true)
         let timed = try WebAPISetup.make(try WebAPIOptions.parse(["--barcode-lookup-timeout-ms", "2500"]), demo: WebAPISetupTests.demo)
         #expect(timed.barcodeLookup?.limits.timeoutMillis == 2_500)
     }

@@ -38,7 +38,7 @@ import Testing
     @Test func everyEventTheServerCanEmitIsDocumented() throws {
         var emitted: Set<String> = []
         for (_, text) in try ProtocolDocumentTests.sources() {
-            for pattern in [#"let stage = "([a-z0-9-]+)""#, #"emit\("([a-z0-9-]+)""#, #"append\(name: "([a-z0-9-]+)""#,
+            for pattern in [#"let stage = "([a-z0-9-]+)""#, #"StageKey<.+>\("([a-z0-9-]+)"\)"#, #"emit\("([a-z0-9-]+)""#, #"append\(name: "([a-z0-9-]+)""#,
                             #"seal\(final: "([a-z0-9-]+)""#] {
                 emitted.formUnion(try ProtocolDocumentTests.captures(pattern, in: text))
             }

@@ -38,7 +38,7 @@ struct DecompressionBombTests {
         let (run, peak) = try PhotoFixtures.measured(lensGPT, ["read", path])
         print("100-megapixel lossless WebP (\(webp.count) bytes): peak resident memory of lens-gpt read \(peak / 1024) MiB")
         #expect(run.status == 1)
-        #expect(run.out.contains("\"photo_too_costly\""), "\(run.out)")
+        #expect(run.err.contains("\"photo_too_costly\""), "\(run.err)")
         #expect(peak < 200 * 1024)
     }
 }

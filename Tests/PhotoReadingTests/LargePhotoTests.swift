@@ -15,13 +15,17 @@ struct LargePhotoTests {
         let source = try PeerData.bytes("barcodes/zbar-examples/ean-13.png")
         let path = NSTemporaryDirectory() + "lens-gpt-40mp-\(UUID().uuidString).\(suffix)"
         let written = source.withUnsafeBufferPointer { buffer -> Bool in
-            guard let base = buffer.baseAddress, var small: UnsafeMutablePointer<PIX>? = pixReadMem(base, buffer.count) else { return false }
+            guard let base = buffer.baseAddress else { return false }
+            var small = pixReadMem(base, buffer.count)
             defer { pixDestroy(&small) }
-            guard var colour: UnsafeMutablePointer<PIX>? = pixConvertTo32(small) else { return false }
+            guard small != nil else { return false }
+            var colour = pixConvertTo32(small)
             defer { pixDestroy(&colour) }
+            guard colour != nil else { return false }
             let factor = Float((40_000_000 / Double(pixGetWidth(colour) * pixGetHeight(colour))).squareRoot())
-            guard var large: UnsafeMutablePointer<PIX>? = pixScale(colour, factor, factor) else { return false }
+            var large = pixScale(colour, factor, factor)
             defer { pixDestroy(&large) }
+            guard large != nil else { return false }
             return pixWrite(path, large, format) == 0
         }
         try #require(written, "could not write \(path)")

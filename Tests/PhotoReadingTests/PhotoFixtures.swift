@@ -13,10 +13,13 @@ enum PhotoFixtures {
     /// The grey pixels of a file Leptonica can read, row by row.
     static func grey(_ bytes: [UInt8]) throws -> (width: Int, height: Int, pixels: [UInt8]) {
         let result = bytes.withUnsafeBufferPointer { buffer -> (Int, Int, [UInt8])? in
-            guard let base = buffer.baseAddress, var pix: UnsafeMutablePointer<PIX>? = pixReadMem(base, buffer.count) else { return nil }
+            guard let base = buffer.baseAddress else { return nil }
+            var pix = pixReadMem(base, buffer.count)
             defer { pixDestroy(&pix) }
-            guard var grey: UnsafeMutablePointer<PIX>? = pixConvertTo8(pix, 0), let g = grey else { return nil }
+            guard pix != nil else { return nil }
+            var grey = pixConvertTo8(pix, 0)
             defer { pixDestroy(&grey) }
+            guard let g = grey else { return nil }
             let w = Int(pixGetWidth(g)), h = Int(pixGetHeight(g))
             var out = [UInt8](repeating: 0, count: w * h)
             for y in 0..<h {
@@ -34,17 +37,22 @@ enum PhotoFixtures {
     static func blownUp(_ source: [UInt8], toPixels pixels: Double, format: Int32, colour: Bool, suffix: String) throws -> String {
         let path = NSTemporaryDirectory() + "lens-gpt-bomb-\(UUID().uuidString).\(suffix)"
         let written = source.withUnsafeBufferPointer { buffer -> Bool in
-            guard let base = buffer.baseAddress, var small: UnsafeMutablePointer<PIX>? = pixReadMem(base, buffer.count) else { return false }
+            guard let base = buffer.baseAddress else { return false }
+            var small = pixReadMem(base, buffer.count)
             defer { pixDestroy(&small) }
-            guard var grey: UnsafeMutablePointer<PIX>? = pixConvertTo8(small, 0) else { return false }
+            guard small != nil else { return false }
+            var grey = pixConvertTo8(small, 0)
             defer { pixDestroy(&grey) }
+            guard grey != nil else { return false }
             let factor = Float((pixels / Double(pixGetWidth(grey) * pixGetHeight(grey))).squareRoot())
             // Sampled (no smoothing): the bars stay sharp, and the file small.
-            guard var large: UnsafeMutablePointer<PIX>? = pixScaleBySampling(grey, factor, factor) else { return false }
+            var large = pixScaleBySampling(grey, factor, factor)
             defer { pixDestroy(&large) }
+            guard large != nil else { return false }
             if colour {
-                guard var rgb: UnsafeMutablePointer<PIX>? = pixConvertTo32(large) else { return false }
+                var rgb = pixConvertTo32(large)
                 defer { pixDestroy(&rgb) }
+                guard rgb != nil else { return false }
                 return pixWrite(path, rgb, format) == 0
             }
             return pixWrite(path, large, format) == 0

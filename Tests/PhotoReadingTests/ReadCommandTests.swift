@@ -3,7 +3,7 @@ import Foundation
 import JSON
 import Testing
 
-/// `lens-gpt read IMAGE`: one JSON object and exit 0, or a JSON error and exit 1.
+/// `lens-gpt read IMAGE`: one JSON object and exit 0, or a JSON error on stderr and exit 1.
 @Suite("lens-gpt read", .enabled(if: lensGPTBinary != nil, "lens-gpt is not built next to the tests"))
 struct ReadCommandTests {
     @Test func readsABarcodePhoto() throws {
@@ -38,18 +38,20 @@ struct ReadCommandTests {
         defer { try? FileManager.default.removeItem(atPath: path) }
         let run = try runLensGPT(["read", path])
         #expect(run.status == 1)
-        let json = try JSONParser.parse(run.out)
+        // The command line's one error convention: the JSON error on stderr, nothing on stdout.
+        #expect(run.out.isEmpty)
+        let json = try JSONParser.parse(run.err)
         #expect(json["error"]?["code"] == "unreadable_image")
         #expect(json["error"]?["message"]?.stringValue?.isEmpty == false)
         let missing = try runLensGPT(["read", path + ".absent"])
         #expect(missing.status == 1)
-        #expect(try JSONParser.parse(missing.out)["error"]?["code"] == "unreadable_file")
+        #expect(try JSONParser.parse(missing.err)["error"]?["code"] == "unreadable_file")
     }
 
     @Test func pixelLimitApplies() throws {
         guard PeerData.available("barcodes/zbar-examples/ean-13.png") else { return }
         let run = try runLensGPT(["read", "--max-pixels", "1000", PeerData.path("barcodes/zbar-examples/ean-13.png")])
         #expect(run.status == 1)
-        #expect(try JSONParser.parse(run.out)["error"]?["code"] == "too_many_pixels")
+        #expect(try JSONParser.parse(run.err)["error"]?["code"] == "too_many_pixels")
     }
 }

@@ -19,7 +19,7 @@ import Testing
         }
     }
 
-    static let flaskGTIN = try? #require(Barcode(symbology: .ean13, value: ShopCatalog.barcodeSampleGTIN))
+    static let flaskGTIN = Barcode(symbology: .ean13, value: ShopCatalog.barcodeSampleGTIN)
 
     func entry() throws -> ShopEntry { try #require(ShopCatalog.entry("vacuum-flask")) }
 

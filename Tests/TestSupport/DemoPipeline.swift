@@ -34,7 +34,7 @@ package final class DemoPipeline {
         var args = ["--browser-pool-size", "2"] + arguments
         if let canaryMillis, let photo = LensCatalog.product("desk-lamp")?.photo {
             let path = directory + "/canary.png"
-            FileManager.default.createFile(atPath: path, contents: Data(photo))
+            _ = FileManager.default.createFile(atPath: path, contents: Data(photo))
             args += ["--canary-image", path, "--canary-interval", String(canaryMillis)]
         }
         let options = try PipelineOptions.parse(args)

@@ -46,7 +46,7 @@ func runLensStage(_ providers: [any VisualSearch], locale: RunLocale = .fallback
     try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true)
     defer { try? FileManager.default.removeItem(atPath: directory) }
     let photo = directory + "/photo.png"
-    FileManager.default.createFile(atPath: photo, contents: Data([0x89, 0x50, 0x4E, 0x47]))
+    _ = FileManager.default.createFile(atPath: photo, contents: Data([0x89, 0x50, 0x4E, 0x47]))
     let info = ImageInfoProducer.Output(sha256: "x", format: .png, width: 1, height: 1, bytes: 4)
     let nodes: [PipelineGraph.Node] = [
         .init(FixedStage(ImageInfoProducer.key, info)),

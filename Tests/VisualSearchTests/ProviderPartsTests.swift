@@ -36,7 +36,7 @@ import Testing
         func query(_ productID: String, locale: RunLocale = .fallback) throws -> VisualQuery {
             let photo = try #require(LensCatalog.product(productID)?.photo)
             let path = directory + "/\(productID).png"
-            FileManager.default.createFile(atPath: path, contents: Data(photo))
+            _ = FileManager.default.createFile(atPath: path, contents: Data(photo))
             return VisualQuery(image: UploadedImage(id: String(repeating: "ab", count: 32), path: path, bytes: photo.count, locale: locale),
                                bytes: photo, format: "png")
         }
@@ -96,7 +96,7 @@ import Testing
         // An unknown photo: SerpApi's "no results" answer.
         var unknown = try rig.query("desk-lamp")
         unknown.bytes = Array(unknown.bytes.reversed())
-        FileManager.default.createFile(atPath: unknown.image.path, contents: Data(unknown.bytes))
+        _ = FileManager.default.createFile(atPath: unknown.image.path, contents: Data(unknown.bytes))
         #expect { try rig.provider().search(unknown, timeoutMillis: 10_000) } throws: { error in
             (error as? VisualSearchFailure)?.code == "lens_api_no_matches"
         }
@@ -169,11 +169,11 @@ import Testing
         #expect(offline.current() == fetched)
         // A rates file wins; a bad one is refused at start.
         let file = directory + "/rates.xml"
-        FileManager.default.createFile(atPath: file, contents: Data("<Cube time='2026-01-02'><Cube currency='USD' rate='1.2'/></Cube>".utf8))
+        _ = FileManager.default.createFile(atPath: file, contents: Data("<Cube time='2026-01-02'><Cube currency='USD' rate='1.2'/></Cube>".utf8))
         let pinned = ExchangeRateSource(url: nil, cachePath: nil, ratesFile: file)
         try pinned.load()
         #expect(pinned.current()?.date == "2026-01-02")
-        FileManager.default.createFile(atPath: file, contents: Data("nonsense".utf8))
+        _ = FileManager.default.createFile(atPath: file, contents: Data("nonsense".utf8))
         #expect(throws: ExchangeRateSource.Invalid.self) { try ExchangeRateSource(url: nil, cachePath: nil, ratesFile: file).load() }
     }
 

@@ -7,17 +7,19 @@ import Imaging
 import JSON
 import Pipeline
 
-/// `lens-gpt classify IMAGE`: the whole pipeline in this process, its SSE frames on stdout —
-/// what `POST /classify` would stream.
+/// `lens-gpt classify IMAGE`: the whole pipeline in this process; on a terminal a line per result,
+/// piped the SSE frames `POST /classify` would stream.
 struct ClassifyCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "classify",
-        abstract: "Run the pipeline on one photo and print its result stream (SSE frames) on stdout.",
+        abstract: "Run the pipeline on one photo: a summary on a terminal, the SSE stream of POST /classify when piped.",
         discussion: """
             --format sse prints the SSE frames POST /classify would stream; json prints one JSON object when the run ends \
             ({"id", "status", "result": {event: payload}, "errors": [...]}, like GET /results/{id}); summary prints a line per \
             result and failure as they come. Default: summary when stdout is a terminal, else sse. \
-            Exit status: 0 when every stage finished, 2 when some failed (partial), 1 when the run failed or the photo was refused.
+            --demo runs offline against the demo world (needs chromedriver): lens-gpt classify --demo PHOTO. \
+            Exit status: 0 when every stage finished, 2 when some failed (partial), 1 when the run failed or the photo was \
+            refused (a JSON error on stderr, with the code POST /classify would answer), 64 for a refused command line.
             """
     )
 
@@ -29,7 +31,7 @@ struct ClassifyCommand: ParsableCommand {
     @OptionGroup var pipeline: PipelineOptions
     @Option(help: "Keep the result store here (default: a temporary directory, removed afterwards).") var dataDir: String?
     @Option(help: "Time limit of each stage in ms (LENS_GPT_STAGE_TIMEOUT_MS, default 60000).") var stageTimeoutMs: String?
-    @Flag(help: "Run against the offline demo world (needs chromedriver).") var demo = false
+    @Flag(help: "Run offline against the demo world: its Lens replica, shops and rates (needs chromedriver).") var demo = false
     @Option(help: "sse, json or summary (default: summary on a terminal, else sse).") var format: Format?
 
     func run() throws {
@@ -38,24 +40,19 @@ struct ClassifyCommand: ParsableCommand {
         defer { if temporary { try? FileManager.default.removeItem(atPath: directory) } }
         try FileManager.default.createDirectory(atPath: directory + "/tmp", withIntermediateDirectories: true)
 
-        guard let bytes = FileManager.default.contents(atPath: image).map(Array.init) else {
-            throw fail("unreadable_file", "cannot read \(image)")
-        }
-        guard bytes.count <= GatewaySettings().maxUploadBytes else { throw fail("upload_too_large", "\(image) is larger than 20 MiB") }
-        guard ImageHeader.parse(bytes) != nil else {
-            throw fail("unsupported_media_type", "\(image) is not a PNG, JPEG or WebP image (checked by its bytes)")
-        }
+        let bytes = PhotoFile.read(image, maxBytes: GatewaySettings().maxUploadBytes)
+        guard ImageHeader.parse(bytes) != nil else { CommandOutput.fail(PhotoFile.refusal(.unsupportedType)) }
         let id = ImageDigest.sha256Hex(bytes)
         let copy = directory + "/tmp/upload-\(id)"
         guard FileManager.default.createFile(atPath: copy, contents: Data(bytes), attributes: [.posixPermissions: 0o600]) else {
-            throw fail("storage_unavailable", "cannot write to \(directory)")
+            CommandOutput.fail("storage_unavailable", "cannot write to \(directory)")
         }
         defer { try? FileManager.default.removeItem(atPath: copy) }
 
         let world = demo ? try DemoWiring.start() : nil
         defer { world?.shutdown() }
         let setup = try PipelineSetup.make(pipeline, dataDirectory: directory,
-                                           stageTimeoutMillis: try Setting.int(stageTimeoutMs, env: "LENS_GPT_STAGE_TIMEOUT_MS", default: 60_000, min: 1),
+                                           stageTimeoutMillis: try Setting.int(stageTimeoutMs, env: "LENS_GPT_STAGE_TIMEOUT_MS", default: 60_000, in: 1...3_600_000),
                                            demo: world)
         defer { setup.lens?.pool.shutdown() }
         let hub = ResultHub(graph: setup.graph, pool: WorkerPool(workers: 4, queueLimit: 16),
@@ -91,12 +88,5 @@ struct ClassifyCommand: ParsableCommand {
         case .partial: throw ExitCode(2)
         default: throw ExitCode.failure
         }
-    }
-
-    /// A JSON error on stderr and a failing exit status.
-    private func fail(_ code: String, _ message: String) -> ExitCode {
-        let body = HTTPResponse.error(.badRequest, code: code, message: message).body
-        FileHandle.standardError.write(Data(body))
-        return ExitCode.failure
     }
 }

@@ -11,6 +11,10 @@ struct DemoWorldCommand: ParsableCommand {
     @Option(help: "Address to listen on (loopback by default: the replica is for this machine).") var host = "127.0.0.1"
     @Option(help: "Port to listen on (0: a free one).") var port = 3003
 
+    func validate() throws {
+        try Setting.check(port, "--port", in: 0...65_535)
+    }
+
     func run() throws {
         try DemoWiring.serveAlone(host: host, port: port)
     }

@@ -24,7 +24,7 @@ public struct DevCertCommand: ParsableCommand {
     public init() {}
 
     public func validate() throws {
-        guard (1...3650).contains(days) else { throw ValidationError("--days must be between 1 and 3650") }
+        try Setting.check(days, "--days", in: 1...3650)
     }
 
     public func run() throws {

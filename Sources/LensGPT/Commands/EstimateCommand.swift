@@ -33,11 +33,10 @@ struct EstimateCommand: ParsableCommand {
     func run() throws {
         let maxInputBytes: Int
         do {
-            maxInputBytes = try Setting.bytes(maxInput, env: "LENS_GPT_ESTIMATE_MAX_INPUT", default: 32 << 20)
+            maxInputBytes = try Setting.bytes(maxInput, env: "LENS_GPT_ESTIMATE_MAX_INPUT", default: 32 << 20, in: 1...(1 << 30))
         } catch {
             fail("invalid_settings", "\(error)")
         }
-        guard (1...(1 << 30)).contains(maxInputBytes) else { fail("invalid_settings", "--max-input must be 1 byte to 1GiB") }
         let input: [UInt8]
         switch BoundedFile.read(descriptor: 0, limit: maxInputBytes) {
         case .success(let bytes): input = bytes

@@ -16,8 +16,7 @@ struct LensCommand: ParsableCommand {
 
     @Argument(help: "A PNG, JPEG or WebP photo.") var image: String?
     @OptionGroup var lens: LensOptions
-    @Option(help: "Directory for chromedriver's log and failure screenshots (LENS_GPT_DATA_DIR, default ./data).") var dataDir: String?
-    @Option(help: "Time limit of the whole search in ms.") var timeoutMs: Int = 60_000
+    @OptionGroup var browsing: BrowserRunOptions
     @Flag(help: "Print the built-in Google Lens profile (to edit and pass back with --lens-profile) and exit.") var printProfile = false
 
     func run() throws {
@@ -33,10 +32,7 @@ struct LensCommand: ParsableCommand {
         guard let header = ImageHeader.parse(Array(bytes.prefix(ImageHeader.sniffLength))) else {
             fail("unsupported_media_type", "\(image) is not a PNG, JPEG or WebP image", retryable: false)
         }
-        let dataDirectory = Setting.string(dataDir, env: "LENS_GPT_DATA_DIR", default: "data")
-        if mkdir(dataDirectory, 0o755) != 0 && errno != EEXIST {
-            fail("storage_unavailable", "cannot create \(dataDirectory)", retryable: false)
-        }
+        let dataDirectory = browsing.dataDirectory()
         let setup: LensSetup
         do {
             guard let made = try LensSetup.make(lens, dataDirectory: dataDirectory, defaultPoolSize: 1) else {
@@ -49,7 +45,7 @@ struct LensCommand: ParsableCommand {
         defer { setup.pool.shutdown() }
         do {
             let matches = try setup.runner.search(bytes: bytes, format: header.format.rawValue, path: image,
-                                                  name: "cli", timeoutMillis: timeoutMs)
+                                                  name: "cli", timeoutMillis: browsing.timeoutMs)
             print(JSONValue.array(matches.map(\.json)).serialized())
         } catch {
             setup.pool.shutdown()
@@ -58,12 +54,7 @@ struct LensCommand: ParsableCommand {
     }
 
     private func fail(_ code: String, _ message: String, retryable: Bool, artifacts: [String] = []) -> Never {
-        var error: JSONObject = ["code": .string(code), "message": .string(message), "retryable": .bool(retryable)]
-        if !artifacts.isEmpty { error["artifacts"] = .array(artifacts.map(JSONValue.string)) }
-        let line = JSONValue.object(["error": .object(error)]).serialized() + "\n"
-        let bytes = Array(line.utf8)
-        _ = bytes.withUnsafeBytes { Glibc.write(2, $0.baseAddress, $0.count) }
-        Glibc.exit(1)
+        CommandOutput.fail(code, message, retryable: retryable, artifacts: artifacts)
     }
 
     /// A photo or text file named on the command line, read whole (no limit: the caller chose it).

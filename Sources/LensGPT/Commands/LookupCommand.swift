@@ -23,6 +23,10 @@ struct LookupCommand: ParsableCommand {
     @OptionGroup var apis: WebAPIOptions
     @Option(help: "Time limit of the whole look-up in ms (default 20000).") var timeoutMs: Int = 20_000
 
+    func validate() throws {
+        try Setting.check(timeoutMs, "--timeout-ms", in: 1...600_000)
+    }
+
     func run() throws {
         signal(SIGPIPE, SIG_IGN)
         let digits = gtin.filter { $0 != " " && $0 != "-" }
@@ -33,7 +37,6 @@ struct LookupCommand: ParsableCommand {
             fail(["code": "invalid_gtin", "message": .string("the check digit of \(digits) is wrong (it does not match the digits before it)"),
                   "retryable": false])
         }
-        guard timeoutMs >= 1 else { throw ValidationError("--timeout-ms must be at least 1") }
         let setup: WebAPISetup
         do {
             setup = try WebAPISetup.make(apis)

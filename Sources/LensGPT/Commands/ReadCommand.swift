@@ -5,7 +5,7 @@ import Producers
 
 /// `lens-gpt read IMAGE`: what the photo itself says, as one JSON object
 /// `{"barcodes": [{"symbology", "value", "gtin", "decoders"}], "text", "lines", "words", "language", "truncated", "truncated_by"}`.
-/// An unreadable image prints `{"error": {"code", "message"}}` and exits 1.
+/// An unreadable image prints `{"error": {"code", "message", "retryable"}}` on stderr and exits 1.
 struct ReadCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "read",
@@ -15,8 +15,9 @@ struct ReadCommand: ParsableCommand {
     @Argument(help: "A PNG, JPEG, WebP or TIFF image, or '-' for stdin.")
     var image: String
 
-    @Option(help: "Language of the text: a tag such as de or de-DE, or a Tesseract code (default: --photo-text-language).")
-    var language: String?
+    /// The old name of `--photo-text-language`, kept working but out of the help.
+    @Option(name: .customLong("language"), help: .hidden)
+    var deprecatedLanguage: String?
 
     @Option(help: "Largest image in pixels, width × height (LENS_GPT_MAX_PIXELS, default 100000000).")
     var maxPixels: String?
@@ -27,12 +28,11 @@ struct ReadCommand: ParsableCommand {
     @OptionGroup var photo: PhotoReadingOptions
 
     func run() throws {
-        let limits = try photo.limits(maxPixels: maxPixels) ?? PhotoReadingLimits()
-        let byteLimit = try Setting.bytes(maxBytes, env: "LENS_GPT_MAX_UPLOAD", default: 20 << 20)
+        let limits = try photo.limits(maxPixels: maxPixels)
+        let byteLimit = try Setting.bytes(maxBytes, env: "LENS_GPT_MAX_UPLOAD", flagName: "--max-bytes", default: 20 << 20, in: 1...(1 << 30))
+        let bytes = PhotoFile.read(image, maxBytes: byteLimit)
         do {
-            let bytes = try InputFile.read(image, maxBytes: byteLimit,
-                                           tooLarge: PhotoReadingError(code: "too_large", message: "the file is larger than \(byteLimit) bytes"))
-            let (barcodes, text) = try PhotoReader(limits: limits).read(bytes, language: language ?? photo.language)
+            let (barcodes, text) = try PhotoReader(limits: limits).read(bytes, language: deprecatedLanguage ?? photo.language)
             let out: JSONValue = [
                 "barcodes": .array(barcodes.map(\.json)),
                 "text": .string(text.text),
@@ -43,16 +43,8 @@ struct ReadCommand: ParsableCommand {
                 "truncated_by": text.json["truncated_by"] ?? .null,
             ]
             print(out.serialized())
-        } catch let error as PhotoReadingError {
-            try fail(error.code, error.message)
-        } catch let error as InputFile.Error {
-            try fail("unreadable_file", error.message)
+        } catch {
+            CommandOutput.fail(error.code, error.message, retryable: error.retryable)
         }
-    }
-
-    private func fail(_ code: String, _ message: String) throws -> Never {
-        print(JSONValue.object(["error": ["code": .string(code), "message": .string(message)]]).serialized())
-        InputFile.writeToStandardError("lens-gpt read: \(image): \(message)\n")
-        throw ExitCode(1)
     }
 }

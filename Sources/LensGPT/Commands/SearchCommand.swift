@@ -36,9 +36,12 @@ struct SearchCommand: ParsableCommand {
     @Option(help: "Country whose site the profile uses for --query (LENS_GPT_COUNTRY, default US).") var country: String?
     @OptionGroup var lens: LensOptions
     @OptionGroup var apis: WebAPIOptions
-    @Option(help: "Directory for chromedriver's log and bot-check screenshots (LENS_GPT_DATA_DIR, default ./data).") var dataDir: String?
-    @Option(help: "Time limit of the whole search in ms (default 60000).") var timeoutMs: Int = 60_000
+    @OptionGroup var browsing: BrowserRunOptions
     @Flag(help: "Print the shipped profile PROFILE (to edit and pass back as a file) and exit.") var printProfile = false
+
+    func validate() throws {
+        if let max { try Setting.check(max, "--max", in: 1...1000) }
+    }
 
     func run() throws {
         guard let name = profile else { throw ValidationError("PROFILE is required (one of \(SearchProfiles.names.joined(separator: ", ")), or a file)") }
@@ -50,7 +53,7 @@ struct SearchCommand: ParsableCommand {
         signal(SIGPIPE, SIG_IGN)
         if name == EbayAPISearch.profileName {
             EbayAPISearchRun.run(query: query, gtin: gtin, country: Setting.string(country, env: "LENS_GPT_COUNTRY", default: "US").uppercased(),
-                                 max: max, timeoutMillis: timeoutMs, options: ebay)
+                                 max: max, timeoutMillis: browsing.timeoutMs, options: ebay)
         }
         if WebAPISetup.webSearchNames.contains(name) { runAPI(name) }
         var chosen: SearchProfile
@@ -60,7 +63,6 @@ struct SearchCommand: ParsableCommand {
             fail("invalid_settings", error.description)
         }
         if let max {
-            guard max >= 1 else { fail("invalid_settings", "--max must be at least 1") }
             chosen = chosen.readingAtMost(max)
         }
         let place = Setting.string(country, env: "LENS_GPT_COUNTRY", default: "US").uppercased()
@@ -68,8 +70,7 @@ struct SearchCommand: ParsableCommand {
             throw ValidationError("--url or --query is required")
         }
         guard target.hasPrefix("http://") || target.hasPrefix("https://") else { fail("invalid_settings", "--url must be an http(s) URL") }
-        let dataDirectory = Setting.string(dataDir, env: "LENS_GPT_DATA_DIR", default: "data")
-        if mkdir(dataDirectory, 0o755) != 0 && errno != EEXIST { fail("storage_unavailable", "cannot create \(dataDirectory)") }
+        let dataDirectory = browsing.dataDirectory()
         let setup: LensSetup
         do {
             guard let made = try LensSetup.make(lens, dataDirectory: dataDirectory, defaultPoolSize: 1, trustedURLs: url.map { [$0] } ?? []) else {
@@ -82,7 +83,7 @@ struct SearchCommand: ParsableCommand {
         let search = BrowserSearch(pool: setup.pool, profile: chosen, country: place, diagnosticsDirectory: dataDirectory + "/diagnostics")
         let outcome: SearchOutcome
         do {
-            outcome = try search.run(url: target, timeoutMillis: timeoutMs)
+            outcome = try search.run(url: target, timeoutMillis: browsing.timeoutMs)
         } catch {
             setup.pool.shutdown()
             fail(error.code, error.message, retryable: error.retryable, artifacts: error.artifacts)
@@ -105,7 +106,6 @@ struct SearchCommand: ParsableCommand {
     /// A web-search API: one request, its organic results in order.
     private func runAPI(_ name: String) -> Never {
         guard let query, !query.isEmpty else { fail("invalid_settings", "\(name) takes --query (it has no results page to open)") }
-        if let max, max < 1 { fail("invalid_settings", "--max must be at least 1") }
         let search: any WebSearchAPI
         do {
             search = try WebAPISetup.make(apis, resultCount: max).search(named: name)
@@ -114,7 +114,7 @@ struct SearchCommand: ParsableCommand {
         }
         let hits: [SearchHit]
         do {
-            hits = try search.results(query, timeoutMillis: timeoutMs)
+            hits = try search.results(query, timeoutMillis: browsing.timeoutMs)
         } catch {
             fail(error.json)
         }
@@ -126,15 +126,8 @@ struct SearchCommand: ParsableCommand {
     }
 
     private func fail(_ code: String, _ message: String, retryable: Bool = false, artifacts: [String] = []) -> Never {
-        var error: JSONObject = ["code": .string(code), "message": .string(message), "retryable": .bool(retryable)]
-        if !artifacts.isEmpty { error["artifacts"] = .array(artifacts.map(JSONValue.string)) }
-        fail(error)
+        CommandOutput.fail(code, message, retryable: retryable, artifacts: artifacts)
     }
 
-    private func fail(_ error: JSONObject) -> Never {
-        let line = JSONValue.object(["error": .object(error)]).serialized() + "\n"
-        let bytes = Array(line.utf8)
-        _ = bytes.withUnsafeBytes { Glibc.write(2, $0.baseAddress, $0.count) }
-        Glibc.exit(1)
-    }
+    private func fail(_ error: JSONObject) -> Never { CommandOutput.fail(.object(error)) }
 }

@@ -64,34 +64,47 @@ struct ServeCommand: ParsableCommand {
     @Option(help: "Country of a request that names none, ISO 3166 two letters (LENS_GPT_DEFAULT_COUNTRY, default US).") var defaultCountry: String?
     @Option(help: "Language of a request that names none and sends no Accept-Language (LENS_GPT_DEFAULT_LANGUAGE, default en).") var defaultLanguage: String?
 
+    /// What a run still does without a browser, for the startup log.
+    static let withoutBrowser = "the photo readers (barcodes, printed text), the APIs whose keys are set and identification still run"
+
+    func accessLogBytes() throws -> Int { try Setting.bytes(accessLogBuffer, env: "LENS_GPT_ACCESS_LOG_BUFFER", default: 64 * 1024, in: 0...(64 << 20)) }
+    func accessLogFlushMillis() throws -> Int { try Setting.int(accessLogFlushMs, env: "LENS_GPT_ACCESS_LOG_FLUSH_MS", default: 1_000, in: 1...60_000) }
+    func syntheticStageMillis() throws -> Int { try Setting.int(syntheticStageMs, env: "LENS_GPT_SYNTHETIC_STAGE_MS", default: 0, in: 0...3_600_000) }
+
+    /// Every setting is checked when the command line is parsed: a bad one is refused before
+    /// anything listens or starts.
+    func validate() throws {
+        try Setting.validating {
+            _ = try resolveSettings()
+            _ = try (accessLogBytes(), accessLogFlushMillis(), syntheticStageMillis())
+        }
+    }
+
     func resolveSettings() throws -> GatewaySettings {
         var s = GatewaySettings()
         s.http.host = Setting.string(host, env: "LENS_GPT_HOST", default: s.http.host)
-        s.http.port = try Setting.int(port, env: "LENS_GPT_PORT", default: s.http.port)
+        s.http.port = try Setting.int(port, env: "LENS_GPT_PORT", default: s.http.port, in: 0...65_535)
         s.dataDirectory = Setting.string(dataDir, env: "LENS_GPT_DATA_DIR", default: s.dataDirectory)
         s.webDirectory = Setting.string(webDir, env: "LENS_GPT_WEB_DIR", default: s.webDirectory)
-        s.maxUploadBytes = try Setting.bytes(maxUpload, env: "LENS_GPT_MAX_UPLOAD", default: s.maxUploadBytes)
-        s.workers = try Setting.int(workers, env: "LENS_GPT_WORKERS", default: s.workers, min: 1)
-        s.queueLimit = try Setting.int(queueLimit, env: "LENS_GPT_QUEUE_LIMIT", default: s.queueLimit)
-        s.http.loopCount = try Setting.int(loops, env: "LENS_GPT_LOOPS", default: s.http.loopCount, min: 1)
-        s.http.maxConnections = try Setting.int(maxConnections, env: "LENS_GPT_MAX_CONNECTIONS", default: s.http.maxConnections, min: 1)
+        s.maxUploadBytes = try Setting.bytes(maxUpload, env: "LENS_GPT_MAX_UPLOAD", default: s.maxUploadBytes, in: 1...(1 << 30))
+        s.workers = try Setting.int(workers, env: "LENS_GPT_WORKERS", default: s.workers, in: 1...1024)
+        s.queueLimit = try Setting.int(queueLimit, env: "LENS_GPT_QUEUE_LIMIT", default: s.queueLimit, in: 0...1_000_000)
+        s.http.loopCount = try Setting.int(loops, env: "LENS_GPT_LOOPS", default: s.http.loopCount, in: 1...256)
+        s.http.maxConnections = try Setting.int(maxConnections, env: "LENS_GPT_MAX_CONNECTIONS", default: s.http.maxConnections, in: 1...1_000_000)
         s.http.headerTimeoutMillis = UInt64(try Setting.int(headerTimeoutMs, env: "LENS_GPT_HEADER_TIMEOUT_MS",
-                                                            default: Int(s.http.headerTimeoutMillis), min: 1))
+                                                            default: Int(s.http.headerTimeoutMillis), in: 1...3_600_000))
         s.http.idleTimeoutMillis = UInt64(try Setting.int(idleTimeoutMs, env: "LENS_GPT_IDLE_TIMEOUT_MS",
-                                                          default: Int(s.http.idleTimeoutMillis), min: 1))
-        s.http.minBodyBytesPerSecond = try Setting.int(minBodyRate, env: "LENS_GPT_MIN_BODY_RATE", default: s.http.minBodyBytesPerSecond)
-        s.heartbeatMillis = try Setting.int(heartbeatMs, env: "LENS_GPT_HEARTBEAT_MS", default: s.heartbeatMillis, min: 100)
-        s.stageTimeoutMillis = try Setting.int(stageTimeoutMs, env: "LENS_GPT_STAGE_TIMEOUT_MS", default: s.stageTimeoutMillis, min: 1)
-        s.shutdownGraceMillis = try Setting.int(shutdownGraceMs, env: "LENS_GPT_SHUTDOWN_GRACE_MS", default: s.shutdownGraceMillis)
-        guard s.shutdownGraceMillis <= 3_600_000 else {
-            throw SettingError(description: "LENS_GPT_SHUTDOWN_GRACE_MS (or --shutdown-grace-ms) must be at most 3600000 (an hour)")
-        }
-        s.maxPixels = try Setting.int(maxPixels, env: "LENS_GPT_MAX_PIXELS", default: s.maxPixels, min: 1)
+                                                          default: Int(s.http.idleTimeoutMillis), in: 1...86_400_000))
+        s.http.minBodyBytesPerSecond = try Setting.int(minBodyRate, env: "LENS_GPT_MIN_BODY_RATE", default: s.http.minBodyBytesPerSecond, in: 0...(1 << 30))
+        s.heartbeatMillis = try Setting.int(heartbeatMs, env: "LENS_GPT_HEARTBEAT_MS", default: s.heartbeatMillis, in: 100...3_600_000)
+        s.stageTimeoutMillis = try Setting.int(stageTimeoutMs, env: "LENS_GPT_STAGE_TIMEOUT_MS", default: s.stageTimeoutMillis, in: 1...3_600_000)
+        s.shutdownGraceMillis = try Setting.int(shutdownGraceMs, env: "LENS_GPT_SHUTDOWN_GRACE_MS", default: s.shutdownGraceMillis, in: 0...3_600_000)
+        s.maxPixels = try Setting.int(maxPixels, env: "LENS_GPT_MAX_PIXELS", default: s.maxPixels, in: 1...1_000_000_000)
         s.corsOrigins = Setting.string(corsOrigins, env: "LENS_GPT_CORS_ORIGINS", default: "")
             .split(separator: ",").map { String($0).trimmingCharacters(in: " ") }.filter { !$0.isEmpty }
-        s.uploadsPerMinute = try Setting.int(uploadsPerMinute, env: "LENS_GPT_UPLOADS_PER_MINUTE", default: s.uploadsPerMinute)
-        s.uploadBurst = try Setting.int(uploadBurst, env: "LENS_GPT_UPLOAD_BURST", default: s.uploadBurst, min: 1)
-        s.resultTokenSeconds = try Setting.int(resultTokenSeconds, env: "LENS_GPT_RESULT_TOKEN_SECONDS", default: s.resultTokenSeconds, min: 1)
+        s.uploadsPerMinute = try Setting.int(uploadsPerMinute, env: "LENS_GPT_UPLOADS_PER_MINUTE", default: s.uploadsPerMinute, in: 0...1_000_000)
+        s.uploadBurst = try Setting.int(uploadBurst, env: "LENS_GPT_UPLOAD_BURST", default: s.uploadBurst, in: 1...1_000_000)
+        s.resultTokenSeconds = try Setting.int(resultTokenSeconds, env: "LENS_GPT_RESULT_TOKEN_SECONDS", default: s.resultTokenSeconds, in: 1...31_536_000)
         // A secret: from the environment only, so it never shows in `ps` or shell history.
         s.apiToken = Setting.environment("LENS_GPT_API_TOKEN")
         let cert = Setting.string(tlsCert, env: "LENS_GPT_TLS_CERT", default: "")
@@ -101,7 +114,7 @@ struct ServeCommand: ParsableCommand {
                 throw SettingError(description: "HTTPS needs both --tls-cert and --tls-key (LENS_GPT_TLS_CERT, LENS_GPT_TLS_KEY)")
             }
             s.tls = TLSSettings(certificatePath: cert, privateKeyPath: key,
-                                port: try Setting.int(tlsPort, env: "LENS_GPT_TLS_PORT", default: 3443))
+                                port: try Setting.int(tlsPort, env: "LENS_GPT_TLS_PORT", default: 3443, in: 0...65_535))
         }
         let mode = Setting.string(plaintext, env: "LENS_GPT_PLAINTEXT", default: "keep")
         guard let parsedMode = PlaintextMode(rawValue: mode) else {
@@ -112,12 +125,12 @@ struct ServeCommand: ParsableCommand {
         }
         s.plaintext = parsedMode
         s.http.tlsHandshakeTimeoutMillis = UInt64(try Setting.int(tlsHandshakeTimeoutMs, env: "LENS_GPT_TLS_HANDSHAKE_TIMEOUT_MS",
-                                                                  default: Int(s.http.tlsHandshakeTimeoutMillis), min: 1))
-        s.resultRetentionSeconds = Int64(try Setting.int(retentionDays, env: "LENS_GPT_RETENTION_DAYS", default: 7, min: 1)) * 86_400
+                                                                  default: Int(s.http.tlsHandshakeTimeoutMillis), in: 1...600_000))
+        s.resultRetentionSeconds = Int64(try Setting.int(retentionDays, env: "LENS_GPT_RETENTION_DAYS", default: 7, in: 1...3650)) * 86_400
         s.http.writeTimeoutMillis = UInt64(try Setting.int(writeTimeoutMs, env: "LENS_GPT_WRITE_TIMEOUT_MS",
-                                                           default: Int(s.http.writeTimeoutMillis), min: 1))
-        s.http.writeHighWaterBytes = try Setting.bytes(writeHighWater, env: "LENS_GPT_WRITE_HIGH_WATER", default: s.http.writeHighWaterBytes)
-        s.minFreeDiskBytes = try Setting.bytes(minFreeDisk, env: "LENS_GPT_MIN_FREE_DISK", default: s.minFreeDiskBytes)
+                                                           default: Int(s.http.writeTimeoutMillis), in: 1...86_400_000))
+        s.http.writeHighWaterBytes = try Setting.bytes(writeHighWater, env: "LENS_GPT_WRITE_HIGH_WATER", default: s.http.writeHighWaterBytes, in: 1024...(1 << 30))
+        s.minFreeDiskBytes = try Setting.bytes(minFreeDisk, env: "LENS_GPT_MIN_FREE_DISK", default: s.minFreeDiskBytes, in: 0...(1 << 40))
         s.http.reusePort = try Setting.bool(reusePort, env: "LENS_GPT_REUSE_PORT")
         // The offline demo needs no network; a real run does.
         s.checkNetwork = !(try Setting.bool(demo, env: "LENS_GPT_DEMO"))
@@ -137,8 +150,8 @@ struct ServeCommand: ParsableCommand {
             }
             s.storeURL = storeText
         }
-        s.leaseMillis = try Setting.int(leaseMs, env: "LENS_GPT_LEASE_MS", default: s.leaseMillis, min: 100)
-        s.storeTimeoutMillis = try Setting.int(storeTimeoutMs, env: "LENS_GPT_STORE_TIMEOUT_MS", default: s.storeTimeoutMillis, min: 10)
+        s.leaseMillis = try Setting.int(leaseMs, env: "LENS_GPT_LEASE_MS", default: s.leaseMillis, in: 100...3_600_000)
+        s.storeTimeoutMillis = try Setting.int(storeTimeoutMs, env: "LENS_GPT_STORE_TIMEOUT_MS", default: s.storeTimeoutMillis, in: 10...600_000)
         return s
     }
 
@@ -149,20 +162,10 @@ struct ServeCommand: ParsableCommand {
         // Signals are taken synchronously by this thread; every thread started later inherits the mask.
         SignalMask.block(ServeCommand.signals)
 
-        let levelText = Setting.string(logLevel, env: "LENS_GPT_LOG_LEVEL", default: "info")
-        guard let level = Logger.Level(rawValue: levelText) else {
-            throw ValidationError("log level must be one of trace, debug, info, notice, warning, error")
-        }
-        LoggingSystem.bootstrap { label in
-            var handler = StreamLogHandler.standardError(label: label)
-            handler.logLevel = level
-            return ScrubbingLogHandler(handler)
-        }
-        let logger = Logger(label: "lens-gpt")
+        let (logger, level) = try bootstrapLogging()
         // One line per request at `info`, buffered per loop (no system call per request).
         let accessLog = level <= .info ? AccessLogSettings(
-            bufferBytes: try Setting.bytes(accessLogBuffer, env: "LENS_GPT_ACCESS_LOG_BUFFER", default: 64 * 1024),
-            flushMillis: try Setting.int(accessLogFlushMs, env: "LENS_GPT_ACCESS_LOG_FLUSH_MS", default: 1_000, min: 1),
+            bufferBytes: try accessLogBytes(), flushMillis: try accessLogFlushMillis(),
             format: RequestLogLine.append) : nil
         let settings: GatewaySettings
         do {
@@ -175,22 +178,11 @@ struct ServeCommand: ParsableCommand {
         var demoAPIs: DemoAPIWiring?
         let setup: PipelineSetup
         do {
-            let faultList = Setting.string(demoFaults, env: "LENS_GPT_DEMO_FAULTS", default: "")
-            let useDemoLLM = try Setting.bool(demoLlm, env: "LENS_GPT_DEMO_LLM")
-            let useDemoAPIs = try Setting.bool(demoApis, env: "LENS_GPT_DEMO_APIS")
             let model = Setting.string(pipeline.model, env: "LENS_GPT_MODEL", default: "gpt-4o")
-            if try !Setting.bool(demo, env: "LENS_GPT_DEMO") {
-                if !faultList.trimmingCharacters(in: " ").isEmpty || useDemoLLM || useDemoAPIs {
-                    throw SettingError(description: "--demo-faults, --demo-llm and --demo-apis need --demo")
-                }
-                demoWorld = nil
-            } else {
-                demoWorld = try DemoWiring.start(faultList: faultList, llmModel: useDemoLLM ? model : nil, apis: useDemoAPIs)
-            }
-            if useDemoAPIs { demoAPIs = try DemoAPIWiring.start() }
+            (demoWorld, demoAPIs) = try startDemo(model: model)
             setup = try PipelineSetup.make(pipeline, dataDirectory: settings.dataDirectory,
                                            stageTimeoutMillis: settings.stageTimeoutMillis,
-                                           syntheticStageMillis: try Setting.int(syntheticStageMs, env: "LENS_GPT_SYNTHETIC_STAGE_MS", default: 0),
+                                           syntheticStageMillis: try syntheticStageMillis(),
                                            demo: demoWorld, maxPixels: settings.maxPixels, chat: demoWorld?.chat(model: model),
                                            servesPhotos: true, maxUploadBytes: settings.maxUploadBytes,
                                            retentionSeconds: Int(settings.resultRetentionSeconds), demoAPIs: demoAPIs?.endpoints)
@@ -220,6 +212,67 @@ struct ServeCommand: ParsableCommand {
             logger.critical("cannot start: \(error)")
             throw ExitCode.failure
         }
+        startServices(logger, settings: settings, gateway: gateway, setup: setup, demo: demoWorld, demoAPIs: demoAPIs)
+
+        var received: Int32
+        while true {
+            received = SignalMask.wait(for: ServeCommand.signals)
+            guard received == SIGHUP else { break }
+            // Certificate renewals: new connections get the new files, open ones are untouched.
+            do {
+                if let info = try gateway.reloadCertificates() {
+                    logger.notice("reloaded TLS certificate \(info)")
+                } else {
+                    logger.notice("SIGHUP: no TLS certificate to reload")
+                }
+            } catch {
+                logger.error("TLS reload failed, keeping the current certificate: \(error)")
+            }
+        }
+        logger.info("signal \(received): not accepting; runs in progress have \(settings.shutdownGraceMillis) ms to finish, then stopping")
+        setup.visual.canary?.stop()
+        setup.searchCanary?.stop()
+        gateway.shutdown(graceMillis: settings.shutdownGraceMillis)
+        lensSetup?.pool.shutdown()
+        demoWorld?.shutdown()
+        demoAPIs?.shutdown()
+        logger.info("stopped")
+    }
+
+    /// The log level, and the logger every line of the server goes through (scrubbed of secrets).
+    private func bootstrapLogging() throws -> (Logger, Logger.Level) {
+        let levelText = Setting.string(logLevel, env: "LENS_GPT_LOG_LEVEL", default: "info")
+        guard let level = Logger.Level(rawValue: levelText) else {
+            throw ValidationError("log level must be one of trace, debug, info, notice, warning, error")
+        }
+        LoggingSystem.bootstrap { label in
+            var handler = StreamLogHandler.standardError(label: label)
+            handler.logLevel = level
+            return ScrubbingLogHandler(handler)
+        }
+        return (Logger(label: "lens-gpt"), level)
+    }
+
+    /// The demo world and its API replicas, as `--demo`, `--demo-faults`, `--demo-llm` and `--demo-apis` ask.
+    private func startDemo(model: String) throws -> (DemoWiring?, DemoAPIWiring?) {
+        let faultList = Setting.string(demoFaults, env: "LENS_GPT_DEMO_FAULTS", default: "")
+        let useDemoLLM = try Setting.bool(demoLlm, env: "LENS_GPT_DEMO_LLM")
+        let useDemoAPIs = try Setting.bool(demoApis, env: "LENS_GPT_DEMO_APIS")
+        guard try Setting.bool(demo, env: "LENS_GPT_DEMO") else {
+            if !faultList.trimmingCharacters(in: " ").isEmpty || useDemoLLM || useDemoAPIs {
+                throw SettingError(description: "--demo-faults, --demo-llm and --demo-apis need --demo")
+            }
+            return (nil, nil)
+        }
+        let world = try DemoWiring.start(faultList: faultList, llmModel: useDemoLLM ? model : nil, apis: useDemoAPIs)
+        return (world, useDemoAPIs ? try DemoAPIWiring.start() : nil)
+    }
+
+    /// Warms the browsers, starts the canaries, and logs what listens where, what each stage runs
+    /// on and what is off.
+    private func startServices(_ logger: Logger, settings: GatewaySettings, gateway: Gateway, setup: PipelineSetup,
+                            demo demoWorld: DemoWiring?, demoAPIs: DemoAPIWiring?)
+    {
         var listening = "http://\(settings.http.host):\(gateway.port)"
         if let tlsPort = gateway.tlsPort {
             listening = settings.plaintext == .off ? "https://\(settings.http.host):\(tlsPort)"
@@ -227,13 +280,13 @@ struct ServeCommand: ParsableCommand {
         }
         let storeName = (settings.storeURL.flatMap { try? RedisAddress.parse($0) }).map { "results in \($0)" } ?? "results in SQLite"
         logger.info("lens-gpt listening on \(listening) (data: \(settings.dataDirectory), \(storeName), \(settings.http.loopCount) loops, \(settings.workers) workers)")
-        if let lensSetup {
+        if let lensSetup = setup.lens {
             lensSetup.pool.warmUp()
             logger.info("lens: \(lensSetup.pool.configuration.size) browser sessions from \(lensSetup.endpointDescription), starting at \(lensSetup.runner.profile.startURL)")
         } else if setup.browserDisabled {
-            logger.notice("lens: off (--no-browser); runs give image-info only")
+            logger.notice("browser: off (--no-browser): no Google Lens and no result pages; \(ServeCommand.withoutBrowser)")
         } else {
-            logger.notice("lens: no browser configured (set --webdriver-url or install chromedriver); runs give image-info only")
+            logger.notice("browser: none configured (set --webdriver-url or install chromedriver): no Google Lens and no result pages; \(ServeCommand.withoutBrowser)")
         }
         logger.info("stages: \(setup.graph.stages.joined(separator: ", ")); \(setup.llmDescription)")
         if let photos = setup.visual.photos, demoWorld != nil, Setting.string(pipeline.visual.publicBaseUrl, env: "LENS_GPT_PUBLIC_BASE_URL") == nil {
@@ -260,29 +313,5 @@ struct ServeCommand: ParsableCommand {
                 logger.info("demo API replicas: barcode databases at \(demoAPIs.barcodeDatabases.baseURL), web-search APIs at \(demoAPIs.webSearchAPIs.baseURL)")
             }
         }
-
-        var received: Int32
-        while true {
-            received = SignalMask.wait(for: ServeCommand.signals)
-            guard received == SIGHUP else { break }
-            // Certificate renewals: new connections get the new files, open ones are untouched.
-            do {
-                if let info = try gateway.reloadCertificates() {
-                    logger.notice("reloaded TLS certificate \(info)")
-                } else {
-                    logger.notice("SIGHUP: no TLS certificate to reload")
-                }
-            } catch {
-                logger.error("TLS reload failed, keeping the current certificate: \(error)")
-            }
-        }
-        logger.info("signal \(received): not accepting; runs in progress have \(settings.shutdownGraceMillis) ms to finish, then stopping")
-        setup.visual.canary?.stop()
-        setup.searchCanary?.stop()
-        gateway.shutdown(graceMillis: settings.shutdownGraceMillis)
-        lensSetup?.pool.shutdown()
-        demoWorld?.shutdown()
-        demoAPIs?.shutdown()
-        logger.info("stopped")
     }
 }

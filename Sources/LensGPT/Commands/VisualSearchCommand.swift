@@ -23,11 +23,10 @@ struct VisualSearchCommand: ParsableCommand {
     @Option(help: "google-lens, serpapi or ebay-image.") var provider: String = "google-lens"
     @Option(help: "Country of the search, ISO 3166 two letters (LENS_GPT_DEFAULT_COUNTRY, default US).") var country: String?
     @Option(help: "serpapi only: a URL where the hosted API can fetch this same photo.") var photoUrl: String?
-    @Option(help: "Time limit of the search in ms.") var timeoutMs: Int = 60_000
     @OptionGroup var lens: LensOptions
     @OptionGroup var visual: VisualSearchOptions
     @OptionGroup var ebay: EbayAPIOptions
-    @Option(help: "Directory for chromedriver's log and failure screenshots (LENS_GPT_DATA_DIR, default ./data).") var dataDir: String?
+    @OptionGroup var browsing: BrowserRunOptions
 
     func run() throws {
         guard let photo else { throw ValidationError("PHOTO is required") }
@@ -40,7 +39,6 @@ struct VisualSearchCommand: ParsableCommand {
               let tongue = RunLocale.language(Setting.string(lens.language, env: "LENS_GPT_LANGUAGE", default: "en-US")) else {
             CommandOutput.fail("invalid_settings", "--country must be two letters and --language a language tag")
         }
-        guard timeoutMs >= 1 else { CommandOutput.fail("invalid_settings", "--timeout-ms must be at least 1") }
         let image = UploadedImage(id: "cli", path: photo, bytes: bytes.count, locale: RunLocale(country: place, language: tongue))
         let query = VisualQuery(image: image, bytes: bytes, format: header.format.rawValue)
         var shutdown: () -> Void = {}
@@ -52,7 +50,7 @@ struct VisualSearchCommand: ParsableCommand {
         }
         let result: VisualSearchResult
         do {
-            result = try search.search(query, timeoutMillis: min(timeoutMs, search.timeoutMillis))
+            result = try search.search(query, timeoutMillis: min(browsing.timeoutMs, search.timeoutMillis))
         } catch {
             shutdown()
             var failure: JSONObject = ["code": .string(error.code), "message": .string(error.message), "retryable": .bool(error.retryable),
@@ -88,10 +86,7 @@ struct VisualSearchCommand: ParsableCommand {
             configuration.proxy = Setting.string(visual.hostedLensProxy, env: "LENS_GPT_HOSTED_LENS_PROXY")
             return HostedLensSearch(configuration: configuration, links: FixedPhotoLink(url: photoUrl))
         case "google-lens":
-            let dataDirectory = Setting.string(dataDir, env: "LENS_GPT_DATA_DIR", default: "data")
-            if mkdir(dataDirectory, 0o755) != 0 && errno != EEXIST {
-                CommandOutput.fail("storage_unavailable", "cannot create \(dataDirectory)")
-            }
+            let dataDirectory = browsing.dataDirectory()
             guard let setup = try LensSetup.make(lens, dataDirectory: dataDirectory, defaultPoolSize: 1) else {
                 CommandOutput.fail("browser_unavailable", "no WebDriver URL is set and chromedriver is not on PATH")
             }

@@ -47,7 +47,7 @@ final class WebAPICall: Sendable {
                                 message: "this server's own limit of \(pace.perMinute) requests a minute to the service is reached", retryable: true,
                                 retryAfterSeconds: wait)
         }
-        var request = HTTPClientRequest(url: url, headers: [("Accept", "application/json")] + headers,
+        let request = HTTPClientRequest(url: url, headers: [("Accept", "application/json")] + headers,
                                         timeoutMillis: max(1, timeoutMillis), maxResponseBytes: 4 << 20, followRedirects: true)
         let response: HTTPClientResponse
         do {
