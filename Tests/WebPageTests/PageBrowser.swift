@@ -112,3 +112,31 @@ final class PageBrowser {
         };
         """
 }
+
+/// `lens-gpt serve --demo` with a headless Chromium on its front page; `stop()` ends both.
+final class FrontPage {
+    let server: DemoServer
+    let browser: PageBrowser
+    var session: WebDriverSession { browser.session }
+
+    init(width: Int = 1200, height: Int = 1600) throws {
+        server = try DemoServer()
+        do {
+            browser = try PageBrowser(directory: server.directory, width: width, height: height)
+        } catch {
+            server.stop()
+            throw error
+        }
+        do {
+            try browser.session.navigate(to: server.baseURL + "/")
+        } catch {
+            stop()
+            throw error
+        }
+    }
+
+    func stop() {
+        browser.stop()
+        server.stop()
+    }
+}

@@ -47,12 +47,9 @@ struct PageDetailsTests {
     /// nothing read gives no card.
     @Test(.timeLimit(.minutes(2)))
     func printedTextReadsAsLinesWithUnsureWordsFaded() throws {
-        let server = try DemoServer()
-        defer { server.stop() }
-        let browser = try PageBrowser(directory: server.directory, width: 1200, height: 1600)
-        defer { browser.stop() }
-        let page = browser.session
-        try page.navigate(to: server.baseURL + "/")
+        let front = try FrontPage()
+        defer { front.stop() }
+        let page = front.session
         let shown = try page.executeAsync("""
             const done = arguments[arguments.length - 1];
             import('/photo-cards.js').then(({ photoTextBody }) => {
@@ -80,12 +77,9 @@ struct PageDetailsTests {
     /// shown on the result, applied to the photo on screen, and remembered after a reload.
     @Test(.timeLimit(.minutes(4)))
     func theCountryPickerDefaultsToTheBrowsersAndIsRemembered() throws {
-        let server = try DemoServer()
-        defer { server.stop() }
-        let browser = try PageBrowser(directory: server.directory, width: 1200, height: 1600)
-        defer { browser.stop() }
-        let page = browser.session
-        try page.navigate(to: server.baseURL + "/")
+        let front = try FrontPage()
+        defer { front.stop() }
+        let (server, browser, page) = (front.server, front.browser, front.session)
         let start = try page.execute("return { language: navigator.language, picked: document.querySelector('#country').value }")
         let language = start["language"]?.stringValue ?? ""
         let region = language.split(separator: "-").dropFirst().first.map { String($0).uppercased() }
