@@ -61,7 +61,7 @@ let package = Package(
         .target(name: "TLS", dependencies: ["COpenSSL", "EventLoop", "SystemSupport"]),
         .target(name: "HTTP", dependencies: ["EventLoop", "JSON", "SystemSupport"]),
         .target(name: "Imaging"),
-        .target(name: "Extraction", dependencies: ["JSON", "CLibXML2", "CZlib"]),
+        .target(name: "Extraction", dependencies: ["JSON", "CLibXML2", "CZlib"], resources: [.embedInCode("Resources/condition-vocabulary.json")]),
         .target(name: "PhotoReading", dependencies: ["JSON", "SystemSupport", "CZBar", "CZXingShim", "CLeptonica", "CTesseract", "CPNG", "CWebP", "CJpeg"]),
         .target(name: "Pipeline", dependencies: ["JSON", "Secrets", "SystemSupport", "CSQLite", "CHiredis"]),
         // CEpoll: accept4 for close-on-exec sockets. Its module then owns <sys/socket.h>, so the

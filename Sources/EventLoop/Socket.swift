@@ -53,23 +53,20 @@ public enum Socket {
     static func peerDescription(_ storage: sockaddr_storage) -> (host: String, port: Int) {
         var copy = storage
         var buffer = [CChar](repeating: 0, count: Int(INET6_ADDRSTRLEN) + 1)
+        /// The text of the address at `address` and the port, for one address family.
+        func text<Address>(_ family: Int32, _ type: Address.Type, _ address: KeyPath<Address, some Any>,
+                           _ port: KeyPath<Address, in_port_t>) -> (String, Int) {
+            withUnsafePointer(to: &copy) {
+                $0.withMemoryRebound(to: Address.self, capacity: 1) { socket in
+                    var bytes = socket.pointee[keyPath: address]
+                    inet_ntop(family, &bytes, &buffer, socklen_t(buffer.count))
+                    return (String(cChars: buffer), Int(UInt16(bigEndian: socket.pointee[keyPath: port])))
+                }
+            }
+        }
         switch Int32(storage.ss_family) {
-        case AF_INET:
-            return withUnsafePointer(to: &copy) {
-                $0.withMemoryRebound(to: sockaddr_in.self, capacity: 1) { sin in
-                    var addr = sin.pointee.sin_addr
-                    inet_ntop(AF_INET, &addr, &buffer, socklen_t(buffer.count))
-                    return (String(cChars: buffer), Int(UInt16(bigEndian: sin.pointee.sin_port)))
-                }
-            }
-        case AF_INET6:
-            return withUnsafePointer(to: &copy) {
-                $0.withMemoryRebound(to: sockaddr_in6.self, capacity: 1) { sin6 in
-                    var addr = sin6.pointee.sin6_addr
-                    inet_ntop(AF_INET6, &addr, &buffer, socklen_t(buffer.count))
-                    return (String(cChars: buffer), Int(UInt16(bigEndian: sin6.pointee.sin6_port)))
-                }
-            }
+        case AF_INET: return text(AF_INET, sockaddr_in.self, \.sin_addr, \.sin_port)
+        case AF_INET6: return text(AF_INET6, sockaddr_in6.self, \.sin6_addr, \.sin6_port)
         default:
             return ("unknown", 0)
         }

@@ -1,7 +1,9 @@
 import JSON
 
 /// Maps schema.org `itemCondition` values and marketplace wording ("Pre-owned", "Gebraucht",
-/// "Très bon état", "New with tags") to `ProductCondition`, using `ConditionVocabulary`.
+/// "Très bon état", "New with tags") to `ProductCondition`, using the vocabulary in
+/// `Resources/condition-vocabulary.json` (condition → phrases, matched as whole words,
+/// case-insensitively), edited as data and compiled into the binary.
 ///
 /// A text can contain several phrases ("Used - Very good", "Gebraucht – sehr gut"); the most
 /// specific grade wins, so the grade beats the generic "used", and "like new" beats "new".
@@ -11,7 +13,7 @@ public enum ConditionNormalizer {
 
     static let phrases: [ProductCondition: [[String]]] = {
         var table: [ProductCondition: [[String]]] = [:]
-        guard let object = (try? JSONParser.parse(ConditionVocabulary.json))?.objectValue else { return table }
+        guard let object = (try? JSONParser.parse(PackageResources.condition_vocabulary_json))?.objectValue else { return table }
         for (key, value) in object.entries {
             guard let condition = ProductCondition(rawValue: key) else { continue }
             table[condition] = (value.arrayValue ?? []).compactMap(\.stringValue).map(words)

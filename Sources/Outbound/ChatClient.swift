@@ -80,7 +80,7 @@ public final class ChatClient: Sendable {
         let code = detail?["code"]?.stringValue ?? detail?["type"]?.stringValue
         let text = detail?["message"]?.stringValue ?? String(decoding: response.body.prefix(300), as: UTF8.self)
         let message = "HTTP \(response.status)\(code.map { " \($0)" } ?? ""): \(text)"
-        let kind: ChatError.Kind
+        let kind: ChatErrorKind
         switch response.status {
         case 401, 403: kind = .unauthorized
         case 408: kind = .timeout

@@ -126,13 +126,13 @@ import Testing
     }
 
     @Test(arguments: [
-        (401, "invalid_api_key", ChatError.Kind.unauthorized),
+        (401, "invalid_api_key", ChatErrorKind.unauthorized),
         (403, "unsupported_country_region_territory", .unauthorized),
         (400, "context_length_exceeded", .badRequest),
         (404, "model_not_found", .badRequest),
         (429, "insufficient_quota", .quota),
     ])
-    func doesNotRetryWhatWaitingCannotFix(status: Int, code: String, kind: ChatError.Kind) throws {
+    func doesNotRetryWhatWaitingCannotFix(status: Int, code: String, kind: ChatErrorKind) throws {
         let server = try LLMTestServer()
         defer { server.shutdown() }
         server.setFault(.status(code: status, errorCode: code, times: 3))
@@ -144,11 +144,11 @@ import Testing
     }
 
     @Test(arguments: [
-        (LLMTestServer.Fault.invalidJSON, ChatError.Kind.invalidJSON),
+        (LLMTestServer.Fault.invalidJSON, ChatErrorKind.invalidJSON),
         (.refusal, .refusal),
         (.truncated, .truncated),
     ])
-    func badContentIsAnErrorNotACrash(fault: LLMTestServer.Fault, kind: ChatError.Kind) throws {
+    func badContentIsAnErrorNotACrash(fault: LLMTestServer.Fault, kind: ChatErrorKind) throws {
         let server = try LLMTestServer()
         defer { server.shutdown() }
         server.setFault(fault)

@@ -9,16 +9,13 @@ public struct BraveSearchAPI: WebSearchAPI {
     public static let maxCount = 20
     let key: String
     let count: Int
-    let call: WebAPICall
+    public let call: WebAPICall
 
     public init(base: String = BraveSearchAPI.defaultURL, key: String, count: Int = 10, http: HTTPClient = HTTPClient()) {
         self.key = key
-        self.count = min(max(1, count), BraveSearchAPI.maxCount)
+        self.count = Self.pageSize(count)
         call = WebAPICall(provider: "brave-api", base: base, http: http)
     }
-
-    public var name: String { call.provider }
-    public var base: String { call.base }
 
     public func results(_ query: String, timeoutMillis: Int) throws(WebAPIFailure) -> [SearchHit] {
         let url = "\(base)/res/v1/web/search?q=\(WebAPICall.encode(query))&count=\(count)"

@@ -11,17 +11,14 @@ public struct GoogleCSESearch: WebSearchAPI {
     let key: String
     let engineID: String
     let count: Int
-    let call: WebAPICall
+    public let call: WebAPICall
 
     public init(base: String = GoogleCSESearch.defaultURL, key: String, engineID: String, count: Int = 10, http: HTTPClient = HTTPClient()) {
         self.key = key
         self.engineID = engineID
-        self.count = min(max(1, count), GoogleCSESearch.maxCount)
+        self.count = Self.pageSize(count)
         call = WebAPICall(provider: "google-cse", base: base, http: http)
     }
-
-    public var name: String { call.provider }
-    public var base: String { call.base }
 
     public func results(_ query: String, timeoutMillis: Int) throws(WebAPIFailure) -> [SearchHit] {
         let rest = "cx=\(WebAPICall.encode(engineID))&q=\(WebAPICall.encode(query))&num=\(count)"

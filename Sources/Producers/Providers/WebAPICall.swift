@@ -6,7 +6,7 @@ import Synchronization
 /// One official JSON API as its clients call it: a GET with the provider's headers, the answer
 /// parsed as JSON, HTTP and transport failures turned into `WebAPIFailure`s, and the service's
 /// own rate limit remembered so that calls inside its wait fail at once instead of hammering it.
-final class WebAPICall: Sendable {
+public final class WebAPICall: Sendable {
     let provider: String
     /// The API's base URL without a trailing slash (`https://api.example.com`); paths are put after it.
     let base: String

@@ -8,9 +8,19 @@ import Pipeline
 public protocol WebSearchAPI: SearchService {
     /// The results, `[]` when the provider found none; a failure is never an empty result.
     func results(_ query: String, timeoutMillis: Int) throws(WebAPIFailure) -> [SearchHit]
+    /// The provider's name and base URL, and its HTTP client.
+    var call: WebAPICall { get }
+    /// The API's largest page of results.
+    static var maxCount: Int { get }
 }
 
 extension WebSearchAPI {
+    public var name: String { call.provider }
+    public var base: String { call.base }
+
+    /// `count` within what the API serves: 1 to `maxCount`.
+    static func pageSize(_ count: Int) -> Int { min(max(1, count), maxCount) }
+
     public func search(_ query: String, timeoutMillis: Int) throws -> [SearchHit] {
         do {
             return try results(query, timeoutMillis: timeoutMillis)

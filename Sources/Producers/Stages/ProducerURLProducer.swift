@@ -26,16 +26,12 @@ public struct ProducerURLProducer: KeyedProducer {
     }
 
     /// A link with the title it was shown under.
-    public struct Candidate: Sendable, Equatable {
-        public var title: String
-        public var link: String
-        public init(title: String, link: String) {
-            self.title = title
-            self.link = link
-        }
+    struct Candidate: Sendable, Equatable {
+        var title: String
+        var link: String
     }
 
-    public func find(candidates: [Candidate], identity: ProductIdentity, timeoutMillis: Int) throws(StageError) -> MakerPage {
+    func find(candidates: [Candidate], identity: ProductIdentity, timeoutMillis: Int) throws(StageError) -> MakerPage {
         let deadline = Clock.millis() + timeoutMillis
         if let page = choose(among: candidates, identity: identity) { return page }
         var searchProblem = ""
