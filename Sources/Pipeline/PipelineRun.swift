@@ -109,26 +109,39 @@ final class PipelineRun: Sendable {
 
     private func complete(_ node: PipelineGraph.Node, startedAt stageStart: UInt64, result: Result<any Sendable, StageError>) {
         let duration = Int((MonotonicClock.nowNanos() - stageStart) / 1_000_000)
-        // Only the first completion counts: a timed-out stage's late result is dropped.
-        let won = state.withLock { s -> Bool in
-            guard s.stages[node.stage] == .running else { return false }
+        // Why the stages that need this one cannot run: it failed, or it has nothing for them.
+        let skip: SkipDependants?
+        switch result {
+        case .success(let output): skip = output as? SkipDependants
+        case .failure(let error):
+            skip = SkipDependants(code: "dependency_failed", message: "needs \(node.stage), which failed (\(error.code))")
+        }
+        // Only the first completion counts: a timed-out stage's late result is dropped. The
+        // dependants are skipped under the same lock that records the outcome: otherwise another
+        // stage finishing in between could schedule them on a stage that has no answer.
+        let skipped = state.withLock { s -> [String]? in
+            guard s.stages[node.stage] == .running else { return nil }
             switch result {
             case .success(let output):
                 s.stages[node.stage] = .finished
-                // Nothing for the dependants to read: they are skipped below.
-                if !(output is SkipDependants) { s.outputs[node.stage] = output }
+                if skip == nil { s.outputs[node.stage] = output }
             case .failure:
                 s.stages[node.stage] = .failed
             }
             s.durations[node.stage] = duration
             s.reporting += 1
-            return true
+            guard let skip else { return [] }
+            let dependants = graph.dependants(of: node.stage).filter { s.stages[$0] == .waiting }
+            for dependant in dependants {
+                s.stages[dependant] = .skipped
+                s.skipCodes[dependant] = skip.code
+            }
+            return dependants
         }
-        guard won else { return }
+        guard let skipped else { return }
         switch result {
-        case .success(let output):
+        case .success:
             progress(node.stage, "finished", duration: duration)
-            if let skip = output as? SkipDependants { skipDependants(of: node.stage, skip) }
         case .failure(let error):
             var payload: JSONObject = ["stage": .string(node.stage), "code": .string(error.code),
                                        "message": .string(error.message), "retryable": .bool(error.retryable)]
@@ -137,25 +150,11 @@ final class PipelineRun: Sendable {
             if let wait = error.retryAfterSeconds { payload["retry_after_seconds"] = .int(wait) }
             stream.append(name: "stage-error", payload: .object(payload))
             progress(node.stage, "failed", duration: duration)
-            skipDependants(of: node.stage, SkipDependants(
-                code: "dependency_failed", message: "needs \(node.stage), which failed (\(error.code))"))
         }
+        for dependant in skipped { progress(dependant, "skipped", skip: skip) }
         state.withLock { $0.reporting -= 1 }
         scheduleReady()
         finishIfDone()
-    }
-
-    /// Marks every waiting stage that requires `stage` (directly or not) as skipped, with the reason.
-    private func skipDependants(of stage: String, _ reason: SkipDependants) {
-        let skipped = state.withLock { s -> [String] in
-            let dependants = graph.dependants(of: stage).filter { s.stages[$0] == .waiting }
-            for dependant in dependants {
-                s.stages[dependant] = .skipped
-                s.skipCodes[dependant] = reason.code
-            }
-            return dependants
-        }
-        for dependant in skipped { progress(dependant, "skipped", skip: reason) }
     }
 
     private func finishIfDone() {

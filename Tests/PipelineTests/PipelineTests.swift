@@ -131,6 +131,26 @@ struct ScriptedProducer: Producer {
         #expect(skipped["message"] == "needs id, which failed (scripted)")
     }
 
+    /// A stage that finishes while an abstaining one is being recorded must not start the
+    /// abstaining stage's dependants: the skip is decided under the lock that records the outcome.
+    /// Many runs with sibling stages finishing at the same moment on other workers.
+    @Test func anAbstentionIsNeverOvertakenByASiblingFinishing() throws {
+        let graph = try PipelineGraph([
+            .init(ScriptedProducer(stage: "id", behaviour: .abstain)),
+            .init(ScriptedProducer(stage: "url", behaviour: .succeed), dependsOn: ["id"]),
+            .init(ScriptedProducer(stage: "a", behaviour: .succeed)),
+            .init(ScriptedProducer(stage: "b", behaviour: .succeed)),
+            .init(ScriptedProducer(stage: "c", behaviour: .succeed)),
+        ])
+        let (hub, _) = try hub(graph, workers: 4, queueLimit: 4_000)
+        let streams = try (0..<300).map { try hub.submit(UploadedImage(id: "race-\($0)", path: "/nonexistent", bytes: 1)).stream }
+        for stream in streams {
+            #expect(waitFinished(stream))
+            #expect(stream.status == .partial)
+            #expect(try payloads(stream, "url").isEmpty, "url ran although id had no answer")
+        }
+    }
+
     @Test func aStageThatAbstainsFinishesAndSkipsWhatNeedsIt() throws {
         let graph = try PipelineGraph([
             .init(ScriptedProducer(stage: "id", behaviour: .abstain)),
