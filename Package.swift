@@ -73,7 +73,7 @@ let package = Package(
         .plugin(name: "ProfileIndex", capability: .buildTool()),
         .target(name: "Producers", dependencies: ["Pipeline", "Imaging", "JSON", "Secrets", "Outbound", "Extraction", "PhotoReading", "SystemSupport", "CPSL"],
                 resources: [.embedInCode("Resources/google-lens.json"), .embedInCode("Resources/profiles")], plugins: ["ProfileIndex"]),
-        .target(name: "Gateway", dependencies: ["EventLoop", "HTTP", "Pipeline", "Imaging", "JSON", "Secrets", "SystemSupport", "TLS", "CEpoll"]),
+        .target(name: "Gateway", dependencies: ["EventLoop", "HTTP", "Pipeline", "Imaging", "JSON", "Secrets", "SystemSupport", "CEpoll"]),
         .target(name: "LensGPT", dependencies: [
             "Gateway", "HTTP", "Pipeline", "Producers", "JSON", "Secrets", "TLS", "Extraction", "Outbound", "DemoWorld", "Imaging", "PhotoReading", "SystemSupport",
             .product(name: "ArgumentParser", package: "swift-argument-parser"),

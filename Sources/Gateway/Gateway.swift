@@ -4,7 +4,6 @@ import HTTP
 import Pipeline
 import Synchronization
 import EventLoop
-import TLS
 
 public struct GatewayStartupError: Error, CustomStringConvertible {
     public let description: String
@@ -15,7 +14,6 @@ public final class Gateway: Sendable {
     public let context: GatewayContext
     public let server: HTTPServer
     private let cleanupTimer: Mutex<DispatchSourceTimer>
-    private let certificates: TLSCertificateStore?
 
     /// Starts serving. `graph` is the stage tree (`StageTree.graph()` in production).
     /// `store`: where results are kept; nil for `settings.storeURL` (Redis) or else the SQLite
@@ -58,8 +56,7 @@ public final class Gateway: Sendable {
 
         let counters = ServerCounters()
         let router = GatewayRouter(gateway: context, serverCounters: counters) { Gateway.gauges(counters, hub, pool) }
-        let listeners = try Gateway.listeners(settings) { router.route($0, $1) }
-        certificates = listeners.certificates
+        let listeners = Gateway.listeners(settings) { router.route($0, $1) }
         server = try HTTPServer(configuration: settings.http, listeners: listeners.specs, onLog: onLog, accessLog: accessLog)
         counters.attach(server)
         if let redirect = listeners.redirect, let bound = server.ports.last { redirect.httpsPort.store(bound, ordering: .relaxed) }
@@ -69,15 +66,7 @@ public final class Gateway: Sendable {
     /// The first listener's port (plaintext unless it is off).
     public var port: Int { server.port }
     /// The HTTPS port, when TLS is on.
-    public var tlsPort: Int? { certificates == nil ? nil : server.ports.last }
-
-    /// Re-reads the certificate and key for new connections (SIGHUP). On a bad file the old
-    /// certificate stays and the error is thrown for the caller to log.
-    @discardableResult
-    public func reloadCertificates() throws -> TLSCertificateInfo? {
-        guard let certificates else { return nil }
-        return try certificates.reload()
-    }
+    public var tlsPort: Int? { context.settings.tls == nil ? nil : server.ports.last }
 
     /// Stops accepting at once (the listeners close), lets runs in progress finish for up to
     /// `graceMillis`, ends those still going as `interrupted`, lets every open event stream write

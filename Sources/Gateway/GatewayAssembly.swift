@@ -2,7 +2,6 @@ import Dispatch
 import Glibc
 import HTTP
 import Pipeline
-import TLS
 
 /// The parts `Gateway.init` is assembled from, each owning one concern of the settings.
 extension Gateway {
@@ -77,17 +76,10 @@ extension Gateway {
     }
 
     /// The listening ports: plaintext, or HTTPS with plaintext kept, off or redirecting to it.
-    static func listeners(_ settings: GatewaySettings, route: @escaping @Sendable (HTTPRequestHead, HTTPResponseWriter) -> HTTPRequestHandler) throws
-        -> (specs: [HTTPListenerSpec], certificates: TLSCertificateStore?, redirect: HTTPSRedirect?)
+    static func listeners(_ settings: GatewaySettings, route: @escaping @Sendable (HTTPRequestHead, HTTPResponseWriter) -> HTTPRequestHandler)
+        -> (specs: [HTTPListenerSpec], redirect: HTTPSRedirect?)
     {
-        guard let tls = settings.tls else { return ([HTTPListenerSpec(port: settings.http.port, router: route)], nil, nil) }
-        let store: TLSCertificateStore
-        do {
-            store = try TLSCertificateStore(configuration: TLSConfiguration(
-                certificateChainPath: tls.certificatePath, privateKeyPath: tls.privateKeyPath))
-        } catch {
-            throw GatewayStartupError(description: "TLS: \(error)")
-        }
+        guard let tls = settings.tls else { return ([HTTPListenerSpec(port: settings.http.port, router: route)], nil) }
         var specs: [HTTPListenerSpec] = []
         var redirect: HTTPSRedirect?
         switch settings.plaintext {
@@ -98,10 +90,8 @@ extension Gateway {
             redirect = redirector
             specs.append(HTTPListenerSpec(port: settings.http.port) { head, writer in redirector.route(head, writer) })
         }
-        specs.append(HTTPListenerSpec(port: tls.port, transform: {
-            TLSStreamTransform(session: try store.makeSession())
-        }, router: route))
-        return (specs, store, redirect)
+        specs.append(HTTPListenerSpec(port: tls.port, transform: tls.session, router: route))
+        return (specs, redirect)
     }
 
     /// Hourly: results past their retention go (on the store's writer thread), with `onPurge`'s extras.

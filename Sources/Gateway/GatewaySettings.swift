@@ -1,3 +1,4 @@
+import EventLoop
 import HTTP
 import Pipeline
 
@@ -69,17 +70,16 @@ public struct GatewaySettings: Sendable {
     var multipartAllowance: Int { 64 * 1024 }
 }
 
-/// The certificate and port of the HTTPS listener.
+/// The HTTPS listener: its port and a new TLS session for each connection, as a transform under
+/// the stream. The TLS library is the caller's (the command line wires the TLS target's
+/// certificate store), so the gateway never links it and a certificate reload never passes through it.
 public struct TLSSettings: Sendable {
-    /// PEM certificate chain (leaf first) and its private key (RSA or ECDSA).
-    public var certificatePath: String
-    public var privateKeyPath: String
     public var port: Int
+    public var session: @Sendable () throws -> any StreamTransform
 
-    public init(certificatePath: String, privateKeyPath: String, port: Int = 3443) {
-        self.certificatePath = certificatePath
-        self.privateKeyPath = privateKeyPath
+    public init(port: Int = 3443, session: @escaping @Sendable () throws -> any StreamTransform) {
         self.port = port
+        self.session = session
     }
 }
 

@@ -98,7 +98,7 @@ import TLS
         let oldCopy = server.directory + "/old-cert.pem"
         try oldCertificate.write(toFile: oldCopy, atomically: true, encoding: .utf8)
         _ = try DevCertificate().write(toDirectory: server.directory + "/tls")  // a renewal, same paths
-        let info = try #require(try server.gateway.reloadCertificates())
+        let info = try #require(try server.certificates?.reload())
         #expect(info.subjectAlternativeNames.contains { $0.contains("localhost") })
 
         // New connections get the new certificate: trusting only the old one fails.
@@ -107,7 +107,7 @@ import TLS
 
         // A bad file on reload is reported and the current certificate stays.
         try "not a certificate".write(toFile: server.certificatePath, atomically: true, encoding: .utf8)
-        #expect(throws: (any Error).self) { try server.gateway.reloadCertificates() }
+        #expect(throws: (any Error).self) { try server.certificates?.reload() }
         #expect(server.gateway.server.connections.current >= 1)
 
         // The stream opened before the reloads is still alive and finishes.

@@ -27,6 +27,8 @@ final class TestServer {
     /// The port the test clients use (the HTTPS one over TLS).
     var port: Int { transport == .tls ? (gateway.tlsPort ?? 0) : gateway.port }
     var certificatePath: String { directory + "/tls/cert.pem" }
+    /// The certificate store behind the HTTPS listener (`.tls` only), for reload tests.
+    private(set) var certificates: TLSCertificateStore?
 
     /// `redis`: a Redis to share with other servers (a restart, a second gateway); the `.redis`
     /// transport starts its own otherwise.
@@ -43,7 +45,10 @@ final class TestServer {
         try Data("<!doctype html><title>lens-gpt</title>\n".utf8).write(to: URL(fileURLWithPath: settings.webDirectory + "/index.html"))
         if transport == .tls {
             let paths = try DevCertificate().write(toDirectory: directory + "/tls")
-            settings.tls = TLSSettings(certificatePath: paths.certificatePath, privateKeyPath: paths.privateKeyPath, port: 0)
+            let store = try TLSCertificateStore(configuration: TLSConfiguration(certificateChainPath: paths.certificatePath,
+                                                                                privateKeyPath: paths.privateKeyPath))
+            certificates = store
+            settings.tls = TLSSettings(port: 0) { TLSStreamTransform(session: try store.makeSession()) }
         }
         if let redis { settings.storeURL = redis.url }
         configure(&settings)

@@ -65,6 +65,9 @@ package final class ServeProcess {
     /// SIGKILL if it still runs (a test's cleanup).
     package func kill() { if process.isRunning { Glibc.kill(process.processIdentifier, SIGKILL) } }
 
+    /// What it has printed so far.
+    package var logSoFar: String { output.text }
+
     /// What it printed, to the end of its output once it has exited (waits up to 10 s for that).
     package func finalLog() -> String {
         _ = waitUntil(timeout: 10) { output.ended }

@@ -107,20 +107,12 @@ struct ServeCommand: ParsableCommand {
         s.resultTokenSeconds = try Setting.int(resultTokenSeconds, env: "LENS_GPT_RESULT_TOKEN_SECONDS", default: s.resultTokenSeconds, in: 1...31_536_000)
         // A secret: from the environment only, so it never shows in `ps` or shell history.
         s.apiToken = Setting.environment("LENS_GPT_API_TOKEN")
-        let cert = Setting.string(tlsCert, env: "LENS_GPT_TLS_CERT", default: "")
-        let key = Setting.string(tlsKey, env: "LENS_GPT_TLS_KEY", default: "")
-        if !cert.isEmpty || !key.isEmpty {
-            guard !cert.isEmpty, !key.isEmpty else {
-                throw SettingError(description: "HTTPS needs both --tls-cert and --tls-key (LENS_GPT_TLS_CERT, LENS_GPT_TLS_KEY)")
-            }
-            s.tls = TLSSettings(certificatePath: cert, privateKeyPath: key,
-                                port: try Setting.int(tlsPort, env: "LENS_GPT_TLS_PORT", default: 3443, in: 0...65_535))
-        }
+        let https = try httpsFiles()
         let mode = Setting.string(plaintext, env: "LENS_GPT_PLAINTEXT", default: "keep")
         guard let parsedMode = PlaintextMode(rawValue: mode) else {
             throw SettingError(description: "LENS_GPT_PLAINTEXT (or --plaintext) must be keep, off or redirect, not \"\(mode)\"")
         }
-        guard parsedMode == .keep || s.tls != nil else {
+        guard parsedMode == .keep || https != nil else {
             throw SettingError(description: "--plaintext \(mode) needs HTTPS (--tls-cert and --tls-key)")
         }
         s.plaintext = parsedMode
@@ -155,6 +147,31 @@ struct ServeCommand: ParsableCommand {
         return s
     }
 
+    /// The HTTPS certificate chain, key and port, when HTTPS is asked for (both files named).
+    func httpsFiles() throws -> (configuration: TLSConfiguration, port: Int)? {
+        let cert = Setting.string(tlsCert, env: "LENS_GPT_TLS_CERT", default: "")
+        let key = Setting.string(tlsKey, env: "LENS_GPT_TLS_KEY", default: "")
+        guard !cert.isEmpty || !key.isEmpty else { return nil }
+        guard !cert.isEmpty, !key.isEmpty else {
+            throw SettingError(description: "HTTPS needs both --tls-cert and --tls-key (LENS_GPT_TLS_CERT, LENS_GPT_TLS_KEY)")
+        }
+        return (TLSConfiguration(certificateChainPath: cert, privateKeyPath: key),
+                try Setting.int(tlsPort, env: "LENS_GPT_TLS_PORT", default: 3443, in: 0...65_535))
+    }
+
+    struct StartFailure: Error, CustomStringConvertible {
+        let description: String
+    }
+
+    /// Loads the certificate and key once at start; unusable files stop the start.
+    static func loadCertificates(_ configuration: TLSConfiguration) throws -> TLSCertificateStore {
+        do {
+            return try TLSCertificateStore(configuration: configuration)
+        } catch {
+            throw StartFailure(description: "TLS: \(error)")
+        }
+    }
+
     /// Stop (TERM, INT) and reload the certificate (HUP), taken by `run`'s thread with `sigwait`.
     static let signals = [SIGTERM, SIGINT, SIGHUP]
 
@@ -167,9 +184,11 @@ struct ServeCommand: ParsableCommand {
         let accessLog = level <= .info ? AccessLogSettings(
             bufferBytes: try accessLogBytes(), flushMillis: try accessLogFlushMillis(),
             format: RequestLogLine.append) : nil
-        let settings: GatewaySettings
+        var settings: GatewaySettings
+        let https: (configuration: TLSConfiguration, port: Int)?
         do {
             settings = try resolveSettings()
+            https = try httpsFiles()
         } catch {
             throw ValidationError("\(error)")
         }
@@ -199,7 +218,12 @@ struct ServeCommand: ParsableCommand {
 
         let demoPages = demoWorld?.gatewayResponder
         let gateway: Gateway
+        let certificates: TLSCertificateStore?
         do {
+            certificates = try https.map { try ServeCommand.loadCertificates($0.configuration) }
+            if let https, let certificates {
+                settings.tls = TLSSettings(port: https.port) { TLSStreamTransform(session: try certificates.makeSession()) }
+            }
             gateway = try Gateway(settings: settings,
                                   graph: setup.graph,
                                   readinessChecks: setup.readinessChecks,
@@ -220,7 +244,7 @@ struct ServeCommand: ParsableCommand {
             guard received == SIGHUP else { break }
             // Certificate renewals: new connections get the new files, open ones are untouched.
             do {
-                if let info = try gateway.reloadCertificates() {
+                if let info = try certificates?.reload() {
                     logger.notice("reloaded TLS certificate \(info)")
                 } else {
                     logger.notice("SIGHUP: no TLS certificate to reload")
