@@ -6,6 +6,7 @@ import SystemSupport
 public struct StaticFiles: Sendable {
     public let root: String
     public let maxFileBytes: Int
+    let cache = StaticFileCache()
 
     public init(root: String, maxFileBytes: Int = 16 * 1024 * 1024) {
         self.root = root
@@ -47,10 +48,13 @@ public struct StaticFiles: Sendable {
         let ext = path.split(separator: ".").last.map { String($0).lowercased() } ?? ""
         headers.add("Content-Type", StaticFiles.contentTypes[ext] ?? "application/octet-stream")
         headers.add("X-Content-Type-Options", "nosniff")
+        let identity = StaticFileCache.Identity(info)
+        if let body = cache.body(for: path, identity) { return HTTPResponse(status: .ok, headers: headers, body: body) }
         // A file that grew or shrank since fstat is refused rather than served half old, half new.
         guard case .success(let body) = BoundedFile.read(descriptor: fd, limit: size), body.count == size else {
             return .error(.internalServerError, code: "read_failed", message: "file changed while read")
         }
+        cache.keep(body, for: path, identity)
         return HTTPResponse(status: .ok, headers: headers, body: body)
     }
 
