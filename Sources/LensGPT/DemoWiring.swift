@@ -48,8 +48,8 @@ struct DemoWiring: Sendable {
     /// The hosted Lens API replica, and the key it accepts.
     var hostedLensURL: String { world.hostedLensURL }
     var hostedLensAPIKey: String { HostedLensReplica.apiKey }
-    /// eBay's Browse API replica and the keyset it accepts, with `--demo-apis`.
-    var ebayAPI: (url: String, clientID: String, clientSecret: String)? {
+    /// The marketplace API's replica and the keyset it accepts, with `--demo-apis`.
+    var marketplaceAPI: (url: String, clientID: String, clientSecret: String)? {
         apis ? (world.ebayAPIURL, EbayAPIReplica.clientID, EbayAPIReplica.clientSecret) : nil
     }
     /// The ECB reference rates as the demo serves them.
@@ -68,6 +68,9 @@ struct DemoWiring: Sendable {
     static func offline(_ profiles: [SearchProfile]) -> [SearchProfile] {
         profiles.compactMap { profile in replicaURLTemplates[profile.name].map { profile.searching(at: $0) } }
     }
+
+    /// Every fault's name, for help texts.
+    static let faultList = DemoFault.allCases.map(\.rawValue).joined(separator: ", ")
 
     /// The faults switched on, by name (for the startup log).
     var faultNames: [String] { world.faults.current.map(\.rawValue).sorted() }
