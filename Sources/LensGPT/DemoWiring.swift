@@ -103,7 +103,8 @@ struct DemoWiring: Sendable {
             print("  lens replica\(variant == .normal ? "" : " (\(variant.rawValue))"): \(world.lensURL(variant))")
         }
         print("  sample photos: \(world.baseURL)/demo/samples.json")
-        print("  eBay Browse API replica: \(world.ebayAPIURL) (EBAY_CLIENT_ID=\(EbayAPIReplica.clientID) EBAY_CLIENT_SECRET=\(EbayAPIReplica.clientSecret))")
+        let api = MarketplaceAPIs.browse
+        print("  \(api.owner) Browse API replica: \(world.ebayAPIURL) (\(api.credentialID)=\(EbayAPIReplica.clientID) \(api.credentialSecret)=\(EbayAPIReplica.clientSecret))")
         fflush(nil)  // the URLs must reach a pipe before we block
         _ = SignalMask.wait(for: [SIGTERM, SIGINT])
         world.shutdown()
