@@ -5,55 +5,6 @@ import Pipeline
 import Secrets
 import Synchronization
 
-/// How lens-gpt reaches a Browse API: its description (paths, scope, names), the application
-/// keyset of a developer account (client-credentials grant) and the API's base URL.
-public struct BrowseAPIConfiguration: Sendable {
-    public var description: MarketplaceAPIDescription
-    /// Set by the operator (`--PREFIX-url`), so trusted even on loopback.
-    public var baseURL: String
-    public var clientID: String
-    public var clientSecret: String
-    /// Time limit of one search, the token request included.
-    public var timeoutMillis = 15_000
-    /// Items asked for per search (`limit`, at most 200).
-    public var limit = 50
-    /// A token is renewed this long before the API says it expires.
-    public var refreshEarlySeconds = 60
-
-    public init(clientID: String, clientSecret: String, description: MarketplaceAPIDescription = MarketplaceAPIs.browse) {
-        self.description = description
-        baseURL = description.baseURL
-        self.clientID = clientID
-        self.clientSecret = clientSecret
-    }
-}
-
-/// Why a Browse API call gave nothing: `api_rate_limited` (retryable, with the wait the API asked
-/// for), `api_unauthorized` (the keyset was refused, even after a fresh token), `api_failed`,
-/// `network_unavailable`. Messages never hold a key, a token or a URL's query.
-public struct BrowseAPIError: Error, Sendable, Equatable, CustomStringConvertible {
-    public var code: String
-    public var message: String
-    public var retryable: Bool
-    /// From `Retry-After` on a 429.
-    public var retryAfterSeconds: Int?
-
-    public init(code: String, message: String, retryable: Bool, retryAfterSeconds: Int? = nil) {
-        self.code = code
-        self.message = message
-        self.retryable = retryable
-        self.retryAfterSeconds = retryAfterSeconds
-    }
-
-    public var description: String { "\(code): \(message)" }
-
-    public var stageError: StageError {
-        var error = StageError(code: code, message: message, retryable: retryable)
-        error.retryAfterSeconds = retryAfterSeconds
-        return error
-    }
-}
-
 /// A Browse API over the project's libcurl client: one application token per client object,
 /// shared by every caller (the offers stage, the search by image, every country), fetched once,
 /// renewed shortly before it expires and once when a call answers 401. Callers that find the

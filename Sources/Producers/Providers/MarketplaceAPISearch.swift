@@ -1,13 +1,5 @@
 import Pipeline
 
-/// A marketplace search that answers with whole listings (price, condition, shipping) from an
-/// API, so the offers stage needs no listing page for them.
-public protocol ListingSearch: SearchService {
-    /// The page profiles this search stands in for: when it answered, they are not run.
-    var standsInFor: [String] { get }
-    func listings(_ query: String, timeoutMillis: Int) throws -> [SearchListing]
-}
-
 /// The marketplace profile of a Browse API (its description's `search_provider`): keyword search
 /// in the marketplace of one country, listings marked with that provider. Stands in for the page
 /// profiles the description names (`stands_in_for`; a sold-listings page still runs: the Browse
