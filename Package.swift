@@ -61,7 +61,7 @@ let package = Package(
         .target(name: "TLS", dependencies: ["COpenSSL", "EventLoop", "SystemSupport"]),
         .target(name: "HTTP", dependencies: ["EventLoop", "JSON", "SystemSupport"]),
         .target(name: "Imaging"),
-        .target(name: "Extraction", dependencies: ["JSON", "CLibXML2", "CZlib"], resources: [.embedInCode("Resources/condition-vocabulary.json")]),
+        .target(name: "Extraction", dependencies: ["JSON", "CLibXML2", "CZlib"], resources: [.embedInCode("Resources/condition-vocabulary.json"), .embedInCode("Resources/identifier-labels.json")]),
         .target(name: "PhotoReading", dependencies: ["JSON", "SystemSupport", "CZBar", "CZXingShim", "CLeptonica", "CTesseract", "CPNG", "CWebP", "CJpeg"]),
         .target(name: "Pipeline", dependencies: ["JSON", "Secrets", "SystemSupport", "CSQLite", "CHiredis"]),
         // CEpoll: accept4 for close-on-exec sockets. Its module then owns <sys/socket.h>, so the
@@ -72,7 +72,8 @@ let package = Package(
         // into the binary (no bundle to ship beside them); the ProfileIndex plugin lists the folder for the code.
         .plugin(name: "ProfileIndex", capability: .buildTool()),
         .target(name: "Producers", dependencies: ["Pipeline", "Imaging", "JSON", "Secrets", "Outbound", "Extraction", "PhotoReading", "SystemSupport", "CPSL"],
-                resources: [.embedInCode("Resources/google-lens.json"), .embedInCode("Resources/profiles")], plugins: ["ProfileIndex"]),
+                resources: [.embedInCode("Resources/google-lens.json"), .embedInCode("Resources/profiles"), .embedInCode("Resources/apis"),
+                            .embedInCode("Resources/resellers.json"), .embedInCode("Resources/brands.json"), .embedInCode("Resources/title-sites.json")], plugins: ["ProfileIndex"]),
         .target(name: "Gateway", dependencies: ["EventLoop", "HTTP", "Pipeline", "Imaging", "JSON", "Secrets", "SystemSupport", "CEpoll"]),
         .target(name: "LensGPT", dependencies: [
             "Gateway", "HTTP", "Pipeline", "Producers", "JSON", "Secrets", "TLS", "Extraction", "Outbound", "DemoWorld", "Imaging", "PhotoReading", "SystemSupport",

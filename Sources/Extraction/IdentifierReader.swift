@@ -1,20 +1,13 @@
+import JSON
+
 /// Finds the product's SKU where the markup gives none: a labelled identifier on the page
-/// ("SKU: 12345", "ASIN B07FW264WL", "Art.-Nr. 4711", "eBay item number: 3024..."), else the
+/// ("SKU: 12345", "ASIN B07FW264WL", "Art.-Nr. 4711", "Item number: 3024..."), else the
 /// identifier the page URL carries (/dp/ASIN, /itm/123, ?sku=, a trailing number in the slug).
 enum IdentifierReader {
-    /// Labels shops put before their own identifier (model and part numbers are MPNs, not SKUs).
-    static let labels: [String] = [
-        "sku", "asin", "item number", "item #", "item no", "item no.", "item id", "product code", "product id",
-        "product number", "product no", "article number", "art.-nr.", "art.nr.", "art. nr.", "artikelnummer",
-        "artikel-nr.", "artikel-nr", "artikelnr.", "bestellnummer", "best.-nr.", "référence", "réf.", "ref.",
-        "référence produit", "code produit", "código", "código del producto", "referencia", "cod.", "codice",
-        "codice articolo", "codice prodotto", "numero articolo", "numero oggetto ebay", "ebay item number",
-        "numéro de l'objet ebay", "ebay-artikelnummer", "número de artículo de ebay", "kod produktu",
-        "kod towaru", "код товара", "артикул", "varenummer", "varenr.", "artikelnr", "tuotenumero",
-        "cikkszám", "kód produktu", "katalógové číslo", "stock code", "catalog number", "catalogue number",
-        "style", "style #", "style no", "style number", "model id", "id", "код", "šifra", "šifra artikla",
-        "kód", "cod", "cod. articolo",
-    ]
+    /// Labels shops put before their own identifier, in `Resources/identifier-labels.json` (model
+    /// and part numbers are MPNs, not SKUs); tried in the file's order.
+    static let labels: [String] = ((try? JSONParser.parse(PackageResources.identifier_labels_json))?["labels"]?.arrayValue ?? [])
+        .compactMap(\.stringValue)
 
     static func sku(in document: HTMLDocument, landmarks: PageLandmarks) -> String? {
         let nodes = document.nodes

@@ -48,8 +48,8 @@ struct DemoWiring: Sendable {
     /// The hosted Lens API replica, and the key it accepts.
     var hostedLensURL: String { world.hostedLensURL }
     var hostedLensAPIKey: String { HostedLensReplica.apiKey }
-    /// eBay's Browse API replica and the keyset it accepts, with `--demo-apis`.
-    var ebayAPI: (url: String, clientID: String, clientSecret: String)? {
+    /// The marketplace API's replica and the keyset it accepts, with `--demo-apis`.
+    var marketplaceAPI: (url: String, clientID: String, clientSecret: String)? {
         apis ? (world.ebayAPIURL, EbayAPIReplica.clientID, EbayAPIReplica.clientSecret) : nil
     }
     /// The ECB reference rates as the demo serves them.
@@ -68,6 +68,9 @@ struct DemoWiring: Sendable {
     static func offline(_ profiles: [SearchProfile]) -> [SearchProfile] {
         profiles.compactMap { profile in replicaURLTemplates[profile.name].map { profile.searching(at: $0) } }
     }
+
+    /// Every fault's name, for help texts.
+    static let faultList = DemoFault.allCases.map(\.rawValue).joined(separator: ", ")
 
     /// The faults switched on, by name (for the startup log).
     var faultNames: [String] { world.faults.current.map(\.rawValue).sorted() }
@@ -100,7 +103,8 @@ struct DemoWiring: Sendable {
             print("  lens replica\(variant == .normal ? "" : " (\(variant.rawValue))"): \(world.lensURL(variant))")
         }
         print("  sample photos: \(world.baseURL)/demo/samples.json")
-        print("  eBay Browse API replica: \(world.ebayAPIURL) (EBAY_CLIENT_ID=\(EbayAPIReplica.clientID) EBAY_CLIENT_SECRET=\(EbayAPIReplica.clientSecret))")
+        let api = MarketplaceAPIs.browse
+        print("  \(api.owner) Browse API replica: \(world.ebayAPIURL) (\(api.credentialID)=\(EbayAPIReplica.clientID) \(api.credentialSecret)=\(EbayAPIReplica.clientSecret))")
         fflush(nil)  // the URLs must reach a pipe before we block
         _ = SignalMask.wait(for: [SIGTERM, SIGINT])
         world.shutdown()

@@ -1,5 +1,6 @@
 import ArgumentParser
 import Foundation
+import Producers
 import Secrets
 
 /// `lens-gpt`: the root command. Each subcommand lives in `Commands/`.
@@ -26,6 +27,12 @@ public struct LensGPTCommand: ParsableCommand {
         ]
     )
 
+    /// Declares the credential variables the shipped API descriptions name as secrets (the
+    /// registry sits below the layer that reads them).
+    static func declareSecrets() {
+        SecretSettings.declare(MarketplaceAPIs.credentialVariables.map { SecretSetting($0) })
+    }
+
     /// `lens-gpt --version`.
     public static let version = "lens-gpt 0.16.0"
 
@@ -36,6 +43,7 @@ public struct LensGPTCommand: ParsableCommand {
     /// 1 for a failure while running. `--help` and `--version` print as usual.
     public static func runMain(_ arguments: [String]? = nil) -> Never {
         // Before anything can log or fail: the declared secrets' values, so no output carries them.
+        declareSecrets()
         SecretScrubber.shared.registerEnvironment()
         let given = arguments ?? Array(CommandLine.arguments.dropFirst())
         if let first = given.first, let refusal = unknownSubcommand(first) { CommandOutput.refuse(refusal, help: "lens-gpt --help") }

@@ -9,7 +9,9 @@ struct PipelineOptions: ParsableArguments {
     @OptionGroup var lens: LensOptions
     @OptionGroup var visual: VisualSearchOptions
     @OptionGroup var photo: PhotoReadingOptions
-    @OptionGroup var ebay: EbayAPIOptions
+    @OptionGroup var marketAPI: MarketplaceAPIOptions
+    /// The marketplace API the help texts name.
+    static let api = MarketplaceAPIs.browse
     @OptionGroup var apis: WebAPIOptions
     @Flag(help: "Run without the browser even when one could be started (LENS_GPT_NO_BROWSER): no Google Lens in the browser and no marketplace or web-search result pages. The photo readers (barcodes, printed text), the APIs whose keys are set and identification still run.")
     var noBrowser = false
@@ -33,9 +35,9 @@ struct PipelineOptions: ParsableArguments {
     var ratesFile: String?
     @Option(help: "Web search profile for finding maker pages, a shipped name (\(SearchProfiles.helpList(.web))), an API (brave-api, google-cse) or a file; repeat to try several in order, the APIs first (LENS_GPT_WEB_SEARCH_PROFILE, comma-separated; default: the APIs whose keys are set, then \(SearchProfiles.defaultWebOrder.joined(separator: ", "))).")
     var webSearchProfile: [String] = []
-    @Option(help: "Marketplace search profile, a shipped name (\(SearchProfiles.helpList(.marketplace))), ebay-api (eBay's Browse API, needs EBAY_CLIENT_ID and EBAY_CLIENT_SECRET) or a file; repeatable (LENS_GPT_MARKETPLACE_PROFILE, comma-separated; default: the shipped set for --country, after ebay-api when eBay's keys are set).")
+    @Option(help: ArgumentHelp("Marketplace search profile, a shipped name (\(SearchProfiles.helpList(.marketplace))), \(PipelineOptions.api.searchProvider) (\(PipelineOptions.api.apiName), needs \(PipelineOptions.api.credentials)) or a file; repeatable (LENS_GPT_MARKETPLACE_PROFILE, comma-separated; default: the shipped set for --country, after \(PipelineOptions.api.searchProvider) when \(PipelineOptions.api.owner)'s keys are set)."))
     var marketplaceProfile: [String] = []
-    @Option(help: "Country (ISO 3166 code) whose marketplaces and eBay site the offers come from (LENS_GPT_COUNTRY, default US).")
+    @Option(help: ArgumentHelp("Country (ISO 3166 code) whose marketplaces and \(PipelineOptions.api.owner) site the offers come from (LENS_GPT_COUNTRY, default US)."))
     var country: String?
     @Option(help: "Identification below this confidence (0 to 1) abstains: model-producer names no product and the stages that need one are skipped (LENS_GPT_IDENTIFY_FLOOR, default \(IdentificationProducer.defaultFloor)).")
     var identifyFloor: String?
@@ -101,9 +103,9 @@ struct PipelineSetup {
                                  proxyOnlyDomains: demoWorld == nil ? [] : ["example"],  // the demo world's web (RFC 2606 names)
                                  allowPrivate: allowPrivate)
         // One client, so one application token, for every stage and country.
-        let ebay = try options.ebay.client(demo: demoWorld)
+        let marketAPI = try options.marketAPI.client(demo: demoWorld)
         let visual = try VisualSearchSetup.make(options.visual, lens: lens?.runner, demoWorld: demoWorld, servesPhotos: servesPhotos,
-                                                maxUploadBytes: maxUploadBytes, ebay: ebay)
+                                                maxUploadBytes: maxUploadBytes, marketAPI: marketAPI)
         var d = StageDependencies()
         d.stageTimeoutMillis = stageTimeoutMillis
         d.syntheticStageMillis = syntheticStageMillis
@@ -130,7 +132,7 @@ struct PipelineSetup {
         let apis = try WebAPISetup.make(options.apis, demo: demoAPIs, offline: demoWorld != nil)
         d.barcodeLookup = apis.barcodeLookup
         if let pool = lens?.pool { d.renderer = BrowserPageRenderer(pool: pool) }
-        let searches = try SearchSetup.make(options, pool: lens?.pool, ebay: ebay, apis: apis, demo: demoWorld, dataDirectory: dataDirectory)
+        let searches = try SearchSetup.make(options, pool: lens?.pool, marketAPI: marketAPI, apis: apis, demo: demoWorld, dataDirectory: dataDirectory)
         d.marketplaceSearches = searches.marketplaces
         d.marketplaceSearchesForCountry = searches.marketplacesForCountry
         let webSearches = searches.web

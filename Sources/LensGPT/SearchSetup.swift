@@ -13,7 +13,7 @@ struct SearchSetup {
     /// One known query through every marketplace and web-search profile on the canary's schedule.
     var canary: SearchCanary?
 
-    static func make(_ options: PipelineOptions, pool: BrowserPool?, ebay: EbayBrowseAPI?, apis: WebAPISetup,
+    static func make(_ options: PipelineOptions, pool: BrowserPool?, marketAPI api: BrowseAPIClient?, apis: WebAPISetup,
                      demo: DemoWiring?, dataDirectory: String) throws -> SearchSetup
     {
         var setup = SearchSetup()
@@ -23,10 +23,10 @@ struct SearchSetup {
         let country = Setting.string(options.country, env: "LENS_GPT_COUNTRY", default: "US").uppercased()
         let namedMarkets = PipelineSetup.list(options.marketplaceProfile, env: "LENS_GPT_MARKETPLACE_PROFILE")
         guard let pool else {
-            // Without a browser no results page can be searched, but eBay's API needs none.
-            if let ebay, namedMarkets.isEmpty || namedMarkets.contains(EbayAPISearch.profileName) {
+            // Without a browser no results page can be searched, but the marketplace API needs none.
+            if let api, namedMarkets.isEmpty || namedMarkets.contains(MarketplaceAPISearch.profileName) {
                 let marketsFor: @Sendable (String) -> [any SearchService] = { place in
-                    EbayAPISearch(api: ebay, country: place).map { [$0] } ?? []
+                    MarketplaceAPISearch(api: api, country: place).map { [$0] } ?? []
                 }
                 setup.marketplaces = marketsFor(country)
                 setup.marketplacesForCountry = marketsFor
@@ -37,11 +37,11 @@ struct SearchSetup {
         var webProfiles = !webNames.isEmpty && pageNames.isEmpty ? []
             : try PipelineSetup.profiles(pageNames, default: SearchProfiles.defaultWebOrder.map { try SearchProfiles.named($0) })
         let chosenMarkets: [SearchProfile]? = namedMarkets.isEmpty ? nil
-            : try PipelineSetup.profiles(namedMarkets.filter { $0 != EbayAPISearch.profileName }, default: [])
-        // eBay's API runs when chosen, or by default when its keys are set: before the page reader of the same site.
-        let marketAPI = namedMarkets.isEmpty ? ebay : namedMarkets.contains(EbayAPISearch.profileName) ? ebay : nil
-        if namedMarkets.contains(EbayAPISearch.profileName) && ebay == nil {
-            throw PipelineSetup.Failure(description: "the marketplace profile ebay-api needs EBAY_CLIENT_ID and EBAY_CLIENT_SECRET")
+            : try PipelineSetup.profiles(namedMarkets.filter { $0 != MarketplaceAPISearch.profileName }, default: [])
+        // The marketplace API runs when chosen, or by default when its keys are set: before the page reader of the same site.
+        let marketAPI = namedMarkets.isEmpty ? api : namedMarkets.contains(MarketplaceAPISearch.profileName) ? api : nil
+        if namedMarkets.contains(MarketplaceAPISearch.profileName) && api == nil {
+            throw PipelineSetup.Failure(description: "the marketplace profile \(MarketplaceAPISearch.profileName) needs \(MarketplaceAPIs.browse.credentials)")
         }
         let offline = demo != nil
         if offline { webProfiles = DemoWiring.offline(webProfiles) }
@@ -50,7 +50,7 @@ struct SearchSetup {
             var markets = chosenMarkets ?? ((try? SearchProfiles.marketplaces(forCountry: place)) ?? [])
             if offline { markets = DemoWiring.offline(markets) }
             let pages: [any SearchService] = markets.map { BrowserSearch(pool: pool, profile: $0, country: place, diagnosticsDirectory: diagnostics) }
-            return (marketAPI.flatMap { EbayAPISearch(api: $0, country: place) }.map { [$0] } ?? []) + pages
+            return (marketAPI.flatMap { MarketplaceAPISearch(api: $0, country: place) }.map { [$0] } ?? []) + pages
         }
         _ = try chosenMarkets ?? SearchProfiles.marketplaces(forCountry: country)  // a bad --country fails at start
         setup.web += webProfiles.map { BrowserSearch(pool: pool, profile: $0, country: country, diagnosticsDirectory: diagnostics) }

@@ -8,7 +8,7 @@ import Secrets
 
 /// Which visual-search providers `lens-matches` asks, in which order, and how each is reached.
 struct VisualSearchOptions: ParsableArguments {
-    @Option(help: "Visual-search providers in the order they are tried, comma-separated: google-lens, serpapi, ebay-image (LENS_GPT_VISUAL_PROVIDERS, default google-lens,serpapi, and ebay-image last when EBAY_CLIENT_ID and EBAY_CLIENT_SECRET are set). A provider that is not configured is left out.")
+    @Option(help: ArgumentHelp("Visual-search providers in the order they are tried, comma-separated: google-lens, serpapi, \(VisualSearchSetup.image) (LENS_GPT_VISUAL_PROVIDERS, default google-lens,serpapi, and \(VisualSearchSetup.image) last when \(MarketplaceAPIs.browse.credentials) are set). A provider that is not configured is left out."))
     var visualProviders: String?
     @Option(help: "Time limit of one Google Lens search in the browser, ms (LENS_GPT_LENS_TIMEOUT_MS, default: the stage's time limit).")
     var lensTimeoutMs: String?
@@ -62,16 +62,18 @@ struct VisualSearchSetup {
     /// For the startup log.
     var notes: [String] = []
 
-    static let knownProviders = ["google-lens", "serpapi", "ebay-image"]
+    /// The marketplace API's search by image (`image_provider` of its description).
+    static let image = MarketplaceImageSearch.providerName
+    static let knownProviders = ["google-lens", "serpapi", image]
 
     /// `servesPhotos`: whether a gateway will answer the signed photo URLs (`serve`, not `classify`).
-    /// `ebay`: eBay's API client when its keys are set (`ebay-image` then joins the default order, last).
+    /// `marketAPI`: the marketplace API's client when its keys are set (its search by image then joins the default order, last).
     static func make(_ options: VisualSearchOptions, lens: LensRunner?, demoWorld: DemoWiring?, servesPhotos: Bool,
-                     maxUploadBytes: Int = 20 << 20, ebay: EbayBrowseAPI? = nil) throws -> VisualSearchSetup
+                     maxUploadBytes: Int = 20 << 20, marketAPI: BrowseAPIClient? = nil) throws -> VisualSearchSetup
     {
         var setup = VisualSearchSetup()
         let order = Setting.string(options.visualProviders, env: "LENS_GPT_VISUAL_PROVIDERS",
-                                   default: ebay == nil ? "google-lens,serpapi" : "google-lens,serpapi,ebay-image")
+                                   default: marketAPI == nil ? "google-lens,serpapi" : "google-lens,serpapi," + image)
             .split(separator: ",").map { String($0).trimmingCharacters(in: " ") }.filter { !$0.isEmpty }
         for name in order where !knownProviders.contains(name) {
             throw SettingError(description: "LENS_GPT_VISUAL_PROVIDERS (or --visual-providers): unknown provider \"\(name)\"; known: "
@@ -133,12 +135,12 @@ struct VisualSearchSetup {
                 configuration.proxy = Setting.string(options.hostedLensProxy, env: "LENS_GPT_HOSTED_LENS_PROXY")
                 if let proxy = configuration.proxy { SecretScrubber.shared.register(proxy, as: SecretSettings.hostedLensProxy) }
                 setup.providers.append(HostedLensSearch(configuration: configuration, links: ShelfPhotoLinks(shelf: shelf)))
-            case EbayImageSearch.providerName:
-                guard let ebay else {
-                    setup.notes.append("ebay-image: EBAY_CLIENT_ID and EBAY_CLIENT_SECRET not set")
+            case MarketplaceImageSearch.providerName:
+                guard let marketAPI else {
+                    setup.notes.append("\(image): \(MarketplaceAPIs.browse.credentials) not set")
                     continue
                 }
-                setup.providers.append(EbayImageSearch(api: ebay))
+                setup.providers.append(MarketplaceImageSearch(api: marketAPI))
             default:
                 break
             }

@@ -1,3 +1,5 @@
+import Synchronization
+
 /// A setting whose value is a credential, and how its value holds the secret part.
 public struct SecretSetting: Sendable, Equatable {
     public enum Shape: Sendable, Equatable {
@@ -21,7 +23,8 @@ public struct SecretSetting: Sendable, Equatable {
 
 /// The one place a setting is declared secret. Every value declared here is read from the
 /// environment at startup and scrubbed from everything that leaves the process (events, stored
-/// results, `/readyz`, `/metrics`, diagnostics, logs); a new credential needs only a line here.
+/// results, `/readyz`, `/metrics`, diagnostics, logs); a new credential needs only a line here,
+/// or, for an API described by a data file above this layer, `declare(_:)` at startup.
 /// Values that come from a flag or a file are registered where they are read
 /// (`SecretScrubber.register(_:as:)`).
 public enum SecretSettings {
@@ -37,15 +40,27 @@ public enum SecretSettings {
     /// The key photo URLs are signed with when the operator sets one (shared by every gateway).
     public static let photoURLSecret = SecretSetting("LENS_GPT_PHOTO_URL_SECRET")
 
-    /// The official APIs' credentials.
-    public static let ebayClientID = SecretSetting("EBAY_CLIENT_ID")
-    public static let ebayClientSecret = SecretSetting("EBAY_CLIENT_SECRET")
+    /// The official APIs' credentials (a marketplace API's are named by its description and declared).
     public static let upcitemdbKey = SecretSetting("UPCITEMDB_USER_KEY")
     public static let braveKey = SecretSetting("BRAVE_SEARCH_API_KEY")
     public static let googleCSEKey = SecretSetting("GOOGLE_CSE_API_KEY")
 
-    public static let all: [SecretSetting] = [openAIKey, hostedLensKey, apiToken, lensCookies, store, lensProxy, hostedLensProxy,
-                                              photoURLSecret, ebayClientID, ebayClientSecret, upcitemdbKey, braveKey, googleCSEKey]
+    static let fixed: [SecretSetting] = [openAIKey, hostedLensKey, apiToken, lensCookies, store, lensProxy, hostedLensProxy,
+                                         photoURLSecret, upcitemdbKey, braveKey, googleCSEKey]
+
+    /// Declared at startup from data (the credential variables an API description names), before
+    /// the environment is read.
+    private static let declared = Mutex<[SecretSetting]>([])
+
+    /// Adds settings to `all` (once each).
+    public static func declare(_ settings: [SecretSetting]) {
+        declared.withLock { list in
+            for setting in settings where !fixed.contains(setting) && !list.contains(setting) { list.append(setting) }
+        }
+    }
+
+    /// Every secret setting: the fixed ones and those declared.
+    public static var all: [SecretSetting] { fixed + declared.withLock { $0 } }
 
     /// Query parameters whose value is a credential wherever a URL shows them: API keys, the
     /// photo URL's signature, and every `…token` / `…secret` (result tokens, OAuth tokens).

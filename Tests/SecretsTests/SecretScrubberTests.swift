@@ -25,11 +25,12 @@ struct SecretScrubberTests {
         #expect(scrubber.scrub("v%5E1.1%23new-token v^1.1#new-token") == "REDACTED REDACTED")
     }
 
-    /// Every official API's key is declared secret, and Google's `key=` and UPCitemdb's
-    /// `user_key=` are secret wherever a URL shows them.
+    /// Every official API's key is declared secret (a marketplace API's by its description, see
+    /// MarketplaceAPIDescriptionTests), and Google's `key=` and UPCitemdb's `user_key=` are secret
+    /// wherever a URL shows them.
     @Test func theOfficialAPIsKeysAreSecrets() {
         let names = Set(SecretSettings.all.map(\.variable))
-        for name in ["EBAY_CLIENT_ID", "EBAY_CLIENT_SECRET", "UPCITEMDB_USER_KEY", "BRAVE_SEARCH_API_KEY", "GOOGLE_CSE_API_KEY"] {
+        for name in ["UPCITEMDB_USER_KEY", "BRAVE_SEARCH_API_KEY", "GOOGLE_CSE_API_KEY"] {
             #expect(names.contains(name), "\(name)")
         }
         let scrubbed = SecretScrubber().scrub("GET https://www.googleapis.com/customsearch/v1?key=AIzaSyExample&cx=1&q=lamp")

@@ -14,16 +14,16 @@ import Testing
     /// A world of its own per test (the replica counts tokens), and a client with a clock the test moves.
     struct Rig {
         let world: DemoWorld
-        let api: EbayBrowseAPI
+        let api: BrowseAPIClient
         let clock = TestClock()
 
         init(secret: String = EbayAPIReplica.clientSecret) throws {
             world = try DemoWorld()
             let clock = self.clock
-            var configuration = EbayAPIConfiguration(clientID: EbayAPIReplica.clientID, clientSecret: secret)
+            var configuration = BrowseAPIConfiguration(clientID: EbayAPIReplica.clientID, clientSecret: secret)
             configuration.baseURL = world.ebayAPIURL
             configuration.timeoutMillis = 10_000
-            api = EbayBrowseAPI(configuration: configuration, now: { clock.millis.load(ordering: .relaxed) })
+            api = BrowseAPIClient(configuration: configuration, now: { clock.millis.load(ordering: .relaxed) })
         }
 
         var replica: EbayAPIReplica { world.ebayAPI }
@@ -35,13 +35,13 @@ import Testing
     @Test func oneTokenServesEverySearchAndStage() throws {
         let rig = try Rig()
         defer { rig.world.shutdown() }
-        let us = try #require(EbayAPISearch(api: rig.api, country: "US"))
-        let de = try #require(EbayAPISearch(api: rig.api, country: "DE"))
+        let us = try #require(MarketplaceAPISearch(api: rig.api, country: "US"))
+        let de = try #require(MarketplaceAPISearch(api: rig.api, country: "DE"))
         let first = try us.listings("\(Self.entry.brand) \(Self.entry.name)", timeoutMillis: 10_000)
         _ = try de.listings("\(Self.entry.brand) \(Self.entry.name)", timeoutMillis: 10_000)
         let photo = try #require(LensCatalog.product(Self.entry.productID)?.photo)
         let image = UploadedImage(id: "t", path: "/nonexistent", bytes: photo.count)
-        let visual = try EbayImageSearch(api: rig.api).search(VisualQuery(image: image, bytes: photo, format: "png"), timeoutMillis: 10_000)
+        let visual = try MarketplaceImageSearch(api: rig.api).search(VisualQuery(image: image, bytes: photo, format: "png"), timeoutMillis: 10_000)
 
         #expect(!first.isEmpty && !visual.matches.isEmpty)
         #expect(rig.replica.tokensIssued == 1, "\(rig.replica.requests)")
@@ -54,7 +54,7 @@ import Testing
     @Test func concurrentCallersWaitForOneTokenFetch() throws {
         let rig = try Rig()
         defer { rig.world.shutdown() }
-        let search = try #require(EbayAPISearch(api: rig.api, country: "US"))
+        let search = try #require(MarketplaceAPISearch(api: rig.api, country: "US"))
         let failures = Atomic(0)
         DispatchQueue.concurrentPerform(iterations: 8) { _ in
             do {
@@ -71,7 +71,7 @@ import Testing
     @Test func tokenIsRenewedShortlyBeforeItExpires() throws {
         let rig = try Rig()
         defer { rig.world.shutdown() }
-        let search = try #require(EbayAPISearch(api: rig.api, country: "US"))
+        let search = try #require(MarketplaceAPISearch(api: rig.api, country: "US"))
         _ = try search.listings("flask", timeoutMillis: 10_000)
         // 7200 s lifetime, renewed 60 s early: at 7139 s the first token still serves.
         rig.clock.millis.add(7_139_000, ordering: .relaxed)
@@ -89,7 +89,7 @@ import Testing
         let rig = try Rig()
         defer { rig.world.shutdown() }
         rig.replica.tokenLifetimeSeconds.store(30, ordering: .relaxed)
-        let search = try #require(EbayAPISearch(api: rig.api, country: "US"))
+        let search = try #require(MarketplaceAPISearch(api: rig.api, country: "US"))
         _ = try search.listings("flask", timeoutMillis: 10_000)
         rig.clock.millis.add(14_000, ordering: .relaxed)
         _ = try search.listings("flask", timeoutMillis: 10_000)
@@ -102,7 +102,7 @@ import Testing
     @Test func a401RenewsTheTokenOnceAndRepeatsTheCall() throws {
         let rig = try Rig()
         defer { rig.world.shutdown() }
-        let search = try #require(EbayAPISearch(api: rig.api, country: "US"))
+        let search = try #require(MarketplaceAPISearch(api: rig.api, country: "US"))
         _ = try search.listings("flask", timeoutMillis: 10_000)
         rig.replica.revokeTokens()
         let listings = try search.listings("\(Self.entry.brand) \(Self.entry.name)", timeoutMillis: 10_000)
@@ -115,7 +115,7 @@ import Testing
         let rig = try Rig()
         defer { rig.world.shutdown() }
         rig.replica.refusesEveryToken.store(true, ordering: .relaxed)
-        let search = try #require(EbayAPISearch(api: rig.api, country: "US"))
+        let search = try #require(MarketplaceAPISearch(api: rig.api, country: "US"))
         let error = try #require(throws: StageError.self) { try search.listings("flask", timeoutMillis: 10_000) }
         #expect(error.code == "api_unauthorized" && !error.retryable)
         #expect(rig.replica.tokensIssued == 2, "one renewal, not more")
@@ -127,7 +127,7 @@ import Testing
     @Test func aRefusedKeysetIsUnauthorized() throws {
         let rig = try Rig(secret: "wrong-secret")
         defer { rig.world.shutdown() }
-        let search = try #require(EbayAPISearch(api: rig.api, country: "US"))
+        let search = try #require(MarketplaceAPISearch(api: rig.api, country: "US"))
         let error = try #require(throws: StageError.self) { try search.listings("flask", timeoutMillis: 10_000) }
         #expect(error.code == "api_unauthorized" && !error.retryable, "\(error)")
         #expect(error.message.contains("invalid_client") && !error.message.contains("wrong-secret"))
@@ -137,7 +137,7 @@ import Testing
     @Test func a429IsRateLimitedWithTheWaitItAskedFor() throws {
         let rig = try Rig()
         defer { rig.world.shutdown() }
-        let search = try #require(EbayAPISearch(api: rig.api, country: "US"))
+        let search = try #require(MarketplaceAPISearch(api: rig.api, country: "US"))
         _ = try search.listings("flask", timeoutMillis: 10_000)
         rig.replica.rateLimitSeconds.store(37, ordering: .relaxed)
         let error = try #require(throws: StageError.self) { try search.listings("flask", timeoutMillis: 10_000) }
@@ -153,7 +153,7 @@ import Testing
         // The visual provider says the same.
         let photo = try #require(LensCatalog.product(Self.entry.productID)?.photo)
         let query = VisualQuery(image: UploadedImage(id: "t", path: "/nonexistent", bytes: photo.count), bytes: photo, format: "png")
-        let failure = try #require(throws: VisualSearchFailure.self) { try EbayImageSearch(api: rig.api).search(query, timeoutMillis: 10_000) }
+        let failure = try #require(throws: VisualSearchFailure.self) { try MarketplaceImageSearch(api: rig.api).search(query, timeoutMillis: 10_000) }
         #expect(failure.code == "api_rate_limited" && failure.retryAfterSeconds == 37 && failure.provider == "ebay-image")
     }
 
@@ -162,9 +162,9 @@ import Testing
         let world = try DemoWorld()
         let url = world.ebayAPIURL
         world.shutdown()
-        var configuration = EbayAPIConfiguration(clientID: "id", clientSecret: "secret")
+        var configuration = BrowseAPIConfiguration(clientID: "id", clientSecret: "secret")
         configuration.baseURL = url
-        let search = EbayAPISearch(api: EbayBrowseAPI(configuration: configuration), marketplace: "EBAY_US")
+        let search = MarketplaceAPISearch(api: BrowseAPIClient(configuration: configuration), marketplace: "EBAY_US")
         let error = try #require(throws: StageError.self) { try search.listings("secret product words", timeoutMillis: 5_000) }
         #expect(error.code == "network_unavailable" && error.retryable, "\(error)")
         #expect(!error.message.contains("secret"))
@@ -174,7 +174,7 @@ import Testing
         let rig = try Rig()
         defer { rig.world.shutdown() }
         let entry = try #require(ShopCatalog.entries.first { $0.maker.facts.gtin.hasSuffix(ShopCatalog.barcodeSampleGTIN) })
-        let search = try #require(EbayAPISearch(api: rig.api, country: "GB"))
+        let search = try #require(MarketplaceAPISearch(api: rig.api, country: "GB"))
         let byNumber = try search.listings(query: nil, gtin: ShopCatalog.barcodeSampleGTIN, limit: 3, timeoutMillis: 10_000)
         #expect(byNumber.count == 3)
         #expect(byNumber.allSatisfy { listing in entry.listings.contains { $0.url == listing.link } })
@@ -216,12 +216,12 @@ import Testing
     }
 
     @Test func marketplacesByCountry() {
-        #expect(EbayBrowseAPI.marketplace(forCountry: "us") == "EBAY_US")
-        #expect(EbayBrowseAPI.marketplace(forCountry: "UK") == "EBAY_GB")
-        #expect(EbayBrowseAPI.marketplace(forCountry: "DE") == "EBAY_DE")
-        #expect(EbayBrowseAPI.marketplace(forCountry: "JP") == nil)
+        #expect(BrowseAPIClient.marketplace(forCountry: "us") == "EBAY_US")
+        #expect(BrowseAPIClient.marketplace(forCountry: "UK") == "EBAY_GB")
+        #expect(BrowseAPIClient.marketplace(forCountry: "DE") == "EBAY_DE")
+        #expect(BrowseAPIClient.marketplace(forCountry: "JP") == nil)
         // The IDs are the marketplace file's data.
-        #expect(EbayBrowseAPI.marketplace(forCountry: "tw") == "EBAY_TW")
+        #expect(BrowseAPIClient.marketplace(forCountry: "tw") == "EBAY_TW")
         #expect(MarketplaceCatalog.named("ebay")?.apiSiteIDs.count == 19)
     }
 
@@ -246,7 +246,7 @@ import Testing
              }],
              "warnings": [{"errorId": 12001, "domain": "API_BROWSE", "category": "REQUEST", "message": "A warning"}]}
             """.utf8))
-        let page = EbaySearchPage(body)
+        let page = BrowseSearchPage(body)
         #expect(page.total == 1 && page.warnings == ["A warning"])
         let item = try #require(page.items.first)
         #expect(item.buyingOptions == ["FIXED_PRICE", "BEST_OFFER"] && item.endDate == "2026-12-31T23:59:59.000Z")
@@ -263,7 +263,7 @@ import Testing
         for key in ["title", "link", "price", "price_max", "currency", "shipping", "condition", "wear", "sold", "sold_date"] {
             #expect(json[key] != nil, "\(key) present as the page profiles print it")
         }
-        #expect(EbaySearchPage(try JSONParser.parse(Array(#"{"href": "x", "total": 0, "limit": 50, "offset": 0}"#.utf8))).items.isEmpty)
+        #expect(BrowseSearchPage(try JSONParser.parse(Array(#"{"href": "x", "total": 0, "limit": 50, "offset": 0}"#.utf8))).items.isEmpty)
     }
 
     @Test func conditionIDsNormalise() throws {
@@ -271,7 +271,7 @@ import Testing
             var object: JSONObject = ["title": "t", "itemWebUrl": "https://www.ebay.com/itm/1"]
             if let id { object["conditionId"] = .string(id) }
             if let text { object["condition"] = .string(text) }
-            return try #require(EbayItemSummary(.object(object))).condition
+            return try #require(BrowseItemSummary(.object(object))).condition
         }
         let expected: [(String, String)] = [
             ("1000", "new"), ("1500", "new"), ("1750", "like_new"), ("2000", "like_new"), ("2010", "like_new"), ("2020", "very_good"),
@@ -282,13 +282,13 @@ import Testing
         #expect(try condition("1500", "Open box") == "like_new")
         #expect(try condition(nil, "For parts or not working") == "for_parts")
         #expect(try condition(nil, nil) == nil)
-        #expect(EbayItemSummary(["title": "no link"]) == nil)
+        #expect(BrowseItemSummary(["title": "no link"]) == nil)
     }
 
     @Test func apiOffersNeedNoPageAndStandInForTheEbayPage() throws {
         let rig = try Rig()
         defer { rig.world.shutdown() }
-        let api = try #require(EbayAPISearch(api: rig.api, country: "US"))
+        let api = try #require(MarketplaceAPISearch(api: rig.api, country: "US"))
         let page = CountingSearch(name: "ebay")
         let sold = CountingSearch(name: "ebay-sold")
         let pages = try ShopWorld.pages()
@@ -310,7 +310,7 @@ import Testing
     @Test func searchByImageNamesTheSamplePhotos() throws {
         let rig = try Rig()
         defer { rig.world.shutdown() }
-        let provider = EbayImageSearch(api: rig.api)
+        let provider = MarketplaceImageSearch(api: rig.api)
         for product in LensCatalog.products {
             let entry = try #require(ShopCatalog.entry(product.id))
             let query = VisualQuery(image: UploadedImage(id: product.id, path: "/nonexistent", bytes: product.photo.count,

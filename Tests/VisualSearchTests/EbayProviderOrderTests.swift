@@ -9,24 +9,24 @@ import Testing
 /// eBay's keys are set (and only then), `ebay-api` before the `ebay` page profile, which runs
 /// only when the API did not answer.
 @Suite struct EbayProviderOrderTests {
-    func client(_ world: DemoWorld) -> EbayBrowseAPI {
-        var configuration = EbayAPIConfiguration(clientID: EbayAPIReplica.clientID, clientSecret: EbayAPIReplica.clientSecret)
+    func client(_ world: DemoWorld) -> BrowseAPIClient {
+        var configuration = BrowseAPIConfiguration(clientID: EbayAPIReplica.clientID, clientSecret: EbayAPIReplica.clientSecret)
         configuration.baseURL = world.ebayAPIURL
-        return EbayBrowseAPI(configuration: configuration)
+        return BrowseAPIClient(configuration: configuration)
     }
 
     @Test func ebayImageJoinsTheDefaultOrderLastWhenKeysAreSet() throws {
         let world = try DemoWorld()
         defer { world.shutdown() }
         let options = try VisualSearchOptions.parse([])
-        let with = try VisualSearchSetup.make(options, lens: nil, demoWorld: nil, servesPhotos: false, ebay: client(world))
+        let with = try VisualSearchSetup.make(options, lens: nil, demoWorld: nil, servesPhotos: false, marketAPI: client(world))
         #expect(with.providers.map(\.name) == ["ebay-image"])
         #expect(with.notes.first?.hasPrefix("google-lens") == true && with.notes.contains { $0.hasPrefix("serpapi") })
-        let without = try VisualSearchSetup.make(options, lens: nil, demoWorld: nil, servesPhotos: false, ebay: nil)
+        let without = try VisualSearchSetup.make(options, lens: nil, demoWorld: nil, servesPhotos: false, marketAPI: nil)
         #expect(without.providers.isEmpty && !without.notes.contains { $0.hasPrefix("ebay-image") })
         // Named without keys: left out with a note, as serpapi is.
         let named = try VisualSearchSetup.make(try VisualSearchOptions.parse(["--visual-providers", "ebay-image"]), lens: nil,
-                                               demoWorld: nil, servesPhotos: false, ebay: nil)
+                                               demoWorld: nil, servesPhotos: false, marketAPI: nil)
         #expect(named.providers.isEmpty && named.notes == ["ebay-image: EBAY_CLIENT_ID and EBAY_CLIENT_SECRET not set"])
     }
 
@@ -34,7 +34,7 @@ import Testing
         let world = try DemoWorld()
         defer { world.shutdown() }
         world.ebayAPI.rateLimitSeconds.store(5, ordering: .relaxed)
-        let api = try #require(EbayAPISearch(api: client(world), country: "US"))
+        let api = try #require(MarketplaceAPISearch(api: client(world), country: "US"))
         let page = RecordingSearch(name: "ebay")
         let producer = SecondHandOffersProducer(pages: NoPages(), searches: [api, page])
         let entry = ShopCatalog.entries[0]

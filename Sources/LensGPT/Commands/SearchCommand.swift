@@ -11,8 +11,8 @@ struct SearchCommand: ParsableCommand {
         commandName: "search",
         abstract: "Run one search profile in the browser and print what it read as JSON.",
         discussion: """
-            PROFILE is a shipped profile's name (\(SearchProfiles.names.joined(separator: ", "))), ebay-api (eBay's Browse API \
-            with EBAY_CLIENT_ID and EBAY_CLIENT_SECRET; --query and/or --gtin), a web-search API \
+            PROFILE is a shipped profile's name (\(SearchProfiles.names.joined(separator: ", "))), \(api.searchProvider) (\(api.apiName) \
+            with \(api.credentials); --query and/or --gtin), a web-search API \
             (brave-api with BRAVE_SEARCH_API_KEY, google-cse with GOOGLE_CSE_API_KEY and GOOGLE_CSE_ID; --query only, \
             no browser; its results also carry the link as "url"; a failure exits 1 naming api_rate_limited with \
             retry_after_seconds, api_unauthorized, api_failed or network_unavailable) or a profile file. \
@@ -23,15 +23,23 @@ struct SearchCommand: ParsableCommand {
             site's item links (the profile is stale). "unrecognized": a page that is neither results, the site's \
             no-results page nor a bot check (screenshot and page source in "artifacts"). Exits 0 for results and \
             empty, 3 for a bot check, 4 for an unrecognized page, 1 with a JSON error on stderr otherwise. Shipped profiles off by default \
-            (no saved real page covers them): vinted, startpage.
+            (no saved real page covers them): \(offByDefault).
             """
     )
+
+    /// The marketplace API its help names.
+    static let api = MarketplaceAPIs.browse
+    /// The shipped profiles no saved real page covers, marketplaces first.
+    static var offByDefault: String {
+        (SearchProfiles.ordered(.marketplace) + SearchProfiles.ordered(.web)).filter { !$0.enabledByDefault }.map(\.name).joined(separator: ", ")
+    }
 
     @Argument(help: "A shipped profile's name or a profile JSON file.") var profile: String?
     @Option(help: "The results page to open (default: the profile's URL for --query).") var url: String?
     @Option(help: "The query, when no --url is given.") var query: String?
-    @Option(help: "ebay-api only: the GTIN (UPC, EAN, ISBN) to search for, with or instead of --query.") var gtin: String?
-    @OptionGroup var ebay: EbayAPIOptions
+    @Option(help: ArgumentHelp("\(SearchCommand.api.searchProvider) only: the GTIN (UPC, EAN, ISBN) to search for, with or instead of --query."))
+    var gtin: String?
+    @OptionGroup var marketAPI: MarketplaceAPIOptions
     @Option(help: "Results read at most (default: the profile's max_results).") var max: Int?
     @Option(help: "Country whose site the profile uses for --query (LENS_GPT_COUNTRY, default US).") var country: String?
     @OptionGroup var lens: LensOptions
@@ -51,9 +59,9 @@ struct SearchCommand: ParsableCommand {
             return
         }
         signal(SIGPIPE, SIG_IGN)
-        if name == EbayAPISearch.profileName {
-            EbayAPISearchRun.run(query: query, gtin: gtin, country: Setting.string(country, env: "LENS_GPT_COUNTRY", default: "US").uppercased(),
-                                 max: max, timeoutMillis: browsing.timeoutMs, options: ebay)
+        if name == MarketplaceAPISearch.profileName {
+            MarketplaceAPISearchRun.run(query: query, gtin: gtin, country: Setting.string(country, env: "LENS_GPT_COUNTRY", default: "US").uppercased(),
+                                 max: max, timeoutMillis: browsing.timeoutMs, options: marketAPI)
         }
         if WebAPISetup.webSearchNames.contains(name) { runAPI(name) }
         var chosen: SearchProfile

@@ -58,9 +58,9 @@ struct ServeCommand: ParsableCommand {
     @Flag(help: "Share the port with other processes (SO_REUSEPORT) instead of failing when it is busy (LENS_GPT_REUSE_PORT).") var reusePort = false
     @OptionGroup var pipeline: PipelineOptions
     @Flag(help: "Run against the offline demo world: the Lens replica on loopback with a local chromedriver (LENS_GPT_DEMO).") var demo = false
-    @Option(help: "With --demo, faults to switch on, comma-separated: lens-blocked, lens-consent, lens-layout-changed, lens-api-down, llm-down, ebay-blocked, ebay-layout-changed, websearch-blocked (LENS_GPT_DEMO_FAULTS); switched at run time with POST {demo world}/demo/faults?NAME=on|off.") var demoFaults: String?
+    @Option(help: "With --demo, faults to switch on, comma-separated: \(DemoWiring.faultList) (LENS_GPT_DEMO_FAULTS); switched at run time with POST {demo world}/demo/faults?NAME=on|off.") var demoFaults: String?
     @Flag(help: "With --demo, use the demo world's OpenAI-compatible server as the LLM (LENS_GPT_DEMO_LLM).") var demoLlm = false
-    @Flag(help: "With --demo, answer through the demo world's replicas of the official APIs as if their keys were set: eBay's Browse API, the barcode databases and the web-search APIs (LENS_GPT_DEMO_APIS).") var demoApis = false
+    @Flag(help: "With --demo, answer through the demo world's replicas of the official APIs as if their keys were set: \(MarketplaceAPIs.browse.apiName), the barcode databases and the web-search APIs (LENS_GPT_DEMO_APIS).") var demoApis = false
     @Option(help: "Country of a request that names none, ISO 3166 two letters (LENS_GPT_DEFAULT_COUNTRY, default US).") var defaultCountry: String?
     @Option(help: "Language of a request that names none and sends no Accept-Language (LENS_GPT_DEFAULT_LANGUAGE, default en).") var defaultLanguage: String?
 

@@ -13,19 +13,22 @@ struct VisualSearchCommand: ParsableCommand {
         abstract: "Search one photo with one visual-search provider and print its matches as JSON.",
         discussion: """
             Providers: google-lens (in the browser), serpapi (SERPAPI_API_KEY; the API fetches the photo, so \
-            --photo-url must name where it can), ebay-image (eBay's search by image; EBAY_CLIENT_ID and \
-            EBAY_CLIENT_SECRET). Prints {"provider", "matches": [...], "exact_matches": [...], "knowledge": [...]} \
+            --photo-url must name where it can), \(api.imageProvider) (\(api.owner)'s search by image; \
+            \(api.credentials)). Prints {"provider", "matches": [...], "exact_matches": [...], "knowledge": [...]} \
             and exits 0, or a JSON error naming its code on stderr and exits 1.
             """
     )
 
+    /// The marketplace API whose search by image is a provider.
+    static let api = MarketplaceAPIs.browse
+
     @Argument(help: "A PNG, JPEG or WebP photo.") var photo: String?
-    @Option(help: "google-lens, serpapi or ebay-image.") var provider: String = "google-lens"
+    @Option(help: ArgumentHelp("google-lens, serpapi or \(VisualSearchCommand.api.imageProvider).")) var provider: String = "google-lens"
     @Option(help: "Country of the search, ISO 3166 two letters (LENS_GPT_DEFAULT_COUNTRY, default US).") var country: String?
     @Option(help: "serpapi only: a URL where the hosted API can fetch this same photo.") var photoUrl: String?
     @OptionGroup var lens: LensOptions
     @OptionGroup var visual: VisualSearchOptions
-    @OptionGroup var ebay: EbayAPIOptions
+    @OptionGroup var marketAPI: MarketplaceAPIOptions
     @OptionGroup var browsing: BrowserRunOptions
 
     func run() throws {
@@ -70,11 +73,11 @@ struct VisualSearchCommand: ParsableCommand {
     /// The provider `--provider` names, set up as `serve` sets it up.
     private func provider(shutdown: inout () -> Void) throws -> any VisualSearch {
         switch provider {
-        case EbayImageSearch.providerName:
-            guard let api = try ebay.client() else {
-                throw SettingError(description: "ebay-image needs an eBay application keyset in EBAY_CLIENT_ID and EBAY_CLIENT_SECRET")
+        case MarketplaceImageSearch.providerName:
+            guard let api = try marketAPI.client() else {
+                throw SettingError(description: "\(marketAPI.api.imageProvider) \(marketAPI.api.keysetWanted)")
             }
-            return EbayImageSearch(api: api)
+            return MarketplaceImageSearch(api: api)
         case "serpapi":
             guard let key = Setting.environment("SERPAPI_API_KEY") else { throw SettingError(description: "serpapi needs SERPAPI_API_KEY") }
             guard let photoUrl, photoUrl.hasPrefix("http://") || photoUrl.hasPrefix("https://") else {

@@ -1,34 +1,14 @@
+import JSON
+
 /// Sites that sell or write about other makers' products: retailers, department stores,
 /// price comparison, review and social sites. A page there is never the maker's own page
-/// (unless the maker's name is the site's, as Amazon's devices on amazon.com). Data: add a
-/// registrable name to teach it one.
+/// (unless the maker's name is the site's, as a store's own devices on its own domain). Data:
+/// `Resources/resellers.json`, registrable names in groups; add one to teach it a site.
 public enum ResellerCatalog {
-    public static let labels: Set<String> = [
-        // General retailers and department stores
-        "amazon", "walmart", "target", "bestbuy", "costco", "kohls", "macys", "nordstrom", "bloomingdales", "saksfifthavenue",
-        "neimanmarcus", "jcpenney", "homedepot", "lowes", "wayfair", "overstock", "allmodern", "lampsplus", "houzz",
-        "crateandbarrel", "williams-sonoma", "bedbathandbeyond", "qvc", "hsn", "newegg", "bhphotovideo", "adorama",
-        "microcenter", "johnlewis", "argos", "currys", "selfridges", "harrods", "next", "very", "ao", "boots",
-        "otto", "zalando", "aboutyou", "mediamarkt", "saturn", "galeria", "breuninger", "kaufhof", "conrad", "cyberport",
-        "alternate", "notebooksbilliger", "fnac", "darty", "boulanger", "cdiscount", "laredoute", "galerieslafayette",
-        "elcorteingles", "pccomponentes", "coolblue", "bol", "bijenkorf", "wehkamp", "elgiganten", "elkjop", "power",
-        "komplett", "prisjakt", "rakuten", "flipkart", "myntra", "jd", "taobao", "tmall", "aliexpress", "alibaba",
-        "temu", "shein", "wish", "mercadolibre", "lazada", "shopee", "noon", "jumia", "takealot", "kmart",
-        "bigw", "jbhifi", "harveynorman", "thegoodguys", "canadiantire", "thebay", "bunnings",
-        // Fashion and sports retailers
-        "asos", "farfetch", "ssense", "mytheresa", "net-a-porter", "matchesfashion", "endclothing", "revolve",
-        "zappos", "footlocker", "jdsports", "sportsdirect", "dickssportinggoods", "rei", "backcountry", "moosejaw",
-        "bergfreunde", "bergzeit", "sportscheck", "snipes", "size", "footpatrol", "stockx", "goat", "flightclub",
-        // Price comparison
-        "idealo", "pricerunner", "pricespy", "geizhals", "billiger", "kelkoo", "shopzilla", "pricegrabber",
-        "google", "bing", "yahoo", "duckduckgo",
-        // Reviews, media and social sites
-        "youtube", "facebook", "instagram", "pinterest", "reddit", "twitter", "x", "tiktok", "wikipedia", "medium",
-        "rtings", "theverge", "cnet", "wired", "techradar", "trustedreviews", "whathifi", "gsmarena", "engadget",
-        "digitaltrends", "tomsguide", "tomshardware", "pcmag", "gizmodo", "notebookcheck", "dpreview", "runnersworld",
-        "hodinkee", "gq", "vogue", "nytimes", "wirecutter", "businessinsider", "forbes", "dezeen", "designmilk",
-        "etsy", "trustpilot",
-    ]
+    public static let labels: Set<String> = {
+        guard let groups = (try? JSONParser.parse(PackageResources.resellers_json))?.objectValue else { return [] }
+        return Set(groups.entries.filter { $0.key != "about" }.flatMap { ($0.value.arrayValue ?? []).compactMap(\.stringValue) })
+    }()
 
     /// Whether the link's site is a retailer, comparison, review or social site.
     public static func isReseller(_ link: String) -> Bool {

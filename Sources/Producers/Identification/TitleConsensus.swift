@@ -305,7 +305,7 @@ extension TitleConsensus {
     }
 
     /// Drops a last segment after " | ", " - ", " – ", " — " or " · " that names a site: the match's own
-    /// site, a marketplace, or a domain ("… | Marketplace", "… - Amazon.com", "… | Maison Boutique").
+    /// site, a marketplace, or a domain ("… | Marketplace", "… - Store.com", "… | Maison Boutique").
     static func withoutTrailingSite(_ text: String, site: String?) -> String {
         var best: Range<String.Index>?
         for separator in [" | ", " - ", " – ", " — ", " · "] {

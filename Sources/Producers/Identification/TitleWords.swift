@@ -1,3 +1,5 @@
+import JSON
+
 /// What the words of listing and visual-match titles are, for `TitleConsensus`: which say nothing
 /// about which product it is (conditions, marketplace phrases, sizes, colours, specs), which only say
 /// what kind of thing it is, and which look like model or set numbers. Data, not logic: real
@@ -15,9 +17,8 @@ enum TitleWords {
     ]
 
     /// Marketplace, condition, packaging, gender and size words, in the languages listings use.
-    static let noise: Set<String> = MarketplaceCatalog.titleWords.union([
-        // sites (the marketplaces' own names are in their files) and selling
-        "amazon", "etsy", "vestiaire", "collective", "walmart", "aliexpress", "temu", "shein", "rakuten", "com", "www", "uk", "usa", "eur", "eu", "us",
+    static let noise: Set<String> = MarketplaceCatalog.titleWords.union(siteFile("noise")).union([
+        // selling (sites: the marketplaces' own names are in their files, the others in Resources/title-sites.json)
         "sale", "buy", "buying", "online", "shop", "store", "official", "free", "shipping", "fast", "delivery", "ship",
         "ships", "price", "prices", "review", "reviews", "best", "deal", "deals", "offer", "listing", "angebot",
         "kaufen", "verkaufen", "versand", "gratis", "kostenlos", "livraison", "gratuite", "spedizione", "envío",
@@ -112,11 +113,13 @@ enum TitleWords {
         ["s'ouvre", "dans", "une", "nouvelle", "fenêtre", "ou", "un", "nouvel", "onglet"],
     ] + MarketplaceCatalog.titlePhrases
 
-    /// Sites whose name ends a title ("… | Marketplace", "… - Amazon.com"), besides the match's own source.
-    static let siteWords: Set<String> = MarketplaceCatalog.titleWords.union([
-        "amazon", "etsy", "walmart", "aliexpress", "temu", "rakuten", "otto", "zalando", "target", "bestbuy", "youtube",
-        "facebook", "instagram", "pinterest", "reddit", "wikipedia", "linkedin", "tiktok",
-    ])
+    /// Sites whose name ends a title ("… | Marketplace", "… - Store.com"), besides the match's own source.
+    static let siteWords: Set<String> = MarketplaceCatalog.titleWords.union(siteFile("title_endings"))
+
+    /// A list of `Resources/title-sites.json`.
+    static func siteFile(_ key: String) -> [String] {
+        ((try? JSONParser.parse(PackageResources.title_sites_json))?[key]?.arrayValue ?? []).compactMap(\.stringValue)
+    }
 
     static func isAllDigits(_ word: String) -> Bool { !word.isEmpty && word.allSatisfy(\.isNumber) }
 

@@ -4,7 +4,7 @@ import Pipeline
 /// One seam for visual search: a photo in, ranked matches out, typed failures. Providers are
 /// tried in the configured order by `lens-matches` (and by the canary), each within its own
 /// time limit: Google Lens in a browser (`BrowserLensSearch`), hosted Lens APIs in SerpApi's
-/// shape (`HostedLensSearch`), a marketplace API's search by image (`EbayImageSearch`).
+/// shape (`HostedLensSearch`), a marketplace API's search by image (`MarketplaceImageSearch`).
 public protocol VisualSearch: Sendable {
     /// Named on every match it returns and in `/readyz` (`google-lens`, `serpapi`).
     var name: String { get }

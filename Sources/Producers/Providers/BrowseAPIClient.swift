@@ -5,62 +5,12 @@ import Pipeline
 import Secrets
 import Synchronization
 
-/// How lens-gpt reaches eBay's Browse API: the application keyset of an eBay developer account
-/// (client-credentials grant) and the API's base URL.
-public struct EbayAPIConfiguration: Sendable {
-    public static let defaultBaseURL = "https://api.ebay.com"
-    /// The public scope every Browse API search needs.
-    public static let scope = "https://api.ebay.com/oauth/api_scope"
-
-    /// Set by the operator (`LENS_GPT_EBAY_API_URL`), so trusted even on loopback.
-    public var baseURL = EbayAPIConfiguration.defaultBaseURL
-    public var clientID: String
-    public var clientSecret: String
-    /// Time limit of one search, the token request included.
-    public var timeoutMillis = 15_000
-    /// Items asked for per search (`limit`, at most 200).
-    public var limit = 50
-    /// A token is renewed this long before eBay says it expires.
-    public var refreshEarlySeconds = 60
-
-    public init(clientID: String, clientSecret: String) {
-        self.clientID = clientID
-        self.clientSecret = clientSecret
-    }
-}
-
-/// Why an eBay API call gave nothing: `api_rate_limited` (retryable, with the wait eBay asked
-/// for), `api_unauthorized` (the keyset was refused, even after a fresh token), `api_failed`,
-/// `network_unavailable`. Messages never hold a key, a token or a URL's query.
-public struct EbayAPIError: Error, Sendable, Equatable, CustomStringConvertible {
-    public var code: String
-    public var message: String
-    public var retryable: Bool
-    /// From `Retry-After` on a 429.
-    public var retryAfterSeconds: Int?
-
-    public init(code: String, message: String, retryable: Bool, retryAfterSeconds: Int? = nil) {
-        self.code = code
-        self.message = message
-        self.retryable = retryable
-        self.retryAfterSeconds = retryAfterSeconds
-    }
-
-    public var description: String { "\(code): \(message)" }
-
-    public var stageError: StageError {
-        var error = StageError(code: code, message: message, retryable: retryable)
-        error.retryAfterSeconds = retryAfterSeconds
-        return error
-    }
-}
-
-/// eBay's Browse API over the project's libcurl client: one application token per client
-/// object, shared by every caller (the offers stage, `ebay-image`, every country), fetched once,
+/// A Browse API over the project's libcurl client: one application token per client object,
+/// shared by every caller (the offers stage, the search by image, every country), fetched once,
 /// renewed shortly before it expires and once when a call answers 401. Callers that find the
 /// token stale while another is renewing it wait for that renewal instead of fetching their own.
-public final class EbayBrowseAPI: Sendable {
-    public let configuration: EbayAPIConfiguration
+public final class BrowseAPIClient: Sendable {
+    public let configuration: BrowseAPIConfiguration
     let http: HTTPClient
     /// Monotonic milliseconds (tests move it to expire a token).
     let now: @Sendable () -> Int
@@ -75,7 +25,7 @@ public final class EbayBrowseAPI: Sendable {
     private let renewal = Mutex<Int>(0)
 
     /// `now`: monotonic milliseconds; nil for the system's monotonic clock.
-    public init(configuration: EbayAPIConfiguration, http: HTTPClient = HTTPClient(), now: (@Sendable () -> Int)? = nil) {
+    public init(configuration: BrowseAPIConfiguration, http: HTTPClient = HTTPClient(), now: (@Sendable () -> Int)? = nil) {
         self.configuration = configuration
         self.http = http
         self.now = now ?? { Clock.millis() }
@@ -86,32 +36,34 @@ public final class EbayBrowseAPI: Sendable {
 
     // MARK: - Calls
 
-    /// `GET /buy/browse/v1/item_summary/search` with `q` or `gtin` (or both) in `marketplace`.
+    /// `GET {search_path}` (`/buy/browse/v1/item_summary/search`) with `q` or `gtin` (or both) in `marketplace`.
     public func search(query: String?, gtin: String? = nil, marketplace: String, limit: Int? = nil,
-                       timeoutMillis: Int? = nil) throws(EbayAPIError) -> EbaySearchPage {
+                       timeoutMillis: Int? = nil) throws(BrowseAPIError) -> BrowseSearchPage {
         var parameters: [(String, String)] = []
         if let query, !query.isEmpty { parameters.append(("q", query)) }
         if let gtin, !gtin.isEmpty { parameters.append(("gtin", gtin)) }
         parameters.append(("limit", String(max(1, min(200, limit ?? configuration.limit)))))
-        let url = base + "/buy/browse/v1/item_summary/search?" + EbayBrowseAPI.query(parameters)
+        let url = base + api.searchPath + "?" + BrowseAPIClient.query(parameters)
         let body = try call(timeoutMillis: timeoutMillis) { bearer in
             HTTPClientRequest(url: url, headers: self.headers(bearer, marketplace: marketplace))
         }
-        return EbaySearchPage(body)
+        return BrowseSearchPage(body)
     }
 
-    /// `POST /buy/browse/v1/item_summary/search_by_image` with the photo as base64.
+    /// `POST {image_search_path}` (`…/item_summary/search_by_image`) with the photo as base64.
     public func searchByImage(_ photo: [UInt8], marketplace: String, limit: Int? = nil,
-                              timeoutMillis: Int? = nil) throws(EbayAPIError) -> EbaySearchPage {
-        let url = base + "/buy/browse/v1/item_summary/search_by_image?limit=\(max(1, min(200, limit ?? configuration.limit)))"
+                              timeoutMillis: Int? = nil) throws(BrowseAPIError) -> BrowseSearchPage {
+        let url = base + api.imageSearchPath + "?limit=\(max(1, min(200, limit ?? configuration.limit)))"
         let payload = JSONValue.object(["image": .string(Base64.encode(photo))]).serializedBytes()
         let body = try call(timeoutMillis: timeoutMillis) { bearer in
             HTTPClientRequest(method: "POST", url: url,
                               headers: self.headers(bearer, marketplace: marketplace) + [("Content-Type", "application/json")],
                               body: payload)
         }
-        return EbaySearchPage(body)
+        return BrowseSearchPage(body)
     }
+
+    private var api: MarketplaceAPIDescription { configuration.description }
 
     private var base: String {
         var trimmed = configuration.baseURL
@@ -120,11 +72,11 @@ public final class EbayBrowseAPI: Sendable {
     }
 
     private func headers(_ bearer: String, marketplace: String) -> [(String, String)] {
-        [("Authorization", "Bearer " + bearer), ("X-EBAY-C-MARKETPLACE-ID", marketplace), ("Accept", "application/json")]
+        [("Authorization", "Bearer " + bearer), (api.marketplaceHeader, marketplace), ("Accept", "application/json")]
     }
 
     /// One call with the shared token; a 401 renews the token once and repeats the call.
-    private func call(timeoutMillis: Int?, _ request: (String) -> HTTPClientRequest) throws(EbayAPIError) -> JSONValue {
+    private func call(timeoutMillis: Int?, _ request: (String) -> HTTPClientRequest) throws(BrowseAPIError) -> JSONValue {
         let deadline = now() + (timeoutMillis ?? configuration.timeoutMillis)
         var bearer = try accessToken(replacing: nil, deadline: deadline)
         var response = try send(request(bearer), deadline: deadline)
@@ -132,16 +84,16 @@ public final class EbayBrowseAPI: Sendable {
             bearer = try accessToken(replacing: bearer, deadline: deadline)
             response = try send(request(bearer), deadline: deadline)
         }
-        return try EbayBrowseAPI.body(of: response)
+        return try body(of: response)
     }
 
     // MARK: - The application token
 
     /// A valid token: the cached one unless it is `stale` or due for renewal; else one caller
     /// fetches a new one while the others wait for it.
-    func accessToken(replacing stale: String?, deadline: Int) throws(EbayAPIError) -> String {
+    func accessToken(replacing stale: String?, deadline: Int) throws(BrowseAPIError) -> String {
         if let current = usable(besides: stale) { return current }
-        return try renewal.withLock { (fetched: inout Int) throws(EbayAPIError) -> String in
+        return try renewal.withLock { (fetched: inout Int) throws(BrowseAPIError) -> String in
             // Someone else may have renewed it while this caller waited.
             if let current = usable(besides: stale) { return current }
             let fresh = try fetchToken(deadline: deadline)
@@ -165,11 +117,11 @@ public final class EbayBrowseAPI: Sendable {
         }
     }
 
-    /// `POST /identity/v1/oauth2/token`, client-credentials grant, the keyset in HTTP Basic.
-    private func fetchToken(deadline: Int) throws(EbayAPIError) -> Token {
+    /// `POST {token_path}` (`/identity/v1/oauth2/token`), client-credentials grant, the keyset in HTTP Basic.
+    private func fetchToken(deadline: Int) throws(BrowseAPIError) -> Token {
         let credentials = Base64.encode(Array("\(configuration.clientID):\(configuration.clientSecret)".utf8))
-        let form = "grant_type=client_credentials&scope=" + EbayBrowseAPI.encode(EbayAPIConfiguration.scope)
-        let request = HTTPClientRequest(method: "POST", url: base + "/identity/v1/oauth2/token",
+        let form = "grant_type=client_credentials&scope=" + BrowseAPIClient.encode(api.scope)
+        let request = HTTPClientRequest(method: "POST", url: base + api.tokenPath,
                                         headers: [("Authorization", "Basic " + credentials),
                                                   ("Content-Type", "application/x-www-form-urlencoded"),
                                                   ("Accept", "application/json")],
@@ -181,18 +133,18 @@ public final class EbayBrowseAPI: Sendable {
             let reason = [body?["error"]?.stringValue, body?["error_description"]?.stringValue].compactMap { $0 }.joined(separator: ": ")
             switch response.status {
             case 400, 401, 403:
-                throw EbayAPIError(code: "api_unauthorized",
-                                   message: "eBay refused the application keyset (HTTP \(response.status)\(reason.isEmpty ? "" : ": " + reason)); "
-                                       + "check EBAY_CLIENT_ID and EBAY_CLIENT_SECRET (a production keyset)", retryable: false)
+                throw BrowseAPIError(code: "api_unauthorized",
+                                   message: "\(api.owner) refused the application keyset (HTTP \(response.status)\(reason.isEmpty ? "" : ": " + reason)); "
+                                       + "check \(api.credentials) (a production keyset)", retryable: false)
             case 429:
-                throw EbayBrowseAPI.rateLimited(response, what: "the token endpoint")
+                throw rateLimited(response, what: "the token endpoint")
             default:
-                throw EbayAPIError(code: "api_failed", message: "eBay's token endpoint answered HTTP \(response.status)\(reason.isEmpty ? "" : ": " + reason)",
+                throw BrowseAPIError(code: "api_failed", message: "\(api.owner)'s token endpoint answered HTTP \(response.status)\(reason.isEmpty ? "" : ": " + reason)",
                                    retryable: response.status >= 500)
             }
         }
         guard let value = body?["access_token"]?.stringValue, !value.isEmpty else {
-            throw EbayAPIError(code: "api_failed", message: "eBay's token endpoint answered without an access_token", retryable: true)
+            throw BrowseAPIError(code: "api_failed", message: "\(api.owner)'s token endpoint answered without an access_token", retryable: true)
         }
         let lifetime = max(1, body?["expires_in"]?.intValue ?? body?["expires_in"]?.stringValue.flatMap { Int($0) } ?? 7_200)
         // Renewed `refreshEarlySeconds` before expiry; a very short lifetime is used for half its length.
@@ -202,10 +154,10 @@ public final class EbayBrowseAPI: Sendable {
 
     // MARK: - Transport and errors
 
-    private func send(_ request: HTTPClientRequest, deadline: Int) throws(EbayAPIError) -> HTTPClientResponse {
+    private func send(_ request: HTTPClientRequest, deadline: Int) throws(BrowseAPIError) -> HTTPClientResponse {
         let left = deadline - now()
         guard left > 0 else {
-            throw EbayAPIError(code: "api_failed", message: "no time left for eBay's API (\(MessageURL.display(request.url)))", retryable: true)
+            throw BrowseAPIError(code: "api_failed", message: "no time left for \(api.owner)'s API (\(MessageURL.display(request.url)))", retryable: true)
         }
         var limited = request
         limited.timeoutMillis = left
@@ -214,53 +166,53 @@ public final class EbayBrowseAPI: Sendable {
         do {
             return try http.send(limited)
         } catch {
-            throw EbayBrowseAPI.transportFailure(error, request: limited)
+            throw transportFailure(error, request: limited)
         }
     }
 
     /// A transport error without the URL's query (which may name the product) in its message.
-    static func transportFailure(_ error: HTTPClientError, request: HTTPClientRequest) -> EbayAPIError {
+    func transportFailure(_ error: HTTPClientError, request: HTTPClientRequest) -> BrowseAPIError {
         let target = "\(request.method) \(request.url)"
         var reason = error.message.hasPrefix(target) ? String(error.message.dropFirst(target.count)) : error.kind.rawValue
         while reason.hasPrefix(":") || reason.hasPrefix(" ") { reason.removeFirst() }
         let place = MessageURL.display(request.url)
         switch error.kind {
         case .connect, .transport:
-            return EbayAPIError(code: "network_unavailable", message: "cannot reach \(place): \(reason). Check this machine's network and DNS, "
-                + "or LENS_GPT_EBAY_API_URL", retryable: true)
+            return BrowseAPIError(code: "network_unavailable", message: "cannot reach \(place): \(reason). Check this machine's network and DNS, "
+                + "or \(api.environment("url"))", retryable: true)
         case .timeout:
-            return EbayAPIError(code: "api_failed", message: "no answer from \(place) in time", retryable: true)
+            return BrowseAPIError(code: "api_failed", message: "no answer from \(place) in time", retryable: true)
         default:
-            return EbayAPIError(code: "api_failed", message: "\(place): \(error.kind.rawValue): \(reason)", retryable: true)
+            return BrowseAPIError(code: "api_failed", message: "\(place): \(error.kind.rawValue): \(reason)", retryable: true)
         }
     }
 
-    /// The body of a successful answer, or the error eBay's `errors` array describes.
-    static func body(of response: HTTPClientResponse) throws(EbayAPIError) -> JSONValue {
+    /// The body of a successful answer, or the error the API's `errors` array describes.
+    func body(of response: HTTPClientResponse) throws(BrowseAPIError) -> JSONValue {
         let parsed = try? JSONParser.parse(response.body)
         let place = MessageURL.display(response.url)
         switch response.status {
         case 200..<300:
             guard let parsed else {
-                throw EbayAPIError(code: "api_failed", message: "\(place) answered with a body that is not JSON", retryable: true)
+                throw BrowseAPIError(code: "api_failed", message: "\(place) answered with a body that is not JSON", retryable: true)
             }
             return parsed
         case 429:
             throw rateLimited(response, what: place)
         case 401, 403:
-            throw EbayAPIError(code: "api_unauthorized", message: "\(place) refused the application token (HTTP \(response.status))"
-                + (parsed.flatMap(errorText).map { ": " + $0 } ?? "") + "; the keyset may lack access to this API", retryable: false)
+            throw BrowseAPIError(code: "api_unauthorized", message: "\(place) refused the application token (HTTP \(response.status))"
+                + (parsed.flatMap(BrowseAPIClient.errorText).map { ": " + $0 } ?? "") + "; the keyset may lack access to this API", retryable: false)
         default:
-            throw EbayAPIError(code: "api_failed", message: "\(place) answered HTTP \(response.status)"
-                + (parsed.flatMap(errorText).map { ": " + $0 } ?? ""), retryable: response.status >= 500)
+            throw BrowseAPIError(code: "api_failed", message: "\(place) answered HTTP \(response.status)"
+                + (parsed.flatMap(BrowseAPIClient.errorText).map { ": " + $0 } ?? ""), retryable: response.status >= 500)
         }
     }
 
-    static func rateLimited(_ response: HTTPClientResponse, what: String) -> EbayAPIError {
+    func rateLimited(_ response: HTTPClientResponse, what: String) -> BrowseAPIError {
         let wait = response.header("Retry-After").flatMap { RetryAfter.seconds($0, now: Int(time(nil))) }
         let parsed = try? JSONParser.parse(response.body)
-        return EbayAPIError(code: "api_rate_limited",
-                            message: "eBay's call limit is used up (HTTP 429 from \(what))" + (parsed.flatMap(errorText).map { ": " + $0 } ?? "")
+        return BrowseAPIError(code: "api_rate_limited",
+                            message: "\(api.owner)'s call limit is used up (HTTP 429 from \(what))" + (parsed.flatMap(BrowseAPIClient.errorText).map { ": " + $0 } ?? "")
                                 + (wait.map { "; retry after \($0) s" } ?? ""),
                             retryable: true, retryAfterSeconds: wait)
     }
@@ -287,12 +239,13 @@ public final class EbayBrowseAPI: Sendable {
     // MARK: - Marketplaces
 
     /// The API's marketplace ID for a country (ISO 3166 alpha-2), nil where it has none: the
-    /// `api_site_ids` of the marketplace file `siteFile` names (`Resources/profiles`).
-    public static func marketplace(forCountry country: String) -> String? {
-        let code = country.uppercased() == "UK" ? "GB" : country.uppercased()
-        return MarketplaceCatalog.named(siteFile)?.apiSiteIDs[code]
+    /// `api_site_ids` of the marketplace file its description names (`site_profile`, in `Resources/profiles`).
+    public func marketplace(forCountry country: String) -> String? {
+        BrowseAPIClient.marketplace(forCountry: country, api: api)
     }
 
-    /// The marketplace file whose site IDs the API takes.
-    static let siteFile = "ebay"
+    public static func marketplace(forCountry country: String, api: MarketplaceAPIDescription = MarketplaceAPIs.browse) -> String? {
+        let code = country.uppercased() == "UK" ? "GB" : country.uppercased()
+        return MarketplaceCatalog.named(api.siteProfile)?.apiSiteIDs[code]
+    }
 }

@@ -2,30 +2,30 @@ import JSON
 
 /// A Browse API `SearchPagedCollection`: `total` and the `itemSummaries` (absent when nothing
 /// was found).
-public struct EbaySearchPage: Sendable {
+public struct BrowseSearchPage: Sendable {
     public var total: Int
-    public var items: [EbayItemSummary]
+    public var items: [BrowseItemSummary]
     /// `warnings[].message`, for diagnosis.
     public var warnings: [String]
 
     init(_ body: JSONValue) {
-        items = (body["itemSummaries"]?.arrayValue ?? []).compactMap(EbayItemSummary.init)
+        items = (body["itemSummaries"]?.arrayValue ?? []).compactMap(BrowseItemSummary.init)
         total = body["total"]?.intValue ?? items.count
         warnings = (body["warnings"]?.arrayValue ?? []).compactMap { $0["message"]?.stringValue }
     }
 }
 
 /// The fields of a Browse API `ItemSummary` lens-gpt uses.
-public struct EbayItemSummary: Sendable, Equatable {
+public struct BrowseItemSummary: Sendable, Equatable {
     public var itemID: String
     public var title: String
     public var link: String
-    /// Decimal string as eBay gives it (`"129.99"`).
+    /// Decimal string as the API gives it (`"129.99"`).
     public var price: String?
     public var currency: String?
-    /// The cheapest shipping option's cost, `"0.00"` for free; nil when eBay names none.
+    /// The cheapest shipping option's cost, `"0.00"` for free; nil when the API names none.
     public var shipping: String?
-    /// eBay's wording (`"Used"`, `"Certified - Refurbished"`).
+    /// The marketplace's wording (`"Used"`, `"Certified - Refurbished"`).
     public var conditionText: String?
     public var conditionID: String?
     public var image: String?
@@ -41,12 +41,12 @@ public struct EbayItemSummary: Sendable, Equatable {
         self.title = title
         self.link = LensLinks.stripTracking(link)
         itemID = item["itemId"]?.stringValue ?? item["legacyItemId"]?.stringValue ?? ""
-        if let amount = EbayItemSummary.amount(item["price"]?["value"]) {
+        if let amount = BrowseItemSummary.amount(item["price"]?["value"]) {
             price = amount
             currency = item["price"]?["currency"]?.stringValue
         }
         let costs = (item["shippingOptions"]?.arrayValue ?? []).compactMap { option -> (String, Double)? in
-            guard let text = EbayItemSummary.amount(option["shippingCost"]?["value"]), let value = Double(text) else { return nil }
+            guard let text = BrowseItemSummary.amount(option["shippingCost"]?["value"]), let value = Double(text) else { return nil }
             return (text, value)
         }
         shipping = costs.min { $0.1 < $1.1 }?.0
@@ -60,7 +60,7 @@ public struct EbayItemSummary: Sendable, Equatable {
         endDate = item["itemEndDate"]?.stringValue
     }
 
-    /// eBay's condition ids in PROTOCOL.md's words. The page reader's words for the same grades
+    /// The Browse API's condition ids in PROTOCOL.md's words. The page reader's words for the same grades
     /// agree ("Certified - Refurbished" and "Open box" read as like_new, "Seller refurbished" as very_good).
     static let conditions: [String: String] = [
         "1000": "new", "1500": "new", "1750": "like_new",
@@ -68,18 +68,18 @@ public struct EbayItemSummary: Sendable, Equatable {
         "2750": "like_new", "3000": "used", "4000": "very_good", "5000": "good", "6000": "acceptable", "7000": "for_parts",
     ]
 
-    /// The normalised condition: from `conditionId`, else from the wording as eBay's pages use it.
+    /// The normalised condition: from `conditionId`, else from the wording as the marketplace's pages use it.
     public var condition: String? {
         // 1500 is "New other (see details)", shown as "Open box" in some categories: the words tell which.
         if conditionID == "1500", let worded = wordedCondition { return worded }
-        if let id = conditionID, let known = EbayItemSummary.conditions[id] { return known }
+        if let id = conditionID, let known = BrowseItemSummary.conditions[id] { return known }
         return wordedCondition
     }
 
-    /// The condition as eBay's pages' words read it.
+    /// The condition as the marketplace's pages' words read it (its profile's, `site_profile`).
     private var wordedCondition: String? {
         guard let conditionText, !conditionText.isEmpty else { return nil }
-        let words = MarketplaceCatalog.named("ebay")?.condition(of: conditionText) ?? ConditionWords.normalize(conditionText)
+        let words = MarketplaceCatalog.named(MarketplaceAPIs.browse.siteProfile)?.condition(of: conditionText) ?? ConditionWords.normalize(conditionText)
         return words == "unknown" ? nil : words
     }
 
@@ -98,7 +98,7 @@ public struct EbayItemSummary: Sendable, Equatable {
 
 extension SearchListing {
     /// A Browse API item as a listing, in the shape the page readers give.
-    public init(_ item: EbayItemSummary, provider: String) {
+    public init(_ item: BrowseItemSummary, provider: String) {
         title = item.title
         link = item.link
         price = item.price

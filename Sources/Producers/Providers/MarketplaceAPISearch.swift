@@ -1,36 +1,29 @@
 import Pipeline
 
-/// A marketplace search that answers with whole listings (price, condition, shipping) from an
-/// API, so the offers stage needs no listing page for them.
-public protocol ListingSearch: SearchService {
-    /// The page profiles this search stands in for: when it answered, they are not run.
-    var standsInFor: [String] { get }
-    func listings(_ query: String, timeoutMillis: Int) throws -> [SearchListing]
-}
-
-/// The marketplace profile `ebay-api`: eBay's Browse API keyword search in the marketplace of one
-/// country, listings marked `provider: "ebay-api"`. Stands in for the `ebay` page profile (the
-/// sold-listings page, `ebay-sold`, still runs: sold prices need eBay's limited-release
-/// Marketplace Insights API).
-public struct EbayAPISearch: ListingSearch {
-    public static let profileName = "ebay-api"
-    public let api: EbayBrowseAPI
-    /// `EBAY_US`, `EBAY_DE`, ...
+/// The marketplace profile of a Browse API (its description's `search_provider`): keyword search
+/// in the marketplace of one country, listings marked with that provider. Stands in for the page
+/// profiles the description names (`stands_in_for`; a sold-listings page still runs: the Browse
+/// API answers with active listings only).
+public struct MarketplaceAPISearch: ListingSearch {
+    /// The profile name of the shipped Browse API's search.
+    public static var profileName: String { MarketplaceAPIs.browse.searchProvider }
+    public let api: BrowseAPIClient
+    /// The API's marketplace ID (the site profile's `api_site_ids`).
     public let marketplace: String
 
-    public init(api: EbayBrowseAPI, marketplace: String) {
+    public init(api: BrowseAPIClient, marketplace: String) {
         self.api = api
         self.marketplace = marketplace
     }
 
-    /// The search for a country's marketplace, nil where eBay runs none.
-    public init?(api: EbayBrowseAPI, country: String) {
-        guard let marketplace = EbayBrowseAPI.marketplace(forCountry: country) else { return nil }
+    /// The search for a country's marketplace, nil where the API has none.
+    public init?(api: BrowseAPIClient, country: String) {
+        guard let marketplace = api.marketplace(forCountry: country) else { return nil }
         self.init(api: api, marketplace: marketplace)
     }
 
-    public var name: String { EbayAPISearch.profileName }
-    public var standsInFor: [String] { ["ebay"] }
+    public var name: String { api.configuration.description.searchProvider }
+    public var standsInFor: [String] { api.configuration.description.standsInFor }
 
     /// Throws StageError: `api_rate_limited` (with `retryAfterSeconds`), `api_unauthorized`,
     /// `api_failed`, `network_unavailable`. No results is `[]`.

@@ -2,15 +2,16 @@ import Glibc
 import JSON
 import Producers
 
-/// `lens-gpt search ebay-api --query Q [--gtin G] [--country CC] [--max N]`: one Browse API
-/// search, printed as the page profiles print theirs (`{"state", "listings"}`, each listing with
-/// `provider: "ebay-api"`).
-enum EbayAPISearchRun {
-    static func run(query: String?, gtin: String?, country: String, max: Int?, timeoutMillis: Int, options: EbayAPIOptions) -> Never {
-        let api: EbayBrowseAPI
+/// `lens-gpt search PROVIDER --query Q [--gtin G] [--country CC] [--max N]`: one Browse API
+/// search (PROVIDER: its description's `search_provider`), printed as the page profiles print
+/// theirs (`{"state", "listings"}`, each listing with `provider: PROVIDER`).
+enum MarketplaceAPISearchRun {
+    static func run(query: String?, gtin: String?, country: String, max: Int?, timeoutMillis: Int, options: MarketplaceAPIOptions) -> Never {
+        let api: BrowseAPIClient
+        let described = options.api
         do {
             guard let made = try options.client() else {
-                CommandOutput.fail("invalid_settings", "ebay-api needs an eBay application keyset in EBAY_CLIENT_ID and EBAY_CLIENT_SECRET")
+                CommandOutput.fail("invalid_settings", "\(described.searchProvider) \(described.keysetWanted)")
             }
             api = made
         } catch {
@@ -22,9 +23,9 @@ enum EbayAPISearchRun {
         guard number.isEmpty || (number.count >= 8 && number.count <= 14 && number.allSatisfy(\.isNumber)) else {
             CommandOutput.fail("invalid_settings", "--gtin must be 8 to 14 digits, not \"\(gtin ?? "")\"")
         }
-        if let max, !(1...200).contains(max) { CommandOutput.fail("invalid_settings", "--max must be from 1 to 200 for ebay-api") }
-        guard let search = EbayAPISearch(api: api, country: country) else {
-            CommandOutput.fail("invalid_settings", "eBay runs no marketplace for the country \(country)")
+        if let max, !(1...200).contains(max) { CommandOutput.fail("invalid_settings", "--max must be from 1 to 200 for \(described.searchProvider)") }
+        guard let search = MarketplaceAPISearch(api: api, country: country) else {
+            CommandOutput.fail("invalid_settings", "\(described.owner) runs no marketplace for the country \(country)")
         }
         do {
             let listings = try search.listings(query: text.isEmpty ? nil : text, gtin: number.isEmpty ? nil : number, limit: max,
