@@ -50,23 +50,17 @@ struct DemoWiring: Sendable {
     var hostedLensAPIKey: String { HostedLensReplica.apiKey }
     /// The marketplace API's replica and the keyset it accepts, with `--demo-apis`.
     var marketplaceAPI: (url: String, clientID: String, clientSecret: String)? {
-        apis ? (world.ebayAPIURL, EbayAPIReplica.clientID, EbayAPIReplica.clientSecret) : nil
+        apis ? world.marketplaceAPIReplica : nil
     }
     /// The ECB reference rates as the demo serves them.
     var exchangeRatesURL: String { world.exchangeRatesURL }
-    /// Where the world's search replicas answer, by the shipped profile each stands in for.
-    private static let replicaURLTemplates = [
-        "duckduckgo": ShopCatalog.webSearchURLTemplate,
-        "ebay": ShopCatalog.ebaySearchURLTemplate,
-        "ebay-sold": ShopCatalog.ebaySoldSearchURLTemplate,
-    ]
     /// The query the search canaries ask the replicas (they answer it with results).
     static let canaryQuery = ShopCatalog.canaryQuery
 
     /// The profiles the world has a replica for, pointed at it; the others are not reachable
     /// offline and are left out.
     static func offline(_ profiles: [SearchProfile]) -> [SearchProfile] {
-        profiles.compactMap { profile in replicaURLTemplates[profile.name].map { profile.searching(at: $0) } }
+        profiles.compactMap { profile in DemoWorld.searchReplicaURLTemplates[profile.name].map { profile.searching(at: $0) } }
     }
 
     /// Every fault's name, for help texts.
@@ -104,7 +98,8 @@ struct DemoWiring: Sendable {
         }
         print("  sample photos: \(world.baseURL)/demo/samples.json")
         let api = MarketplaceAPIs.browse
-        print("  \(api.owner) Browse API replica: \(world.ebayAPIURL) (\(api.credentialID)=\(EbayAPIReplica.clientID) \(api.credentialSecret)=\(EbayAPIReplica.clientSecret))")
+        let replica = world.marketplaceAPIReplica
+        print("  \(api.owner) Browse API replica: \(replica.url) (\(api.credentialID)=\(replica.clientID) \(api.credentialSecret)=\(replica.clientSecret))")
         fflush(nil)  // the URLs must reach a pipe before we block
         _ = SignalMask.wait(for: [SIGTERM, SIGINT])
         world.shutdown()

@@ -4,8 +4,7 @@ import TestSupport
 @testable import Producers
 
 /// Marketplaces are data: no Swift file in `Sources` names one (their profile files, the API
-/// descriptions and the word lists do). The demo world's replicas of real sites, and
-/// `DemoWiring`, which speaks the demo world's names, are the exception.
+/// descriptions and the word lists do). The demo world's replicas of real sites are the exception.
 @Suite struct MarketplaceNamesTests {
     /// Every shipped marketplace's name and registrable names, and the big shops the title and reseller lists hold.
     static var names: Set<String> {
@@ -17,7 +16,7 @@ import TestSupport
         return names
     }
 
-    static let exempt = ["Sources/DemoWorld/", "Sources/LensGPT/DemoWiring.swift"]
+    static let exempt = ["Sources/DemoWorld/"]
 
     /// Where `name` stands as a word of its own in `text`: not inside a longer lower-case word
     /// ("bottom", "cotton", "lotto" are not Otto), but at a boundary of a camel-case identifier
