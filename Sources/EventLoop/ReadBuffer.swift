@@ -1,15 +1,15 @@
 /// Memory a stream reads into that its delegate may keep after the read
 /// (`TCPStream.keepReadBuffer`): received bytes handed to another thread without being copied.
-/// The stream writes into it only until it is kept; from then on it is only read, and it is
-/// freed with its last reference.
+/// The stream writes into it only until it is kept; from then on it is only read, and its
+/// memory goes back to `ReadBufferPool` with its last reference.
 public final class ReadBuffer: @unchecked Sendable {  // one raw allocation: written on its loop before the hand-off, read-only after
     let storage: UnsafeMutableRawBufferPointer
 
     init(capacity: Int) {
-        storage = UnsafeMutableRawBufferPointer.allocate(byteCount: capacity, alignment: 64)
+        storage = ReadBufferPool.shared.take(capacity)
     }
 
-    deinit { storage.deallocate() }
+    deinit { ReadBufferPool.shared.give(storage) }
 
     public var capacity: Int { storage.count }
 
