@@ -138,7 +138,7 @@ import Pipeline
         gate.signal()
         #expect(waitUntil { drains.load(ordering: .relaxed) == 1 }, "the reader is resumed once the disk answers")
         #expect(try #require(try finish(file)?.get()) == TestImages.sha256Hex(all))
-        #expect(FileManager.default.contents(atPath: path).map { Array($0) } == all)
+        #expect(FileManager.default.contents(atPath: path).map { Array($0) == all } == true, "the file holds every byte in order")
     }
 
     @Test func aFailedFileCreationIsTheStorageErrorAndNothingIsLeft() throws {
@@ -170,7 +170,7 @@ import Pipeline
             _ = file.append(UploadChunk(next))
         }
         #expect(try #require(try finish(file)?.get()) == TestImages.sha256Hex(all))
-        #expect(FileManager.default.contents(atPath: path).map { Array($0) } == all)
+        #expect(FileManager.default.contents(atPath: path).map { Array($0) == all } == true, "the file holds every byte in order")
     }
 
     /// The path a multipart upload takes off the socket (parser → sink → file), with the body cut
@@ -209,7 +209,7 @@ import Pipeline
             let image0 = try #require(try stored.withLock { $0 }?.get(), "pieces of \(size)")
             #expect(image0.id == TestImages.sha256Hex(image), "pieces of \(size)")
             #expect(image0.bytes == image.count)
-            #expect(FileManager.default.contents(atPath: image0.path).map { Array($0) } == image, "pieces of \(size)")
+            #expect(FileManager.default.contents(atPath: image0.path).map { Array($0) == image } == true, "pieces of \(size)")
             unlink(image0.path)
         }
     }
