@@ -30,6 +30,13 @@ public final class TCPStream: EventHandler {
     /// Bytes written by the application that the kernel has not taken yet.
     public var queuedBytes: Int { queue.byteCount + backlog.byteCount }
     private var readingPaused = false
+    /// While > 0, plaintext reads go into this stream's own buffers of this size, which the
+    /// delegate may keep (`keepReadBuffer`) instead of copying what it hands to another thread;
+    /// 0: into the loop's shared buffer.
+    public var keepableReadBytes = 0 {
+        didSet { if keepableReadBytes != oldValue { ownReadBuffer = nil } }
+    }
+    private var ownReadBuffer: ReadBuffer?
     private var closeWhenFlushed = false
     /// Set by `close(lingerMillis:)`: after the flush, the write side is shut and reads are
     /// discarded until EOF or the deadline.
@@ -215,18 +222,43 @@ public final class TCPStream: EventHandler {
         }
     }
 
+    /// The buffer the bytes just delivered were read into, now the caller's to keep (the next
+    /// read goes into a new one), or nil: the bytes are not in this stream's own buffer (TLS
+    /// plaintext, bytes held over from an earlier read), or cover less than half of it (keeping
+    /// it would hold more memory than bytes). Only during `streamDidRead`.
+    public func keepReadBuffer(holding bytes: UnsafeRawBufferPointer) -> ReadBuffer? {
+        guard let buffer = ownReadBuffer, bytes.count * 2 >= buffer.capacity, buffer.offset(of: bytes) != nil else {
+            return nil
+        }
+        ownReadBuffer = nil
+        return buffer
+    }
+
+    /// This stream's own buffer for the next read, while its delegate may keep what it reads
+    /// (nil: the read goes into the loop's).
+    private func ownReadTarget() -> ReadBuffer? {
+        guard keepableReadBytes > 0, transform == nil else { return nil }
+        let buffer = ownReadBuffer ?? ReadBuffer(capacity: keepableReadBytes)
+        ownReadBuffer = buffer
+        return buffer
+    }
+
     private func readAvailable() {
-        let buffer = loop.readBuffer
         if lingering {
-            discardUntilEOF(buffer)
+            discardUntilEOF(loop.readBuffer)
             return
         }
         // A few reads per turn at most, so one busy upload cannot starve the loop's other connections.
         for _ in 0..<4 {
-            guard let base = buffer.baseAddress, !isClosed, !readingPaused else { return }
+            guard !isClosed, !readingPaused else { return }
+            // Asked again each time: the delegate may have kept the last one.
+            let own = ownReadTarget()
+            let buffer = own?.storage ?? loop.readBuffer
+            guard let base = buffer.baseAddress else { return }
             let n = Glibc.read(fd, base, buffer.count)
             if n > 0 {
-                deliver(UnsafeRawBufferPointer(start: base, count: n))
+                // Alive until the delegate is done, even if it stops keepable reads meanwhile.
+                withExtendedLifetime(own) { deliver(UnsafeRawBufferPointer(start: base, count: n)) }
                 if n < buffer.count { return }
             } else if n == 0 {
                 abort()

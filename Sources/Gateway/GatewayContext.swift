@@ -17,6 +17,10 @@ public final class GatewayContext: Sendable {
     let staticFiles: StaticFiles
     /// Where uploads stream to while they arrive and while their run lasts.
     let uploadDirectory: String
+    /// Creates an upload's temp file in `uploadDirectory`, on that file's own queue (never a
+    /// loop's). Replaceable so that a test can stand in a disk whose file creation stalls.
+    let uploadFileCreation: Mutex<UploadFile.Create>
+    var createUploadFile: UploadFile.Create { uploadFileCreation.withLock { $0 } }
     /// Extra readiness checks (browser, LLM) added by later stages: name → state, ok.
     let readinessChecks: [@Sendable () -> (name: String, state: String, ok: Bool)]
     let rateLimiter: RateLimiter
@@ -51,6 +55,7 @@ public final class GatewayContext: Sendable {
         self.store = store
         self.metrics = metrics
         self.uploadDirectory = uploadDirectory
+        uploadFileCreation = Mutex(UploadFile.temporary(in: uploadDirectory))
         self.readinessChecks = readinessChecks
         staticFiles = StaticFiles(root: settings.webDirectory)
         rateLimiter = RateLimiter(perMinute: settings.uploadsPerMinute, burst: settings.uploadBurst)

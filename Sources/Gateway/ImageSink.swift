@@ -1,12 +1,11 @@
-import CEpoll
-import Glibc
+import EventLoop
 import Imaging
 import Pipeline
 
 /// Receives an uploaded image as it streams in: checks its type and size on the loop, and
-/// has it hashed and written to a private temp file off the loop (`UploadFile`), holding at
+/// has its private temp file created, written and hashed off the loop (`UploadFile`), holding at
 /// most `ImageHeader.sniffLength` bytes plus the file's bounded backlog in memory whatever the
-/// upload's size.
+/// upload's size (twice the backlog at worst: a read buffer is kept only when at least half full).
 final class ImageSink {
     private let maxBytes: Int
     private let maxPixels: Int
@@ -16,19 +15,11 @@ final class ImageSink {
     private var finished = false
 
     /// `backlogBytes`: bytes read but not yet hashed and written before `write` asks the
-    /// caller to stop reading.
-    init(directory: String, maxBytes: Int, maxPixels: Int, backlogBytes: Int = 1 << 20) throws(UploadError) {
+    /// caller to stop reading. `create` makes the file, on the file's own queue, ahead of the first write.
+    init(maxBytes: Int, maxPixels: Int, backlogBytes: Int = 1 << 20, create: @escaping UploadFile.Create) {
         self.maxBytes = maxBytes
         self.maxPixels = maxPixels
-        var template = Array("\(directory)/upload-XXXXXX".utf8CString)
-        // mkstemp creates the file with mode 0600: uploads are not readable by other users.
-        let fd = template.withUnsafeMutableBufferPointer { buffer -> Int32 in
-            guard let base = buffer.baseAddress else { return -1 }
-            return cepoll_mkstemp_cloexec(base)  // close-on-exec from birth: no child inherits an upload
-        }
-        guard fd >= 0 else { throw .storage(String(cString: strerror(errno))) }
-        let path = String(decoding: template.prefix { $0 != 0 }.map { UInt8(bitPattern: $0) }, as: UTF8.self)
-        file = UploadFile(fd: fd, path: path, highWater: backlogBytes)
+        file = UploadFile(highWater: backlogBytes, create: create)
     }
 
     deinit {
@@ -38,9 +29,10 @@ final class ImageSink {
     /// Run (off the loop) once a backlog that made `write` return false has drained.
     func setOnDrain(_ body: @escaping @Sendable () -> Void) { file.setOnDrain(body) }
 
-    /// Takes the next bytes of the image. Returns false when the caller should stop reading
+    /// Takes the next bytes of the image: in place from `buffer` when they lie in it (a read
+    /// buffer the caller kept), else copied. Returns false when the caller should stop reading
     /// until the drain callback runs.
-    func write(_ bytes: UnsafeRawBufferPointer) throws(UploadError) -> Bool {
+    func write(_ bytes: UnsafeRawBufferPointer, in buffer: ReadBuffer? = nil) throws(UploadError) -> Bool {
         guard bytes.count > 0 else { return true }
         count += bytes.count
         guard count <= maxBytes else { throw .tooLarge(limit: maxBytes) }
@@ -50,7 +42,8 @@ final class ImageSink {
             if head.count >= 12 && !ImageSink.hasImageMagic(head) { throw .unsupportedType }
         }
         if let problem = file.writeError { throw .storage(problem) }
-        return file.append(Array(bytes))
+        let chunk = buffer.flatMap { UploadChunk(keeping: bytes, of: $0) } ?? UploadChunk(copying: bytes)
+        return file.append(chunk)
     }
 
     /// Completes the upload: refuses it at once for what the first bytes show, else hands
@@ -65,9 +58,9 @@ final class ImageSink {
             throw .tooManyPixels(width: header.width, height: header.height, limit: maxPixels)
         }
         finished = true
-        let (path, bytes) = (file.path, count)
+        let bytes = count
         file.finish { result in
-            completion(result.map { UploadedImage(id: $0, path: path, bytes: bytes) })
+            completion(result.map { UploadedImage(id: $0.digest, path: $0.path, bytes: bytes) })
         }
     }
 

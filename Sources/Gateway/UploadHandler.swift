@@ -50,21 +50,24 @@ final class UploadHandler: HTTPRequestHandler {
     }
 
     private func openSink(_ writer: HTTPResponseWriter) {
-        do {
-            let sink = try ImageSink(directory: gateway.uploadDirectory, maxBytes: gateway.settings.maxUploadBytes,
-                                     maxPixels: gateway.settings.maxPixels)
-            // The file's hashing and writing fell behind and we stopped reading: go on.
-            let boundWriter = LoopBound(writer, loop: writer.loop)
-            sink.setOnDrain { boundWriter.loop.execute { boundWriter.value.resumeBody() } }
-            self.sink = sink
-        } catch {
-            fail(error, writer)
-        }
+        // Only the sink is made here: its file is created off the loop, on the queue that writes it.
+        let sink = ImageSink(maxBytes: gateway.settings.maxUploadBytes, maxPixels: gateway.settings.maxPixels,
+                             create: gateway.createUploadFile)
+        // The file's hashing and writing fell behind and we stopped reading: go on.
+        let boundWriter = LoopBound(writer, loop: writer.loop)
+        sink.setOnDrain { boundWriter.loop.execute { boundWriter.value.resumeBody() } }
+        self.sink = sink
+        writer.readBodyIntoKeepableBuffers(UploadHandler.bodyReadBytes)
     }
+
+    /// The read size while an image streams in: its bytes go to the file's queues in the
+    /// buffers they were read into, not copied (as large as the loop's shared read buffer).
+    static let bodyReadBytes = 256 * 1024
 
     /// Hands image bytes to the sink, and stops reading while its file is behind.
     private func store(_ bytes: UnsafeRawBufferPointer, _ writer: HTTPResponseWriter) throws(UploadError) {
-        if let sink, try !sink.write(bytes) { writer.pauseBody() }
+        guard let sink else { return }
+        if try !sink.write(bytes, in: writer.keepBodyBuffer(holding: bytes)) { writer.pauseBody() }
     }
 
     func receiveBody(_ bytes: UnsafeRawBufferPointer, _ writer: HTTPResponseWriter) {
@@ -98,7 +101,6 @@ final class UploadHandler: HTTPRequestHandler {
                     imagePartSeen = true
                     inImagePart = true
                     openSink(writer)
-                    if failed { throw UploadError.storage("temp file") }
                 } else if part.filename == nil, let name = part.name, name == "country" || name == "language" {
                     localeField = (name, [])
                 }

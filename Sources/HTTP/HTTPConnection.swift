@@ -295,6 +295,7 @@ final class HTTPConnection: StreamDelegate {
     private func nextRequest() {
         handler = nil
         writer = nil
+        stream.keepableReadBytes = 0  // a body's own read buffers end with its request
         requestComplete = false
         if bodyPaused {  // the handler is gone: whatever it was waiting for, the next request is read
             bodyPaused = false

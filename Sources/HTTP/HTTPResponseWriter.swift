@@ -50,6 +50,16 @@ public final class HTTPResponseWriter {
 
     public func resumeBody() { connection?.setBodyPaused(false) }
 
+    /// The rest of this request's body is read into buffers of `bytes` that the handler may keep
+    /// (`keepBodyBuffer`): a large body goes to another thread without being copied. Ends with the request.
+    public func readBodyIntoKeepableBuffers(_ bytes: Int) { connection?.stream.keepableReadBytes = bytes }
+
+    /// The buffer that body bytes just received (in `receiveBody`) lie in, now the handler's;
+    /// nil when they must be copied instead (see `TCPStream.keepReadBuffer`).
+    public func keepBodyBuffer(holding bytes: UnsafeRawBufferPointer) -> ReadBuffer? {
+        connection?.stream.keepReadBuffer(holding: bytes)
+    }
+
     /// Sends a complete response and ends the request.
     public func send(_ response: HTTPResponse) {
         guard !isResponseStarted, let connection else { return }

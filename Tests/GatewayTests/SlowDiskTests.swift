@@ -3,10 +3,12 @@ import Glibc
 import Testing
 @testable import Gateway
 import Pipeline
+import Synchronization
 import TestSupport
 
-/// No file is read on a loop thread: a photo or thumbnail whose read never ends (a FIFO with no
-/// data, standing in for a stalled disk) leaves `/healthz` answering on the same, only loop.
+/// No file is read or created on a loop thread: a photo or thumbnail whose read never ends (a FIFO
+/// with no data, standing in for a stalled disk), or an upload whose file creation hangs, leaves
+/// `/healthz` answering on the same, only loop.
 @Suite(.serialized) struct SlowDiskTests {
     @Test func aPhotoReadThatBlocksDoesNotStallHealthz() throws {
         let shelf = PhotoShelf(publicBaseURL: "http://127.0.0.1")
@@ -35,6 +37,34 @@ import TestSupport
 
         try expectHealthzAnswersWhileReading(Thumbnail.path(resultID: id, index: 0), from: fifo, on: server,
                                              bytes: TestImages.png(width: 3, height: 1))
+    }
+
+    @Test func anUploadWhoseFileCreationStallsDoesNotStallHealthz() throws {
+        let server = try TestServer { $0.http.loopCount = 1 }
+        defer { server.stop() }
+        // The disk stands still in the call that creates the upload's file until `gate` opens.
+        let gate = DispatchSemaphore(value: 0)
+        let creating = Atomic<Bool>(false)
+        let create = server.gateway.context.createUploadFile
+        server.gateway.context.uploadFileCreation.withLock {
+            $0 = { () throws(UploadError) -> (fd: Int32, path: String) in
+                creating.store(true, ordering: .releasing)
+                gate.wait()
+                return try create()
+            }
+        }
+        var opened = false
+        defer { if !opened { gate.signal() } }  // a thread stuck in creation would outlive the test
+        let image = TestImages.png(width: 64, height: 48, seed: 3)
+        let uploader = try server.client()
+        try uploader.send(Multipart.request(path: "/classify", fileBytes: image, accept: "application/json"))
+        #expect(waitUntil { creating.load(ordering: .acquiring) })
+        try expectHealthzAnswers(server)
+        gate.signal()
+        opened = true
+        let response = try uploader.readResponse(timeout: 10)
+        #expect(response.status == 202)
+        #expect(response.header("X-Result-Id") == TestImages.sha256Hex(image))
     }
 
     /// Asks for `path`, whose file is `fifo`; while the gateway waits in read() on it for bytes

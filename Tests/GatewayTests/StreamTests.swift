@@ -174,6 +174,71 @@ import Pipeline
         }
     }
 
+    @Test(arguments: Transport.allCases) func anImageSentInPiecesOfEverySizeIsStoredByteExact(_ transport: Transport) throws {
+        let gate = GateProducer()
+        let server = try TestServer(transport: transport, graph: TestGraphs.imageInfo(then: gate))
+        defer { server.stop(); gate.open() }
+        // Large sends fill whole reads (kept in place), small ones leave part-filled reads (copied),
+        // and the delimiter's bytes are split between sends.
+        let image = TestImages.png(width: 1200, height: 900, seed: 6) + Array("\r\n--\(Multipart.boundary.dropLast())\r\n".utf8)
+        let request = Multipart.request(path: "/classify", fileBytes: image, accept: "application/json")
+        let client = try server.client()
+        var start = 0
+        var turn = 0
+        let sizes = [1, 700_000, 3, 64 * 1024 + 1, 17, 1_000_000, 2, 262_144, 5]
+        while start < request.count {
+            let end = min(start + sizes[turn % sizes.count], request.count)
+            try client.send(Array(request[start..<end]))
+            start = end
+            turn += 1
+        }
+        let response = try client.readResponse(timeout: 30)
+        #expect(response.status == 202)
+        #expect(response.header("X-Result-Id") == TestImages.sha256Hex(image))
+        // The run waits at the gate: its file is still there, holding exactly the image.
+        let uploads = server.directory + "/data/tmp"
+        let files = Self.uploadFiles(in: uploads)
+        #expect(files.count == 1)
+        let stored = files.first.flatMap { FileManager.default.contents(atPath: uploads + "/" + $0.name) }.map { Array($0) }
+        #expect(stored?.count == image.count)
+        #expect(stored.map { $0 == image } == true, "the stored file differs from the image")
+    }
+
+    @Test(arguments: Transport.allCases) func aClientThatLeavesMidUploadLeavesNoFileAndNoDescriptor(_ transport: Transport) throws {
+        let server = try TestServer(transport: transport)
+        defer { server.stop() }
+        let uploads = server.directory + "/data/tmp"
+        let image = TestImages.png(width: 1400, height: 1000, seed: 4)
+        let request = Multipart.request(path: "/classify", fileBytes: image, accept: "application/json")
+        do {
+            let client = try server.client()
+            try client.send(Array(request.prefix(request.count / 2)))
+            // The upload is streaming: its file exists and holds bytes.
+            #expect(waitUntil { Self.uploadFiles(in: uploads).contains { $0.size > 0 } })
+            #expect(waitUntil { Self.openDescriptors(under: uploads) == 1 }, "the file is open while it streams")
+        }  // the client closes here, half way through its body
+        #expect(waitUntil { Self.uploadFiles(in: uploads).isEmpty }, "the partial file is removed")
+        #expect(waitUntil { Self.openDescriptors(under: uploads) == 0 }, "and its descriptor closed")
+        #expect(try server.get("/healthz").status == 200)
+    }
+
+    /// The upload files in `directory` and their sizes.
+    static func uploadFiles(in directory: String) -> [(name: String, size: Int)] {
+        let names = (try? FileManager.default.contentsOfDirectory(atPath: directory)) ?? []
+        return names.filter { $0.hasPrefix("upload-") }.map { name in
+            var info = stat()
+            return (name, stat(directory + "/" + name, &info) == 0 ? Int(info.st_size) : 0)
+        }
+    }
+
+    /// This process's descriptors open on files under `directory` (the gateway runs in the test process).
+    static func openDescriptors(under directory: String) -> Int {
+        let fds = (try? FileManager.default.contentsOfDirectory(atPath: "/proc/self/fd")) ?? []
+        return fds.filter { fd in
+            (try? FileManager.default.destinationOfSymbolicLink(atPath: "/proc/self/fd/" + fd))?.hasPrefix(directory + "/") == true
+        }.count
+    }
+
     @Test(arguments: Transport.allCases) func manySubscribersGetEveryEventOnceAndSilentStreamsAKeepAlive(_ transport: Transport) throws {
         let gate = GateProducer()
         let server = try TestServer(transport: transport, graph: TestGraphs.imageInfo(then: gate)) { $0.heartbeatMillis = 300 }
