@@ -214,29 +214,25 @@ public final class BrowserPool: Sendable {
     /// The page a session is left on between uses.
     public static let blankPage = "about:blank"
 
-    /// Gives a session back. Unhealthy or worn-out sessions are replaced in the background; a
-    /// kept one is first taken to a blank page in the background (its permit comes back after
-    /// that), so the next user finds it in a known state: not on the last user's page, with
-    /// that page's timers and pending loads stopped.
+    /// Gives a session back. Unhealthy or worn-out sessions are replaced in the background. A
+    /// kept one is first taken to a blank page, so the next user finds it in a known state: not
+    /// on the last user's page, with that page's timers and pending loads stopped (one that
+    /// cannot get there is replaced).
     public func release(_ lease: BrowserLease, healthy: Bool) {
         var entry = lease.entry
         entry.uses += 1
-        guard healthy && entry.uses < configuration.recycleAfter, !state.withLock({ $0.shutDown }) else {
+        guard healthy && entry.uses < configuration.recycleAfter, !state.withLock({ $0.shutDown }),
+              (try? entry.session.navigate(to: BrowserPool.blankPage)) != nil
+        else {
             retire(entry.session)
             return
         }
-        background.async { [self, entry] in
-            guard (try? entry.session.navigate(to: BrowserPool.blankPage)) != nil else {
-                retire(entry.session)
-                return
-            }
-            let shutDown = state.withLock { s -> Bool in
-                if !s.shutDown { s.idle.append(entry) }
-                return s.shutDown
-            }
-            if shutDown { discard(entry.session) }
-            permits.signal()
+        let shutDown = state.withLock { s -> Bool in
+            if !s.shutDown { s.idle.append(entry) }
+            return s.shutDown
         }
+        if shutDown { discard(entry.session) }
+        permits.signal()
     }
 
     /// Deletes a session that is not to be used again and, unless the pool is shut down, starts its replacement.
