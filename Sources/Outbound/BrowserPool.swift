@@ -211,22 +211,35 @@ public final class BrowserPool: Sendable {
         }
     }
 
-    /// Gives a session back. Unhealthy or worn-out sessions are replaced in the background.
+    /// The page a session is left on between uses.
+    public static let blankPage = "about:blank"
+
+    /// Gives a session back. Unhealthy or worn-out sessions are replaced in the background. A
+    /// kept one is first taken to a blank page, so the next user finds it in a known state: not
+    /// on the last user's page, with that page's timers and pending loads stopped (one that
+    /// cannot get there is replaced).
     public func release(_ lease: BrowserLease, healthy: Bool) {
         var entry = lease.entry
         entry.uses += 1
-        let keep = healthy && entry.uses < configuration.recycleAfter
+        guard healthy && entry.uses < configuration.recycleAfter, !state.withLock({ $0.shutDown }),
+              (try? entry.session.navigate(to: BrowserPool.blankPage)) != nil
+        else {
+            retire(entry.session)
+            return
+        }
         let shutDown = state.withLock { s -> Bool in
-            if keep && !s.shutDown { s.idle.append(entry) }
+            if !s.shutDown { s.idle.append(entry) }
             return s.shutDown
         }
-        if !keep || shutDown {
-            discard(entry.session)
-            permits.signal()
-            if !shutDown { replenish() }
-        } else {
-            permits.signal()
-        }
+        if shutDown { discard(entry.session) }
+        permits.signal()
+    }
+
+    /// Deletes a session that is not to be used again and, unless the pool is shut down, starts its replacement.
+    private func retire(_ session: WebDriverSession) {
+        discard(session)
+        permits.signal()
+        if !state.withLock({ $0.shutDown }) { replenish() }
     }
 
     /// Deletes every session and stops a chromedriver this process started.

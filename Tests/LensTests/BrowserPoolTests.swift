@@ -15,6 +15,8 @@ final class FakeWebDriver: Sendable {
         let deleted = Atomic(0)
         /// Sessions whose commands fail with `invalid session id` (their browser "crashed").
         let dead = Mutex<Set<String>>([])
+        /// The page each session was last sent to.
+        let pages = Mutex<[String: String]>([:])
     }
 
     let server: HTTPServer
@@ -23,8 +25,13 @@ final class FakeWebDriver: Sendable {
 
     init() throws {
         let counts = counts
-        server = try HTTPServer.loopback { head, _, writer in
+        server = try HTTPServer.loopback { head, body, writer in
             let parts = head.path.split(separator: "/")
+            if head.method == "POST" && parts.count == 3 && parts[2] == "url",
+               let url = (try? JSONParser.parse(body))?["url"]?.stringValue
+            {
+                counts.pages.withLock { $0[String(parts[1])] = url }
+            }
             if head.method == "POST" && head.path == "/session" {
                 let n = counts.created.add(1, ordering: .relaxed).newValue
                 writer.send(.json(.ok, ["value": ["sessionId": .string("s\(n)"), "capabilities": [:]]]))
@@ -97,6 +104,30 @@ final class FakeWebDriver: Sendable {
         #expect(throws: Boom.self) { try pool.withSession { _ in throw Boom() } }
         #expect(try pool.withSession { $0.id } != third)
         #expect(waitFor { driver.counts.deleted.load(ordering: .relaxed) >= 2 })
+        #expect(pool.liveSessions <= 1)
+    }
+
+    @Test func aSessionComesBackFromThePoolOnABlankPage() throws {
+        let driver = try FakeWebDriver()
+        let pool = pool(driver, size: 1, waitMillis: 10_000)
+        let lease = try pool.acquire()
+        try lease.session.navigate(to: "http://www.ebay.example/itm/1000006001")
+        pool.release(lease, healthy: true)
+        let again = try pool.acquire()
+        #expect(again.session.id == lease.session.id)
+        #expect(driver.counts.pages.withLock { $0[again.session.id] } == BrowserPool.blankPage, "not on the last user's page")
+        pool.release(again, healthy: true)
+    }
+
+    @Test func aSessionThatCannotBeResetIsReplaced() throws {
+        let driver = try FakeWebDriver()
+        let pool = pool(driver, size: 1, waitMillis: 10_000)
+        let lease = try pool.acquire()
+        driver.counts.dead.withLock { _ = $0.insert(lease.session.id) }
+        pool.release(lease, healthy: true)
+        let next = try pool.acquire()
+        #expect(next.session.id != lease.session.id)
+        pool.release(next, healthy: true)
         #expect(pool.liveSessions <= 1)
     }
 

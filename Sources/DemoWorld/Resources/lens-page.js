@@ -35,11 +35,17 @@
     return createImageBitmap(blob).then(averageHash);
   }
 
+  // The catalog's hashes are the replica's index: like the real service's, it is there before
+  // any upload (computed once, as the start page comes up), and an upload costs only its own hash.
+  var catalog = null;
   function catalogHashes() {
-    return Promise.all((page.catalog || []).map(function (entry) {
-      return fetch(entry.url).then(function (r) { return r.blob(); }).then(hashOfBlob)
-        .then(function (hash) { return { id: entry.id, hash: hash }; });
-    }));
+    if (!catalog) {
+      catalog = Promise.all((page.catalog || []).map(function (entry) {
+        return fetch(entry.url).then(function (r) { return r.blob(); }).then(hashOfBlob)
+          .then(function (hash) { return { id: entry.id, hash: hash }; });
+      }));
+    }
+    return catalog;
   }
 
   function randomId(n) {
@@ -81,6 +87,7 @@
   }
 
   function startPage() {
+    catalogHashes();
     var camera = document.querySelector('[aria-label="Search by image"]');
     if (camera) camera.addEventListener('click', openPanel);
     if (/[?&]olud/.test(window.location.search)) openPanel();

@@ -58,6 +58,15 @@ struct BrowserEngine {
     let session: WebDriverSession
     /// Monotonic milliseconds after which the run gives up.
     let deadline: Int
+    /// The longest wait for one page's load event.
+    let pageLoadLimitMillis: Int
+
+    init(signals: PageSignals, session: WebDriverSession, deadline: Int, pageLoadLimitMillis: Int = 15_000) {
+        self.signals = signals
+        self.session = session
+        self.deadline = deadline
+        self.pageLoadLimitMillis = pageLoadLimitMillis
+    }
 
     struct PageState: Sendable {
         var url = ""
@@ -91,14 +100,28 @@ struct BrowserEngine {
     }
 
     /// Opens `url`. A page whose load event never comes (a tracker that hangs, a busy machine)
-    /// is not a failure by itself: its document is there, and the waits that follow decide.
+    /// is not a failure by itself: its document is there, and the waits that follow decide. A
+    /// browser still on the page it was on before (the new page never started to arrive) did
+    /// not open `url` at all: that is reported as such, not later as a page missing its controls.
     func open(_ url: String) throws(BrowserRunFailure) {
+        let step = "opening \(MessageURL.display(url))"
+        let pageLoadMillis = max(1_000, min(pageLoadLimitMillis, remaining))
+        let before: String
         do {
-            try session.setTimeouts(scriptMillis: 10_000, pageLoadMillis: max(1_000, min(15_000, remaining)))
+            before = try session.currentURL()
+        } catch {
+            throw BrowserRunFailure.from(error, during: step)
+        }
+        do {
+            try session.setTimeouts(scriptMillis: 10_000, pageLoadMillis: pageLoadMillis)
             try session.navigate(to: url)
         } catch {
-            if error.code == .timeout && remaining > 0 { return }
-            throw BrowserRunFailure.from(error, during: "opening \(MessageURL.display(url))")
+            guard error.code == .timeout && remaining > 0 else { throw BrowserRunFailure.from(error, during: step) }
+            let now = (try? session.currentURL()) ?? before
+            if now == before && before != url {
+                throw .timeout("\(step): the page did not arrive within \(pageLoadMillis) ms; the browser is still on "
+                    + (BrowserEngine.isStartPage(before) ? "its blank page" : MessageURL.display(before)))
+            }
         }
     }
 
@@ -168,7 +191,9 @@ struct BrowserEngine {
             if state.blocked { throw .blocked("bot check at \(state.url)") }
             if state.items == 0 && state.empty { return .empty }
             if count != 0 && Clock.millis() - changedAt >= signals.stableMillis, let done = settled(state) { return done }
-            pause()
+            // The next look is at the moment the count will have been stable long enough, when that comes before the next poll.
+            let untilStable = signals.stableMillis - (Clock.millis() - changedAt)
+            pause(count != 0 && untilStable > 0 ? untilStable : nil)
             state = try probe()
             if measure(state) != count {
                 count = measure(state)
@@ -225,7 +250,8 @@ struct BrowserEngine {
 
     private func strings(_ list: [String]) -> JSONValue { .array(list.map(JSONValue.string)) }
 
-    func pause() { usleep(UInt32(signals.pollMillis * 1_000)) }  // between looks at the page; the deadline bounds the loop
+    /// Between looks at the page; the deadline bounds the loop.
+    func pause(_ millis: Int? = nil) { usleep(UInt32(max(1, min(millis ?? signals.pollMillis, signals.pollMillis)) * 1_000)) }
 }
 
 /// Presses a consent wall's accept button once, then gives the page time to move on before

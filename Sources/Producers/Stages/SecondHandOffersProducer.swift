@@ -104,28 +104,48 @@ public struct SecondHandOffersProducer: KeyedProducer {
             return Lead(link: match.link, title: match.title, price: match.price, currency: match.currency,
                         thumbnail: match.thumbnail.flatMap { $0.hasPrefix("data:") ? nil : $0 }, marketplace: market)
         }
+        // The Lens leads are read whatever the searches find (they come first in the page budget):
+        // their pages are read beside the searches rather than after them.
+        let early = Array(OfferMerge.uniqueLeads(leads.filter { SecondHandOffersProducer.rejection($0, identity) == nil }).prefix(limits.maxPages))
+        let earlyReads = startReading(early, until: deadline - limits.reserveMillis)
+        let searchLeft = deadline - Clock.millis() - limits.pageTimeoutMillis - limits.reserveMillis
+        let searchTimeout = min(searchLeft, limits.searchTimeoutMillis)
+        let query = identity.query
+        // The APIs first, all at once: one that answered stands in for its page profiles, which then do not run.
+        let apis = searchLeft > 0 ? searches.compactMap { $0 as? any ListingSearch } : []
+        let apiAnswers = ReaderThreads.map(apis.count, until: deadline - limits.reserveMillis) { i in
+            Result { try apis[i].listings(query, timeoutMillis: searchTimeout) }
+        }
         // Offers an API gave whole (no page to read), and the page profiles it answered in place of.
         var apiOffers: [SecondHandOffer] = []
         var answeredFor = Set<String>()
-        for search in searches where !answeredFor.contains(search.name) {
-            let left = deadline - Clock.millis() - limits.pageTimeoutMillis - limits.reserveMillis
-            guard left > 0 else { break }
-            if let api = search as? any ListingSearch {
-                do {
-                    let listings = try api.listings(identity.query, timeoutMillis: min(left, limits.searchTimeoutMillis))
-                    apiOffers += listings.compactMap { SecondHandOffersProducer.listedOffer($0, identity: identity, tally: &tally) }
-                    answeredFor.formUnion(api.standsInFor)
-                } catch {
-                    failures.append((search.name, error as? StageError ?? StageError(code: "api_failed", message: "\(error)")))
-                }
-                continue
+        for (api, answer) in zip(apis, apiAnswers) {
+            switch answer {
+            case .success(let listings):
+                apiOffers += listings.compactMap { SecondHandOffersProducer.listedOffer($0, identity: identity, tally: &tally) }
+                answeredFor.formUnion(api.standsInFor)
+            case .failure(let error):
+                failures.append((api.name, error as? StageError ?? StageError(code: "api_failed", message: "\(error)")))
+            case nil:
+                failures.append((api.name, StageError(code: "api_failed", message: "\(api.name): no answer within the stage's time", retryable: true)))
             }
+        }
+        // Then the page searches, all at once (each in a browser session of its own).
+        let pageSearches = searchLeft > 0 ? searches.filter { !($0 is any ListingSearch) && !answeredFor.contains($0.name) } : []
+        let searchAnswers = ReaderThreads.map(pageSearches.count, until: deadline - limits.reserveMillis) { i in
+            Result { try pageSearches[i].search(query, timeoutMillis: searchTimeout) }
+        }
+        for (search, answer) in zip(pageSearches, searchAnswers) {
             // A failed search leaves the Lens leads and the other searches; the stage reports what it could read.
             let hits: [SearchHit]
-            do {
-                hits = try search.search(identity.query, timeoutMillis: min(left, limits.searchTimeoutMillis))
-            } catch {
+            switch answer {
+            case .success(let found): hits = found
+            case .failure(let error):
                 failures.append((search.name, error as? StageError ?? StageError(code: "search_failed", message: "\(error)")))
+                continue
+            case nil:
+                failures.append((search.name, StageError(code: "search_timeout", message: "\(search.name): no answer within the stage's time",
+                                                         retryable: true)))
                 continue
             }
             if hits.contains(where: \.degraded) {
@@ -160,16 +180,21 @@ public struct SecondHandOffersProducer: KeyedProducer {
         }
         let fromAPI = Set(apiOffers.map { OfferMerge.key($0.link) })
         leads = leads.filter {
-            let why = OfferFilter.rejection(title: $0.title, wear: $0.wear, producer: identity.producer, model: identity.model,
-                                            partialMatch: $0.partialMatch)
-            if let why, why != .partialMatch { tally.reject(why) }  // Lens leads: search leads were checked above
-            return (why == nil || why == .partialMatch) && !fromAPI.contains(OfferMerge.key($0.link))
+            let why = SecondHandOffersProducer.rejection($0, identity)
+            if let why { tally.reject(why) }  // Lens leads: search leads were checked above
+            return why == nil && !fromAPI.contains(OfferMerge.key($0.link))
         }
         // Looser matches are read last: the page budget goes to the product first.
         leads = Array(OfferMerge.uniqueLeads(leads.filter { !$0.partialMatch } + leads.filter(\.partialMatch)).prefix(limits.maxPages))
 
         let waitUntil = deadline - limits.reserveMillis
-        let read = readAll(leads, until: waitUntil)
+        // The pages read early, then the rest (at most `parallelPages` at a time throughout).
+        var byLink: [String: ListingPage] = [:]
+        for (lead, page) in zip(early, earlyReads.wait(until: waitUntil)) { byLink[lead.link] = page }
+        let readEarly = Set(early.map(\.link))
+        let unread = leads.filter { !readEarly.contains($0.link) }
+        for (lead, page) in zip(unread, readAll(unread, until: waitUntil)) { byLink[lead.link] = page }
+        let read = leads.map { byLink[$0.link] }
         let offers = zip(leads, read).compactMap { lead, page in page.flatMap { offer(lead, page: $0, identity: identity) } }
         return Report(offers: OfferMerge.uniqueOffers(apiOffers + offers + soldOffers), failures: failures, tally: tally)
     }
@@ -202,13 +227,35 @@ public struct SecondHandOffersProducer: KeyedProducer {
                                partialMatch: listing.partialMatch)
     }
 
+    /// Why a lead is left out (nil: it is read); a looser match is read, last.
+    static func rejection(_ lead: Lead, _ identity: ProductIdentity) -> OfferRejection? {
+        let why = OfferFilter.rejection(title: lead.title, wear: lead.wear, producer: identity.producer, model: identity.model,
+                                        partialMatch: lead.partialMatch)
+        return why == .partialMatch ? nil : why
+    }
+
     /// Reads the leads' pages on `parallelPages` threads; a page not read by `until` (or
     /// within its own cap) is nil. Threads still waiting on a page finish in the background
     /// and their result is dropped.
     func readAll(_ leads: [Lead], until: Int) -> [ListingPage?] {
-        guard !leads.isEmpty else { return [] }
+        startReading(leads, until: until).wait(until: until)
+    }
+
+    /// Pages being read in the background: `readAll` started now, collected later.
+    struct PendingReads {
+        let board: ReadBoard
+        let group: DispatchGroup
+
+        func wait(until: Int) -> [ListingPage?] {
+            _ = group.wait(timeout: .now() + .milliseconds(max(0, until - Clock.millis())))
+            return board.close()
+        }
+    }
+
+    func startReading(_ leads: [Lead], until: Int) -> PendingReads {
         let board = ReadBoard(count: leads.count)
         let group = DispatchGroup()
+        guard !leads.isEmpty else { return PendingReads(board: board, group: group) }
         let pageTimeout = limits.pageTimeoutMillis
         let pages = self.pages
         ReaderThreads.start(min(limits.parallelPages, leads.count), done: group) {
@@ -221,8 +268,7 @@ public struct SecondHandOffersProducer: KeyedProducer {
                 board.store(index, try? ListingPage(html: fetched.body, url: fetched.url, marketplace: lead.marketplace))
             }
         }
-        _ = group.wait(timeout: .now() + .milliseconds(max(0, until - Clock.millis())))
-        return board.close()
+        return PendingReads(board: board, group: group)
     }
 
     /// The offer a listing page makes, or nil when it has no price or turns out not to be one.
