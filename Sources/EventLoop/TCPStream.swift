@@ -37,8 +37,14 @@ public final class TCPStream: EventHandler {
     private var backlog = PlaintextBacklog()
     /// Plaintext encrypted per step while a backlog drains: four full TLS records.
     static let encryptSliceBytes = 64 * 1024
-    /// Bytes written by the application that the kernel has not taken yet.
-    public var queuedBytes: Int { queue.byteCount + backlog.byteCount + outboxBytes }
+    /// Bytes the kernel did not take when they were offered (they wait for EPOLLOUT), and TLS
+    /// plaintext not encrypted yet. What waits for the loop's flush is not counted (at most
+    /// `outboxLimitBytes`): owners pace themselves by the socket's backlog, and a drain follows
+    /// only a backlog.
+    public var queuedBytes: Int { queue.byteCount + backlog.byteCount }
+    /// The outbox is sent at once when it reaches this size, so a handler writing much (a
+    /// replay, pipelined files) holds little in memory and meets the socket's pace as before.
+    static let outboxLimitBytes = 64 * 1024
     private var readingPaused = false
     private var closeWhenFlushed = false
     /// Set by `close(lingerMillis:)`: after the flush, the write side is shut and reads are
@@ -133,7 +139,9 @@ public final class TCPStream: EventHandler {
         }
         outbox.append(bytes)
         outboxBytes += bytes.count
-        if !awaitingFlush {
+        if outboxBytes >= Self.outboxLimitBytes {
+            sendOutbox()
+        } else if !awaitingFlush {
             awaitingFlush = true
             loop.flushAtEndOfTurn(self)
         }
@@ -149,13 +157,8 @@ public final class TCPStream: EventHandler {
             encryptBacklog()
             if !queue.isEmpty || isClosed { return }
         }
-        // Everything went, as when a queue drains. An owner that stopped reading because its
-        // output was backlogged waits for this.
-        if closeWhenFlushed {
-            finishCloseOrLinger()
-        } else if readingPaused {
-            delegate?.streamDidDrain(self)
-        }
+        // Everything went: a close waiting for it goes on.
+        if closeWhenFlushed { finishCloseOrLinger() }
     }
 
     /// Offers the outbox to the kernel: one `send` for one array, else `writev` of up to 16 at
