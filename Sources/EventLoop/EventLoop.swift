@@ -38,6 +38,12 @@ public final class EventLoop: @unchecked Sendable {  // wraps the epoll/eventfd 
     private var timers = TimerHeap()
     private var laterTasks: [() -> Void] = []
     private var locals: [ObjectIdentifier: AnyObject] = [:]
+    /// Streams written to by the handler just run (or by this turn's timers and tasks), each sent
+    /// once when it returns.
+    private var streamsToFlush: [TCPStream] = []
+    private var flushing: [TCPStream] = []
+    /// `send`/`writev` calls made by this loop's streams (loop thread; tests count them).
+    public internal(set) var sendCalls = 0
 
     /// A scratch buffer for socket reads, shared by every connection of this loop so an idle
     /// connection holds no read buffer of its own.
@@ -135,6 +141,12 @@ public final class EventLoop: @unchecked Sendable {  // wraps the epoll/eventfd 
         return made
     }
 
+    /// `stream.flushOutbox()` once the running handler (or the turn's timers and tasks) returns
+    /// (loop thread only).
+    func flushAtEndOfTurn(_ stream: TCPStream) {
+        streamsToFlush.append(stream)
+    }
+
     // MARK: cross-thread
 
     /// Runs `task` on the loop thread soon. Safe from any thread; wakes the loop through its eventfd
@@ -182,16 +194,21 @@ public final class EventLoop: @unchecked Sendable {  // wraps the epoll/eventfd 
                 guard index >= 0, index < registrations.count, let registration = registrations[index],
                       registration.generation == generation else { continue }
                 registration.handler.handleEvents(flags)
+                // What this event's handler wrote leaves now, before the next descriptor's turn:
+                // the peer on the other core gets to work on it while this loop goes on.
+                flushStreams()
             }
             runTimers()
             runTasks()
             runLaterTasks()
+            flushStreams()
         }
         runTasks()
+        flushStreams()
     }
 
     private func pollTimeout() -> Int32 {
-        if !laterTasks.isEmpty { return 0 }
+        if !laterTasks.isEmpty || !streamsToFlush.isEmpty { return 0 }
         guard let deadline = timers.nextDeadline() else { return -1 }
         let now = MonotonicClock.nowMillis()
         return deadline <= now ? 0 : Int32(min(deadline - now, 60_000))
@@ -207,6 +224,17 @@ public final class EventLoop: @unchecked Sendable {  // wraps the epoll/eventfd 
         let now = MonotonicClock.nowMillis()
         let limit = timers.idWatermark
         while let callback = timers.popExpired(now: now, idLimit: limit) { callback() }
+    }
+
+    /// Sends what each stream was written since the last flush: one system call per stream. A
+    /// flush can make more writes (a drained connection's next response): those go in the next
+    /// round.
+    private func flushStreams() {
+        while !streamsToFlush.isEmpty {
+            swap(&streamsToFlush, &flushing)
+            for stream in flushing { stream.flushOutbox() }
+            flushing.removeAll(keepingCapacity: true)
+        }
     }
 
     private func runLaterTasks() {

@@ -12,8 +12,12 @@ public protocol StreamDelegate: AnyObject {
     func streamDidClose(_ stream: TCPStream)
 }
 
-/// A non-blocking TCP connection owned by one loop, with a write queue: a write is tried at
-/// once and only what the kernel did not take waits for EPOLLOUT.
+/// A non-blocking TCP connection owned by one loop, with a write queue. What one event's handler
+/// (or one round of the loop's timers and tasks) writes is held, the writers' own arrays and not
+/// copies, and sent together when it returns, in one `send` or `writev`, as redis' `beforeSleep`
+/// does once per turn: a response's head and body, pipelined responses, or an SSE start's head,
+/// `retry` line and first events leave in one system call. Only what the kernel does not take
+/// then waits in the queue for EPOLLOUT.
 public final class TCPStream: EventHandler {
     public let fd: Int32
     public let loop: EventLoop
@@ -23,12 +27,24 @@ public final class TCPStream: EventHandler {
     public var transform: StreamTransform?
 
     private var queue = WriteQueue()
+    /// Written since the loop's last flush, in order, not offered to the kernel yet (see `flushOutbox`).
+    /// Non-empty only while the queue is empty: once the kernel is behind, writes go behind it.
+    private var outbox: [[UInt8]] = []
+    private var outboxBytes = 0
+    /// On the loop's list of streams to flush.
+    private var awaitingFlush = false
     /// Encrypted streams only: plaintext not encrypted yet (see `encryptBacklog`).
     private var backlog = PlaintextBacklog()
     /// Plaintext encrypted per step while a backlog drains: four full TLS records.
     static let encryptSliceBytes = 64 * 1024
-    /// Bytes written by the application that the kernel has not taken yet.
+    /// Bytes the kernel did not take when they were offered (they wait for EPOLLOUT), and TLS
+    /// plaintext not encrypted yet. What waits for the loop's flush is not counted (at most
+    /// `outboxLimitBytes`): owners pace themselves by the socket's backlog, and a drain follows
+    /// only a backlog.
     public var queuedBytes: Int { queue.byteCount + backlog.byteCount }
+    /// The outbox is sent at once when it reaches this size, so a handler writing much (a
+    /// replay, pipelined files) holds little in memory and meets the socket's pace as before.
+    static let outboxLimitBytes = 64 * 1024
     private var readingPaused = false
     /// While > 0, plaintext reads go into this stream's own buffers of this size, which the
     /// delegate may keep (`keepReadBuffer`) instead of copying what it hands to another thread;
@@ -65,10 +81,10 @@ public final class TCPStream: EventHandler {
 
     // MARK: writing
 
-    /// Queues bytes for the peer, writing at once what the socket takes.
+    /// Queues bytes for the peer; they are sent when the running handler or task returns.
     public func write(_ bytes: UnsafeRawBufferPointer) {
         guard !isClosed, !closeWhenFlushed, bytes.count > 0 else { return }
-        guard transform != nil else { return writeRaw(bytes) }
+        guard transform != nil else { return writeRaw(Array(bytes)) }
         if backlog.isEmpty && bytes.count <= Self.encryptSliceBytes {
             encrypt(bytes)
         } else {
@@ -78,7 +94,11 @@ public final class TCPStream: EventHandler {
     }
 
     public func write(_ bytes: [UInt8]) {
-        guard transform != nil, !backlog.isEmpty || bytes.count > Self.encryptSliceBytes else {
+        guard transform != nil else {
+            guard !isClosed, !closeWhenFlushed else { return }
+            return writeRaw(bytes)  // the array itself waits for the flush
+        }
+        guard !backlog.isEmpty || bytes.count > Self.encryptSliceBytes else {
             return bytes.withUnsafeBytes { write($0) }
         }
         guard !isClosed, !closeWhenFlushed else { return }
@@ -95,8 +115,8 @@ public final class TCPStream: EventHandler {
             abort()
             return
         }
-        let ciphertext = ciphertextScratch
-        ciphertext.withUnsafeBytes { writeRaw($0) }
+        // Handed over as it is; the scratch gets new storage on its next use.
+        writeRaw(ciphertextScratch)
     }
 
     /// Encrypts the backlog a slice at a time for as long as the socket takes all of it, and
@@ -107,35 +127,116 @@ public final class TCPStream: EventHandler {
         guard !backlog.isEmpty else { return }
         while queue.isEmpty && !isClosed, let slice = backlog.popFront(upTo: Self.encryptSliceBytes) {
             slice.withUnsafeBytes { encrypt($0) }
+            sendOutbox()  // each slice is offered at once: the kernel's pace sets the next
         }
         // close() waits for the backlog: close_notify goes after the last record.
-        if backlog.isEmpty && closeWhenFlushed && !isClosed { endTransform() }
+        if backlog.isEmpty && closeWhenFlushed && !isClosed {
+            endTransform()
+            sendOutbox()
+        }
     }
 
-    private func writeRaw(_ bytes: UnsafeRawBufferPointer) {
-        guard bytes.count > 0 else { return }
-        var offset = 0
-        if queue.isEmpty {
-            guard let base = bytes.baseAddress else { return }
-            while offset < bytes.count {
-                let n = cepoll_send(fd, base + offset, bytes.count - offset)
-                if n > 0 {
-                    offset += n
-                } else if n < 0 && cepoll_errno() == EINTR {
-                    continue
-                } else if n < 0 && (cepoll_errno() == EAGAIN || cepoll_errno() == EWOULDBLOCK) {
-                    break
-                } else {
-                    abort()
-                    return
+    /// Holds bytes for the loop's next flush, or, while the kernel is behind, queues them behind
+    /// what waits.
+    private func writeRaw(_ bytes: [UInt8]) {
+        guard !bytes.isEmpty, !isClosed else { return }
+        if !queue.isEmpty {
+            bytes.withUnsafeBytes { queue.append($0) }
+            return  // EPOLLOUT interest and the write timer are already set
+        }
+        outbox.append(bytes)
+        outboxBytes += bytes.count
+        if outboxBytes >= Self.outboxLimitBytes {
+            sendOutbox()
+        } else if !awaitingFlush {
+            awaitingFlush = true
+            loop.flushAtEndOfTurn(self)
+        }
+    }
+
+    /// Sends what was written since the last flush (the loop calls this for each stream written to).
+    func flushOutbox() {
+        awaitingFlush = false
+        guard !isClosed, !outbox.isEmpty else { return }
+        sendOutbox()
+        guard !isClosed, queue.isEmpty else { return }
+        if !backlog.isEmpty {
+            encryptBacklog()
+            if !queue.isEmpty || isClosed { return }
+        }
+        // Everything went: a close waiting for it goes on.
+        if closeWhenFlushed { finishCloseOrLinger() }
+    }
+
+    /// Offers the outbox to the kernel: one `send` for one array, else `writev` of up to 16 at
+    /// a time, until all is taken or the socket is full. What is left is copied into the queue.
+    private func sendOutbox() {
+        guard !outbox.isEmpty, !isClosed else { return }
+        defer {
+            // The array's room is kept for the next flush, unless a burst (pipelining) made it large.
+            outbox.removeAll(keepingCapacity: outbox.count <= 16)
+            outboxBytes = 0
+        }
+        var index = 0  // the first array not wholly sent
+        var offset = 0  // how much of it was
+        while index < outbox.count {
+            let count = min(outbox.count - index, 16)
+            let n: Int
+            if count == 1 {
+                n = outbox[index].withUnsafeBytes { bytes in
+                    guard let base = bytes.baseAddress else { return 0 }
+                    return cepoll_send(fd, base + offset, bytes.count - offset)
+                }
+            } else {
+                var iovecs: [iovec] = []
+                iovecs.reserveCapacity(count)
+                n = TCPStream.withIOVecs(outbox[index..<(index + count)], skippingFirst: offset, &iovecs) { iovecs in
+                    iovecs.withUnsafeBufferPointer { cepoll_writev(fd, $0.baseAddress, Int32($0.count)) }
                 }
             }
-            if offset == bytes.count { return }
+            if n < 0 {
+                let error = cepoll_errno()
+                if error == EINTR { continue }
+                if error == EAGAIN || error == EWOULDBLOCK { break }
+                abort()
+                return
+            }
+            loop.sendCalls += 1
+            var taken = n
+            while taken > 0 && index < outbox.count {
+                let rest = outbox[index].count - offset
+                if taken >= rest {
+                    taken -= rest
+                    index += 1
+                    offset = 0
+                } else {
+                    offset += taken
+                    taken = 0
+                }
+            }
         }
-        if queue.isEmpty { noteWriteProgress() }
-        queue.append(UnsafeRawBufferPointer(rebasing: bytes[offset...]))
+        guard index < outbox.count else { return }
+        noteWriteProgress()  // the queue starts to fill now
+        for i in index..<outbox.count {
+            outbox[i].withUnsafeBytes { bytes in
+                queue.append(UnsafeRawBufferPointer(rebasing: bytes[(i == index ? offset : 0)...]))
+            }
+        }
         updateInterest()
         armWriteTimer()
+    }
+
+    /// Calls `body` with one iovec per array (the first `skip` bytes of the first left out),
+    /// each pointing into its array for the duration of the call.
+    private static func withIOVecs<R>(_ parts: ArraySlice<[UInt8]>, skippingFirst skip: Int, _ iovecs: inout [iovec],
+                                      _ body: (inout [iovec]) -> R) -> R
+    {
+        guard let first = parts.first else { return body(&iovecs) }
+        return first.withUnsafeBytes { bytes in
+            iovecs.append(iovec(iov_base: bytes.baseAddress.map { UnsafeMutableRawPointer(mutating: $0 + skip) },
+                                iov_len: bytes.count - skip))
+            return withIOVecs(parts.dropFirst(), skippingFirst: 0, &iovecs, body)
+        }
     }
 
     private func flushQueue() {
@@ -309,10 +410,7 @@ public final class TCPStream: EventHandler {
         guard let transform else { return }
         ciphertextScratch.removeAll(keepingCapacity: true)
         transform.takePending(into: &ciphertextScratch)
-        if !ciphertextScratch.isEmpty {
-            let pending = ciphertextScratch
-            pending.withUnsafeBytes { writeRaw($0) }
-        }
+        if !ciphertextScratch.isEmpty { writeRaw(ciphertextScratch) }
     }
 
     // MARK: closing
@@ -328,6 +426,8 @@ public final class TCPStream: EventHandler {
         self.lingerMillis = lingerMillis
         closeWhenFlushed = true
         if backlog.isEmpty { endTransform() }  // else once the backlog is out (encryptBacklog)
+        sendOutbox()  // what was written goes first, not at the loop's flush
+        if isClosed { return }
         if queue.isEmpty {
             finishCloseOrLinger()
         } else {
@@ -356,6 +456,8 @@ public final class TCPStream: EventHandler {
     /// Closes at once, dropping whatever is queued.
     public func abort() {
         guard !isClosed else { return }
+        outbox.removeAll()
+        outboxBytes = 0
         queue.removeAll()
         backlog.removeAll()
         finishClose()
@@ -366,6 +468,8 @@ public final class TCPStream: EventHandler {
         isClosed = true
         if let writeTimer { loop.cancelTimer(writeTimer) }
         writeTimer = nil
+        outbox.removeAll()
+        outboxBytes = 0
         queue.removeAll()
         backlog.removeAll()
         loop.deregister(fd: fd)

@@ -6,9 +6,9 @@ import Glibc
 public struct AccessLogSettings: Sendable {
     /// Where the lines go (standard error by default).
     public var fd: Int32
-    /// A loop writes its lines once this many bytes are waiting. To a pipe (a container's log)
-    /// each write is at most `PIPE_BUF` (4096) bytes of whole lines, so lines from different
-    /// loops never interleave; to a file one write takes them all (appends do not interleave).
+    /// A loop hands its lines to the log's writer thread once this many bytes are waiting. To a
+    /// pipe (a container's log) each write is at most `PIPE_BUF` (4096) bytes of whole lines, so
+    /// they never interleave with other log lines; to a file one write takes them all.
     public var bufferBytes: Int
     /// ...or this long after the first line that is waiting.
     public var flushMillis: Int
@@ -26,25 +26,23 @@ public struct AccessLogSettings: Sendable {
 }
 
 /// One loop's waiting log lines. Touched only by its loop's thread, and by `HTTPServer.shutdown`
-/// after that thread has ended; memory is bounded by `bufferBytes` plus one line.
+/// after that thread has ended; memory is bounded by `bufferBytes` plus one line. Full buffers
+/// go to the server's `AccessLogWriter`: the loop never writes to the log itself.
 final class AccessLogBuffer {
     private let settings: AccessLogSettings
     private let loop: EventLoop
+    private let writer: AccessLogWriter
     private var bytes: [UInt8] = []
     private var timer: UInt64?
-    /// The most one `write` takes.
-    private let chunkBytes: Int
 
-    init(settings: AccessLogSettings, loop: EventLoop) {
+    init(settings: AccessLogSettings, loop: EventLoop, writer: AccessLogWriter) {
         self.settings = settings
         self.loop = loop
-        var status = stat()
-        let isFile = fstat(settings.fd, &status) == 0 && (status.st_mode & S_IFMT) == S_IFREG
-        chunkBytes = isFile ? Int.max : Int(PIPE_BUF)
-        bytes.reserveCapacity(min(settings.bufferBytes, 1 << 20) + 512)
+        self.writer = writer
     }
 
     func append(_ entry: HTTPRequestLog) {
+        if bytes.isEmpty { bytes.reserveCapacity(min(settings.bufferBytes, 1 << 20) + 512) }
         // Moved out and back: a stored property passed inout to a closure would be checked for
         // exclusive access at run time on every line.
         var lines = bytes
@@ -62,31 +60,14 @@ final class AccessLogBuffer {
         }
     }
 
-    /// Writes every waiting line, in chunks of whole lines.
+    /// Hands every waiting line to the writer; the next line starts a new buffer.
     func flush() {
         if let timer {
             loop.cancelTimer(timer)
             self.timer = nil
         }
         guard !bytes.isEmpty else { return }
-        defer { bytes.removeAll(keepingCapacity: true) }
-        bytes.withUnsafeBufferPointer { all in
-            guard let base = all.baseAddress else { return }
-            var start = 0
-            while start < all.count {
-                var end = all.count - start > chunkBytes ? start + chunkBytes : all.count
-                if end < all.count, let lastNewline = all[start..<end].lastIndex(of: UInt8(ascii: "\n")) {
-                    end = lastNewline + 1  // whole lines; a single longer line goes as it is
-                }
-                var offset = start
-                while offset < end {
-                    let written = Glibc.write(settings.fd, base + offset, end - offset)
-                    if written < 0 && errno == EINTR { continue }
-                    guard written > 0 else { return }  // the log is gone: drop what waits rather than grow
-                    offset += written
-                }
-                start = end
-            }
-        }
+        writer.submit(bytes)
+        bytes = []
     }
 }

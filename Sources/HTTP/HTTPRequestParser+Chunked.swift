@@ -1,18 +1,18 @@
 /// The chunked transfer coding (RFC 9112 §7.1): hex sizes with overflow checks, extensions parsed
 /// for syntax and bounded (their content is not used), data handed out in place by `parse`.
 extension HTTPRequestParser {
-    mutating func chunkByte(_ b: UInt8, _ emit: (HTTPRequestEvent) throws -> Void) throws -> Bool {
+    mutating func chunkByte(_ b: UInt8) throws {
         switch state {
         case .chunkDataCR:
             guard b == cr else { throw HTTPParseError(.badRequest, "expected CRLF after chunk data") }
             state = .chunkDataLF
-            return false
+            return
         case .chunkDataLF:
             guard b == lf else { throw HTTPParseError(.badRequest, "expected LF after chunk data") }
             chunkSize = 0
             chunkLineBytes = 0
             state = .chunkSize(sawDigit: false)
-            return false
+            return
         case .chunkSizeLF:
             guard b == lf else { throw HTTPParseError(.badRequest, "expected LF after chunk size") }
             if chunkSize == 0 {
@@ -25,7 +25,7 @@ extension HTTPRequestParser {
             } else {
                 state = .chunkData(chunkSize)
             }
-            return false
+            return
         default:
             break
         }
@@ -96,7 +96,6 @@ extension HTTPRequestParser {
         default:
             break
         }
-        return false
     }
 
     mutating func chunkExtEnd(_ b: UInt8) throws {

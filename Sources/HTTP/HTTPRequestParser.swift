@@ -109,7 +109,13 @@ public struct HTTPRequestParser: Sendable {
                 default:
                     let b = bytes[i]
                     i += 1
-                    if try step(b, emit) { return i }
+                    if try step(b) {
+                        // A header or trailer section ended: the events are made here, so that
+                        // the per-byte steps take no closure (passing one cost a retain and a
+                        // release of its context for every byte of every head).
+                        if inTrailers { try endMessage(emit) } else { try endHead(emit) }
+                        return i
+                    }
                 }
             }
         } catch {
@@ -119,15 +125,15 @@ public struct HTTPRequestParser: Sendable {
         return i
     }
 
-    /// One byte outside body data. Returns true when the caller must return (after `.head` or `.end`).
-    mutating func step(_ b: UInt8, _ emit: (HTTPRequestEvent) throws -> Void) throws -> Bool {
+    /// One byte outside body data. Returns true when it ended a header or trailer section.
+    mutating func step(_ b: UInt8) throws -> Bool {
         switch state {
         case .start:
             // RFC 9112 §2.2: empty lines before a request line are ignored.
             if b == cr || b == lf { return false }
             beginMessage()
             state = .method
-            return try step(b, emit)
+            return try step(b)
         case .closed:
             if b == cr || b == lf { return false }
             throw HTTPParseError(.badRequest, "data after a message with Connection: close")
@@ -137,9 +143,10 @@ public struct HTTPRequestParser: Sendable {
             try requestLineByte(b)
             return false
         case .lineStart, .name, .valueOWS, .value, .valueLF, .sectionEndLF:
-            return try fieldByte(b, emit)
+            return try fieldByte(b)
         default:
-            return try chunkByte(b, emit)
+            try chunkByte(b)
+            return false
         }
     }
 
@@ -224,8 +231,9 @@ public struct HTTPRequestParser: Sendable {
         }
     }
 
-    /// Header and trailer lines share this machine; trailers are validated and bounded, then dropped.
-    mutating func fieldByte(_ b: UInt8, _ emit: (HTTPRequestEvent) throws -> Void) throws -> Bool {
+    /// Header and trailer lines share this machine; trailers are validated and bounded, then
+    /// dropped. Returns true when the section ended.
+    mutating func fieldByte(_ b: UInt8) throws -> Bool {
         sectionBytes += 1
         if sectionBytes > limits.maxHeaderBytes {
             throw HTTPParseError(.headersTooLarge, "\(inTrailers ? "trailer" : "header") section longer than \(limits.maxHeaderBytes) bytes")
@@ -271,11 +279,6 @@ public struct HTTPRequestParser: Sendable {
             try endField()
         case .sectionEndLF:
             guard b == lf else { throw HTTPParseError(.badRequest, "expected LF after CR ending the header section") }
-            if inTrailers {
-                try endMessage(emit)
-            } else {
-                try endHead(emit)
-            }
             return true
         default:
             break

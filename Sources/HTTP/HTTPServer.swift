@@ -42,8 +42,9 @@ final class HTTPServerContext {
     private let onLog: (@Sendable (HTTPRequestLog) -> Void)?
     private let accessLog: AccessLogBuffer?
     private let shared: HTTPServer.Shared
+    /// This loop's own response counts (see `ResponseCounter`).
+    private let responseCounts: LoopResponseCounts
     private let requestIDPrefix: String
-    private let loopIndex: Int
     private var requestCounter: UInt64 = 0
 
     init(configuration: HTTPServerConfiguration, router: @escaping HTTPRouter, loopIndex: Int,
@@ -52,7 +53,7 @@ final class HTTPServerContext {
         self.configuration = configuration
         self.router = router
         requestIDPrefix = "\(shared.instance)-\(loopIndex)-"
-        self.loopIndex = loopIndex
+        responseCounts = shared.responses.counts(forLoop: loopIndex)
         self.shared = shared
         self.onLog = onLog
         self.accessLog = accessLog
@@ -67,7 +68,7 @@ final class HTTPServerContext {
 
     func log(_ writer: HTTPResponseWriter, closedEarly: Bool) {
         let status = writer.status?.code ?? 0  // 0: the client left before any status
-        shared.responses.count(status, onLoop: loopIndex)
+        responseCounts.count(status)
         guard onLog != nil || accessLog != nil else { return }
         let elapsed = Double(MonotonicClock.nowNanos() - writer.startedAt) / 1_000_000
         let entry = HTTPRequestLog(id: writer.id, method: writer.head.method, target: writer.head.target,
@@ -133,6 +134,8 @@ public final class HTTPServer: Sendable {
     private let listeners: Mutex<[Listener]>  // touched only before start and in shutdown's loop tasks
     /// One per loop, used by that loop's thread alone; here so shutdown can write what waits.
     private let accessLogs: Mutex<[AccessLogBuffer]>
+    /// Writes the loops' full log buffers, off the loops.
+    private let accessLogWriter: AccessLogWriter?
 
     /// Binds every listener's port on every loop and starts the loops. `onLog` sees every
     /// request on its loop's thread; `accessLog` writes the request log in batches.
@@ -145,7 +148,14 @@ public final class HTTPServer: Sendable {
         let shared = Shared(loopCount: group.loops.count)
         self.shared = shared
         connections = ConnectionCounter(limit: configuration.maxConnections)
-        let buffers = accessLog.map { settings in group.loops.map { AccessLogBuffer(settings: settings, loop: $0) } }
+        var writer: AccessLogWriter?
+        var buffers: [AccessLogBuffer]?
+        if let accessLog {
+            let made = AccessLogWriter(fd: accessLog.fd, bufferBytes: accessLog.bufferBytes)
+            writer = made
+            buffers = group.loops.map { AccessLogBuffer(settings: accessLog, loop: $0, writer: made) }
+        }
+        accessLogWriter = writer
         var made: [Listener] = []
         var ports: [Int] = []
         for spec in specs {
@@ -197,6 +207,11 @@ public final class HTTPServer: Sendable {
         self.ports = ports
         listeners = Mutex(made)
         accessLogs = Mutex(buffers ?? [])
+        do {
+            try writer?.start()
+        } catch {
+            throw SystemError("pthread_create", errno: error.code)
+        }
         try group.start()
     }
 
@@ -234,12 +249,13 @@ public final class HTTPServer: Sendable {
     }
 
     /// Stops accepting and stops the loops, then writes the request log lines still waiting
-    /// (the loops' threads have ended, so nothing else touches the buffers).
+    /// (the loops' threads have ended, so nothing else touches the buffers) and waits for them.
     public func shutdown() {
         stopAccepting()
         group.shutdown()
         accessLogs.withLock { buffers in
             for buffer in buffers { buffer.flush() }
         }
+        accessLogWriter?.finish()
     }
 }

@@ -9,8 +9,10 @@ public final class ResponseCounter: Sendable {
         loops = (0..<max(1, loopCount)).map { _ in LoopResponseCounts() }
     }
 
-    func count(_ status: Int, onLoop index: Int) {
-        loops[index % loops.count].count(status)
+    /// The counts of loop `index`, for that loop's connections to count into directly: the
+    /// request path touches nothing the other loops write, not even this object's reference count.
+    func counts(forLoop index: Int) -> LoopResponseCounts {
+        loops[index % loops.count]
     }
 
     /// Responses so far by status code; 0 counts requests the client left before any status.

@@ -117,9 +117,8 @@ import Testing
         first.start()
         try AccessLogTests.request(port: port, count: 300, tag: "y")
         first.join()
-        // Past the size threshold the lines are out before shutdown.
-        let before = logged.lines().filter { !$0.isEmpty }
-        #expect(before.count >= 300)
+        // Past the size threshold the lines go out (from the log's writer thread) before shutdown.
+        #expect(waitUntil(timeout: 10) { logged.lines().filter { !$0.isEmpty }.count >= 300 })
         logged.server.shutdown()
         let lines = logged.lines().filter { !$0.isEmpty }
         #expect(lines.count == 600)
@@ -129,6 +128,54 @@ import Testing
             let ordered = lines.filter { $0.hasPrefix("GET /\(tag)/") }.map { $0.split(separator: " ")[1] }
             #expect(ordered == (0..<300).map { "/\(tag)/\($0)"[...] })
         }
+    }
+}
+
+extension AccessLogTests {
+    /// The log is written by a thread of its own: a log that takes nothing (a pipe nobody reads,
+    /// standing in for a stalled disk) leaves requests answered on the same, only loop; its
+    /// lines come out whole and in order once it is read again.
+    @Test func aStalledLogDoesNotStallRequests() throws {
+        var ends: [Int32] = [0, 0]
+        try #require(pipe(&ends) == 0)
+        defer { close(ends[0]) }
+        // The write end blocks when the pipe is full, as a write to a stalled disk does. Each
+        // line is longer than the pipe holds, so the first one already stalls its writer.
+        let lineBytes = 100_000
+        var configuration = HTTPServerConfiguration()
+        configuration.host = "127.0.0.1"
+        configuration.port = 0
+        configuration.loopCount = 1
+        let settings = AccessLogSettings(fd: ends[1], bufferBytes: 1, flushMillis: 600_000) { entry, out in
+            out.append(contentsOf: entry.target.utf8)
+            out.append(contentsOf: repeatElement(UInt8(ascii: "."), count: lineBytes))
+        }
+        let server = try HTTPServer(configuration: configuration, accessLog: settings) { _, _ in
+            BufferedRequestHandler { head, _, writer in writer.send(.text(.ok, "hello \(head.path)")) }
+        }
+        defer { close(ends[1]) }
+        let fd = try OneSendPerTurnTests.client(server.port)
+        var received: [UInt8] = []
+        for i in 0..<6 {
+            let request = Array("GET /s/\(i) HTTP/1.1\r\nHost: t\r\n\r\n".utf8)
+            try #require(send(fd, request, request.count, 0) == request.count)
+            try OneSendPerTurnTests.read(fd, until: "hello /s/\(i)", into: &received)  // fails after 5 s if the loop is stuck
+        }
+        close(fd)
+
+        // Reading the pipe lets the writer go on: every line arrives, in order.
+        _ = fcntl(ends[0], F_SETFL, fcntl(ends[0], F_GETFL) | O_NONBLOCK)
+        var log: [UInt8] = []
+        var chunk = [UInt8](repeating: 0, count: 65536)
+        let complete = waitUntil(timeout: 10, every: 0.001) {
+            while case let n = read(ends[0], &chunk, chunk.count), n > 0 { log += chunk[0..<n] }
+            return log.count(where: { $0 == UInt8(ascii: "\n") }) >= 6
+        }
+        #expect(complete)
+        server.shutdown()
+        let lines = String(decoding: log, as: UTF8.self).split(separator: "\n")
+        #expect(lines.map { String($0.prefix(4)) } == (0..<6).map { "/s/\($0)" })
+        #expect(lines.allSatisfy { $0.count == 4 + lineBytes })
     }
 }
 

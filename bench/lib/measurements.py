@@ -185,6 +185,15 @@ def all_measurements():
                          "`--log-level info` (its default: one line per request, buffered per event loop) "
                          "to a file. System calls per request as above."),
         Measurement("rate-1", "GET /healthz, 1 connection (wrk -t1 -c1)", ALL_HTTP, RATE_FIGURES, rate(1)),
+        Measurement("cpu-1loop", "CPU per request, one core each: GET /healthz, 64 connections, logging off",
+                    [NGINX, LENS], RATE_FIGURES, rate(64), server_options={"loops": 1},
+                    note="lens-gpt `--loops 1` against nginx's one worker (`worker_processes 1`); wrk on the "
+                         "other core. `rate-64` gives lens-gpt's CPU per request at `--loops 2` under the "
+                         "same load: two loops should cost no more per request than one."),
+        Measurement("cpu-1loop-logged", "CPU per request, one core each: GET /healthz, 64 connections, logging on",
+                    [NGINX, LENS], RATE_FIGURES, rate(64), server_options={"loops": 1, "logging": True},
+                    note="As `cpu-1loop`, with nginx's buffered access log and lens-gpt's request log "
+                         "(`--log-level info`), both to a file."),
         Measurement(
             "sse-idle", "Idle SSE streams held open (ticks every second)", [HUMMINGBIRD, FLYINGFOX, LENS],
             [Figure("rss_per_stream_kib", "RSS KiB/stream", "{:.1f}", "lower"),
@@ -363,6 +372,10 @@ def goals():
         Goal("≤ 2 system calls per keep-alive request, logging on (the request path: without epoll, "
              "connection set-up or teardown)", syscall_goal),
         Goal("single-connection p50 ≤ 2× nginx's", ratio_goal("rate-1", "p50_ms", 2.0, True, "ms")),
+        Goal("CPU per request ≤ 1.0× nginx, one loop against one worker, logging off",
+             ratio_goal("cpu-1loop", "cpu_us_per_request", 1.0, True, "µs/request")),
+        Goal("CPU per request ≤ 1.0× nginx, one loop against one worker, logging on",
+             ratio_goal("cpu-1loop-logged", "cpu_us_per_request", 1.0, True, "µs/request")),
         Goal("≤ 4 KB RSS per idle SSE stream at 10,000 streams", sse_goal),
         Goal("fan-out p99 ≤ 5 ms at 1,000 subscribers", absolute_goal("fan-out", "delay_p99_ms", 5.0, True, "ms")),
         Goal("upload ≥ 1 GB/s on loopback (20 MiB)", absolute_goal("upload", "gb_per_s_20m", 1.0, False, "GB/s")),

@@ -15,6 +15,8 @@ from bench import Settings, make_catalog
 # Load name -> (load, server options); the same functions bench/run measures with.
 LOADS = {
     "rate-64": (lambda s, st: M.rate(64)(s, st), {}),
+    "rate-64-1loop": (lambda s, st: M.rate(64)(s, st), {"loops": 1}),
+    "rate-64-1loop-logged": (lambda s, st: M.rate(64)(s, st), {"loops": 1, "logging": True}),
     "rate-1": (lambda s, st: M.rate(1)(s, st), {}),
     "upload": (M.upload, {}),
     "tls-handshake": (M.tls_handshakes, {}),

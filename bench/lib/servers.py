@@ -142,7 +142,7 @@ class Catalog:
             tls_port = free_port()
             argv = [self.lens, "serve", "--host", "127.0.0.1", "--port", str(port),
                     "--data-dir", os.path.join(scratch, "data"), "--web-dir", self.web,
-                    "--loops", "2", "--log-level", "info" if options.get("logging") else "warning",
+                    "--loops", str(options.get("loops", 2)), "--log-level", "info" if options.get("logging") else "warning",
                     "--tls-cert", self.cert, "--tls-key", self.key, "--tls-port", str(tls_port),
                     # The idle-connection hold must not be cut by the idle timeout.
                     "--idle-timeout-ms", "300000",
@@ -151,6 +151,8 @@ class Catalog:
                     # Measured here: the gateway, not the per-client upload rate.
                     "--uploads-per-minute", "0"]
             used, env = {}, {}
+            if "loops" in options:
+                used["loops"] = f"--loops {options['loops']}"
             used["logging"] = ("--log-level info: one line per request, buffered per loop, to a file"
                                if options.get("logging") else "--log-level warning: no request log")
             if options.get("demo"):
