@@ -65,6 +65,10 @@ public final class TCPStream: EventHandler {
     private var writeTimer: UInt64?
     /// When the kernel last took bytes from the queue (or the queue last started to fill).
     private var lastWriteProgressMillis: UInt64 = 0
+    /// `write(shared:range:more:)` queued bytes without sending them: more follow this turn.
+    private var heldForMore = false
+    /// Encrypted streams: shared bytes gathered until the last of a batch (one record for all).
+    private var sharedPlaintext: [UInt8] = []
     private var plaintextScratch: [UInt8] = []
     private var ciphertextScratch: [UInt8] = []
     private let onClose: (() -> Void)?
@@ -104,6 +108,44 @@ public final class TCPStream: EventHandler {
         guard !isClosed, !closeWhenFlushed else { return }
         backlog.append(bytes)  // the array itself: a large body is not copied to wait here
         encryptBacklog()
+    }
+
+    /// Queues `range` of `shared` for the peer by reference (bytes many streams send, such as
+    /// one event frame to every subscriber), writing at once what the socket takes; a part the
+    /// kernel leaves waits in the queue as a reference too. `more`: further writes follow in
+    /// this turn, so this one only queues and the last one sends them all in one `writev`.
+    /// Encrypted streams encrypt a copy (the records are theirs alone).
+    public func write(shared: SharedBytes, range: Range<Int>, more: Bool = false) {
+        guard !isClosed, !closeWhenFlushed, !range.isEmpty else { return }
+        guard transform == nil else {
+            sharedPlaintext.append(contentsOf: shared.storage[range])
+            if !more {
+                let plaintext = sharedPlaintext
+                sharedPlaintext = []
+                write(plaintext)
+            }
+            return
+        }
+        // A queue that held bytes before (and is not just held for this batch) waits for EPOLLOUT.
+        let sendable = queue.isEmpty || heldForMore
+        queue.append(shared: shared, range: range)
+        guard sendable else { return }
+        heldForMore = more
+        if !more { sendQueuedNow() }
+    }
+
+    /// Writes the queue at once (it was not waiting for EPOLLOUT); what is left waits for it.
+    private func sendQueuedNow() {
+        switch queue.flush(to: fd) {
+        case .failed:
+            abort()
+        case .wouldBlock:
+            noteWriteProgress()
+            updateInterest()
+            armWriteTimer()
+        case .drained:
+            break
+        }
     }
 
     private func encrypt(_ plaintext: UnsafeRawBufferPointer) {
@@ -240,6 +282,7 @@ public final class TCPStream: EventHandler {
     }
 
     private func flushQueue() {
+        heldForMore = false
         let before = queue.byteCount
         let result = queue.flush(to: fd)
         if queue.byteCount < before { noteWriteProgress() }

@@ -69,36 +69,36 @@ final class ResultSubscription: HTTPRequestHandler {
     func pump() {
         guard !ended else { return }
         let (events, finished) = stream.events(after: cursor)
-        pump(events[...], from: cursor, finished: finished)
+        let frames = SubscriberGroups.on(writer.loop).frames(events, stream: stream)
+        pump(frames[...], from: cursor, finished: finished, now: MonotonicClock.nowMillis())
     }
 
-    /// `pump()` with the log already read: `events` are those after id `from` (≤ `cursor`).
-    func pump(_ events: ArraySlice<ResultEvent>, from: Int, finished: Bool) {
+    /// `pump()` with the log already read and encoded: `frames` are those of the events after
+    /// id `from` (≤ `cursor`), shared with the result's other subscribers on this loop.
+    func pump(_ frames: ArraySlice<StreamChunk>, from: Int, finished: Bool, now: UInt64) {
         guard !ended else { return }
         if writer.isClosed {
             stop()
             return
         }
-        // Ids are consecutive: the events after the cursor start `cursor - from` in.
-        var events = events.dropFirst(max(0, cursor - from))
+        // Ids are consecutive: the frames after the cursor start `cursor - from` in.
+        var frames = frames.dropFirst(max(0, cursor - from))
         var finished = finished
-        let groups = SubscriberGroups.on(writer.loop)
         // Paced: write while the client's unread bytes are under the high-water mark; what is
         // left goes out from `drained()`.
-        while !events.isEmpty && writer.backlog < highWater && !writer.isClosed {
-            var bytes: [UInt8] = []
-            var taken = 0
-            for event in events {
-                if !bytes.isEmpty && writer.backlog + bytes.count >= highWater { break }
-                bytes.append(contentsOf: groups.frame(event, stream: stream))
-                cursor = event.id
-                taken += 1
+        while !frames.isEmpty && writer.backlog < highWater && !writer.isClosed {
+            var end = frames.startIndex
+            var bytes = 0
+            while end < frames.endIndex && (bytes == 0 || writer.backlog + bytes < highWater) {
+                bytes += frames[end].count
+                end += 1
             }
-            events.removeFirst(taken)
-            writer.write(bytes)
-            lastWrite = MonotonicClock.nowMillis()
+            writer.write(frames[..<end])
+            cursor += end - frames.startIndex
+            frames = frames[end...]
+            lastWrite = now
         }
-        finished = finished && events.isEmpty
+        finished = finished && frames.isEmpty
         if writer.backlog > maxBacklog {
             disconnect()
             return
@@ -126,9 +126,9 @@ final class ResultSubscription: HTTPRequestHandler {
 
     /// A comment line when nothing was written for `interval`: proxies and clients that drop
     /// silent connections keep this one (called by the loop's heartbeat sweep).
-    func keepAlive(now: UInt64, interval: UInt64) {
+    func keepAlive(_ comment: StreamChunk, now: UInt64, interval: UInt64) {
         guard !ended, now - lastWrite >= interval else { return }
-        writer.write(SSEFrame.comment("keep-alive"))
+        writer.write([comment][...])
         lastWrite = now
     }
 

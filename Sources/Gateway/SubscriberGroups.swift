@@ -16,18 +16,29 @@ final class SubscriberGroups {
         var members: [ObjectIdentifier: ResultSubscription] = [:]
         var token: UInt64?
         let scheduled = WakeFlag()
-        /// SSE frames by event id: each event is encoded once on this loop, however many of
-        /// its subscribers receive it (dropped with the group when the last one leaves).
-        var frames: [Int: [UInt8]] = [:]
+        /// SSE frames by event id, framed as chunks: each event is encoded and framed once on
+        /// this loop, and every subscriber's queue points to the same bytes (dropped with the
+        /// group when the last one leaves).
+        var frames: [Int: StreamChunk] = [:]
     }
 
-    /// `event` as an SSE frame, encoded once per loop for all subscribers of its result.
-    func frame(_ event: ResultEvent, stream: ResultStream) -> [UInt8] {
-        guard let group = groups[stream.id] else { return SSEFrame.event(id: event.id, name: event.name, data: event.envelope) }
-        if let frame = group.frames[event.id] { return frame }
-        let frame = SSEFrame.event(id: event.id, name: event.name, data: event.envelope)
-        group.frames[event.id] = frame
-        return frame
+    /// The keep-alive comment, framed once for every subscriber of this loop.
+    let keepAlive = StreamChunk(SSEFrame.comment("keep-alive"))
+
+    /// `events` (consecutive ids) as SSE frames, encoded once per loop for all subscribers of
+    /// their result.
+    func frames(_ events: [ResultEvent], stream: ResultStream) -> [StreamChunk] {
+        guard let group = groups[stream.id] else { return events.map(Self.encode) }
+        return events.map { event in
+            if let frame = group.frames[event.id] { return frame }
+            let frame = Self.encode(event)
+            group.frames[event.id] = frame
+            return frame
+        }
+    }
+
+    private static func encode(_ event: ResultEvent) -> StreamChunk {
+        StreamChunk(SSEFrame.event(id: event.id, name: event.name, data: event.envelope))
     }
 
     /// Set while a wake-up is on its way to the loop, so a burst of events costs one hop.
@@ -51,18 +62,20 @@ final class SubscriberGroups {
             guard !flag.value.exchange(true, ordering: .acquiringAndReleasing) else { return }
             bound.loop.execute {
                 flag.value.store(false, ordering: .releasing)
-                SubscriberGroups.pump(bound.value, stream: stream)
+                SubscriberGroups.on(bound.loop).pump(bound.value, stream: stream)
             }
         }
     }
 
     /// Hands every member the events it has not had, read from the log once for all of them.
-    private static func pump(_ group: Group, stream: ResultStream) {
+    private func pump(_ group: Group, stream: ResultStream) {
         // Members may leave while pumping: iterate over a copy.
         let members = Array(group.members.values)
         guard let from = members.lazy.map(\.cursor).min() else { return }
         let (events, finished) = stream.events(after: from)
-        for member in members { member.pump(events[...], from: from, finished: finished) }
+        let frames = frames(events, stream: stream)[...]
+        let now = MonotonicClock.nowMillis()
+        for member in members { member.pump(frames, from: from, finished: finished, now: now) }
     }
 
     /// Every `interval`, a keep-alive comment to each subscriber that has had nothing for that
@@ -75,7 +88,7 @@ final class SubscriberGroups {
             guard !self.groups.isEmpty else { return }
             let now = MonotonicClock.nowMillis()
             for group in Array(self.groups.values) {
-                for member in Array(group.members.values) { member.keepAlive(now: now, interval: interval) }
+                for member in Array(group.members.values) { member.keepAlive(self.keepAlive, now: now, interval: interval) }
             }
             self.armHeartbeat(loop: loop, interval: interval)
         }

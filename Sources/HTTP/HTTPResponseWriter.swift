@@ -111,6 +111,18 @@ public final class HTTPResponseWriter {
         }
     }
 
+    /// Writes prepared chunks of a streamed response in one go, by reference: the same chunks
+    /// may be queued on many connections at once, and none of them is copied.
+    public func write(_ chunks: ArraySlice<StreamChunk>) {
+        guard streaming, !isFinished, let connection else { return }
+        let last = chunks.lastIndex { $0.count > 0 }
+        for index in chunks.indices where chunks[index].count > 0 {
+            let chunk = chunks[index]
+            bytesSent += chunk.count
+            connection.stream.write(shared: chunk.storage, range: chunk.wireRange(chunked: chunked), more: index != last)
+        }
+    }
+
     /// Ends a streamed response.
     public func endStream() {
         guard streaming, !isFinished, let connection else { return }
