@@ -92,7 +92,7 @@ let package = Package(
         .testTarget(name: "JSONTests", dependencies: ["JSON"]),
         .testTarget(name: "SystemSupportTests", dependencies: ["SystemSupport"]),
         .testTarget(name: "SecretsTests", dependencies: ["Secrets", "JSON"]),
-        .testTarget(name: "HTTPTests", dependencies: ["TestSupport", "HTTP", "SystemSupport"]),
+        .testTarget(name: "HTTPTests", dependencies: ["TestSupport", "HTTP", "EventLoop", "SystemSupport"]),
         .testTarget(name: "ImagingTests", dependencies: ["Imaging"]),
         .testTarget(name: "PhotoReadingTests", dependencies: ["TestSupport", "PhotoReading", "JSON", "CLeptonica", "CPNG", "CWebP", "CJpeg"]),
         .testTarget(name: "TLSTests", dependencies: ["TestSupport", "TLS", "COpenSSL"]),

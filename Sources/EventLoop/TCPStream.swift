@@ -126,6 +126,9 @@ public final class TCPStream: EventHandler {
             }
             return
         }
+        // Bytes written before these (a response head) leave first.
+        if !outbox.isEmpty { sendOutbox() }
+        guard !isClosed else { return }
         // A queue that held bytes before (and is not just held for this batch) waits for EPOLLOUT.
         let sendable = queue.isEmpty || heldForMore
         queue.append(shared: shared, range: range)
@@ -184,7 +187,9 @@ public final class TCPStream: EventHandler {
         guard !bytes.isEmpty, !isClosed else { return }
         if !queue.isEmpty {
             bytes.withUnsafeBytes { queue.append($0) }
-            return  // EPOLLOUT interest and the write timer are already set
+            // Behind a batch of shared bytes held for more: this write ends the batch.
+            if heldForMore { heldForMore = false; sendQueuedNow() }
+            return  // else EPOLLOUT interest and the write timer are already set
         }
         outbox.append(bytes)
         outboxBytes += bytes.count
