@@ -29,7 +29,7 @@ extension RealBrowser {
         defer { hanging.shutdown() }
         let lease = try world.pool.acquire(waitMillis: 30_000)
         let signals = try LensProfile.googleLens().signals
-        let engine = BrowserEngine(signals: signals, session: lease.session, deadline: Clock.millis() + 30_000, pageLoadLimitMillis: 1_500)
+        let engine = BrowserEngine(signals: signals, session: lease.session, deadline: Clock.millis() + 4_000, pageLoadLimitMillis: 1_500)
         let failure = #expect(throws: BrowserRunFailure.self) { try engine.open("http://127.0.0.1:\(hanging.port)/?olud") }
         world.pool.release(lease, healthy: false)
         guard case .timeout(let message)? = failure else {
@@ -37,7 +37,9 @@ extension RealBrowser {
             return
         }
         #expect(message.hasPrefix("opening http://127.0.0.1:\(hanging.port)/"), "\(message)")
-        #expect(message.contains("did not arrive within 1500 ms"), "\(message)")
+        // The load limit passed, then the rest of the run's time while nothing arrived.
+        #expect(message.contains("did not arrive within"), "\(message)")
+        #expect(message.contains("still on its blank page"), "\(message)")
     }
 }
 }

@@ -106,6 +106,7 @@ struct BrowserEngine {
     func open(_ url: String) throws(BrowserRunFailure) {
         let step = "opening \(MessageURL.display(url))"
         let pageLoadMillis = max(1_000, min(pageLoadLimitMillis, remaining))
+        let started = Clock.millis()
         let before: String
         do {
             before = try session.currentURL()
@@ -117,9 +118,16 @@ struct BrowserEngine {
             try session.navigate(to: url)
         } catch {
             guard error.code == .timeout && remaining > 0 else { throw BrowserRunFailure.from(error, during: step) }
-            let now = (try? session.currentURL()) ?? before
+            // No load event yet. A browser that has left the page it was on has the new document
+            // (the waits that follow decide); one still on it waits for the page to start arriving,
+            // up to the run's deadline (a busy machine or server can take longer than one load).
+            var now = (try? session.currentURL()) ?? before
+            while now == before && before != url && remaining > 0 {
+                pause()
+                now = (try? session.currentURL()) ?? before
+            }
             if now == before && before != url {
-                throw .timeout("\(step): the page did not arrive within \(pageLoadMillis) ms; the browser is still on "
+                throw .timeout("\(step): the page did not arrive within \(Clock.millis() - started) ms; the browser is still on "
                     + (BrowserEngine.isStartPage(before) ? "its blank page" : MessageURL.display(before)))
             }
         }
