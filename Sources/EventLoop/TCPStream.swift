@@ -249,18 +249,9 @@ public final class TCPStream: EventHandler {
                 return
             }
             loop.sendCalls += 1
-            var taken = n
-            while taken > 0 && index < outbox.count {
-                let rest = outbox[index].count - offset
-                if taken >= rest {
-                    taken -= rest
-                    index += 1
-                    offset = 0
-                } else {
-                    offset += taken
-                    taken = 0
-                }
-            }
+            var cursor = SendCursor(index: index, offset: offset)
+            cursor.advance(by: n, pieces: outbox.count) { outbox[$0].count }
+            (index, offset) = (cursor.index, cursor.offset)
         }
         guard index < outbox.count else { return }
         noteWriteProgress()  // the queue starts to fill now

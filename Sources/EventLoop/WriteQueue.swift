@@ -77,19 +77,13 @@ struct WriteQueue {
     }
 
     private mutating func consume(_ count: Int) {
-        var remaining = count
         byteCount -= count
-        while remaining > 0, head < pieces.count {
-            let available = pieces[head].bytes.count - headOffset
-            if remaining >= available {
-                remaining -= available
-                head += 1
-                headOffset = 0
-            } else {
-                headOffset += remaining
-                remaining = 0
-            }
+        var cursor = SendCursor(index: head, offset: headOffset)
+        do {  // a second reference to the array only for this, so the removal below does not copy it
+            let list = pieces
+            cursor.advance(by: count, pieces: list.count) { list[$0].bytes.count }
         }
+        (head, headOffset) = (cursor.index, cursor.offset)
         if head == pieces.count {
             pieces.removeAll(keepingCapacity: pieces.capacity <= 64)
             head = 0
